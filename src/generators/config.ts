@@ -1,0 +1,49 @@
+// Parameters of a simulated world: seed, population sizes and event mix. Scenarios embed this
+// object under `world:`; it is validated with zod so every problem is reported with its path.
+import { z } from 'zod';
+
+export const PopulationSchema = z
+  .object({
+    /** Users created up front (consumers and leaders); more register during the run. */
+    users: z.number().int().min(1).default(200),
+    /** Share of users who are community leaders. */
+    leaderShare: z.number().min(0).max(1).default(0.1),
+    suppliers: z.number().int().min(1).default(20),
+    communities: z.number().int().min(1).default(15),
+    products: z.number().int().min(1).default(100),
+    promotions: z.number().int().min(0).default(10),
+    posts: z.number().int().min(0).default(50),
+  })
+  .strict();
+
+export const WorldConfigSchema = z
+  .object({
+    /** Run seed; the same seed gives byte-identical events. Omitted: chosen at random and printed. */
+    seed: z.number().int().min(0).max(0xffffffff).optional(),
+    population: PopulationSchema.prefault({}),
+    /**
+     * Relative weights of activity. Keys are entity families (`order`, `promotion`, …) or single
+     * event types (`promotion.impression`, `user.login_failed`); unnamed ones keep their defaults,
+     * a weight of 0 turns an activity off.
+     */
+    mix: z.record(z.string(), z.number().min(0)).default({}),
+    /**
+     * Focus a share of a family's high-volume events on one entity: e.g.
+     * `{ promotion: 0.9 }` sends 90% of impressions/clicks to one "viral" promotion.
+     */
+    hot: z
+      .object({
+        promotion: z.number().min(0).max(1).optional(),
+        post: z.number().min(0).max(1).optional(),
+      })
+      .strict()
+      .prefault({}),
+    /** Simulated time that passes per event (mean), so days of platform life fit in a short run. */
+    simMsPerEvent: z.number().positive().default(2_000),
+    /** Simulated start instant (ISO-8601). */
+    startAt: z.iso.datetime().default('2026-01-01T00:00:00.000Z'),
+  })
+  .strict();
+
+export type WorldConfigInput = z.input<typeof WorldConfigSchema>;
+export type WorldConfig = z.output<typeof WorldConfigSchema>;

@@ -1,0 +1,23 @@
+// Contract between the simulated world (producer of events) and everything that consumes its
+// output (runner, sinks, sample/schema commands). The world is pure: no I/O, no wall clock.
+import type { DomainTopicName } from '../catalog/topics.js';
+import type { Envelope } from '../envelope.js';
+
+export interface SimEvent {
+  /** Logical (unprefixed) catalog topic, e.g. `sc.domain.order`. */
+  topic: DomainTopicName;
+  /** The catalog key: the value of the topic's key field (e.g. the order_id). */
+  key: string;
+  /** Simulated event time in ms since the epoch (same instant as envelope.occurred_at). */
+  occurredAtMs: number;
+  envelope: Envelope;
+}
+
+/** An endless, deterministic stream of events from one simulated world. */
+export interface EventStream {
+  /** The seed actually used (printed so `--seed` reproduces the run). */
+  readonly seed: number;
+  readonly runId: string;
+  /** Next event in emission order. Causal order holds: a cause is returned before its effects. */
+  next(): SimEvent;
+}
