@@ -7,12 +7,14 @@ export const DEFAULT_BROKERS = [`127.0.0.1:${DEFAULT_BROKER_PORT}`];
 
 /** Parses "host:port,host:port" and checks each entry, so a typo fails before any connect attempt. */
 export function parseBrokerList(raw: string, source: string): string[] {
+  // A bad flag is a usage error (exit 2); a bad environment variable is a configuration error.
+  const code = source.startsWith('--') ? 'E_USAGE' : 'E_CONFIG';
   const brokers = raw
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
   if (brokers.length === 0) {
-    throw new ScSimError('E_CONFIG', `${source}: no broker address given`, {
+    throw new ScSimError(code, `${source}: no broker address given`, {
       hint: 'give one or more host:port pairs, e.g. --brokers 127.0.0.1:9092',
     });
   }
@@ -20,7 +22,7 @@ export function parseBrokerList(raw: string, source: string): string[] {
     const m = /^(\[[0-9a-fA-F:]+\]|[^\s:[\]]+):(\d{1,5})$/.exec(b);
     const port = m ? Number(m[2]) : NaN;
     if (!m || port < 1 || port > 65535) {
-      throw new ScSimError('E_CONFIG', `${source}: "${b}" is not a host:port broker address`, {
+      throw new ScSimError(code, `${source}: "${b}" is not a host:port broker address`, {
         hint: 'use host:port, e.g. 127.0.0.1:9092 (several separated by commas)',
       });
     }

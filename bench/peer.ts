@@ -1,0 +1,93 @@
+// Kafka's own ProducerPerformance (kafka-tools jar from the Maven-fetched cache), run as the peer
+// that sc-sim's produce throughput is compared against, on the same broker in the same run.
+import { spawn } from 'node:child_process';
+import { jarCachePaths, resolveCacheRoot, KAFKA_VERSION } from '../src/kafka/local/paths.js';
+
+export interface PeerOptions {
+  brokers: string[];
+  topic: string;
+  numRecords: number;
+  recordSizeBytes: number;
+  acks: 'all' | '1' | '0';
+  compression: 'none' | 'gzip' | 'lz4';
+  /** Bytes per producer batch (Kafka's batch.size); the Java default is 16 KiB. */
+  batchSizeBytes?: number;
+  lingerMs?: number;
+}
+
+export interface PeerResult {
+  tool: 'ProducerPerformance';
+  records: number;
+  recordsPerSec: number;
+  mbPerSec: number;
+  avgLatencyMs: number;
+  maxLatencyMs: number;
+  p50LatencyMs: number;
+  p99LatencyMs: number;
+  raw: string;
+}
+
+/**
+ * Parses ProducerPerformance's final summary line, e.g.
+ * "100000 records sent, 61728.395062 records/sec (30.14 MB/sec), 312.21 ms avg latency, 602.00 ms max latency,
+ *  308 ms 50th, 540 ms 95th, 590 ms 99th, 600 ms 99.9th."
+ */
+export function parseProducerPerformance(output: string): Omit<PeerResult, 'tool' | 'raw'> {
+  const line = output
+    .split('\n')
+    .reverse()
+    .find((l) => /records sent,.*50th/.test(l));
+  const m = line && /([\d.]+) records sent, ([\d.]+) records\/sec \(([\d.]+) MB\/sec\), ([\d.]+) ms avg latency, ([\d.]+) ms max latency, ([\d.]+) ms 50th, [\d.]+ ms 95th, ([\d.]+) ms 99th/.exec(line);
+  if (!m) throw new Error(`ProducerPerformance printed no summary line:\n${output.slice(-2000)}`);
+  return {
+    records: Number(m[1]),
+    recordsPerSec: Number(m[2]),
+    mbPerSec: Number(m[3]),
+    avgLatencyMs: Number(m[4]),
+    maxLatencyMs: Number(m[5]),
+    p50LatencyMs: Number(m[6]),
+    p99LatencyMs: Number(m[7]),
+  };
+}
+
+export function runProducerPerformance(o: PeerOptions): Promise<PeerResult> {
+  const libs = jarCachePaths(resolveCacheRoot(undefined), KAFKA_VERSION).libsDir;
+  const props = [
+    `bootstrap.servers=${o.brokers.join(',')}`,
+    `acks=${o.acks}`,
+    `compression.type=${o.compression}`,
+    ...(o.batchSizeBytes ? [`batch.size=${o.batchSizeBytes}`] : []),
+    ...(o.lingerMs !== undefined ? [`linger.ms=${o.lingerMs}`] : []),
+  ];
+  const args = [
+    '-Xmx512m',
+    '-cp',
+    `${libs}/*`,
+    'org.apache.kafka.tools.ProducerPerformance',
+    '--topic',
+    o.topic,
+    '--num-records',
+    String(o.numRecords),
+    '--record-size',
+    String(o.recordSizeBytes),
+    '--throughput',
+    '-1',
+    '--producer-props',
+    ...props,
+  ];
+  return new Promise((resolve, reject) => {
+    const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`ProducerPerformance exited ${code}:\n${out.slice(-2000)}`));
+      try {
+        resolve({ tool: 'ProducerPerformance', ...parseProducerPerformance(out), raw: out.trim().split('\n').slice(-1)[0] ?? '' });
+      } catch (err) {
+        reject(err);
+      }
+    });
+  });
+}

@@ -1,0 +1,9 @@
+// Regenerates the README blocks that are derived from code (`npm run docs`).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { TOPIC_TABLE_BEGIN, TOPIC_TABLE_END, replaceGeneratedBlock, topicCatalogMarkdown } from '../src/catalog/docs.js';
+
+const path = new URL('../README.md', import.meta.url);
+const before = readFileSync(path, 'utf8');
+const after = replaceGeneratedBlock(before, TOPIC_TABLE_BEGIN, TOPIC_TABLE_END, topicCatalogMarkdown());
+if (after !== before) writeFileSync(path, after);
+process.stdout.write(after === before ? 'README.md already up to date\n' : 'README.md updated\n');

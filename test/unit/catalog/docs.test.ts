@@ -1,0 +1,21 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { TOPIC_TABLE_BEGIN, TOPIC_TABLE_END, replaceGeneratedBlock, topicCatalogMarkdown } from '../../../src/catalog/docs.js';
+import { TOPICS } from '../../../src/catalog/topics.js';
+
+describe('README topic table', () => {
+  it('is the table generated from the catalog (run `npm run docs` after changing the catalog)', () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    expect(replaceGeneratedBlock(readme, TOPIC_TABLE_BEGIN, TOPIC_TABLE_END, topicCatalogMarkdown())).toBe(readme);
+  });
+
+  it('has one row per catalog topic', () => {
+    const rows = topicCatalogMarkdown().split('\n').slice(2);
+    expect(rows).toHaveLength(TOPICS.length);
+    expect(rows[6]).toBe('| `sc.domain.order` | domain | 6 | `order_id` | 30d | delete | Order transaction events |');
+  });
+
+  it('replaceGeneratedBlock refuses a document without markers', () => {
+    expect(() => replaceGeneratedBlock('no markers', TOPIC_TABLE_BEGIN, TOPIC_TABLE_END, 'x')).toThrow(/not found/);
+  });
+});

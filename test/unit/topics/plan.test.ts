@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { TOPICS, DAY_MS } from '../../../src/catalog/topics.js';
+import { actionable, driftOf, planTopics, type ObservedTopic } from '../../../src/topics/plan.js';
+
+function asCluster(prefix = ''): ObservedTopic[] {
+  return TOPICS.map((t) => ({
+    name: `${prefix}${t.name}`,
+    partitions: t.partitions,
+    replicationFactor: 1,
+    retentionMs: t.retentionMs,
+    cleanupPolicy: 'delete',
+  }));
+}
+
+describe('planTopics', () => {
+  it('creates all 32 on an empty cluster', () => {
+    const plan = planTopics([]);
+    expect(plan.counts).toEqual({ create: 32, alter: 0, ok: 0, drift: 0 });
+    const order = plan.items.find((i) => i.topic === 'sc.domain.order')!;
+    expect(order.changes).toContainEqual({ kind: 'partitions', from: 0, to: 6 });
+    expect(order.changes).toContainEqual({ kind: 'config', name: 'retention.ms', from: undefined, to: String(30 * DAY_MS) });
+  });
+
+  it('has nothing to do on a cluster that matches', () => {
+    const plan = planTopics(asCluster());
+    expect(plan.counts).toEqual({ create: 0, alter: 0, ok: 32, drift: 0 });
+    expect(actionable(plan)).toEqual([]);
+  });
+
+  it('raises partitions and fixes retention/cleanup that differ', () => {
+    const cluster = asCluster().map((t) =>
+      t.name === 'sc.domain.order' ? { ...t, partitions: 2, retentionMs: 1000, cleanupPolicy: 'compact' } : t,
+    );
+    const plan = planTopics(cluster);
+    const item = plan.items.find((i) => i.topic === 'sc.domain.order')!;
+    expect(item.action).toBe('alter');
+    expect(item.changes).toEqual([
+      { kind: 'partitions', from: 2, to: 6 },
+      { kind: 'config', name: 'retention.ms', from: '1000', to: String(30 * DAY_MS) },
+      { kind: 'config', name: 'cleanup.policy', from: 'compact', to: 'delete' },
+    ]);
+    expect(plan.counts.alter).toBe(1);
+  });
+
+  it('reports more partitions than the catalog as drift and never plans a shrink', () => {
+    const cluster = asCluster().map((t) => (t.name === 'sc.domain.user' ? { ...t, partitions: 9 } : t));
+    const plan = planTopics(cluster);
+    const item = plan.items.find((i) => i.topic === 'sc.domain.user')!;
+    expect(item.action).toBe('drift');
+    expect(item.changes).toEqual([]);
+    expect(item.drift[0]).toMatch(/9 partitions.*catalog says 3/);
+  });
+
+  it('reports unknown sc.* topics in the namespace as drift, ignores others', () => {
+    const cluster = [...asCluster(), { name: 'sc.domain.legacy', partitions: 1, replicationFactor: 1 }, { name: 'other.topic', partitions: 1, replicationFactor: 1 }];
+    const plan = planTopics(cluster);
+    expect(driftOf(plan).map((i) => i.topic)).toEqual(['sc.domain.legacy']);
+    expect(plan.items.some((i) => i.topic === 'other.topic')).toBe(false);
+  });
+
+  it('prefixes isolate: another namespace is neither planned nor drift', () => {
+    const plan = planTopics(asCluster('team-a.'), 'team-b.');
+    expect(plan.counts).toEqual({ create: 32, alter: 0, ok: 0, drift: 0 });
+    expect(plan.items.every((i) => i.topic.startsWith('team-b.sc.'))).toBe(true);
+  });
+});
