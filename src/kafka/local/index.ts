@@ -1,0 +1,496 @@
+// The local Kafka broker sc-sim runs for development and tests: a single-node KRaft broker on the
+// JVM (jars from Maven Central, no Docker needed) or, when a Docker engine answers, the same broker
+// from docker-compose.yml. up/down/status/logs are idempotent and find a running instance by its home.
+import { spawn } from 'node:child_process';
+import { existsSync, openSync, closeSync } from 'node:fs';
+import { appendFile, mkdir, open, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ScSimError } from '../../errors.js';
+import { createKafka } from '../client.js';
+import {
+  composeDataSizeBytes,
+  composeDown,
+  composeLogs,
+  composeRunning,
+  composeUp,
+  dockerEngineAnswers,
+  requireDocker,
+} from './docker.js';
+import { exec, lastLines } from './exec.js';
+import {
+  dirSizeBytes,
+  lastStartLines,
+  readInstance,
+  rotateLogIfLarge,
+  START_MARKER,
+  tailLines,
+  writeInstance,
+  type InstanceRecord,
+} from './instance.js';
+import { ensureJars } from './jars.js';
+import { ensureJava } from './java.js';
+import { isPortFree, validatePort } from './ports.js';
+import {
+  KAFKA_VERSION,
+  LOG4J_CONFIG_PATH,
+  instancePaths,
+  resolveCacheRoot,
+  resolveHome,
+  type InstancePaths,
+} from './paths.js';
+import { isOurBroker, readPidFile, removePidFile, stopProcess, writePidFile } from './process.js';
+import { brokerJavaArgs, formatJavaArgs, generateClusterId, renderServerProperties } from './server-config.js';
+
+export { KAFKA_VERSION };
+
+export const DEFAULT_KAFKA_PORT = 9092;
+export const DEFAULT_UP_TIMEOUT_MS = 90_000;
+/** How long Kafka gets to shut down cleanly after SIGTERM before it is killed. */
+export const STOP_GRACE_MS = 30_000;
+const HOST = '127.0.0.1';
+
+export interface LocalKafkaOptions {
+  /** Instance dir, default '<repo>/.sc-sim/kafka' or SC_SIM_KAFKA_HOME (data, logs, pid, config). */
+  home?: string;
+  /** Default: the port remembered in the home, else 9092. */
+  port?: number;
+  /** Default: port + 1. */
+  controllerPort?: number;
+  /** auto: docker compose if a Docker engine answers, else jvm. */
+  mode?: 'auto' | 'jvm' | 'docker';
+  /** Bound for `up` waiting for metadata (default 90_000). */
+  timeoutMs?: number;
+  /** Progress lines (the CLI writes them to stderr). */
+  onProgress?: (msg: string) => void;
+  /** Jar cache root, default SC_SIM_KAFKA_CACHE or '<repo>/.sc-sim/cache' (holds kafka-<version>/libs). */
+  cacheDir?: string;
+  /** `up` only: wipe the data dir before starting when the instance is not running (tests start empty). */
+  freshData?: boolean;
+}
+
+export interface KafkaUpResult {
+  status: 'started' | 'already-running';
+  brokers: string[];
+  version: string;
+  mode: 'jvm' | 'docker';
+  tookMs: number;
+  downloaded: boolean;
+}
+
+export interface KafkaStatus {
+  running: boolean;
+  mode: 'jvm' | 'docker';
+  version: string;
+  brokers: string[];
+  pid?: number;
+  dataSizeBytes: number;
+  home: string;
+}
+
+const brokersFor = (port: number): string[] => [`${HOST}:${port}`];
+
+/** True when a metadata request (admin describeCluster) succeeds within the bound. */
+export async function isBrokerAnswering(brokers: string[], timeoutMs: number): Promise<boolean> {
+  const kafka = createKafka({
+    brokers,
+    clientId: 'sc-sim-kafka-probe',
+    connectionTimeoutMs: Math.max(100, Math.min(timeoutMs, 3_000)),
+    requestTimeoutMs: Math.max(100, timeoutMs),
+    retries: 0,
+  });
+  const admin = kafka.admin({ retry: { retries: 0 } });
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((r) => {
+    timer = setTimeout(() => r(false), timeoutMs);
+  });
+  const probe = (async () => {
+    await admin.connect();
+    const cluster = await admin.describeCluster();
+    return cluster.brokers.length > 0;
+  })().catch(() => false);
+  try {
+    return await Promise.race([probe, timedOut]);
+  } finally {
+    clearTimeout(timer);
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+function checkPorts(port: number, controllerPort: number): void {
+  for (const [name, value] of [
+    ['--port', port],
+    ['--controller-port', controllerPort],
+  ] as const) {
+    if (!validatePort(value)) {
+      throw new ScSimError('E_USAGE', `${name} ${value} is not a TCP port`, { hint: 'use a number from 1 to 65535' });
+    }
+  }
+  if (port === controllerPort) {
+    throw new ScSimError('E_USAGE', `the broker and controller ports are both ${port}`, {
+      hint: 'give the controller its own port with --controller-port (default: --port + 1)',
+    });
+  }
+}
+
+interface Resolved {
+  paths: InstancePaths;
+  inst: InstanceRecord | undefined;
+  port: number;
+  controllerPort: number;
+}
+
+async function resolveInstance(o: LocalKafkaOptions): Promise<Resolved> {
+  const paths = instancePaths(resolveHome(o.home));
+  const inst = await readInstance(paths.instanceFile);
+  const port = o.port ?? inst?.port ?? DEFAULT_KAFKA_PORT;
+  // A new --port moves the controller along with it unless one is given explicitly.
+  const controllerPort = o.controllerPort ?? (o.port !== undefined ? o.port + 1 : (inst?.controllerPort ?? port + 1));
+  return { paths, inst, port, controllerPort };
+}
+
+/** The pid of this home's broker if it is alive and still ours; a stale pid file is removed. */
+async function runningPid(paths: InstancePaths): Promise<number | undefined> {
+  const pid = await readPidFile(paths.pidFile);
+  if (pid === undefined) return undefined;
+  if (isOurBroker(pid, paths.serverProperties)) return pid;
+  await removePidFile(paths.pidFile);
+  return undefined;
+}
+
+async function waitAnswering(brokers: string[], deadline: number): Promise<boolean> {
+  while (Date.now() < deadline) {
+    if (await isBrokerAnswering(brokers, Math.min(3_000, Math.max(100, deadline - Date.now())))) return true;
+    await sleep(250);
+  }
+  return false;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export async function kafkaUp(o: LocalKafkaOptions = {}): Promise<KafkaUpResult> {
+  const t0 = Date.now();
+  const r = await resolveInstance(o);
+  const progress = o.onProgress ?? (() => undefined);
+  const timeoutMs = o.timeoutMs ?? DEFAULT_UP_TIMEOUT_MS;
+
+  // An instance that is already up keeps its own mode and port, whatever was asked this time.
+  const alreadyRunning = (inst: InstanceRecord): KafkaUpResult => ({
+    status: 'already-running',
+    brokers: brokersFor(inst.port),
+    version: inst.version || KAFKA_VERSION,
+    mode: inst.mode,
+    tookMs: Date.now() - t0,
+    downloaded: false,
+  });
+  if (r.inst?.mode === 'jvm' && (await runningPid(r.paths)) !== undefined) {
+    if (!(await waitAnswering(brokersFor(r.inst.port), Date.now() + timeoutMs))) {
+      throw await startFailed(r.paths, 'is running but does not answer');
+    }
+    return alreadyRunning(r.inst);
+  }
+  if (
+    r.inst?.mode === 'docker' &&
+    o.mode !== 'jvm' &&
+    (await dockerEngineAnswers()) &&
+    (await composeRunning(r.inst.port))
+  ) {
+    return alreadyRunning(r.inst);
+  }
+
+  checkPorts(r.port, r.controllerPort);
+  let mode: 'jvm' | 'docker';
+  if (o.mode === 'docker') {
+    await requireDocker();
+    mode = 'docker';
+  } else if (o.mode === 'jvm') {
+    mode = 'jvm';
+  } else {
+    mode = (await dockerEngineAnswers()) ? 'docker' : 'jvm';
+    progress(
+      mode === 'docker'
+        ? 'a Docker engine answers: using docker compose'
+        : 'no Docker engine answers: running Kafka on the JVM',
+    );
+  }
+  return mode === 'docker' ? upDocker(o, r, t0, timeoutMs) : upJvm(o, r, t0, timeoutMs);
+}
+
+async function ensurePortsFree(port: number, controllerPort: number, withController: boolean): Promise<void> {
+  const checks: [number, string][] = [[port, 'broker port (--port)']];
+  if (withController) checks.push([controllerPort, 'controller port (--controller-port, default --port + 1)']);
+  for (const [p, what] of checks) {
+    if (!(await isPortFree(p, HOST))) {
+      throw new ScSimError(
+        'E_PORT_IN_USE',
+        `port ${p} on ${HOST} is already in use by another process; it is the ${what}`,
+        {
+          hint:
+            `find it with \`ss -ltnp 'sport = :${p}'\` (or \`lsof -i :${p}\`) and stop it, or start on another port: ` +
+            `\`sc-sim kafka up --port N\`. If it is a Kafka broker you want to use, skip \`kafka up\` and pass --brokers ${HOST}:${p}`,
+        },
+      );
+    }
+  }
+}
+
+async function upJvm(o: LocalKafkaOptions, r: Resolved, t0: number, timeoutMs: number): Promise<KafkaUpResult> {
+  const { paths, port, controllerPort } = r;
+  const progress = o.onProgress ?? (() => undefined);
+  await ensureJava();
+  await ensurePortsFree(port, controllerPort, true);
+  const jars = await ensureJars({
+    cacheRoot: resolveCacheRoot(o.cacheDir),
+    version: KAFKA_VERSION,
+    onProgress: progress,
+  });
+
+  await mkdir(paths.home, { recursive: true });
+  if (o.freshData) await rm(paths.dataDir, { recursive: true, force: true });
+  await writeFile(
+    paths.serverProperties,
+    renderServerProperties({ port, controllerPort, dataDir: paths.dataDir, host: HOST }),
+  );
+  await rotateLogIfLarge(paths.logFile);
+  await appendFile(
+    paths.logFile,
+    `${START_MARKER} ${new Date().toISOString()} Kafka ${KAFKA_VERSION} on ${HOST}:${port} -----\n`,
+  );
+
+  if (!existsSync(join(paths.dataDir, 'meta.properties'))) {
+    progress(`formatting a new single-node KRaft cluster in ${paths.dataDir}…`);
+    await rm(paths.dataDir, { recursive: true, force: true });
+    const args = formatJavaArgs({
+      libsDir: jars.libsDir,
+      log4jConfigPath: LOG4J_CONFIG_PATH,
+      serverPropertiesPath: paths.serverProperties,
+      clusterId: generateClusterId(),
+    });
+    const f = await exec('java', args, { cwd: paths.home, timeoutMs: 120_000 });
+    await appendFile(paths.logFile, f.stdout + f.stderr);
+    if (f.exitCode !== 0) {
+      throw new ScSimError(
+        'E_BROKER_START_FAILED',
+        `formatting the Kafka data dir ${paths.dataDir} failed (exit ${f.exitCode})`,
+        {
+          details: lastLines(f.stdout + '\n' + f.stderr, 20),
+          hint: `remove ${paths.dataDir} and retry; the full output is in ${paths.logFile}`,
+        },
+      );
+    }
+  }
+
+  progress(`starting Kafka ${KAFKA_VERSION} on ${HOST}:${port} (log: ${paths.logFile})…`);
+  const logFd = openSync(paths.logFile, 'a');
+  let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  let pid: number | undefined;
+  try {
+    // Detached with its own session and no pipes to us: the broker keeps running after the CLI exits.
+    const child = spawn(
+      'java',
+      brokerJavaArgs({
+        libsDir: jars.libsDir,
+        log4jConfigPath: LOG4J_CONFIG_PATH,
+        serverPropertiesPath: paths.serverProperties,
+      }),
+      { cwd: paths.home, detached: true, stdio: ['ignore', logFd, logFd] },
+    );
+    child.on('exit', (code, signal) => (exited = { code, signal }));
+    await new Promise<void>((resolveSpawn, rejectSpawn) => {
+      child.once('spawn', resolveSpawn);
+      child.once('error', rejectSpawn);
+    });
+    pid = child.pid;
+    child.unref();
+  } catch (err) {
+    throw new ScSimError('E_BROKER_START_FAILED', `could not start java: ${(err as Error).message}`, { cause: err });
+  } finally {
+    closeSync(logFd);
+  }
+  if (pid === undefined) throw new ScSimError('E_BROKER_START_FAILED', 'java started without a pid');
+  await writePidFile(paths.pidFile, pid);
+  await writeInstance(
+    paths.instanceFile,
+    { mode: 'jvm', port, controllerPort, version: KAFKA_VERSION, startedAt: new Date().toISOString() },
+    paths.home,
+  );
+
+  const brokers = brokersFor(port);
+  progress(
+    `waiting for the broker to answer metadata requests on ${brokers.join(',')} (up to ${Math.round(timeoutMs / 1000)} s)…`,
+  );
+  const deadline = t0 + timeoutMs;
+  let nextNoteAt = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    if (exited) {
+      await removePidFile(paths.pidFile);
+      const how = exited.signal ? `was killed by ${exited.signal}` : `exited with code ${exited.code}`;
+      throw await startFailed(paths, how);
+    }
+    if (await isBrokerAnswering(brokers, Math.min(2_000, Math.max(100, deadline - Date.now())))) {
+      return {
+        status: 'started',
+        brokers,
+        version: KAFKA_VERSION,
+        mode: 'jvm',
+        tookMs: Date.now() - t0,
+        downloaded: jars.downloaded,
+      };
+    }
+    if (Date.now() >= nextNoteAt) {
+      progress(`still waiting (${Math.round((Date.now() - t0) / 1000)} s)…`);
+      nextNoteAt += 15_000;
+    }
+    await sleep(250);
+  }
+  // A broker that did not come up in time is stopped, so the next `up` starts clean.
+  await stopProcess(pid, paths.serverProperties, 5_000);
+  await removePidFile(paths.pidFile);
+  throw await startFailed(paths, `did not answer within ${timeoutMs} ms`, 'raise --timeout-ms on a slow machine');
+}
+
+async function startFailed(paths: InstancePaths, how: string, extraHint?: string): Promise<ScSimError> {
+  return new ScSimError('E_BROKER_START_FAILED', `the Kafka broker ${how}`, {
+    details: ['last lines of ' + paths.logFile + ':', ...(await lastStartLines(paths.logFile, 20))],
+    hint: [extraHint, `see the whole log with \`sc-sim kafka logs --home ${paths.home}\``].filter(Boolean).join('; '),
+  });
+}
+
+async function upDocker(o: LocalKafkaOptions, r: Resolved, t0: number, timeoutMs: number): Promise<KafkaUpResult> {
+  const progress = o.onProgress ?? (() => undefined);
+  await ensurePortsFree(r.port, r.controllerPort, false);
+  const image = `apache/kafka:${KAFKA_VERSION}`;
+  const present = await exec('docker', ['image', 'inspect', image], { timeoutMs: 30_000 });
+  if (present.exitCode !== 0) progress(`pulling ${image} (first run only)…`);
+  progress(`starting ${image} with docker compose on ${HOST}:${r.port}, waiting for its healthcheck…`);
+  await composeUp(r.port, timeoutMs);
+  await writeInstance(
+    r.paths.instanceFile,
+    {
+      mode: 'docker',
+      port: r.port,
+      controllerPort: r.controllerPort,
+      version: KAFKA_VERSION,
+      startedAt: new Date().toISOString(),
+    },
+    r.paths.home,
+  );
+  const brokers = brokersFor(r.port);
+  if (!(await waitAnswering(brokers, t0 + timeoutMs))) {
+    throw new ScSimError(
+      'E_BROKER_START_FAILED',
+      `the Kafka container is up but ${brokers.join(',')} does not answer`,
+      {
+        details: lastLines(await composeLogs(r.port, 20).catch(() => ''), 20),
+        hint: 'see `sc-sim kafka logs`',
+      },
+    );
+  }
+  return {
+    status: 'started',
+    brokers,
+    version: KAFKA_VERSION,
+    mode: 'docker',
+    tookMs: Date.now() - t0,
+    downloaded: present.exitCode !== 0,
+  };
+}
+
+function modeOf(o: LocalKafkaOptions, inst: InstanceRecord | undefined): 'jvm' | 'docker' {
+  if (o.mode === 'jvm' || o.mode === 'docker') return o.mode;
+  return inst?.mode ?? 'jvm';
+}
+
+export async function kafkaDown(
+  o: LocalKafkaOptions = {},
+): Promise<{ status: 'stopped' | 'not-running'; mode: 'jvm' | 'docker' }> {
+  const r = await resolveInstance(o);
+  const mode = modeOf(o, r.inst);
+  const progress = o.onProgress ?? (() => undefined);
+  if (mode === 'docker') {
+    await requireDocker();
+    if (!(await composeRunning(r.port))) return { status: 'not-running', mode };
+    progress('stopping the Kafka container (docker compose down)…');
+    await composeDown(r.port);
+    return { status: 'stopped', mode };
+  }
+  const pid = await runningPid(r.paths);
+  if (pid === undefined) return { status: 'not-running', mode };
+  progress(`stopping Kafka (pid ${pid})…`);
+  const how = await stopProcess(pid, r.paths.serverProperties, STOP_GRACE_MS);
+  if (how === 'killed') progress(`Kafka did not stop within ${STOP_GRACE_MS / 1000} s of SIGTERM and was killed`);
+  await removePidFile(r.paths.pidFile);
+  return { status: how === 'gone' ? 'not-running' : 'stopped', mode };
+}
+
+export async function kafkaStatus(o: LocalKafkaOptions = {}): Promise<KafkaStatus> {
+  const r = await resolveInstance(o);
+  const mode = modeOf(o, r.inst);
+  const version = r.inst?.version || KAFKA_VERSION;
+  const brokers = brokersFor(r.port);
+  if (mode === 'docker') {
+    const running = (await dockerEngineAnswers()) && (await composeRunning(r.port));
+    return {
+      running,
+      mode,
+      version,
+      brokers,
+      dataSizeBytes: running ? await composeDataSizeBytes(r.port) : 0,
+      home: r.paths.home,
+    };
+  }
+  const pid = await runningPid(r.paths);
+  const status: KafkaStatus = {
+    running: pid !== undefined,
+    mode,
+    version,
+    brokers,
+    dataSizeBytes: await dirSizeBytes(r.paths.dataDir),
+    home: r.paths.home,
+  };
+  if (pid !== undefined) status.pid = pid;
+  return status;
+}
+
+export async function kafkaLogs(o: LocalKafkaOptions & { lines?: number } = {}): Promise<string> {
+  const r = await resolveInstance(o);
+  const lines = o.lines ?? 100;
+  if (modeOf(o, r.inst) === 'docker') {
+    await requireDocker();
+    return composeLogs(r.port, lines);
+  }
+  const tail = await tailLines(r.paths.logFile, lines);
+  return tail.length === 0 ? '' : tail.join('\n') + '\n';
+}
+
+/**
+ * Writes what the broker log gains from now on until `signal` aborts (JVM mode; `logs --follow`).
+ * Polls the size: the log is appended by another process, and a shrink means it was rotated.
+ */
+export async function followKafkaLog(
+  o: LocalKafkaOptions,
+  write: (chunk: string) => void,
+  signal: AbortSignal,
+): Promise<void> {
+  const { paths } = await resolveInstance(o);
+  let pos = existsSync(paths.logFile) ? (await stat(paths.logFile)).size : 0;
+  while (!signal.aborted) {
+    await sleep(300);
+    let size: number;
+    try {
+      size = (await stat(paths.logFile)).size;
+    } catch {
+      continue;
+    }
+    if (size < pos) pos = 0;
+    if (size === pos) continue;
+    const fh = await open(paths.logFile, 'r');
+    try {
+      const buf = Buffer.alloc(size - pos);
+      await fh.read(buf, 0, buf.length, pos);
+      pos = size;
+      write(buf.toString('utf8'));
+    } finally {
+      await fh.close();
+    }
+  }
+}

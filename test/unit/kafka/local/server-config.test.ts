@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import {
+  brokerJavaArgs,
+  formatJavaArgs,
+  generateClusterId,
+  isValidClusterId,
+  renderServerProperties,
+  serverSettings,
+} from '../../../../src/kafka/local/server-config.js';
+
+/** Parses java.util.Properties-style text the way the broker will read it (no continuations needed here). */
+function parseProperties(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    if (line.trim() === '' || line.startsWith('#')) continue;
+    const i = line.indexOf('=');
+    out[line.slice(0, i)] = line.slice(i + 1).replace(/\\\\/g, '\\');
+  }
+  return out;
+}
+
+describe('renderServerProperties', () => {
+  const props = parseProperties(renderServerProperties({ port: 19092, controllerPort: 19093, dataDir: '/tmp/h/data' }));
+
+  it('is a single-node KRaft broker+controller on loopback with the given ports', () => {
+    expect(props['process.roles']).toBe('broker,controller');
+    expect(props['node.id']).toBe('1');
+    expect(props['controller.quorum.voters']).toBe('1@127.0.0.1:19093');
+    expect(props['listeners']).toBe('PLAINTEXT://127.0.0.1:19092,CONTROLLER://127.0.0.1:19093');
+    expect(props['advertised.listeners']).toBe('PLAINTEXT://127.0.0.1:19092');
+    expect(props['controller.listener.names']).toBe('CONTROLLER');
+    expect(props['inter.broker.listener.name']).toBe('PLAINTEXT');
+    expect(props['log.dirs']).toBe('/tmp/h/data');
+  });
+
+  it('never auto-creates topics and uses replication factor 1 for internal topics', () => {
+    expect(props['auto.create.topics.enable']).toBe('false');
+    expect(props['offsets.topic.replication.factor']).toBe('1');
+    expect(props['transaction.state.log.replication.factor']).toBe('1');
+    expect(props['transaction.state.log.min.isr']).toBe('1');
+    expect(props['group.initial.rebalance.delay.ms']).toBe('0');
+    expect(props['num.partitions']).toBe('1');
+  });
+
+  it('renders every setting exactly once and nothing else', () => {
+    const settings = serverSettings({ port: 19092, controllerPort: 19093, dataDir: '/tmp/h/data' });
+    expect(props).toEqual(settings);
+  });
+
+  it('escapes backslashes so Windows-style paths survive java.util.Properties', () => {
+    const text = renderServerProperties({ port: 1, controllerPort: 2, dataDir: 'C:\\sc\\data' });
+    expect(text).toContain('log.dirs=C:\\\\sc\\\\data\n');
+  });
+});
+
+describe('cluster id', () => {
+  it('is 22 chars of unpadded base64url from 16 random bytes', () => {
+    const bytes = Buffer.from('00112233445566778899aabbccddeeff', 'hex');
+    const id = generateClusterId(() => bytes);
+    expect(id).toHaveLength(22);
+    expect(Buffer.from(id, 'base64url').equals(bytes)).toBe(true);
+    expect(isValidClusterId(id)).toBe(true);
+  });
+
+  it('differs between calls with the real RNG', () => {
+    const ids = new Set(Array.from({ length: 50 }, () => generateClusterId()));
+    expect(ids.size).toBe(50);
+    for (const id of ids) expect(isValidClusterId(id)).toBe(true);
+  });
+
+  it('rejects ids of the wrong length or alphabet', () => {
+    expect(isValidClusterId('short')).toBe(false);
+    expect(isValidClusterId('c2Mtc2ltLWxvY2FsLWthZg=')).toBe(false);
+    expect(isValidClusterId('c2Mtc2ltLWxvY2FsLWth+g')).toBe(false);
+  });
+});
+
+describe('java command lines', () => {
+  const input = {
+    libsDir: '/c/libs',
+    log4jConfigPath: '/r/kafka/log4j2.yaml',
+    serverPropertiesPath: '/h/server.properties',
+  };
+
+  it('runs kafka.Kafka with the server.properties as its last argument and a bounded heap', () => {
+    const args = brokerJavaArgs(input);
+    expect(args.slice(-2)).toEqual(['kafka.Kafka', '/h/server.properties']);
+    expect(args).toContain('-Xmx1024m');
+    expect(args).toContain('-Dlog4j2.configurationFile=/r/kafka/log4j2.yaml');
+    expect(args[args.indexOf('-cp') + 1]).toBe('/c/libs/*');
+  });
+
+  it('formats with StorageTool using the given cluster id and config', () => {
+    const args = formatJavaArgs({ ...input, clusterId: 'c2Mtc2ltLWxvY2FsLWthZg' });
+    const i = args.indexOf('kafka.tools.StorageTool');
+    expect(args.slice(i)).toEqual([
+      'kafka.tools.StorageTool',
+      'format',
+      '--ignore-formatted',
+      '-t',
+      'c2Mtc2ltLWxvY2FsLWthZg',
+      '-c',
+      '/h/server.properties',
+    ]);
+  });
+});
