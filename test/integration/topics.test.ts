@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import kafkajs, { type Admin } from 'kafkajs';
 import { createKafka } from '../../src/kafka/client.js';
+import { waitForPartitions } from '../../src/kafka/admin.js';
 import { TOPICS } from '../../src/catalog/topics.js';
 import { hasStackTrace, runCli, uniquePrefix } from '../support/cli.js';
 
@@ -74,7 +75,7 @@ describe('topics apply', () => {
     // By hand: the order topic with too few partitions and a wrong retention plus an unrelated
     // setting that must survive; the user topic with more partitions than the catalog.
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: [
         {
           topic: `${prefix}sc.domain.order`,
@@ -89,6 +90,11 @@ describe('topics apply', () => {
         { topic: `${prefix}sc.domain.legacy`, numPartitions: 1 },
       ],
     });
+    await waitForPartitions(admin, [
+      { topic: `${prefix}sc.domain.order`, count: 2 },
+      { topic: `${prefix}sc.domain.user`, count: 5 },
+      { topic: `${prefix}sc.domain.legacy`, count: 1 },
+    ]);
 
     const list = await runCli(['topics', 'list', '--brokers', brokers, '--prefix', prefix, '--json']);
     expect(list.code).toBe(0);
