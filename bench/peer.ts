@@ -13,6 +13,11 @@ export interface PeerOptions {
   /** Bytes per producer batch (Kafka's batch.size); the Java default is 16 KiB. */
   batchSizeBytes?: number;
   lingerMs?: number;
+  /**
+   * Payloads to pick from at random, one per line (ProducerPerformance's --payload-file), instead of
+   * random letters of recordSizeBytes: same sizes and same compressibility as the events it holds.
+   */
+  payloadFile?: string;
 }
 
 export interface PeerResult {
@@ -37,7 +42,11 @@ export function parseProducerPerformance(output: string): Omit<PeerResult, 'tool
     .split('\n')
     .reverse()
     .find((l) => /records sent,.*50th/.test(l));
-  const m = line && /([\d.]+) records sent, ([\d.]+) records\/sec \(([\d.]+) MB\/sec\), ([\d.]+) ms avg latency, ([\d.]+) ms max latency, ([\d.]+) ms 50th, [\d.]+ ms 95th, ([\d.]+) ms 99th/.exec(line);
+  const m =
+    line &&
+    /([\d.]+) records sent, ([\d.]+) records\/sec \(([\d.]+) MB\/sec\), ([\d.]+) ms avg latency, ([\d.]+) ms max latency, ([\d.]+) ms 50th, [\d.]+ ms 95th, ([\d.]+) ms 99th/.exec(
+      line,
+    );
   if (!m) throw new Error(`ProducerPerformance printed no summary line:\n${output.slice(-2000)}`);
   return {
     records: Number(m[1]),
@@ -68,8 +77,7 @@ export function runProducerPerformance(o: PeerOptions): Promise<PeerResult> {
     o.topic,
     '--num-records',
     String(o.numRecords),
-    '--record-size',
-    String(o.recordSizeBytes),
+    ...(o.payloadFile ? ['--payload-file', o.payloadFile] : ['--record-size', String(o.recordSizeBytes)]),
     '--throughput',
     '-1',
     '--producer-props',
@@ -84,7 +92,11 @@ export function runProducerPerformance(o: PeerOptions): Promise<PeerResult> {
     child.on('close', (code) => {
       if (code !== 0) return reject(new Error(`ProducerPerformance exited ${code}:\n${out.slice(-2000)}`));
       try {
-        resolve({ tool: 'ProducerPerformance', ...parseProducerPerformance(out), raw: out.trim().split('\n').slice(-1)[0] ?? '' });
+        resolve({
+          tool: 'ProducerPerformance',
+          ...parseProducerPerformance(out),
+          raw: out.trim().split('\n').slice(-1)[0] ?? '',
+        });
       } catch (err) {
         reject(err);
       }

@@ -1,6 +1,11 @@
 // Regenerates the README blocks that are derived from code (`npm run docs`).
 import { readFileSync, writeFileSync } from 'node:fs';
-import { TOPIC_TABLE_BEGIN, TOPIC_TABLE_END, replaceGeneratedBlock, topicCatalogMarkdown } from '../src/catalog/docs.js';
+import {
+  TOPIC_TABLE_BEGIN,
+  TOPIC_TABLE_END,
+  replaceGeneratedBlock,
+  topicCatalogMarkdown,
+} from '../src/catalog/docs.js';
 
 const path = new URL('../README.md', import.meta.url);
 const before = readFileSync(path, 'utf8');

@@ -36,6 +36,7 @@ export const ErrorCodes = [
   'E_DOCKER',
   'E_REPORT_FILE',
   'E_IO',
+  'E_VERIFY_TIMEOUT',
 ] as const;
 export type ErrorCode = (typeof ErrorCodes)[number];
 

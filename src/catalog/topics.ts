@@ -17,16 +17,25 @@ export interface TopicSpec {
   readonly description: string;
 }
 
-function topic(
-  name: string,
+// Generic in the name so TopicName/DomainTopicName are literal unions, not `string`/`never`.
+function topic<const N extends string>(
+  name: N,
   category: TopicCategory,
   partitions: number,
   keyField: string | null,
   retentionDays: number,
   description: string,
-): TopicSpec {
+): TopicSpec & { readonly name: N } {
   // §5: every topic is time-retained; events are immutable facts, never compacted.
-  return { name, category, partitions, keyField, retentionMs: retentionDays * DAY_MS, cleanupPolicy: 'delete', description };
+  return {
+    name,
+    category,
+    partitions,
+    keyField,
+    retentionMs: retentionDays * DAY_MS,
+    cleanupPolicy: 'delete',
+    description,
+  };
 }
 
 export const TOPICS = [
@@ -82,7 +91,8 @@ export function isCatalogTopic(name: string): name is TopicName {
 }
 
 /** `sc.<category>.<entity>[.<qualifier>]` (§1); entity and qualifier are lower-case kebab words. */
-export const TOPIC_NAME_PATTERN = /^sc\.(domain|proj|analytics|dlq|retry|internal)\.[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)?$/;
+export const TOPIC_NAME_PATTERN =
+  /^sc\.(domain|proj|analytics|dlq|retry|internal)\.[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)?$/;
 
 /**
  * Prefixes namespace every topic so tests and shared dev clusters can run side by side.

@@ -20,7 +20,12 @@ export function parsePrefix(raw: string): string {
 }
 
 export const brokersOption = () =>
-  new Option('-b, --brokers <list>', 'Kafka bootstrap servers, host:port[,host:port] (env SC_SIM_BROKERS; default 127.0.0.1:9092)');
+  new Option(
+    '-b, --brokers <list>',
+    'Kafka bootstrap servers, host:port[,host:port] (env SC_SIM_BROKERS; default 127.0.0.1:9092)',
+  );
 
 export const prefixOption = () =>
-  new Option('--prefix <prefix>', 'namespace every topic name with this prefix (e.g. "ci-42.")').argParser(parsePrefix).default('');
+  new Option('--prefix <prefix>', 'namespace every topic name with this prefix (e.g. "ci-42.")')
+    .argParser(parsePrefix)
+    .default('');

@@ -35,4 +35,3 @@ export async function main(argv: string[]): Promise<number> {
     return isScSimError(err) ? err.exitCode : ExitCode.toolError;
   }
 }
-

@@ -24,14 +24,18 @@ export async function ensureBrokers(flag: string | undefined): Promise<string[]>
   }
   log(`no broker answers at ${brokers.join(',')}: starting the local one (sc-sim kafka up)`);
   const up = await kafkaUp({ onProgress: log });
-  log(`local Kafka ${up.version} ${up.status} at ${up.brokers.join(',')} (${up.mode}, ${(up.tookMs / 1000).toFixed(1)} s)`);
+  log(
+    `local Kafka ${up.version} ${up.status} at ${up.brokers.join(',')} (${up.mode}, ${(up.tookMs / 1000).toFixed(1)} s)`,
+  );
   return up.brokers;
 }
 
 export function registerStart(program: Command): void {
   program
     .command('start')
-    .description('bring up a dev cluster: start the local broker if none answers, apply the topic catalog, show the topics')
+    .description(
+      'bring up a dev cluster: start the local broker if none answers, apply the topic catalog, show the topics',
+    )
     .addOption(brokersOption())
     .action(async (o: StartOptions) => {
       const brokers = await ensureBrokers(o.brokers);

@@ -83,31 +83,49 @@ export function registerTopics(program: Command): void {
 
   topics
     .command('apply')
-    .description('create missing catalog topics, raise partition counts, fix retention/cleanup; never deletes or shrinks')
+    .description(
+      'create missing catalog topics, raise partition counts, fix retention/cleanup; never deletes or shrinks',
+    )
     .addOption(brokersOption())
     .addOption(prefixOption())
     .option('--dry-run', 'print the plan and change nothing', false)
-    .option('--replication-factor <n>', 'replication factor for created topics', parsePositiveInt('--replication-factor'), 1)
+    .option(
+      '--replication-factor <n>',
+      'replication factor for created topics',
+      parsePositiveInt('--replication-factor'),
+      1,
+    )
     .option('--json', 'print the plan and result as JSON on stdout', false)
-    .action(async (o: { brokers?: string; prefix: string; dryRun: boolean; replicationFactor: number; json: boolean }) => {
-      const brokers = resolveBrokers(o.brokers);
-      const result = await applyTopics({ brokers, prefix: o.prefix, replicationFactor: o.replicationFactor, dryRun: o.dryRun });
-      if (o.json) {
-        process.stdout.write(
-          JSON.stringify({ ...planJson(result.plan), dryRun: o.dryRun, created: result.created, altered: result.altered }, null, 2) + '\n',
-        );
-        return;
-      }
-      process.stdout.write(renderPlan(result.plan) + '\n');
-      const drift = driftOf(result.plan).length;
-      if (o.dryRun) {
-        process.stdout.write('dry run: nothing changed\n');
-      } else if (result.created.length + result.altered.length === 0) {
-        process.stdout.write(`nothing to change${drift ? ` (${drift} drift reported above, left untouched)` : ''}\n`);
-      } else {
-        process.stdout.write(`applied: ${result.created.length} created, ${result.altered.length} altered\n`);
-      }
-    });
+    .action(
+      async (o: { brokers?: string; prefix: string; dryRun: boolean; replicationFactor: number; json: boolean }) => {
+        const brokers = resolveBrokers(o.brokers);
+        const result = await applyTopics({
+          brokers,
+          prefix: o.prefix,
+          replicationFactor: o.replicationFactor,
+          dryRun: o.dryRun,
+        });
+        if (o.json) {
+          process.stdout.write(
+            JSON.stringify(
+              { ...planJson(result.plan), dryRun: o.dryRun, created: result.created, altered: result.altered },
+              null,
+              2,
+            ) + '\n',
+          );
+          return;
+        }
+        process.stdout.write(renderPlan(result.plan) + '\n');
+        const drift = driftOf(result.plan).length;
+        if (o.dryRun) {
+          process.stdout.write('dry run: nothing changed\n');
+        } else if (result.created.length + result.altered.length === 0) {
+          process.stdout.write(`nothing to change${drift ? ` (${drift} drift reported above, left untouched)` : ''}\n`);
+        } else {
+          process.stdout.write(`applied: ${result.created.length} created, ${result.altered.length} altered\n`);
+        }
+      },
+    );
 
   topics
     .command('list')

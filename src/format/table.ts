@@ -14,11 +14,7 @@ export function renderTable<R>(rows: readonly R[], columns: readonly Column<R>[]
     const right = col.align === 'right';
     return right ? text.padStart(widths[i]!) : text.padEnd(widths[i]!);
   };
-  const line = (row: string[]) =>
-    row
-      .map(pad)
-      .join('  ')
-      .trimEnd();
+  const line = (row: string[]) => row.map(pad).join('  ').trimEnd();
   return [line(columns.map((c) => c.header)), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }
 

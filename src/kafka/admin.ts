@@ -152,10 +152,7 @@ export async function applyTopics(opts: ApplyOptions): Promise<ApplyResult> {
     if (grow.length > 0) await admin.createPartitions({ topicPartitions: grow });
     // KRaft brokers apply controller changes a moment later: wait until metadata shows every created
     // topic and raised partition with a leader, so `apply` returns when the cluster is ready to use.
-    await waitForPartitions(admin, [
-      ...creates.map((i) => ({ topic: i.topic, count: i.spec!.partitions })),
-      ...grow,
-    ]);
+    await waitForPartitions(admin, [...creates.map((i) => ({ topic: i.topic, count: i.spec!.partitions })), ...grow]);
 
     const reconfigure = alters.filter((i) => i.changes.some((c) => c.kind === 'config'));
     if (reconfigure.length > 0) {
@@ -217,9 +214,13 @@ export async function assertTopicsReady(
       const spec = getTopic(logical);
       const have = partitions.get(physicalTopicName(logical, prefix)) ?? 0;
       if (spec && have < spec.partitions) {
-        throw new ScSimError('E_TOPIC_MISSING', `${physicalTopicName(logical, prefix)} has ${have} partitions, the catalog says ${spec.partitions}`, {
-          hint: `repair it with: sc-sim topics apply${prefix ? ` --prefix ${prefix}` : ''}`,
-        });
+        throw new ScSimError(
+          'E_TOPIC_MISSING',
+          `${physicalTopicName(logical, prefix)} has ${have} partitions, the catalog says ${spec.partitions}`,
+          {
+            hint: `repair it with: sc-sim topics apply${prefix ? ` --prefix ${prefix}` : ''}`,
+          },
+        );
       }
     }
     return partitions;

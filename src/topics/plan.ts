@@ -42,7 +42,11 @@ export function desiredConfigs(spec: TopicSpec): Record<'retention.ms' | 'cleanu
   return { 'retention.ms': String(spec.retentionMs), 'cleanup.policy': spec.cleanupPolicy };
 }
 
-export function planTopics(observed: readonly ObservedTopic[], prefix = '', catalog: readonly TopicSpec[] = TOPICS): TopicPlan {
+export function planTopics(
+  observed: readonly ObservedTopic[],
+  prefix = '',
+  catalog: readonly TopicSpec[] = TOPICS,
+): TopicPlan {
   const byName = new Map(observed.map((t) => [t.name, t]));
   const items: PlanItem[] = [];
   const known = new Set<string>();

@@ -86,7 +86,11 @@ describe('topics apply', () => {
           ],
         },
         // Right retention, so more partitions is its only difference: pure drift.
-        { topic: `${prefix}sc.domain.user`, numPartitions: 5, configEntries: [{ name: 'retention.ms', value: '1209600000' }] },
+        {
+          topic: `${prefix}sc.domain.user`,
+          numPartitions: 5,
+          configEntries: [{ name: 'retention.ms', value: '1209600000' }],
+        },
         { topic: `${prefix}sc.domain.legacy`, numPartitions: 1 },
       ],
     });

@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { TOPIC_TABLE_BEGIN, TOPIC_TABLE_END, replaceGeneratedBlock, topicCatalogMarkdown } from '../../../src/catalog/docs.js';
+import {
+  TOPIC_TABLE_BEGIN,
+  TOPIC_TABLE_END,
+  replaceGeneratedBlock,
+  topicCatalogMarkdown,
+} from '../../../src/catalog/docs.js';
 import { TOPICS } from '../../../src/catalog/topics.js';
 
 describe('README topic table', () => {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DAY_MS, TOPICS, TOPIC_NAME_PATTERN, getTopic, physicalTopicName, validatePrefix } from '../../../src/catalog/topics.js';
+import {
+  DAY_MS,
+  TOPICS,
+  TOPIC_NAME_PATTERN,
+  getTopic,
+  physicalTopicName,
+  validatePrefix,
+} from '../../../src/catalog/topics.js';
 
 // The spec's §2 tables restated by hand (not derived from the code under test).
 const SPEC: [string, number, string | null, number][] = [

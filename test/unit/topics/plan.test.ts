@@ -18,7 +18,12 @@ describe('planTopics', () => {
     expect(plan.counts).toEqual({ create: 32, alter: 0, ok: 0, drift: 0 });
     const order = plan.items.find((i) => i.topic === 'sc.domain.order')!;
     expect(order.changes).toContainEqual({ kind: 'partitions', from: 0, to: 6 });
-    expect(order.changes).toContainEqual({ kind: 'config', name: 'retention.ms', from: undefined, to: String(30 * DAY_MS) });
+    expect(order.changes).toContainEqual({
+      kind: 'config',
+      name: 'retention.ms',
+      from: undefined,
+      to: String(30 * DAY_MS),
+    });
   });
 
   it('has nothing to do on a cluster that matches', () => {
@@ -52,7 +57,11 @@ describe('planTopics', () => {
   });
 
   it('reports unknown sc.* topics in the namespace as drift, ignores others', () => {
-    const cluster = [...asCluster(), { name: 'sc.domain.legacy', partitions: 1, replicationFactor: 1 }, { name: 'other.topic', partitions: 1, replicationFactor: 1 }];
+    const cluster = [
+      ...asCluster(),
+      { name: 'sc.domain.legacy', partitions: 1, replicationFactor: 1 },
+      { name: 'other.topic', partitions: 1, replicationFactor: 1 },
+    ];
     const plan = planTopics(cluster);
     expect(driftOf(plan).map((i) => i.topic)).toEqual(['sc.domain.legacy']);
     expect(plan.items.some((i) => i.topic === 'other.topic')).toBe(false);
