@@ -6,6 +6,9 @@ import { VERSION } from '../version.js';
 import { registerKafka } from './kafka.js';
 import { registerTopics } from './topics.js';
 import { registerStart } from './start.js';
+import { registerCatalog } from './catalog.js';
+import { registerRun } from './run.js';
+import { registerVerify } from './verify.js';
 
 export function buildProgram(): Command {
   const program = new Command('sc-sim')
@@ -17,6 +20,9 @@ export function buildProgram(): Command {
   registerKafka(program);
   registerTopics(program);
   registerStart(program);
+  registerCatalog(program);
+  registerRun(program);
+  registerVerify(program);
   return program;
 }
 
