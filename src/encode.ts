@@ -1,0 +1,101 @@
+// SimEvent -> record: the key (entity or compound, per event family/type), the partition
+// (Java-compatible murmur2, chosen here so the report knows every event's partition), the
+// value (the envelope as JSON, serialized exactly once) and the sc-* headers.
+import { z } from 'zod';
+import { physicalTopicName, type DomainTopicName } from './catalog/topics.js';
+import { HEADER_EVENT_TYPE, HEADER_RUN_ID, HEADER_SEQUENCE } from './envelope.js';
+import type { SimEvent } from './generators/types.js';
+import { partitionForKey } from './partitioning/murmur2.js';
+import { PositiveDurationSchema } from './runner/duration.js';
+import type { SinkRecord } from './sinks/types.js';
+
+export const KeyStrategySchema = z.discriminatedUnion('strategy', [
+  /** The catalog key: the entity id (order_id, promotion_id, …). Per-entity order on one partition. */
+  z.object({ strategy: z.literal('entity') }).strict(),
+  /**
+   * `${entityId}_${bucket}` with bucket = floor(occurredAtMs / bucket width) (spec §4): spreads a
+   * hot entity over partitions, giving up its ordering across buckets.
+   */
+  z.object({ strategy: z.literal('compound'), bucket: PositiveDurationSchema }).strict(),
+]);
+export type KeyStrategy = z.output<typeof KeyStrategySchema>;
+
+/** Key strategies by event type (`promotion.impression`) or family (`promotion`); the rest use `entity`. */
+export type KeyStrategies = Readonly<Partial<Record<string, KeyStrategy>>>;
+
+export interface EncoderOptions {
+  runId: string;
+  /** Namespace prefix of physical topic names. */
+  prefix: string;
+  /** Partition count per logical topic (from the broker, or the catalog when nothing is sent). */
+  partitions: ReadonlyMap<string, number>;
+  keys?: KeyStrategies;
+}
+
+export type Encoder = (event: SimEvent) => SinkRecord;
+
+const ENTITY: KeyStrategy = { strategy: 'entity' };
+
+/** The strategy for one event type: its own entry, else its family's, else `entity`. */
+export function keyStrategyFor(eventType: string, keys: KeyStrategies): KeyStrategy {
+  const family = eventType.slice(0, eventType.indexOf('.'));
+  return keys[eventType] ?? keys[family] ?? ENTITY;
+}
+
+export function recordKey(event: SimEvent, strategy: KeyStrategy): string {
+  return strategy.strategy === 'compound'
+    ? `${event.key}_${Math.floor(event.occurredAtMs / strategy.bucket)}`
+    : event.key;
+}
+
+export function createEncoder(opts: EncoderOptions): Encoder {
+  const keys = opts.keys ?? {};
+  // Everything that is the same for many events is worked out once: strategies per event type,
+  // physical names and partition counts per topic.
+  const strategies = new Map<string, KeyStrategy>();
+  const topics = new Map<string, { physical: string; partitions: number }>();
+  const topicInfo = (topic: DomainTopicName) => {
+    let info = topics.get(topic);
+    if (!info) {
+      const partitions = opts.partitions.get(topic);
+      if (partitions === undefined || partitions < 1) {
+        throw new Error(`encoder: no partition count for topic ${topic}`);
+      }
+      info = { physical: physicalTopicName(topic, opts.prefix), partitions };
+      topics.set(topic, info);
+    }
+    return info;
+  };
+
+  return (event: SimEvent): SinkRecord => {
+    const env = event.envelope;
+    let strategy = strategies.get(env.event_type);
+    if (!strategy) {
+      strategy = keyStrategyFor(env.event_type, keys);
+      strategies.set(env.event_type, strategy);
+    }
+    const keyText = recordKey(event, strategy);
+    const key = Buffer.from(keyText, 'utf8');
+    const value = Buffer.from(JSON.stringify(env), 'utf8');
+    const info = topicInfo(event.topic);
+    return {
+      topic: info.physical,
+      logicalTopic: event.topic,
+      partition: partitionForKey(key, info.partitions),
+      key,
+      keyText,
+      value,
+      headers: {
+        [HEADER_EVENT_TYPE]: env.event_type,
+        [HEADER_RUN_ID]: opts.runId,
+        [HEADER_SEQUENCE]: String(env.sequence),
+      },
+      sizeBytes: key.length + value.length,
+      eventType: env.event_type,
+      eventId: env.event_id,
+      entityId: env.entity_id,
+      sequence: env.sequence,
+      intendedAtMs: 0,
+    };
+  };
+}

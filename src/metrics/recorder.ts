@@ -1,0 +1,282 @@
+// The one place a run's metrics are recorded: counters per topic and partition, HdrHistograms
+// of ack latency and schedule delay, a per-second series; it leaves as a plain snapshot.
+import type { SendResult, SinkRecord } from '../sinks/types.js';
+import { encodeHistogram, newHistogram } from './histogram.js';
+import {
+  MAX_DISTINCT_ERRORS,
+  OTHER_ERRORS,
+  type Counters,
+  type MetricsSnapshot,
+  type PartitionCounters,
+  type PhaseSnapshot,
+  type SeriesPoint,
+  type TopicSnapshot,
+} from './snapshot.js';
+
+class TopicStats {
+  sent = 0;
+  acked = 0;
+  failed = 0;
+  indeterminate = 0;
+  bytesSent = 0;
+  bytesAcked = 0;
+  late = 0;
+  readonly partitionEvents: number[] = [];
+  readonly partitionBytes: number[] = [];
+  readonly ackLatencyUs = newHistogram();
+  readonly scheduleDelayUs = newHistogram();
+
+  snapshot(): TopicSnapshot {
+    const partitions: Record<string, PartitionCounters> = {};
+    this.partitionEvents.forEach((events, p) => {
+      partitions[String(p)] = { events, bytes: this.partitionBytes[p] ?? 0 };
+    });
+    return {
+      sent: this.sent,
+      acked: this.acked,
+      failed: this.failed,
+      indeterminate: this.indeterminate,
+      bytesSent: this.bytesSent,
+      bytesAcked: this.bytesAcked,
+      late: this.late,
+      partitions,
+      ackLatencyUs: encodeHistogram(this.ackLatencyUs),
+      scheduleDelayUs: encodeHistogram(this.scheduleDelayUs),
+    };
+  }
+}
+
+class PhaseStats {
+  scheduled = 0;
+  dropped = 0;
+  readonly topics = new Map<string, TopicStats>();
+  readonly ackLatencyUs = newHistogram();
+  readonly scheduleDelayUs = newHistogram();
+  firstIntendedMs: number | null = null;
+  lastCompletedMs: number | null = null;
+  readonly errors = new Map<string, number>();
+
+  topic(name: string): TopicStats {
+    let t = this.topics.get(name);
+    if (!t) {
+      t = new TopicStats();
+      this.topics.set(name, t);
+    }
+    return t;
+  }
+
+  totals(): Counters {
+    const c: Counters = {
+      scheduled: this.scheduled,
+      dropped: this.dropped,
+      sent: 0,
+      acked: 0,
+      failed: 0,
+      indeterminate: 0,
+      bytesSent: 0,
+      bytesAcked: 0,
+      late: 0,
+    };
+    for (const t of this.topics.values()) {
+      c.sent += t.sent;
+      c.acked += t.acked;
+      c.failed += t.failed;
+      c.indeterminate += t.indeterminate;
+      c.bytesSent += t.bytesSent;
+      c.bytesAcked += t.bytesAcked;
+      c.late += t.late;
+    }
+    return c;
+  }
+
+  countError(message: string, n: number): void {
+    const key = this.errors.has(message) || this.errors.size < MAX_DISTINCT_ERRORS ? message : OTHER_ERRORS;
+    this.errors.set(key, (this.errors.get(key) ?? 0) + n);
+  }
+
+  snapshot(): PhaseSnapshot {
+    const topics: Record<string, TopicSnapshot> = {};
+    for (const [name, t] of [...this.topics.entries()].sort(([a], [b]) => a.localeCompare(b)))
+      topics[name] = t.snapshot();
+    return {
+      totals: this.totals(),
+      ackLatencyUs: encodeHistogram(this.ackLatencyUs),
+      scheduleDelayUs: encodeHistogram(this.scheduleDelayUs),
+      topics,
+      firstIntendedMs: this.firstIntendedMs,
+      lastCompletedMs: this.lastCompletedMs,
+      errors: Object.fromEntries(this.errors),
+    };
+  }
+}
+
+/** 1 ns: far below any real interval, far above float error on performance.now()-sized numbers. */
+const BOUNDARY_SLACK_MS = 1e-6;
+
+type SeriesField = Exclude<keyof SeriesPoint, 'second'>;
+const SERIES_FIELDS: readonly SeriesField[] = ['scheduled', 'sent', 'acked', 'errors', 'late', 'dropped'];
+
+/** What the progress line shows, read live once a second. */
+export interface LiveStats {
+  elapsedMs: number;
+  scheduled: number;
+  sent: number;
+  acked: number;
+  errors: number;
+  dropped: number;
+  /** p99 ack latency so far (measured phase, or warm-up while still warming up), ms. */
+  ackP99Ms: number;
+}
+
+export interface RecorderOptions {
+  /** The run's start on the runner's clock (ms); every time is recorded relative to it. */
+  startMs: number;
+  /** Events intended before startMs + warmupMs are recorded in the warm-up phase. */
+  warmupMs: number;
+  lateThresholdMs: number;
+}
+
+export class MetricsRecorder {
+  private readonly startMs: number;
+  private readonly warmupMs: number;
+  private readonly lateThresholdMs: number;
+  private readonly warmup = new PhaseStats();
+  private readonly measured = new PhaseStats();
+  private readonly series: Record<SeriesField, number[]> = {
+    scheduled: [],
+    sent: [],
+    acked: [],
+    errors: [],
+    late: [],
+    dropped: [],
+  };
+
+  constructor(opts: RecorderOptions) {
+    this.startMs = opts.startMs;
+    this.warmupMs = opts.warmupMs;
+    this.lateThresholdMs = opts.lateThresholdMs;
+  }
+
+  /** Times arrive as start + offset in float ms; the slack keeps an event due exactly on a boundary on its side. */
+  private offsetMs(atMs: number): number {
+    return atMs - this.startMs + BOUNDARY_SLACK_MS;
+  }
+
+  private isWarmup(intendedAtMs: number): boolean {
+    return this.offsetMs(intendedAtMs) < this.warmupMs;
+  }
+
+  private phase(intendedAtMs: number): PhaseStats {
+    return this.isWarmup(intendedAtMs) ? this.warmup : this.measured;
+  }
+
+  private bump(field: SeriesField, atMs: number, n = 1): void {
+    const second = Math.max(0, Math.floor(this.offsetMs(atMs) / 1_000));
+    const arr = this.series[field];
+    while (arr.length <= second) arr.push(0);
+    arr[second]! += n;
+  }
+
+  /** An event became due (whether it is then sent or dropped). */
+  scheduled(intendedAtMs: number): void {
+    const phase = this.phase(intendedAtMs);
+    phase.scheduled++;
+    const offsetMs = intendedAtMs - this.startMs;
+    if (phase.firstIntendedMs === null || offsetMs < phase.firstIntendedMs) phase.firstIntendedMs = offsetMs;
+    this.bump('scheduled', intendedAtMs);
+  }
+
+  /** An event was due but the backlog was full: it is counted, never generated. */
+  dropped(intendedAtMs: number): void {
+    this.phase(intendedAtMs).dropped++;
+    this.bump('dropped', intendedAtMs);
+  }
+
+  /** A batch was handed to the sink: records schedule delay (intended → send) and late events. */
+  sent(batch: readonly SinkRecord[], sentAtMs: number): void {
+    let late = 0;
+    for (const r of batch) {
+      const phase = this.phase(r.intendedAtMs);
+      const t = phase.topic(r.logicalTopic);
+      const delayMs = sentAtMs - r.intendedAtMs;
+      const delayUs = Math.max(0, Math.round(delayMs * 1_000));
+      t.sent++;
+      t.bytesSent += r.sizeBytes;
+      t.scheduleDelayUs.recordValue(delayUs);
+      phase.scheduleDelayUs.recordValue(delayUs);
+      if (delayMs > this.lateThresholdMs) {
+        t.late++;
+        late++;
+      }
+    }
+    this.bump('sent', sentAtMs, batch.length);
+    if (late > 0) this.bump('late', sentAtMs, late);
+  }
+
+  /** The sink answered for a batch sent at sentAtMs. */
+  completed(batch: readonly SinkRecord[], result: SendResult, sentAtMs: number, doneAtMs: number): void {
+    const latencyUs = Math.max(0, Math.round((doneAtMs - sentAtMs) * 1_000));
+    const doneOffsetMs = doneAtMs - this.startMs;
+    for (const r of batch) {
+      const phase = this.phase(r.intendedAtMs);
+      phase.lastCompletedMs = Math.max(phase.lastCompletedMs ?? 0, doneOffsetMs);
+      const t = phase.topic(r.logicalTopic);
+      if (result.ok) {
+        t.acked++;
+        t.bytesAcked += r.sizeBytes;
+        t.partitionEvents[r.partition] = (t.partitionEvents[r.partition] ?? 0) + 1;
+        t.partitionBytes[r.partition] = (t.partitionBytes[r.partition] ?? 0) + r.sizeBytes;
+        t.ackLatencyUs.recordValue(latencyUs);
+        phase.ackLatencyUs.recordValue(latencyUs);
+      } else if (result.indeterminate) {
+        t.indeterminate++;
+      } else {
+        t.failed++;
+      }
+    }
+    if (result.ok) {
+      this.bump('acked', doneAtMs, batch.length);
+    } else {
+      this.bump('errors', doneAtMs, batch.length);
+      // Errors are counted per record in the phase each record belongs to.
+      let warm = 0;
+      for (const r of batch) if (this.isWarmup(r.intendedAtMs)) warm++;
+      if (warm > 0) this.warmup.countError(result.error, warm);
+      if (batch.length - warm > 0) this.measured.countError(result.error, batch.length - warm);
+    }
+  }
+
+  live(nowMs: number): LiveStats {
+    const phases = [this.warmup, this.measured];
+    const totals = phases.map((p) => p.totals());
+    const sum = (f: (c: Counters) => number) => totals.reduce((s, c) => s + f(c), 0);
+    const inWarmup = this.isWarmup(nowMs);
+    const hist = (inWarmup ? this.warmup : this.measured).ackLatencyUs;
+    return {
+      elapsedMs: nowMs - this.startMs,
+      scheduled: sum((c) => c.scheduled),
+      sent: sum((c) => c.sent),
+      acked: sum((c) => c.acked),
+      errors: sum((c) => c.failed + c.indeterminate),
+      dropped: sum((c) => c.dropped),
+      ackP99Ms: hist.totalCount > 0 ? hist.getValueAtPercentile(99) / 1_000 : 0,
+    };
+  }
+
+  snapshot(): MetricsSnapshot {
+    const seconds = Math.max(0, ...SERIES_FIELDS.map((f) => this.series[f].length));
+    const series: SeriesPoint[] = [];
+    for (let s = 0; s < seconds; s++) {
+      const point: SeriesPoint = { second: s, scheduled: 0, sent: 0, acked: 0, errors: 0, late: 0, dropped: 0 };
+      for (const f of SERIES_FIELDS) point[f] = this.series[f][s] ?? 0;
+      series.push(point);
+    }
+    return {
+      warmupMs: this.warmupMs,
+      lateThresholdMs: this.lateThresholdMs,
+      warmup: this.warmup.snapshot(),
+      measured: this.measured.snapshot(),
+      series,
+    };
+  }
+}

@@ -1,0 +1,148 @@
+// The plain-JSON form of a run's metrics (autocannon style): counters, per-topic/partition
+// tallies and encoded HdrHistograms, which merge exactly so sharded runs can be combined.
+import { type EncodedHistogram, mergeEncodedHistograms } from './histogram.js';
+
+/** Counts kept per topic (and in total). */
+export interface TopicCounters {
+  sent: number;
+  acked: number;
+  /** Sends that failed for sure (the broker said no). */
+  failed: number;
+  /** Sends whose outcome is unknown (timed out after leaving): reported apart from failed. */
+  indeterminate: number;
+  bytesSent: number;
+  bytesAcked: number;
+  /** Sent more than the late threshold after their intended time. */
+  late: number;
+}
+
+export interface Counters extends TopicCounters {
+  /** Events whose intended time fell in this phase (sent or dropped). */
+  scheduled: number;
+  /** Not generated because the backlog was full (k6's dropped_iterations). */
+  dropped: number;
+}
+
+/** Acked events and bytes on one partition. */
+export interface PartitionCounters {
+  events: number;
+  bytes: number;
+}
+
+export interface TopicSnapshot extends TopicCounters {
+  /** Keyed by partition number (as a string: JSON object keys). */
+  partitions: Record<string, PartitionCounters>;
+  ackLatencyUs: EncodedHistogram;
+  scheduleDelayUs: EncodedHistogram;
+}
+
+/** Everything recorded in one phase (warm-up or measured). Times are ms after the run's start. */
+export interface PhaseSnapshot {
+  totals: Counters;
+  /** Send → ack, µs. */
+  ackLatencyUs: EncodedHistogram;
+  /** Intended time → send, µs (the coordinated-omission-free view). */
+  scheduleDelayUs: EncodedHistogram;
+  /** Keyed by logical topic name. */
+  topics: Record<string, TopicSnapshot>;
+  /** Phase window: from its first intended event to its last completed send; null when empty. */
+  firstIntendedMs: number | null;
+  lastCompletedMs: number | null;
+  /** Distinct send error messages with their record counts (bounded; the rest under "(other)"). */
+  errors: Record<string, number>;
+}
+
+/** One second of the run (all phases), by the clock event that counts it. */
+export interface SeriesPoint {
+  /** Seconds after the run's start. */
+  second: number;
+  /** Events intended in this second: the target rate. */
+  scheduled: number;
+  sent: number;
+  acked: number;
+  /** Failed or indeterminate records completed in this second. */
+  errors: number;
+  late: number;
+  dropped: number;
+}
+
+export interface MetricsSnapshot {
+  warmupMs: number;
+  lateThresholdMs: number;
+  warmup: PhaseSnapshot;
+  measured: PhaseSnapshot;
+  series: SeriesPoint[];
+}
+
+export const MAX_DISTINCT_ERRORS = 20;
+export const OTHER_ERRORS = '(other)';
+
+function addCounters<T extends object>(a: T, b: T): T {
+  const out = { ...a } as Record<string, number>;
+  for (const [k, v] of Object.entries(b as Record<string, number>)) out[k] = (out[k] ?? 0) + v;
+  return out as T;
+}
+
+const minOrNull = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.min(a, b));
+const maxOrNull = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.max(a, b));
+
+export function mergeErrorCounts(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = { ...a };
+  for (const [msg, n] of Object.entries(b)) {
+    const known = msg in out || Object.keys(out).length < MAX_DISTINCT_ERRORS;
+    const key = known ? msg : OTHER_ERRORS;
+    out[key] = (out[key] ?? 0) + n;
+  }
+  return out;
+}
+
+function mergeTopic(a: TopicSnapshot | undefined, b: TopicSnapshot): TopicSnapshot {
+  if (!a) return b;
+  const { partitions: pa, ackLatencyUs: la, scheduleDelayUs: da, ...ca } = a;
+  const { partitions: pb, ackLatencyUs: lb, scheduleDelayUs: db, ...cb } = b;
+  const partitions: Record<string, PartitionCounters> = { ...pa };
+  for (const [p, c] of Object.entries(pb)) partitions[p] = partitions[p] ? addCounters(partitions[p], c) : c;
+  return {
+    ...addCounters(ca, cb),
+    partitions,
+    ackLatencyUs: mergeEncodedHistograms(la, lb),
+    scheduleDelayUs: mergeEncodedHistograms(da, db),
+  };
+}
+
+export function mergePhases(a: PhaseSnapshot, b: PhaseSnapshot): PhaseSnapshot {
+  const topics: Record<string, TopicSnapshot> = { ...a.topics };
+  for (const [name, t] of Object.entries(b.topics)) topics[name] = mergeTopic(topics[name], t);
+  return {
+    totals: addCounters(a.totals, b.totals),
+    ackLatencyUs: mergeEncodedHistograms(a.ackLatencyUs, b.ackLatencyUs),
+    scheduleDelayUs: mergeEncodedHistograms(a.scheduleDelayUs, b.scheduleDelayUs),
+    topics,
+    firstIntendedMs: minOrNull(a.firstIntendedMs, b.firstIntendedMs),
+    lastCompletedMs: maxOrNull(a.lastCompletedMs, b.lastCompletedMs),
+    errors: mergeErrorCounts(a.errors, b.errors),
+  };
+}
+
+export function mergeSeries(a: readonly SeriesPoint[], b: readonly SeriesPoint[]): SeriesPoint[] {
+  const bySecond = new Map<number, SeriesPoint>();
+  for (const p of [...a, ...b]) {
+    const prev = bySecond.get(p.second);
+    bySecond.set(p.second, prev ? addCounters(prev, { ...p, second: 0 }) : { ...p });
+  }
+  return [...bySecond.values()].sort((x, y) => x.second - y.second);
+}
+
+/**
+ * Combines two runs' metrics as if one recorder had seen both (e.g. shards of one run sharing a
+ * start time): counters add, histograms merge bucket by bucket, series add second by second.
+ */
+export function mergeSnapshots(a: MetricsSnapshot, b: MetricsSnapshot): MetricsSnapshot {
+  return {
+    warmupMs: Math.max(a.warmupMs, b.warmupMs),
+    lateThresholdMs: a.lateThresholdMs,
+    warmup: mergePhases(a.warmup, b.warmup),
+    measured: mergePhases(a.measured, b.measured),
+    series: mergeSeries(a.series, b.series),
+  };
+}

@@ -1,0 +1,147 @@
+// The console summary of a run report: a pure function of the report (autocannon's
+// printResult habit), so `sc-sim report saved.json` prints exactly what the run printed.
+import { formatBytes, renderTable } from '../format/table.js';
+import type { LatencySummaryMs } from '../metrics/histogram.js';
+import type { ProducerMode } from '../sinks/types.js';
+import type { RunReport, TopicReport } from './types.js';
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const ms = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
+const secs = (durationMs: number) => `${(durationMs / 1_000).toFixed(1)} s`;
+const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
+
+export function describeProducer(p: ProducerMode): string {
+  const inflight = p.maxInFlightRequests === null ? 'unbounded' : String(p.maxInFlightRequests);
+  return `acks ${p.acks}, ${p.idempotent ? 'idempotent' : 'not idempotent'}, max in-flight requests ${inflight}, compression ${p.compression}`;
+}
+
+function latencyRows(report: RunReport) {
+  const row = (name: string, l: LatencySummaryMs) => ({ name, ...l });
+  return renderTable(
+    [
+      row('ack (send → ack)', report.summary.ackLatencyMs),
+      row('schedule delay (intended → send)', report.summary.scheduleDelayMs),
+    ],
+    [
+      { header: 'LATENCY ms', value: (r) => r.name },
+      { header: 'p50', value: (r) => ms(r.p50), align: 'right' },
+      { header: 'p90', value: (r) => ms(r.p90), align: 'right' },
+      { header: 'p99', value: (r) => ms(r.p99), align: 'right' },
+      { header: 'p99.9', value: (r) => ms(r.p999), align: 'right' },
+      { header: 'max', value: (r) => ms(r.max), align: 'right' },
+    ],
+  );
+}
+
+function topicTable(topics: TopicReport[]) {
+  return renderTable(topics, [
+    { header: 'TOPIC', value: (t) => t.physicalTopic },
+    { header: 'ACKED', value: (t) => int(t.acked), align: 'right' },
+    { header: 'FAILED', value: (t) => int(t.failed + t.indeterminate), align: 'right' },
+    { header: 'SHARE', value: (t) => pct(t.shareOfEvents), align: 'right' },
+    { header: 'BYTES', value: (t) => formatBytes(t.bytes), align: 'right' },
+    { header: 'EV/S', value: (t) => int(t.ratePerSec), align: 'right' },
+    { header: 'ACK p99 ms', value: (t) => ms(t.ackLatencyMs.p99), align: 'right' },
+    { header: 'SKEW max/mean', value: (t) => t.skew.toFixed(2), align: 'right' },
+  ]);
+}
+
+function partitionTable(topics: TopicReport[]) {
+  const rows = topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.physicalTopic, ...p })));
+  return renderTable(rows, [
+    { header: 'TOPIC', value: (r) => r.topic },
+    { header: 'PARTITION', value: (r) => r.partition, align: 'right' },
+    { header: 'EVENTS', value: (r) => int(r.events), align: 'right' },
+    { header: 'SHARE OF TOPIC', value: (r) => pct(r.shareOfTopic), align: 'right' },
+    { header: 'BYTES', value: (r) => formatBytes(r.bytes), align: 'right' },
+    { header: 'EV/S', value: (r) => int(r.ratePerSec), align: 'right' },
+  ]);
+}
+
+/** Target vs achieved per second; long runs are grouped so the table stays under ~30 rows. */
+function seriesTable(report: RunReport) {
+  const series = report.series;
+  const group = Math.max(1, Math.ceil(series.length / 30));
+  const rows = [];
+  for (let i = 0; i < series.length; i += group) {
+    const slice = series.slice(i, i + group);
+    const sum = (f: (p: (typeof slice)[number]) => number) => slice.reduce((s, p) => s + f(p), 0);
+    const n = slice.length;
+    rows.push({
+      at: group === 1 ? `${slice[0]!.second}s` : `${slice[0]!.second}-${slice[n - 1]!.second + 1}s`,
+      target: sum((p) => p.scheduled) / n,
+      sent: sum((p) => p.sent) / n,
+      acked: sum((p) => p.acked) / n,
+      errors: sum((p) => p.errors),
+      late: sum((p) => p.late),
+      dropped: sum((p) => p.dropped),
+      warmup: slice.every((p) => p.warmup),
+    });
+  }
+  return renderTable(rows, [
+    { header: 'TIME', value: (r) => r.at },
+    { header: 'TARGET ev/s', value: (r) => int(r.target), align: 'right' },
+    { header: 'SENT ev/s', value: (r) => int(r.sent), align: 'right' },
+    { header: 'ACKED ev/s', value: (r) => int(r.acked), align: 'right' },
+    { header: 'ERRORS', value: (r) => int(r.errors), align: 'right' },
+    { header: 'LATE', value: (r) => int(r.late), align: 'right' },
+    { header: 'DROPPED', value: (r) => int(r.dropped), align: 'right' },
+    { header: '', value: (r) => (r.warmup ? 'warm-up' : '') },
+  ]);
+}
+
+export function formatConsoleReport(report: RunReport): string {
+  const { run, summary } = report;
+  const t = summary.totals;
+  const out: string[] = [];
+  out.push(`sc-sim run ${run.scenario} — ${run.description}`);
+  out.push(
+    `run ${run.id}, seed ${run.seed}, started ${run.startedAt}${run.interrupted ? ' (INTERRUPTED: stopped early, in-flight sends drained)' : ''}`,
+  );
+  out.push(`plan: ${run.plan}`);
+  out.push(
+    `sink: ${report.sink.kind} → ${report.sink.target}${report.producer ? ` (${describeProducer(report.producer)})` : ''}`,
+  );
+  if (report.prefix) out.push(`topic prefix: ${report.prefix}`);
+  const warm = report.warmup
+    ? `, after a ${secs(run.warmupMs)} warm-up (${int(report.warmup.totals.acked)} events excluded)`
+    : '';
+  out.push(`duration ${secs(run.durationMs)}; measured ${secs(summary.durationMs)}${warm}`);
+  out.push('');
+  out.push('TOTALS');
+  out.push(
+    `  sent ${int(t.sent)}  acked ${int(t.acked)}  failed ${int(t.failed)}  indeterminate ${int(t.indeterminate)}  late ${int(t.late)} (> ${run.lateThresholdMs} ms)  dropped ${int(t.dropped)}`,
+  );
+  const target =
+    t.targetRatePerSec === null
+      ? 'unthrottled'
+      : `target ${int(t.targetRatePerSec)} ev/s, ratio ${t.achievedRateRatio?.toFixed(3)}`;
+  out.push(
+    `  ${formatBytes(t.bytesAcked)} acked, ${int(t.achievedRatePerSec)} ev/s (${target}), ${formatBytes(t.bytesPerSec)}/s`,
+  );
+  for (const [message, count] of Object.entries(summary.errors)) out.push(`  error ×${int(count)}: ${message}`);
+  out.push('');
+  out.push(latencyRows(report));
+  out.push('');
+  out.push(topicTable(summary.topics));
+  out.push('');
+  out.push(partitionTable(summary.topics));
+  out.push('');
+  out.push(seriesTable(report));
+  if (report.thresholds.length > 0) {
+    out.push('');
+    out.push('THRESHOLDS');
+    for (const th of report.thresholds) {
+      const actual = th.actual === null ? 'n/a' : String(th.actual);
+      out.push(`  ${th.pass ? 'PASS' : 'FAIL'}  ${th.metric} ${th.condition}  (actual ${actual})`);
+    }
+  }
+  out.push('');
+  const failed = report.thresholds.filter((th) => !th.pass).length;
+  out.push(
+    failed > 0
+      ? `result: FAIL — ${failed} of ${report.thresholds.length} thresholds failed`
+      : `result: ${run.interrupted ? 'INTERRUPTED' : 'PASS'}${report.thresholds.length > 0 ? ` — ${report.thresholds.length} thresholds passed` : ''}`,
+  );
+  return out.join('\n');
+}

@@ -1,0 +1,293 @@
+// The runner: paces events against an injected clock (open model, absolute intended times),
+// batches them, hands batches to a Sink with bounded concurrency and records what happened.
+// It knows no Kafka: records arrive encoded and leave through the Sink interface.
+import { MetricsRecorder, type LiveStats } from './metrics/recorder.js';
+import type { MetricsSnapshot } from './metrics/snapshot.js';
+import type { Clock } from './runner/clock.js';
+import type { PacedSchedule, Schedule } from './runner/executors.js';
+import type { SendResult, Sink, SinkRecord } from './sinks/types.js';
+
+export interface BatchLimits {
+  /** A batch is handed to the sink once it holds this many events… */
+  maxEvents: number;
+  /** …or this many bytes (key + value)… */
+  maxBytes: number;
+  /** …or its first event has waited this long (Kafka's linger.ms). */
+  lingerMs: number;
+}
+
+/**
+ * Sees every completed send: the batch, its outcome and when it completed (runner clock, ms).
+ * This is how a verifier attaches (topic, partition, offset, key, sequence of each acked record)
+ * without the runner keeping anything per event.
+ */
+export type AckObserver = (batch: readonly SinkRecord[], result: SendResult, completedAtMs: number) => void;
+
+export interface Progress extends LiveStats {
+  /** Target rate now (events/s); undefined for unthrottled runs. */
+  targetRatePerSec: number | undefined;
+  /** Acked events per second over the last progress interval. */
+  ackedRatePerSec: number;
+}
+
+export interface RunnerOptions {
+  schedule: Schedule;
+  /** The next event, encoded. Called only for events that will be sent (dropped ones are never generated). */
+  nextRecord: () => SinkRecord;
+  sink: Sink;
+  clock: Clock;
+  batch: BatchLimits;
+  /** Batches handed to the sink and not yet answered, at most. */
+  maxInFlightBatches: number;
+  /** Events generated but waiting for an in-flight slot, at most; beyond it due events are dropped. */
+  maxBacklogEvents: number;
+  /** An event sent more than this after its intended time counts as late. */
+  lateThresholdMs: number;
+  /** Events intended in the first warmupMs are recorded apart and excluded from the summary. */
+  warmupMs: number;
+  onAck?: readonly AckObserver[];
+  /** Aborting stops scheduling; what was generated is still sent and answered before returning. */
+  signal?: AbortSignal;
+  onProgress?: (p: Progress) => void;
+  progressIntervalMs?: number;
+}
+
+export interface RunOutcome {
+  metrics: MetricsSnapshot;
+  interrupted: boolean;
+  /** From the start to the last answered send, on the runner's clock. */
+  durationMs: number;
+  /** When scheduling ended (ms after the start): the schedule's end, or when it was stopped; null if unthrottled. */
+  scheduleEndMs: number | null;
+}
+
+/** Bounded concurrent sends (the p-limit role, plus a queue we can measure as backlog). */
+class Dispatcher {
+  private readonly queue: { records: SinkRecord[]; bytes: number }[] = [];
+  queuedEvents = 0;
+  inFlight = 0;
+  private waiters: (() => void)[] = [];
+  observerError: unknown = undefined;
+
+  constructor(
+    private readonly sink: Sink,
+    private readonly clock: Clock,
+    private readonly recorder: MetricsRecorder,
+    private readonly observers: readonly AckObserver[],
+    private readonly maxInFlight: number,
+    private readonly limits: BatchLimits,
+  ) {}
+
+  /** Batches in flight or waiting for a slot. */
+  get pendingBatches(): number {
+    return this.inFlight + this.queue.length;
+  }
+
+  enqueue(records: SinkRecord[], bytes: number): void {
+    this.queue.push({ records, bytes });
+    this.queuedEvents += records.length;
+    this.pump();
+  }
+
+  private pump(): void {
+    while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
+      let { records, bytes } = this.queue.shift()!;
+      // Batches that waited for a slot are merged up to the limits (like Kafka's accumulator), so
+      // a slow sink gets fewer, larger requests instead of a queue of small ones.
+      while (this.queue.length > 0) {
+        const next = this.queue[0]!;
+        if (records.length + next.records.length > this.limits.maxEvents || bytes + next.bytes > this.limits.maxBytes)
+          break;
+        records = records.concat(next.records);
+        bytes += next.bytes;
+        this.queue.shift();
+      }
+      this.queuedEvents -= records.length;
+      void this.send(records);
+    }
+  }
+
+  private async send(batch: SinkRecord[]): Promise<void> {
+    this.inFlight++;
+    const sentAtMs = this.clock.now();
+    this.recorder.sent(batch, sentAtMs);
+    let result: SendResult;
+    try {
+      result = await this.sink.send(batch);
+    } catch (err) {
+      // Sinks report broker failures as results; a throw is unexpected, but still an outcome.
+      result = { ok: false, error: err instanceof Error ? err.message : String(err), indeterminate: false };
+    }
+    const doneAtMs = this.clock.now();
+    this.recorder.completed(batch, result, sentAtMs, doneAtMs);
+    for (const observe of this.observers) {
+      try {
+        observe(batch, result, doneAtMs);
+      } catch (err) {
+        this.observerError ??= err;
+      }
+    }
+    this.inFlight--;
+    this.pump();
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
+  }
+
+  /** Resolves at the next answered send. */
+  nextCompletion(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  async drain(): Promise<void> {
+    while (this.pendingBatches > 0) await this.nextCompletion();
+  }
+}
+
+export async function runLoad(opts: RunnerOptions): Promise<RunOutcome> {
+  const { clock, schedule, signal } = opts;
+  if (opts.maxInFlightBatches < 1) throw new RangeError('maxInFlightBatches must be at least 1');
+  const startMs = clock.now();
+  const recorder = new MetricsRecorder({ startMs, warmupMs: opts.warmupMs, lateThresholdMs: opts.lateThresholdMs });
+  const dispatcher = new Dispatcher(opts.sink, clock, recorder, opts.onAck ?? [], opts.maxInFlightBatches, opts.batch);
+
+  const stopProgress = new AbortController();
+  const progressDone = opts.onProgress
+    ? reportProgress(opts, recorder, startMs, stopProgress.signal, opts.onProgress)
+    : Promise.resolve();
+
+  let scheduleEndMs: number | null = null;
+  if (schedule.kind === 'paced') {
+    await runPaced(opts, schedule, startMs, recorder, dispatcher);
+    scheduleEndMs = signal?.aborted ? Math.min(clock.now() - startMs, schedule.durationMs) : schedule.durationMs;
+  } else {
+    await runUnthrottled(opts, startMs, recorder, dispatcher);
+  }
+  await dispatcher.drain();
+
+  stopProgress.abort();
+  await progressDone;
+  if (dispatcher.observerError !== undefined) throw dispatcher.observerError;
+  return {
+    metrics: recorder.snapshot(),
+    interrupted: signal?.aborted ?? false,
+    durationMs: clock.now() - startMs,
+    scheduleEndMs,
+  };
+}
+
+async function runPaced(
+  opts: RunnerOptions,
+  schedule: PacedSchedule,
+  startMs: number,
+  recorder: MetricsRecorder,
+  dispatcher: Dispatcher,
+): Promise<void> {
+  const { clock, signal, batch: limits } = opts;
+  const total = schedule.totalEvents;
+  // Generate at most this many events between two yields, so answers from the sink get processed.
+  const chunk = Math.max(limits.maxEvents, 256);
+  let open: SinkRecord[] = [];
+  let openBytes = 0;
+  let openSinceMs = 0;
+  const flush = () => {
+    if (open.length === 0) return;
+    dispatcher.enqueue(open, openBytes);
+    open = [];
+    openBytes = 0;
+  };
+
+  let i = 0;
+  while (i < total && !signal?.aborted) {
+    const nowMs = clock.now();
+    let generated = 0;
+    while (i < total && generated < chunk) {
+      const intendedAtMs = startMs + schedule.intendedOffsetMs(i);
+      if (intendedAtMs > nowMs) break;
+      i++;
+      generated++;
+      recorder.scheduled(intendedAtMs);
+      // Open model: a sink that falls behind never slows the schedule; beyond the backlog bound
+      // the event is counted as dropped instead of silently queueing.
+      if (dispatcher.queuedEvents + open.length >= opts.maxBacklogEvents) {
+        recorder.dropped(intendedAtMs);
+        continue;
+      }
+      const record = opts.nextRecord();
+      record.intendedAtMs = intendedAtMs;
+      if (open.length === 0) openSinceMs = nowMs;
+      open.push(record);
+      openBytes += record.sizeBytes;
+      if (open.length >= limits.maxEvents || openBytes >= limits.maxBytes) flush();
+    }
+    if (open.length > 0 && (i >= total || nowMs - openSinceMs >= limits.lingerMs)) flush();
+    if (generated >= chunk) {
+      await clock.sleepUntil(nowMs, signal);
+      continue;
+    }
+    const nextDueMs = i < total ? startMs + schedule.intendedOffsetMs(i) : Infinity;
+    const lingerDueMs = open.length > 0 ? openSinceMs + limits.lingerMs : Infinity;
+    const wakeMs = Math.min(nextDueMs, lingerDueMs);
+    if (wakeMs !== Infinity) await clock.sleepUntil(wakeMs, signal);
+  }
+  flush();
+}
+
+async function runUnthrottled(
+  opts: RunnerOptions,
+  startMs: number,
+  recorder: MetricsRecorder,
+  dispatcher: Dispatcher,
+): Promise<void> {
+  const { clock, signal, batch: limits, schedule } = opts;
+  const total = schedule.totalEvents ?? Infinity;
+  const endMs = schedule.durationMs !== undefined ? startMs + schedule.durationMs : Infinity;
+  let i = 0;
+  while (i < total && !signal?.aborted) {
+    const nowMs = clock.now();
+    if (nowMs >= endMs) break;
+    if (dispatcher.pendingBatches >= opts.maxInFlightBatches) {
+      await dispatcher.nextCompletion();
+      continue;
+    }
+    // As fast as the sink answers: a full batch whenever a slot is free; "intended" = generated.
+    const batch: SinkRecord[] = [];
+    let bytes = 0;
+    while (i < total && batch.length < limits.maxEvents && bytes < limits.maxBytes) {
+      recorder.scheduled(nowMs);
+      const record = opts.nextRecord();
+      record.intendedAtMs = nowMs;
+      batch.push(record);
+      bytes += record.sizeBytes;
+      i++;
+    }
+    dispatcher.enqueue(batch, bytes);
+    // Let answers and timers run between batches.
+    await clock.sleepUntil(nowMs, signal);
+  }
+}
+
+async function reportProgress(
+  opts: RunnerOptions,
+  recorder: MetricsRecorder,
+  startMs: number,
+  stop: AbortSignal,
+  onProgress: (p: Progress) => void,
+): Promise<void> {
+  const intervalMs = opts.progressIntervalMs ?? 1_000;
+  let nextMs = startMs + intervalMs;
+  let lastAcked = 0;
+  let lastMs = startMs;
+  while (!stop.aborted) {
+    await opts.clock.sleepUntil(nextMs, stop);
+    if (stop.aborted) break;
+    const nowMs = opts.clock.now();
+    const live = recorder.live(nowMs);
+    const targetRatePerSec = opts.schedule.kind === 'paced' ? opts.schedule.targetRateAt(nowMs - startMs) : undefined;
+    const ackedRatePerSec = ((live.acked - lastAcked) * 1_000) / Math.max(1, nowMs - lastMs);
+    onProgress({ ...live, targetRatePerSec, ackedRatePerSec });
+    lastAcked = live.acked;
+    lastMs = nowMs;
+    nextMs += intervalMs;
+  }
+}

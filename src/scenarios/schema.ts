@@ -1,0 +1,152 @@
+// The schema of scenarios.yaml: named scenarios, each inert data (world, load shape, keys,
+// producer settings, pacing, thresholds). No broker addresses: those come from flags/env.
+// Descriptions are written with .describe() so they reach the JSON Schema (editor hovers).
+import { z } from 'zod';
+import { EVENT_TYPES } from '../catalog/events.js';
+import { EntityTypes } from '../envelope.js';
+import { KeyStrategySchema } from '../encode.js';
+import { WorldConfigSchema } from '../generators/config.js';
+import { isDerivedType } from '../generators/mix.js';
+import { DurationSchema } from '../runner/duration.js';
+import { ExecutorSchema, createSchedule } from '../runner/executors.js';
+import { ThresholdsSchema } from '../report/thresholds.js';
+
+export const ProducerSchema = z
+  .object({
+    acks: z
+      .enum(['all', 'leader', 'none'])
+      .default('all')
+      .describe('all = every in-sync replica (-1), leader = the leader only (1), none = fire and forget (0)'),
+    compression: z
+      .enum(['none', 'gzip'], {
+        error:
+          'expected none or gzip (kafkajs has gzip built in; lz4, snappy and zstd need codec packages sc-sim does not ship)',
+      })
+      .default('none'),
+    idempotent: z
+      .boolean()
+      .default(true)
+      .describe('no duplicates or reordering on retry; kafkajs then sends one request per broker at a time'),
+    maxInFlightRequests: z
+      .number()
+      .int()
+      .min(1)
+      .nullable()
+      .default(null)
+      .describe('requests in flight per broker connection (kafkajs); null = unbounded'),
+    batchMaxEvents: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .default(1_000)
+      .describe('a batch is sent once it holds this many events…'),
+    batchMaxBytes: z
+      .number()
+      .int()
+      .min(1_024)
+      .default(900_000)
+      .describe("…or this many bytes of keys + values (stay under the broker's message.max.bytes, 1 MiB by default)…"),
+    linger: DurationSchema.default(5).describe('…or its first event has waited this long'),
+    inFlightBatches: z
+      .number()
+      .int()
+      .min(1)
+      .max(1_000)
+      .optional()
+      .describe(
+        'batches sent and not yet acked, at most (default 1 when idempotent — kafkajs serialises those per broker — else 5)',
+      ),
+    timeout: DurationSchema.default(30_000).describe('how long the broker may take to ack a request'),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    if (p.idempotent && p.acks !== 'all') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['acks'],
+        message: 'an idempotent producer needs acks: all (or set idempotent: false)',
+      });
+    }
+  })
+  // kafkajs sends an idempotent producer's requests one at a time per broker: more batches in
+  // flight would only wait inside kafkajs (hidden from schedule delay) instead of merging here.
+  .transform((p) => ({ ...p, inFlightBatches: p.inFlightBatches ?? (p.idempotent ? 1 : 5) }));
+export type ProducerSettings = z.output<typeof ProducerSchema>;
+
+export const PacingSchema = z
+  .object({
+    lateAfter: DurationSchema.default(100).describe(
+      'a record sent more than this after its intended time counts as late',
+    ),
+    maxBacklog: z
+      .number()
+      .int()
+      .min(1)
+      .default(50_000)
+      .describe('records generated and waiting to be sent, at most; beyond it due events are counted as dropped'),
+  })
+  .strict();
+export type PacingSettings = z.output<typeof PacingSchema>;
+
+/** Entity families (`promotion`) and catalog event types (`promotion.impression`): what `keys` may name. */
+export const ACTIVITY_NAMES: readonly string[] = [...EntityTypes, ...EVENT_TYPES];
+/** What `world.mix` may name: derived types (e.g. inventory_reserved, caused by orders) have no weight of their own. */
+export const MIX_NAMES: readonly string[] = ACTIVITY_NAMES.filter((n) => !isDerivedType(n));
+// Enums (not free text) so editors complete the names and typos are reported with a line number.
+const enumOf = (names: readonly string[]) => z.enum(names as [string, ...string[]]);
+
+/** The world as the generators define it, with mix keys checked against the catalog. */
+const ScenarioWorldSchema = WorldConfigSchema.extend({
+  mix: z
+    .partialRecord(enumOf(MIX_NAMES), z.number().min(0))
+    .default({})
+    .describe(
+      'relative weights (share points, defaults sum to 100) by family or event type; unnamed ones keep their defaults, 0 turns one off',
+    ),
+});
+
+export const ScenarioSchema = z
+  .object({
+    description: z.string().min(1).describe('what this scenario is for, in a sentence or two'),
+    world: ScenarioWorldSchema.prefault({}),
+    load: ExecutorSchema.describe('the load shape: constant-rate, ramping-rate or unthrottled'),
+    warmup: DurationSchema.default(0).describe(
+      'events intended in this first part are excluded from the summary and thresholds',
+    ),
+    keys: z
+      .partialRecord(enumOf(ACTIVITY_NAMES), KeyStrategySchema)
+      .default({})
+      .describe(
+        'record key strategy per event type or family (entity, or compound with a time bucket); default entity',
+      ),
+    producer: ProducerSchema.prefault({}),
+    pacing: PacingSchema.prefault({}),
+    thresholds: ThresholdsSchema.default({}).describe(
+      'pass/fail conditions on the post-warm-up summary, e.g. ack_latency_p99_ms: "< 50"',
+    ),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    const schedule = createSchedule(s.load);
+    if (s.warmup > 0 && schedule.durationMs !== undefined && s.warmup >= schedule.durationMs) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['warmup'],
+        message: 'the warm-up is as long as the whole run: nothing would be measured',
+      });
+    }
+  });
+export type Scenario = z.output<typeof ScenarioSchema>;
+
+export const SCENARIO_NAME = /^[a-z0-9][a-z0-9-]*$/;
+
+export const ScenariosFileSchema = z
+  .object({
+    scenarios: z.record(
+      z.string().regex(SCENARIO_NAME, { message: 'scenario names are lower-case words joined by "-"' }),
+      ScenarioSchema,
+    ),
+  })
+  .strict();
+export type ScenariosFile = z.output<typeof ScenariosFileSchema>;

@@ -1,0 +1,96 @@
+// The Kafka sink: the ONLY file that talks to the kafkajs producer. One sendBatch per runner
+// batch, records grouped per topic with their partition set explicitly; offsets per record
+// are derived from each partition's base offset in the response.
+import { CompressionTypes, type Message, type Producer, type TopicMessages } from 'kafkajs';
+import { createKafka, toBrokerError } from '../kafka/client.js';
+import type { ProducerMode, SendResult, Sink, SinkDescription, SinkRecord } from './types.js';
+
+export interface KafkaSinkOptions {
+  brokers: string[];
+  clientId?: string;
+  mode: ProducerMode;
+  /** How long the broker may take to ack (the produce request's timeout), ms. */
+  ackTimeoutMs: number;
+}
+
+const ACKS: Record<ProducerMode['acks'], number> = { all: -1, leader: 1, none: 0 };
+const COMPRESSION: Record<ProducerMode['compression'], CompressionTypes> = {
+  none: CompressionTypes.None,
+  gzip: CompressionTypes.GZIP,
+};
+
+// Errors after which the broker may or may not have written the records: reported as
+// indeterminate (unknown outcome), apart from definite failures.
+const UNKNOWN_OUTCOME = /Timeout|ConnectionClosed|Connection/;
+
+function describeFailure(err: unknown): { error: string; indeterminate: boolean } {
+  const e = err as { name?: string; message?: string; type?: string; cause?: { name?: string; message?: string } };
+  const names = [e.name, e.cause?.name].filter((n): n is string => typeof n === 'string');
+  const message = e.type ?? e.cause?.message ?? e.message ?? String(err);
+  return { error: `${e.name ?? 'Error'}: ${message}`, indeterminate: names.some((n) => UNKNOWN_OUTCOME.test(n)) };
+}
+
+export class KafkaSink implements Sink {
+  readonly description: SinkDescription;
+
+  private constructor(
+    private readonly producer: Producer,
+    private readonly opts: KafkaSinkOptions,
+  ) {
+    this.description = { kind: 'kafka', target: opts.brokers.join(','), producer: opts.mode };
+  }
+
+  /** Connects the producer; an unreachable broker becomes E_BROKER_UNREACHABLE. */
+  static async connect(opts: KafkaSinkOptions): Promise<KafkaSink> {
+    const producer = createKafka({ brokers: opts.brokers, clientId: opts.clientId ?? 'sc-sim-runner' }).producer({
+      idempotent: opts.mode.idempotent,
+      ...(opts.mode.maxInFlightRequests !== null ? { maxInFlightRequests: opts.mode.maxInFlightRequests } : {}),
+      allowAutoTopicCreation: false,
+    });
+    try {
+      await producer.connect();
+    } catch (err) {
+      throw toBrokerError(err, opts.brokers);
+    }
+    return new KafkaSink(producer, opts);
+  }
+
+  async send(batch: readonly SinkRecord[]): Promise<SendResult> {
+    // SinkRecords carry key, value, headers and partition already: they are handed to kafkajs as
+    // its messages without copying (kafkajs ignores the extra fields).
+    const byTopic = new Map<string, Message[]>();
+    for (const r of batch) {
+      let messages = byTopic.get(r.topic);
+      if (!messages) byTopic.set(r.topic, (messages = []));
+      messages.push(r);
+    }
+    const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+    let response;
+    try {
+      response = await this.producer.sendBatch({
+        topicMessages,
+        acks: ACKS[this.opts.mode.acks],
+        compression: COMPRESSION[this.opts.mode.compression],
+        timeout: this.opts.ackTimeoutMs,
+      });
+    } catch (err) {
+      return { ok: false, ...describeFailure(err) };
+    }
+    if (this.opts.mode.acks === 'none') return { ok: true, offsets: undefined };
+    // kafkajs keeps batch order within each partition, so a record's offset is its partition's
+    // base offset plus the number of records before it in that partition.
+    const next = new Map<string, number>();
+    for (const m of response) next.set(`${m.topicName}\u0000${m.partition}`, Number(m.baseOffset ?? -1));
+    const offsets = batch.map((r) => {
+      const tp = `${r.topic}\u0000${r.partition}`;
+      const offset = next.get(tp) ?? -1;
+      next.set(tp, offset + 1);
+      return offset;
+    });
+    return { ok: true, offsets };
+  }
+
+  async close(): Promise<void> {
+    await this.producer.disconnect().catch(() => undefined);
+  }
+}

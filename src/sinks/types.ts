@@ -1,0 +1,61 @@
+// The contract between the runner and wherever events go (Kafka, a file, memory): the runner
+// hands over batches of encoded records and learns each record's outcome; it never sees a client.
+import type { DomainTopicName } from '../catalog/topics.js';
+
+/** One encoded event, ready to send. Serialized once (by src/encode.ts); sinks never re-encode. */
+export interface SinkRecord {
+  /** Physical topic (namespace prefix applied). */
+  readonly topic: string;
+  readonly logicalTopic: DomainTopicName;
+  /** Chosen before sending with the Java-compatible murmur2 partitioner, and sent explicitly. */
+  readonly partition: number;
+  readonly key: Buffer;
+  /** The key as text: the entity id, or `${entityId}_${bucket}` for compound keys. */
+  readonly keyText: string;
+  /** JSON of the envelope. */
+  readonly value: Buffer;
+  readonly headers: Record<string, string>;
+  /** key + value bytes (headers and protocol overhead excluded). */
+  readonly sizeBytes: number;
+  readonly eventType: string;
+  readonly eventId: string;
+  readonly entityId: string;
+  readonly sequence: number;
+  /** Intended send time on the runner's clock (ms); set by the runner when the event is scheduled. */
+  intendedAtMs: number;
+}
+
+/**
+ * Outcome of one send, for every record of the batch. `offsets[i]` is record i's offset when the
+ * sink knows it (undefined with acks=0); offsets are numbers (exact below 2^53, i.e. always in practice).
+ */
+export type SendResult =
+  | { ok: true; offsets: readonly number[] | undefined }
+  | {
+      ok: false;
+      error: string;
+      /** The outcome is unknown (e.g. a timeout after the request left): neither acked nor surely lost. */
+      indeterminate: boolean;
+    };
+
+/** How records are produced: stated in the report (and needed to judge ordering guarantees). */
+export interface ProducerMode {
+  acks: 'all' | 'leader' | 'none';
+  idempotent: boolean;
+  maxInFlightRequests: number | null;
+  compression: 'none' | 'gzip';
+}
+
+export interface SinkDescription {
+  kind: 'kafka' | 'ndjson' | 'memory';
+  /** Where the records went: broker list, file path or "stdout". */
+  target: string;
+  producer?: ProducerMode;
+}
+
+export interface Sink {
+  readonly description: SinkDescription;
+  /** Sends one batch; resolves with the outcome for all its records (never rejects for broker errors). */
+  send(batch: readonly SinkRecord[]): Promise<SendResult>;
+  close(): Promise<void>;
+}

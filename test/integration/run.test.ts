@@ -1,0 +1,153 @@
+// `sc-sim run` against the real broker: what the report says was acked is what the topics hold,
+// partition by partition, and a paced run holds its rate.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+import { runScenario } from '../../src/cli/run.js';
+import { getTopic, physicalTopicName } from '../../src/catalog/topics.js';
+import { EVENT_TYPES } from '../../src/catalog/events.js';
+import { applyTopics, fetchEndOffsets } from '../../src/kafka/admin.js';
+import { partitionForKey } from '../../src/partitioning/murmur2.js';
+import type { RunReport } from '../../src/report.js';
+import type { AckObserver } from '../../src/runner.js';
+import { DOMAIN_TOPICS } from '../../src/scenarios/plan.js';
+import { hasStackTrace, runCli, uniquePrefix } from '../support/cli.js';
+
+const brokers = inject('brokers');
+const brokerList = brokers.split(',');
+
+async function freshTopics(label: string): Promise<string> {
+  const prefix = uniquePrefix(label);
+  await applyTopics({ brokers: brokerList, prefix, replicationFactor: 1, dryRun: false });
+  // Fresh partitions can answer NOT_LEADER for a moment after creation: wait until offsets read.
+  const physical = DOMAIN_TOPICS.map((t) => physicalTopicName(t, prefix));
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await fetchEndOffsets(brokerList, physical);
+      return prefix;
+    } catch (err) {
+      if (attempt >= 20) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+/** Asks the broker (independently of the report) how many records each partition gained. */
+async function brokerDeltas(report: RunReport): Promise<Map<string, number[]>> {
+  const physical = DOMAIN_TOPICS.map((t) => physicalTopicName(t, report.prefix));
+  const end = await fetchEndOffsets(brokerList, physical);
+  const out = new Map<string, number[]>();
+  for (const logical of DOMAIN_TOPICS) {
+    const start = report.offsets!.topics[logical]!.start;
+    const now = end.get(physicalTopicName(logical, report.prefix))!;
+    out.set(
+      logical,
+      [...now.entries()].sort(([a], [b]) => a - b).map(([p, o]) => Number(o - BigInt(start[String(p)] ?? '0'))),
+    );
+  }
+  return out;
+}
+
+function expectReportMatchesBroker(report: RunReport, deltas: Map<string, number[]>) {
+  for (const logical of DOMAIN_TOPICS) {
+    const topic = report.summary.topics.find((t) => t.topic === logical);
+    const perPartition = deltas.get(logical)!;
+    expect(perPartition).toHaveLength(getTopic(logical)!.partitions);
+    // Sum of end-offset deltas per topic == acked per topic; and partition by partition.
+    expect(
+      perPartition.reduce((s, n) => s + n, 0),
+      logical,
+    ).toBe(topic?.acked ?? 0);
+    expect(topic?.partitions.map((p) => p.events) ?? perPartition.map(() => 0), logical).toEqual(perPartition);
+  }
+}
+
+describe('sc-sim run against the broker', () => {
+  it('seed-dev runs to completion and every event it reports acked is in the topics', async () => {
+    const prefix = await freshTopics('seed');
+    const types = new Set<string>();
+    const offsetsSeen = new Map<string, Set<number>>();
+    let predictedRight = 0;
+    const observe: AckObserver = (batch, result) => {
+      if (!result.ok) return;
+      batch.forEach((r, i) => {
+        types.add(r.eventType);
+        if (r.partition === partitionForKey(r.keyText, getTopic(r.logicalTopic)!.partitions)) predictedRight++;
+        const tp = `${r.topic}/${r.partition}`;
+        if (!offsetsSeen.has(tp)) offsetsSeen.set(tp, new Set());
+        offsetsSeen.get(tp)!.add(result.offsets![i]!);
+      });
+    };
+    const { report, exitCode } = await runScenario({ scenario: 'seed-dev', brokers, prefix, onAck: [observe] });
+
+    expect(exitCode).toBe(0);
+    expect(report.summary.totals).toMatchObject({
+      sent: 20_000,
+      acked: 20_000,
+      failed: 0,
+      indeterminate: 0,
+      dropped: 0,
+    });
+    expectReportMatchesBroker(report, await brokerDeltas(report));
+    // Every record went to the partition murmur2 predicts, and got its own offset there.
+    expect(predictedRight).toBe(20_000);
+    expect([...offsetsSeen.values()].reduce((s, set) => s + set.size, 0)).toBe(20_000);
+    // seed-dev promises every event type of the catalog.
+    expect([...types].sort()).toEqual([...EVENT_TYPES].sort());
+    expect(report.producer).toMatchObject({ acks: 'all', idempotent: true });
+  });
+
+  it('a constant-rate run at 500 ev/s for 10 s holds its target within ±5%', async () => {
+    const prefix = await freshTopics('rate');
+    const { report } = await runScenario({
+      scenario: 'seed-dev',
+      brokers,
+      prefix,
+      ratePerSec: 500,
+      durationMs: 10_000,
+    });
+    const t = report.summary.totals;
+    expect(t.acked).toBe(5_000);
+    expect(t.targetRatePerSec).toBe(500);
+    expect(t.achievedRateRatio).toBeGreaterThanOrEqual(0.95);
+    expect(t.achievedRateRatio).toBeLessThanOrEqual(1.05);
+    // The schedule itself never bent: 500 intended in every second.
+    for (const p of report.series.slice(0, 10)) expect(p.scheduled, `second ${p.second}`).toBe(500);
+    expectReportMatchesBroker(report, await brokerDeltas(report));
+  });
+
+  it('refuses to send when the catalog topics are missing, with a hint', async () => {
+    const r = await runCli(['run', 'seed-dev', '--brokers', brokers, '--prefix', uniquePrefix('missing'), '--quiet']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/error\[E_TOPIC_MISSING\]/);
+    expect(r.stderr).toMatch(/sc-sim topics apply --prefix/);
+    expect(hasStackTrace(r.stderr)).toBe(false);
+  });
+
+  it('the CLI writes the report as JSON and re-renders it', async () => {
+    const prefix = await freshTopics('cli');
+    const out = join(tmpdir(), `sc-sim-run-${Date.now()}.json`);
+    const r = await runCli([
+      'run',
+      'seed-dev',
+      '--brokers',
+      brokers,
+      '--prefix',
+      prefix,
+      '--duration',
+      '2s',
+      '--json',
+      '--out',
+      out,
+    ]);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as RunReport;
+    expect(report.schemaVersion).toBe(1);
+    expect(report.summary.totals.acked).toBe(5_000);
+    expect(r.stderr).toMatch(/seed 42, run id run-/);
+    const again = await runCli(['report', out]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/sc-sim run seed-dev/);
+    expect(again.stdout).toMatch(/result: PASS/);
+  });
+});

@@ -1,0 +1,115 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { newRunId, parseSinkFlag, runScenario } from '../../../src/cli/run.js';
+import { ExitCode } from '../../../src/errors.js';
+import { ScenarioSchema } from '../../../src/scenarios/schema.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'sc-sim-run-'));
+
+function scenario(extra: Record<string, unknown> = {}) {
+  return ScenarioSchema.parse({
+    description: 'unit test',
+    world: { seed: 7, population: { users: 20, suppliers: 3, communities: 3, products: 10, promotions: 2, posts: 5 } },
+    load: { executor: 'constant-rate', rate: 4_000, count: 400 },
+    ...extra,
+  });
+}
+
+interface Line {
+  topic: string;
+  partition: number;
+  offset: number;
+  key: string;
+  headers: Record<string, string>;
+  value: { event_type: string; run_id: string; sequence: number };
+}
+
+describe('runScenario with the NDJSON sink (no broker)', () => {
+  it('runs the whole pipeline and reports what it wrote, partition by partition', async () => {
+    const file = join(tmp, 'events.ndjson');
+    const { report, exitCode } = await runScenario({
+      scenario: { name: 'unit', scenario: scenario({ thresholds: { errors: '== 0' } }) },
+      sink: `ndjson:${file}`,
+      prefix: 'p.',
+    });
+    expect(exitCode).toBe(ExitCode.ok);
+    const lines = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Line);
+    expect(lines).toHaveLength(400);
+    expect(report.summary.totals).toMatchObject({ sent: 400, acked: 400, failed: 0, dropped: 0 });
+    expect(new Set(lines.map((l) => l.value.run_id))).toEqual(new Set([report.run.id]));
+    expect(report.run.seed).toBe(7);
+    // Per partition, the report counts exactly the lines written there.
+    for (const t of report.summary.topics) {
+      for (const p of t.partitions) {
+        const written = lines.filter((l) => l.topic === t.physicalTopic && l.partition === p.partition).length;
+        expect(p.events, `${t.physicalTopic}/${p.partition}`).toBe(written);
+      }
+    }
+    expect(report.summary.topics.every((t) => t.physicalTopic.startsWith('p.sc.domain.'))).toBe(true);
+    expect(report.sink).toEqual({ kind: 'ndjson', target: file });
+    expect(report.offsets).toBeNull();
+  });
+
+  it('a failed threshold gives exit code 3 and says which', async () => {
+    const { report, exitCode } = await runScenario({
+      scenario: { name: 'unit', scenario: scenario({ thresholds: { errors: '== 0', achieved_rate: '> 1000000' } }) },
+      sink: `ndjson:${join(tmp, 'th.ndjson')}`,
+    });
+    expect(exitCode).toBe(ExitCode.thresholdFailed);
+    expect(report.passed).toBe(false);
+    expect(report.thresholds.map((t) => [t.metric, t.pass])).toEqual([
+      ['errors', true],
+      ['achieved_rate', false],
+    ]);
+  });
+
+  it('an abort stops the run early with exit code 130 and still reports', async () => {
+    const controller = new AbortController();
+    const { report, exitCode } = await runScenario({
+      scenario: {
+        name: 'unit',
+        scenario: scenario({ load: { executor: 'constant-rate', rate: 500, duration: '20s' } }),
+      },
+      sink: `ndjson:${join(tmp, 'abort.ndjson')}`,
+      signal: controller.signal,
+      onAck: [() => controller.abort()],
+    });
+    expect(exitCode).toBe(ExitCode.interrupted);
+    expect(report.run.interrupted).toBe(true);
+    expect(report.summary.totals.acked).toBeLessThan(100);
+    expect(report.summary.totals.acked).toBe(report.summary.totals.sent);
+  });
+
+  it('refuses a --duration shorter than the warm-up', async () => {
+    await expect(
+      runScenario({
+        scenario: {
+          name: 'unit',
+          scenario: scenario({ load: { executor: 'constant-rate', rate: 10, duration: '1m' }, warmup: '30s' }),
+        },
+        durationMs: 10_000,
+        sink: 'ndjson:/dev/null',
+      }),
+    ).rejects.toMatchObject({ code: 'E_USAGE' });
+  });
+});
+
+describe('flags', () => {
+  it('parses --sink', () => {
+    expect(parseSinkFlag(undefined)).toEqual({ kind: 'kafka' });
+    expect(parseSinkFlag('ndjson')).toEqual({ kind: 'ndjson' });
+    expect(parseSinkFlag('ndjson:out.ndjson')).toEqual({ kind: 'ndjson', file: 'out.ndjson' });
+    expect(() => parseSinkFlag('kafka2')).toThrow(/not a sink/);
+  });
+
+  it('makes sortable, distinct run ids', () => {
+    const a = newRunId(new Date('2026-01-02T03:04:05.678Z'));
+    expect(a).toMatch(/^run-20260102T030405-[0-9a-f]{6}$/);
+    expect(newRunId()).not.toBe(newRunId());
+  });
+});

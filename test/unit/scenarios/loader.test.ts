@@ -1,0 +1,125 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ScSimError } from '../../../src/errors.js';
+import { createWorld } from '../../../src/generators/world.js';
+import { BUNDLED_SCENARIOS_PATH, getScenario, loadScenarios, parseScenarios } from '../../../src/scenarios/loader.js';
+
+function errorOf(fn: () => unknown): ScSimError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ScSimError) return err;
+    throw err;
+  }
+  throw new Error('expected an ScSimError');
+}
+
+describe('the shipped scenarios.yaml', () => {
+  const loaded = loadScenarios(BUNDLED_SCENARIOS_PATH);
+
+  it('validates, starts with the schema line and has the required scenarios', () => {
+    expect(readFileSync(BUNDLED_SCENARIOS_PATH, 'utf8').split('\n')[0]).toBe(
+      '# yaml-language-server: $schema=./scenarios.schema.json',
+    );
+    expect(Object.keys(loaded.scenarios)).toEqual(
+      expect.arrayContaining([
+        'seed-dev',
+        'steady',
+        'flash-sale',
+        'viral-promotion',
+        'viral-promotion-bucketed',
+        'login-storm',
+      ]),
+    );
+  });
+
+  it.each(Object.keys(loadScenarios(BUNDLED_SCENARIOS_PATH).scenarios))(
+    '%s builds a world that produces events',
+    (name) => {
+      const s = getScenario(loaded, name);
+      const world = createWorld({ ...s.world, seed: 1 } as Parameters<typeof createWorld>[0], { runId: 'test' });
+      for (let i = 0; i < 200; i++) expect(world.next().envelope.run_id).toBe('test');
+    },
+  );
+
+  it('seed-dev is about 20,000 events in well under a minute', () => {
+    const s = getScenario(loaded, 'seed-dev');
+    expect(s.load).toMatchObject({ executor: 'constant-rate', count: 20_000 });
+    const load = s.load as { rate: number; count: number };
+    expect(load.count / load.rate).toBeLessThan(30);
+  });
+
+  it('the viral pair differs only in the impressions key strategy', () => {
+    const a = getScenario(loaded, 'viral-promotion');
+    const b = getScenario(loaded, 'viral-promotion-bucketed');
+    const strip = (s: typeof a) => ({ ...s, description: '', keys: {} });
+    expect(strip(a)).toEqual(strip(b));
+    expect(a.keys).toEqual({});
+    expect(b.keys).toEqual({ 'promotion.impression': { strategy: 'compound', bucket: 1_000 } });
+    expect(a.world.hot.promotion).toBe(0.9);
+  });
+});
+
+describe('parseScenarios', () => {
+  it('reports every problem of a broken file at once, with line:col', () => {
+    const text = [
+      'scenarios:', // 1
+      '  ok:', // 2
+      '    description: fine', // 3
+      '    load: { executor: constant-rate, rate: 10, duration: 5s }', // 4
+      '  broken:', // 5
+      '    description: ""', // 6
+      '    wrld: {}', // 7
+      '    world:', // 8
+      '      mix: { ordr: 2, product.inventory_reserved: 1 }', // 9
+      '    load:', // 10
+      '      executor: ramping-rate', // 11
+      '      stages:', // 12
+      '        - { target: 10, duration: 1s }', // 13
+      '        - { target: x, duration: 10 minutes }', // 14
+      '    producer: { compression: lz4 }', // 15
+      '    thresholds: { p99: "< 5", errors: "= 0" }', // 16
+      '  steady:', // 17
+      '    description: missing its load', // 18
+    ].join('\n');
+    const err = errorOf(() => parseScenarios(text, 'scenarios.yaml'));
+    expect(err.code).toBe('E_SCENARIO_INVALID');
+    expect(err.message).toBe('scenarios.yaml has 10 problems');
+    expect(err.details).toEqual([
+      'scenarios.yaml:6:18 scenarios.broken.description: Too small: expected string to have >=1 characters',
+      'scenarios.yaml:7:5 scenarios.broken.wrld: unknown key',
+      'scenarios.yaml:9:14 scenarios.broken.world.mix.ordr: unknown key; did you mean order, user, post?',
+      'scenarios.yaml:9:23 scenarios.broken.world.mix["product.inventory_reserved"]: product.inventory_reserved has no weight of its own: it follows order.created',
+      'scenarios.yaml:14:21 scenarios.broken.load.stages[1].target: Invalid input: expected number, received string',
+      'scenarios.yaml:14:34 scenarios.broken.load.stages[1].duration: expected a duration like "500ms", "30s", "2m", "1h" or a number of milliseconds',
+      expect.stringMatching(/^scenarios\.yaml:15:30 scenarios\.broken\.producer\.compression: expected none or gzip/),
+      expect.stringMatching(
+        /^scenarios\.yaml:16:19 scenarios\.broken\.thresholds\.p99: unknown key; did you mean ack_latency_p99_ms/,
+      ),
+      expect.stringMatching(/^scenarios\.yaml:16:39 scenarios\.broken\.thresholds\.errors: expected "<op> <number>"/),
+      'scenarios.yaml:17:3 scenarios.steady.load: missing (object expected)',
+    ]);
+  });
+
+  it('reports YAML syntax errors with line:col too', () => {
+    const err = errorOf(() => parseScenarios('scenarios:\n  a:\n    load: [1,\n  b: 2\n', 'x.yaml'));
+    expect(err.code).toBe('E_SCENARIO_INVALID');
+    expect(err.details.length).toBeGreaterThan(0);
+    for (const d of err.details) expect(d).toMatch(/^x\.yaml:\d+:\d+ \(yaml\): /);
+  });
+
+  it('names the known scenarios when asked for an unknown one', () => {
+    const loaded = parseScenarios(
+      'scenarios:\n  steady:\n    description: d\n    load: { executor: unthrottled, count: 1 }\n',
+      'f.yaml',
+    );
+    const err = errorOf(() => getScenario(loaded, 'stedy'));
+    expect(err.code).toBe('E_SCENARIO_UNKNOWN');
+    expect(err.details).toEqual(['known scenarios: steady']);
+    expect(err.hint).toMatch(/did you mean steady/);
+  });
+
+  it('says so when the file is missing', () => {
+    expect(errorOf(() => loadScenarios('/nonexistent/scenarios.yaml')).code).toBe('E_SCENARIO_FILE');
+  });
+});
