@@ -270,7 +270,7 @@ function formatProgress(p: Progress): string {
   );
 }
 
-interface RunFlags {
+export interface RunFlags {
   brokers?: string;
   prefix: string;
   seed?: number;
@@ -306,7 +306,7 @@ function parseDuration(raw: string): number {
   return ms;
 }
 
-async function runAction(scenarioName: string, flags: RunFlags): Promise<void> {
+export async function runAction(scenarioName: string, flags: RunFlags): Promise<void> {
   const sinkChoice = parseSinkFlag(flags.sink);
   const ndjsonToStdout = sinkChoice.kind === 'ndjson' && sinkChoice.file === undefined;
   if (ndjsonToStdout && flags.json) {

@@ -1,16 +1,20 @@
-// `sc-sim start` (what `npm start` runs): a working dev cluster from nothing — the local broker
-// if none answers, the catalog's topics, then the default scenario.
+// `sc-sim start` (what `npm start` runs): a seeded dev cluster from nothing — the local broker if
+// none answers, the catalog's topics, then the default scenario (seed-dev) with its report.
 import type { Command } from 'commander';
 import { resolveBrokers } from '../config.js';
 import { applyTopics, planCluster } from '../kafka/admin.js';
 import { isBrokerAnswering, kafkaUp } from '../kafka/local/index.js';
 import { renderList, renderPlan } from './topics.js';
 import { brokersOption } from './options.js';
+import { runAction } from './run.js';
 
 const log = (msg: string) => process.stderr.write(`sc-sim: ${msg}\n`);
 
 export interface StartOptions {
   brokers?: string;
+  scenario: string;
+  run: boolean;
+  quiet?: boolean;
 }
 
 /** Brokers to use: explicit ones as given; otherwise the local broker, started when silent. */
@@ -34,14 +38,20 @@ export function registerStart(program: Command): void {
   program
     .command('start')
     .description(
-      'bring up a dev cluster: start the local broker if none answers, apply the topic catalog, show the topics',
+      'seed a dev cluster: start the local broker if none answers, apply the topic catalog, run seed-dev',
     )
     .addOption(brokersOption())
+    .option('--scenario <name>', 'scenario to run once the topics exist', 'seed-dev')
+    .option('--no-run', 'only start the broker and apply the topics')
+    .option('-q, --quiet', 'no progress or informational lines on stderr')
     .action(async (o: StartOptions) => {
       const brokers = await ensureBrokers(o.brokers);
       const applied = await applyTopics({ brokers, prefix: '', replicationFactor: 1, dryRun: false });
-      process.stdout.write(renderPlan(applied.plan) + '\n\n');
+      if (applied.created.length + applied.altered.length > 0) process.stdout.write(renderPlan(applied.plan) + '\n\n');
       log(`topic catalog applied: ${applied.created.length} created, ${applied.altered.length} altered`);
-      process.stdout.write(renderList(await planCluster({ brokers, prefix: '' })) + '\n');
+      process.stdout.write(renderList(await planCluster({ brokers, prefix: '' })) + '\n\n');
+      if (!o.run) return;
+      log(`running scenario ${o.scenario} (sc-sim run ${o.scenario})`);
+      await runAction(o.scenario, { brokers: brokers.join(','), prefix: '', quiet: o.quiet });
     });
 }

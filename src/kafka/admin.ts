@@ -231,12 +231,25 @@ export async function assertTopicsReady(
 export async function fetchEndOffsets(
   brokers: string[],
   physicalTopics: string[],
+  timeoutMs = 30_000,
 ): Promise<Map<string, Map<number, bigint>>> {
   return withAdmin({ brokers }, async (admin) => {
     const out = new Map<string, Map<number, bigint>>();
+    const deadline = Date.now() + timeoutMs;
     for (const topic of physicalTopics) {
-      const offsets = await admin.fetchTopicOffsets(topic);
-      out.set(topic, new Map(offsets.map((o) => [o.partition, BigInt(o.high)])));
+      for (;;) {
+        try {
+          const offsets = await admin.fetchTopicOffsets(topic);
+          out.set(topic, new Map(offsets.map((o) => [o.partition, BigInt(o.high)])));
+          break;
+        } catch (err) {
+          // Right after topics are created or grown, leadership may still be settling
+          // (NOT_LEADER_OR_FOLLOWER, UNKNOWN_TOPIC_OR_PARTITION): retriable for a bounded time.
+          const retriable = (err as { retriable?: boolean }).retriable === true;
+          if (!retriable || Date.now() > deadline) throw err;
+          await sleep(250);
+        }
+      }
     }
     return out;
   });
