@@ -30,10 +30,19 @@ import { getScenario, loadScenarios, resolveScenariosPath } from '../scenarios/l
 import { DOMAIN_TOPICS, planLine } from '../scenarios/plan.js';
 import type { Scenario } from '../scenarios/schema.js';
 import { KafkaSink } from '../sinks/kafka.js';
+import { WorkerKafkaSink } from '../sinks/kafka-worker.js';
 import { NdjsonSink } from '../sinks/ndjson.js';
 import type { Sink } from '../sinks/types.js';
 import { PRODUCER } from '../version.js';
 import { brokersOption, prefixOption } from './options.js';
+import {
+  addCheckOptions,
+  checksFromFlags,
+  formatChecks,
+  runWithChecks,
+  writeHtmlReport,
+  type CheckFlags,
+} from './verify.js';
 
 export interface RunScenarioOptions {
   /** A scenario name from the scenarios file, or a scenario given directly (e.g. by the bench). */
@@ -168,7 +177,7 @@ export async function runScenario(opts: RunScenarioOptions): Promise<RunScenario
     startOffsets = await fetchEndOffsets(brokers, [...physical.keys()]);
     log(`topics ready on ${brokers.join(',')}${prefix ? ` (prefix ${prefix})` : ''}`, false);
     const p = scenario.producer;
-    sink = await KafkaSink.connect({
+    sink = await (p.worker ? WorkerKafkaSink : KafkaSink).connect({
       brokers,
       clientId: `sc-sim-${runId}`,
       mode: {
@@ -270,7 +279,7 @@ function formatProgress(p: Progress): string {
   );
 }
 
-export interface RunFlags {
+export interface RunFlags extends CheckFlags {
   brokers?: string;
   prefix: string;
   seed?: number;
@@ -342,12 +351,17 @@ export async function runAction(scenarioName: string, flags: RunFlags): Promise<
   process.on('SIGTERM', onSignal);
   let result: RunScenarioResult;
   try {
-    result = await runScenario({
-      ...common,
-      signal: controller.signal,
-      log: (line, essential) => (essential || !flags.quiet ? stderr(line) : undefined),
-      onProgress: showProgress ? (p) => process.stderr.write(`\r\x1b[K${formatProgress(p)}`) : undefined,
-    });
+    // --verify / --consumer-ms attach their checks around the run (src/cli/verify.ts).
+    result = await runWithChecks(
+      runScenario,
+      {
+        ...common,
+        signal: controller.signal,
+        log: (line, essential) => (essential || !flags.quiet ? stderr(line) : undefined),
+        onProgress: showProgress ? (p) => process.stderr.write(`\r\x1b[K${formatProgress(p)}`) : undefined,
+      },
+      checksFromFlags(flags),
+    );
   } finally {
     if (showProgress) process.stderr.write('\r\x1b[K');
     process.off('SIGINT', onSignal);
@@ -357,9 +371,11 @@ export async function runAction(scenarioName: string, flags: RunFlags): Promise<
     writeReportFile(flags.out, result.report);
     if (!flags.quiet) stderr(`report written to ${flags.out}`);
   }
+  if (flags.html) writeHtmlReport(flags.html, result.report);
+  const text = `${formatConsoleReport(result.report)}\n${formatChecks(result.report)}`;
   if (flags.json) process.stdout.write(formatJsonReport(result.report));
-  else if (ndjsonToStdout) process.stderr.write(`${formatConsoleReport(result.report)}\n`);
-  else process.stdout.write(`${formatConsoleReport(result.report)}\n`);
+  else if (ndjsonToStdout) process.stderr.write(text);
+  else process.stdout.write(text);
   process.exitCode = result.exitCode;
 }
 
@@ -387,7 +403,7 @@ function scenariosAction(flags: { file?: string; json?: boolean; schema?: boolea
 }
 
 export function registerRun(program: Command): void {
-  program
+  const run = program
     .command('run')
     .description("send a scenario's events at its load shape and report throughput and latency per topic and partition")
     .argument('<scenario>', 'scenario name (see `sc-sim scenarios`)')
@@ -407,8 +423,8 @@ export function registerRun(program: Command): void {
     .option('--out <file>', 'also write the JSON report to this file')
     .option('-q, --quiet', 'no progress or informational lines on stderr')
     .option('--dry-run', 'print the plan and a sample of events; send nothing (no broker needed)')
-    .option('-f, --file <path>', 'scenarios file (default ./scenarios.yaml)')
-    .action(runAction);
+    .option('-f, --file <path>', 'scenarios file (default ./scenarios.yaml)');
+  addCheckOptions(run).action(runAction);
 
   program
     .command('scenarios')
@@ -423,8 +439,12 @@ export function registerRun(program: Command): void {
     .description('re-render a saved run report (written with `run --out file.json`)')
     .argument('<file>', 'report JSON file')
     .option('--json', 'print it as JSON instead')
-    .action((file: string, flags: { json?: boolean }) => {
+    .option('--html <file>', 'also write it as a self-contained HTML report')
+    .action((file: string, flags: { json?: boolean; html?: string }) => {
       const report = readReportFile(file);
-      process.stdout.write(flags.json ? formatJsonReport(report) : `${formatConsoleReport(report)}\n`);
+      if (flags.html) writeHtmlReport(flags.html, report);
+      process.stdout.write(
+        flags.json ? formatJsonReport(report) : `${formatConsoleReport(report)}\n${formatChecks(report)}`,
+      );
     });
 }

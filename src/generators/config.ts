@@ -22,14 +22,18 @@ export const WorldConfigSchema = z
     seed: z.number().int().min(0).max(0xffffffff).optional(),
     population: PopulationSchema.prefault({}),
     /**
-     * Relative weights of activity. Keys are entity families (`order`, `promotion`, …) or single
-     * event types (`promotion.impression`, `user.login_failed`); unnamed ones keep their defaults,
-     * a weight of 0 turns an activity off.
+     * Relative weights of activity, in "share points" (the defaults sum to 100, see
+     * generators/mix.ts). Keys are entity families (`order`, `promotion`, …): the family's default
+     * type weights are rescaled to that total; or single event types (`promotion.impression`,
+     * `user.login_failed`): that type's weight. Unnamed ones keep their defaults, a weight of 0
+     * turns an activity off. Types that only follow another event (e.g. `promotion.converted`)
+     * have no weight of their own.
      */
     mix: z.record(z.string(), z.number().min(0)).default({}),
     /**
      * Focus a share of a family's high-volume events on one entity: e.g.
-     * `{ promotion: 0.9 }` sends 90% of impressions/clicks to one "viral" promotion.
+     * `{ promotion: 0.9 }` sends 90% of impressions/clicks (and attributed orders) to one "viral"
+     * promotion that stays active for the whole run; `{ post: 0.5 }` half of post.stats_changed.
      */
     hot: z
       .object({

@@ -4,6 +4,8 @@ import type { LatencySummaryMs } from '../metrics/histogram.js';
 import type { Counters, MetricsSnapshot, SeriesPoint } from '../metrics/snapshot.js';
 import type { ProducerMode, SinkDescription } from '../sinks/types.js';
 import type { ThresholdResult } from './thresholds.js';
+import type { VerificationSection } from '../verify/section.js';
+import type { ConsumerSimReport } from '../consume/report.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -103,4 +105,8 @@ export interface RunReport {
   passed: boolean;
   /** The raw, mergeable metrics (HdrHistograms as compressed base64). */
   metrics: MetricsSnapshot;
+  /** `run --verify` / `verify --report … --out`: what was read back and the anomalies found. */
+  verification?: VerificationSection;
+  /** `run --consumer-ms`: the consumer-group simulator's lag per partition over time. */
+  consumer?: ConsumerSimReport;
 }

@@ -58,6 +58,12 @@ export const ProducerSchema = z
         'batches sent and not yet acked, at most (default 1 when idempotent — kafkajs serialises those per broker — else 5)',
       ),
     timeout: DurationSchema.default(30_000).describe('how long the broker may take to ack a request'),
+    worker: z
+      .boolean()
+      .default(true)
+      .describe(
+        "run the Kafka client on a worker thread: its per-record protocol encoding then uses another core than the world's generation",
+      ),
   })
   .strict()
   .superRefine((p, ctx) => {

@@ -1,0 +1,167 @@
+// The world's engine room: the simulated clock, the per-family RNG streams, the event queue and the
+// one typed `emit` every generator goes through (so a payload can only have the catalog's fields).
+import { EVENT_CATALOG, type EventType, type Family, type Payload } from '../catalog/events.js';
+import type { DomainTopicName } from '../catalog/topics.js';
+import { EntityTypes, type Envelope } from '../envelope.js';
+import { PRODUCER } from '../version.js';
+import type { WorldConfig } from './config.js';
+import type { Pools } from './pools.js';
+import { Rng } from './rng.js';
+import {
+  CommunityState,
+  OrderState,
+  Population,
+  PostState,
+  ProductState,
+  PromotionState,
+  SupplierState,
+  UserState,
+  type Entity,
+} from './state.js';
+import { isoUtc } from './time.js';
+import type { SimEvent } from './types.js';
+
+interface TypeInfo {
+  readonly topic: DomainTopicName;
+  readonly family: Family;
+  readonly version: number;
+}
+
+const TYPE_INFO: ReadonlyMap<string, TypeInfo> = new Map(
+  EVENT_CATALOG.map((e) => [e.type, { topic: e.topic, family: e.family, version: e.version }]),
+);
+
+/** Actor id for automatic actions (e.g. an order cancelled after its third failed payment). */
+export const SYSTEM_ACTOR_ID = '00000000-0000-4000-8000-000000000000';
+
+export class Sim {
+  readonly producer = PRODUCER;
+  /** One stream per family (plus the scheduler and the clock): see rng.ts. */
+  readonly rng: Readonly<Record<Family, Rng>>;
+  readonly schedulerRng: Rng;
+  private readonly clockRng: Rng;
+  private readonly consequenceRng: Rng;
+  private lastType = '';
+  private lastInfo: TypeInfo = { topic: 'sc.domain.user', family: 'user', version: 1 };
+  /** Simulated now, integer ms since the epoch; only ever increases. */
+  nowMs: number;
+  private isoMs = Number.NaN;
+  private isoText = '';
+  private readonly meanStepMs: number;
+
+  /**
+   * Built events waiting to be returned by next(): an action may emit a causal chain at once.
+   * Slots are reused (head/tail indexes) rather than truncating the array after every action.
+   */
+  readonly queue: SimEvent[] = [];
+  queueHead = 0;
+  queueTail = 0;
+
+  readonly admins: readonly string[];
+  readonly users: UserState;
+  readonly suppliers: SupplierState;
+  readonly communities: CommunityState;
+  readonly products: ProductState;
+  readonly promotions: PromotionState;
+  readonly posts: PostState;
+  readonly orders: OrderState;
+
+  constructor(
+    readonly config: WorldConfig,
+    readonly seed: number,
+    readonly runId: string,
+    readonly pools: Pools,
+  ) {
+    this.rng = Object.fromEntries(EntityTypes.map((f) => [f, Rng.derive(seed, `family:${f}`)])) as Record<Family, Rng>;
+    this.schedulerRng = Rng.derive(seed, 'scheduler');
+    this.clockRng = Rng.derive(seed, 'clock');
+    this.consequenceRng = Rng.derive(seed, 'consequences');
+    this.nowMs = Date.parse(config.startAt);
+    this.meanStepMs = config.simMsPerEvent;
+    const adminRng = Rng.derive(seed, 'admins');
+    this.admins = Array.from({ length: 6 }, () => adminRng.uuid());
+    const pop = config.population;
+    this.users = new UserState(new Population(pop.users));
+    this.suppliers = new SupplierState(new Population(pop.suppliers));
+    this.communities = new CommunityState(new Population(pop.communities));
+    this.products = new ProductState(new Population(pop.products));
+    this.promotions = new PromotionState(new Population(pop.promotions));
+    this.posts = new PostState(new Population(pop.posts));
+    // Orders in flight at once: enough for realistic interleaving, bounded for memory.
+    this.orders = new OrderState(Math.max(50, pop.users));
+  }
+
+  /** Starts a new action: simulated time moves on by an exponential step (mean simMsPerEvent). */
+  tick(): void {
+    this.nowMs += Math.floor(this.clockRng.exp(this.meanStepMs));
+  }
+
+  /** ISO-8601 form of nowMs (what the next emitted event's occurred_at will be). */
+  iso(): string {
+    if (this.isoMs !== this.nowMs) {
+      this.isoMs = this.nowMs;
+      this.isoText = isoUtc(this.nowMs);
+    }
+    return this.isoText;
+  }
+
+  isoAt(ms: number): string {
+    return isoUtc(ms);
+  }
+
+  /**
+   * Builds one event and queues it. `correlationId` null starts a new correlation (the event's own
+   * id); `causationId` is the event_id of the cause, or null for a root event. Events within one
+   * action are a few ms apart, so occurred_at is strictly increasing across the whole stream.
+   */
+  emit<T extends EventType>(
+    rng: Rng | null,
+    type: T,
+    entity: Entity,
+    payload: Payload<T>,
+    correlationId: string | null,
+    causationId: string | null,
+  ): SimEvent {
+    // Runs of one type are common (impressions): skip the map lookup for a repeat.
+    let info = this.lastInfo;
+    if (type !== this.lastType) {
+      info = TYPE_INFO.get(type)!;
+      this.lastType = type;
+      this.lastInfo = info;
+    }
+    // Consequences draw their ids from a stream of their own, so the size of a cascade (e.g. how
+    // many communities a deleted user leaves) never shifts the acting family's RNG stream.
+    const eventId = (rng ?? this.consequenceRng).uuid();
+    const envelope: Envelope = {
+      event_id: eventId,
+      event_type: type,
+      event_version: info.version,
+      occurred_at: this.iso(),
+      entity_type: info.family,
+      entity_id: entity.id,
+      sequence: ++entity.seq,
+      correlation_id: correlationId ?? eventId,
+      causation_id: causationId,
+      producer: this.producer,
+      run_id: this.runId,
+      payload: payload as Record<string, unknown>,
+    };
+    const event: SimEvent = { topic: info.topic, key: entity.id, occurredAtMs: this.nowMs, envelope };
+    this.queue[this.queueTail++] = event;
+    this.nowMs += 1 + this.clockRng.int(25);
+    return event;
+  }
+
+  /**
+   * Emits `type` as a consequence of `cause`: same correlation, causation = cause's event_id, and
+   * an event_id from the consequences stream (see emit), not from the acting family's stream.
+   */
+  emitCaused<T extends EventType>(type: T, entity: Entity, payload: Payload<T>, cause: SimEvent): SimEvent {
+    return this.emit(null, type, entity, payload, cause.envelope.correlation_id, cause.envelope.event_id);
+  }
+
+  /** The admin who handles a moderation or verification action. */
+  admin(rng: Rng): string {
+    return rng.pick(this.admins);
+  }
+}

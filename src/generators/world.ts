@@ -1,0 +1,182 @@
+// The simulated world: builds the initial population, then an endless stream of activity picked by
+// the configured mix. Pure and deterministic: no I/O, no wall clock, no Math.random (only the seed
+// itself is drawn from crypto when the config has none, and it is reported back).
+import { randomInt } from 'node:crypto';
+import { ScSimError } from '../errors.js';
+import { bootstrap } from './bootstrap.js';
+import { WorldConfigSchema, type WorldConfig, type WorldConfigInput } from './config.js';
+import { communityActions } from './families/communities.js';
+import { orderActions } from './families/orders.js';
+import { postActions } from './families/posts.js';
+import { productActions } from './families/products.js';
+import { promotionActions } from './families/promotions.js';
+import { supplierActions } from './families/suppliers.js';
+import { userActions } from './families/users.js';
+import type { Action } from './families/util.js';
+import { resolveMix, type RootType } from './mix.js';
+import { buildPools, type Pools } from './pools.js';
+import type { Rng } from './rng.js';
+import { Sim } from './sim.js';
+import type { EventStream, SimEvent } from './types.js';
+import type { Family } from '../catalog/events.js';
+
+export interface WorldOptions {
+  runId: string;
+  /** Pre-built value pools for this seed (the benchmark times pool building separately). */
+  pools?: Pools;
+}
+
+/** Live entity counts and queue length: what the world holds in memory right now. */
+export interface WorldStats {
+  readonly users: number;
+  readonly suppliers: number;
+  readonly communities: number;
+  readonly products: number;
+  readonly promotions: number;
+  readonly posts: number;
+  /** Orders not yet forgotten (in flight, or finished but still refundable). */
+  readonly orders: number;
+  readonly memberships: number;
+  readonly queued: number;
+  /** Simulated now (ms since the epoch). */
+  readonly nowMs: number;
+  /** `bootstrap` while the initial population is being created, then `activity`. */
+  readonly phase: 'bootstrap' | 'activity';
+}
+
+export interface WorldStream extends EventStream {
+  readonly config: WorldConfig;
+  stats(): WorldStats;
+}
+
+/** Parses a world config, reporting every problem with its path (E_CONFIG). */
+export function parseWorldConfig(input: WorldConfigInput, where = 'world'): WorldConfig {
+  const parsed = WorldConfigSchema.safeParse(input);
+  if (!parsed.success) {
+    const details = parsed.error.issues.map((i) => `${[where, ...i.path.map(String)].join('.')}: ${i.message}`);
+    throw new ScSimError(
+      'E_CONFIG',
+      `invalid world configuration (${details.length} problem${details.length > 1 ? 's' : ''})`,
+      {
+        details,
+        hint: 'see the `world:` section of the scenario documentation for the allowed keys and ranges',
+      },
+    );
+  }
+  return parsed.data;
+}
+
+interface FamilyRunner {
+  readonly family: Family;
+  readonly rng: Rng;
+  readonly actions: readonly Action[];
+  /** Cumulative type weights, for a binary-search-free linear pick (at most 15 entries). */
+  readonly cumulative: readonly number[];
+}
+
+function cumulative(weights: readonly number[]): number[] {
+  let sum = 0;
+  return weights.map((w) => (sum += w));
+}
+
+function pickIndex(rng: Rng, cum: readonly number[]): number {
+  const r = rng.float() * cum[cum.length - 1]!;
+  for (let i = 0; i < cum.length - 1; i++) if (r < cum[i]!) return i;
+  return cum.length - 1;
+}
+
+/** Failed attempts in a row after which the mix is declared unable to produce events. */
+const MAX_IDLE_ATTEMPTS = 5_000;
+
+export function createWorld(input: WorldConfigInput, opts: WorldOptions): WorldStream {
+  const config = parseWorldConfig(input);
+  const seed = config.seed ?? randomInt(0, 0xffffffff);
+  const mix = resolveMix(config.mix);
+  const sim = new Sim(config, seed, opts.runId, opts.pools ?? buildPools(seed));
+
+  const tables: Record<Family, Partial<Record<RootType, Action>>> = {
+    user: userActions(sim),
+    supplier: supplierActions(sim),
+    community: communityActions(sim),
+    product: productActions(sim),
+    promotion: promotionActions(sim),
+    post: postActions(sim),
+    order: orderActions(sim),
+  };
+  const runners: FamilyRunner[] = mix.families
+    .filter((f) => f.total > 0)
+    .map((f) => ({
+      family: f.family,
+      rng: sim.rng[f.family],
+      actions: f.types.map((t) => tables[f.family][t]!),
+      cumulative: cumulative(f.weights),
+    }));
+  const familyCumulative = cumulative(mix.families.filter((f) => f.total > 0).map((f) => f.total));
+
+  // The scheduler draws the family from its own stream and the type from the family's stream:
+  // a family's sequence of actions does not depend on the other families' weights.
+  function act(): void {
+    for (let attempt = 0; attempt < MAX_IDLE_ATTEMPTS; attempt++) {
+      const runner = runners[pickIndex(sim.schedulerRng, familyCumulative)]!;
+      for (let t = 0; t < 4; t++) {
+        const action = runner.actions[pickIndex(runner.rng, runner.cumulative)]!;
+        const before = sim.nowMs;
+        sim.tick();
+        if (action()) return;
+        sim.nowMs = before; // nothing happened: no time passes for a failed attempt
+      }
+    }
+    const enabled = mix.families.flatMap((f) => f.types);
+    throw new ScSimError(
+      'E_CONFIG',
+      `the event mix cannot produce events: ${MAX_IDLE_ATTEMPTS} attempts in a row found no eligible entity`,
+      {
+        details: [`enabled types: ${enabled.join(', ')}`],
+        hint: 'enable the types that create entities (e.g. user.created, order.created) or the lifecycle steps before the ones you enabled',
+      },
+    );
+  }
+
+  const boot = bootstrap(sim);
+  let booting = true;
+  const queue = sim.queue;
+
+  function next(): SimEvent {
+    while (sim.queueHead === sim.queueTail) {
+      sim.queueHead = 0;
+      sim.queueTail = 0;
+      if (booting && boot.next().done) booting = false;
+      if (!booting) act();
+    }
+    const event = queue[sim.queueHead]!;
+    // Drop the reference so a long-gone chain is not kept alive by its old slot.
+    queue[sim.queueHead++] = undefined as unknown as SimEvent;
+    return event;
+  }
+
+  return {
+    seed,
+    runId: opts.runId,
+    config,
+    next,
+    stats: () => ({
+      users: sim.users.population.live,
+      suppliers: sim.suppliers.population.live,
+      communities: sim.communities.population.live,
+      products: sim.products.population.live,
+      promotions: sim.promotions.population.live,
+      posts: sim.posts.population.live,
+      orders: sim.orders.live,
+      memberships: countMemberships(sim),
+      queued: sim.queueTail - sim.queueHead,
+      nowMs: sim.nowMs,
+      phase: booting ? 'bootstrap' : 'activity',
+    }),
+  };
+}
+
+function countMemberships(sim: Sim): number {
+  let n = 0;
+  for (let i = 0; i < sim.communities.live.size; i++) n += sim.communities.live.at(i)!.members.length;
+  return n;
+}

@@ -1,0 +1,77 @@
+// Turns a record read from Kafka into what the verifier checks: the envelope's entity, sequence and
+// event id, or a reason it cannot be checked (another run's record, or not an sc-sim envelope).
+import { HEADER_RUN_ID } from '../envelope.js';
+import type { ConsumedRecord } from './verifier.js';
+
+/** The parts of a kafkajs message the decoder reads (kept minimal so tests need no client). */
+export interface RawRecord {
+  key: Buffer | string | null;
+  value: Buffer | string | null;
+  offset: string;
+  timestamp: string;
+  headers?: Record<string, Buffer | string | (Buffer | string)[] | undefined>;
+}
+
+export type Decoded =
+  | { kind: 'record'; record: ConsumedRecord; runId: string }
+  | { kind: 'foreign'; runId: string }
+  | { kind: 'undecodable'; reason: string };
+
+function text(v: Buffer | string | null | undefined): string | undefined {
+  if (v === null || v === undefined) return undefined;
+  return typeof v === 'string' ? v : v.toString('utf8');
+}
+
+function headerText(headers: RawRecord['headers'], name: string): string | undefined {
+  const h = headers?.[name];
+  return text(Array.isArray(h) ? h[0] : h);
+}
+
+/**
+ * Decodes one record. With `runId`, records of other runs are recognised from the header alone
+ * (no JSON parse), so reading a shared topic costs little for what is not ours.
+ */
+export function decodeRecord(
+  topic: string,
+  partition: number,
+  raw: RawRecord,
+  runId: string | undefined,
+  consumedAtMs: number,
+): Decoded {
+  const headerRun = headerText(raw.headers, HEADER_RUN_ID);
+  if (runId !== undefined && headerRun !== undefined && headerRun !== runId)
+    return { kind: 'foreign', runId: headerRun };
+  const value = text(raw.value);
+  if (value === undefined) return { kind: 'undecodable', reason: 'record has no value' };
+  let env: unknown;
+  try {
+    env = JSON.parse(value);
+  } catch {
+    return { kind: 'undecodable', reason: 'value is not JSON' };
+  }
+  const e = env as { event_id?: unknown; entity_id?: unknown; sequence?: unknown; run_id?: unknown };
+  if (
+    typeof e.event_id !== 'string' ||
+    typeof e.entity_id !== 'string' ||
+    typeof e.sequence !== 'number' ||
+    typeof e.run_id !== 'string'
+  ) {
+    return { kind: 'undecodable', reason: 'value is not an sc-sim envelope (event_id, entity_id, sequence, run_id)' };
+  }
+  if (runId !== undefined && e.run_id !== runId) return { kind: 'foreign', runId: e.run_id };
+  return {
+    kind: 'record',
+    runId: e.run_id,
+    record: {
+      topic,
+      partition,
+      offset: Number(raw.offset),
+      key: text(raw.key) ?? '',
+      entityId: e.entity_id,
+      sequence: e.sequence,
+      eventId: e.event_id,
+      consumedAtMs,
+      timestampMs: Number(raw.timestamp),
+    },
+  };
+}

@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { summarizeProduce, PEER, SC_SIM, type ProduceFigures } from '../../../bench/produce.js';
+import type { BenchResults } from '../../../bench/results.js';
+import { formatBenchTable } from '../../../bench/table.js';
+
+const f = (recordsPerSec: number): ProduceFigures => ({
+  records: 1000,
+  recordsPerSec,
+  mbPerSec: 1.5,
+  p50LatencyMs: 3,
+  p99LatencyMs: 9.5,
+  errors: 0,
+});
+
+function results(over: Partial<BenchResults> = {}): BenchResults {
+  return {
+    schemaVersion: 1,
+    mode: 'default',
+    date: '2026-01-01T00:00:00.000Z',
+    tookMs: 1000,
+    machine: {
+      cpuModel: 'Test CPU',
+      cpus: 2,
+      totalMemBytes: 8 * 1024 ** 3,
+      os: 'Linux 6',
+      loadAvg1AtStart: 1.5,
+      loadAvg1AtEnd: 2,
+      versions: { node: 'v20', java: 'openjdk 17', kafka: '4.4.0', kafkajs: '2.2.4', scSim: '0.1.0' },
+    },
+    broker: { brokers: ['127.0.0.1:49092'], startedByBench: true, kafkaVersion: '4.4.0' },
+    method: [],
+    generator: {
+      targetEventsPerSec: 300_000,
+      results: [{ mix: 'default', events: 300_000, eventsPerSec: 150_000, details: {} }],
+    },
+    produce: {
+      count: 1000,
+      rounds: 1,
+      eventSizes: {
+        count: 1000,
+        medianValueBytes: 500,
+        meanValueBytes: 510,
+        p10ValueBytes: 400,
+        p90ValueBytes: 700,
+        medianKeyBytes: 36,
+      },
+      recordSizeBytes: 500,
+      scSimTopics: { topics: 7, partitions: 24 },
+      peerTopic: { name: 'bench-pp', partitions: 24 },
+      comparisons: [
+        summarizeProduce('none', 'record-size', [
+          { round: 1, side: SC_SIM, figures: f(45_000), wallMs: 1 },
+          { round: 1, side: PEER, figures: f(50_000), wallMs: 1 },
+        ]),
+        summarizeProduce('gzip', 'payload-file', [
+          { round: 1, side: SC_SIM, figures: f(10_000), wallMs: 1 },
+          { round: 1, side: PEER, figures: f(40_000), wallMs: 1 },
+        ]),
+      ],
+    },
+    verify: null,
+    memory: null,
+    failures: [],
+    ...over,
+  };
+}
+
+describe('formatBenchTable', () => {
+  it('shows each side’s figures and the ratio against its 0.8 target', () => {
+    const text = formatBenchTable(results());
+    expect(text).toMatch(/none\s+sc-sim\s+45,000\s+1\.50\s+3\.0\s+9\.5/);
+    expect(text).toMatch(/none\s+ProducerPerformance\s+50,000/);
+    expect(text).toContain('ratio sc-sim / ProducerPerformance (none): 0.90 (target ≥ 0.8: met)');
+    expect(text).toContain('ratio sc-sim / ProducerPerformance (gzip): 0.25 (target ≥ 0.8: NOT met)');
+    expect(text).toContain('payload: sc-sim events');
+    expect(text).toMatch(/default\s+300,000\s+150,000\s+0\.50/);
+  });
+
+  it('says which phases did not run and which failed', () => {
+    const text = formatBenchTable(
+      results({ generator: null, failures: [{ phase: 'verify', error: 'E_KAFKA: boom\nmore' }] }),
+    );
+    expect(text).toContain('3. Verification: (not run)');
+    expect(text).toContain('4. Memory: (not run)');
+    expect(text).toContain('verify: E_KAFKA: boom');
+    expect(text).not.toContain('more');
+  });
+
+  it('states the memory verdict and whether the short or the full run was made', () => {
+    const text = formatBenchTable(
+      results({
+        memory: {
+          scenario: 'bench-steady',
+          targetRatePerSec: 20_000,
+          achievedRatePerSec: 19_900,
+          achievedRateRatio: 0.995,
+          durationMs: 60_000,
+          warmupMs: 15_000,
+          acked: 1_000_000,
+          errors: 0,
+          dropped: 0,
+          ackLatencyP99Ms: 12,
+          peakRssBytes: 200 * 1024 * 1024,
+          growth: {
+            samples: 45,
+            firstThirdMeanBytes: 180 * 1024 * 1024,
+            lastThirdMeanBytes: 182 * 1024 * 1024,
+            growthRatio: 0.011,
+            slopeBytesPerMin: 1024 * 1024,
+            grows: false,
+          },
+          runStartAtMs: 1_500,
+          samples: [],
+          fullLength: false,
+        },
+      }),
+    );
+    expect(text).toContain('short run; --full runs 5 minutes');
+    expect(text).toContain('peak RSS 200.0 MiB');
+    expect(text).toContain('grows: no');
+  });
+});

@@ -1,0 +1,111 @@
+// `compare`: two runs side by side, from real (in-memory) runs of the two viral scenarios.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compare, formatCompare, sideOf } from '../../../src/compare.js';
+import { loadCompareSide } from '../../../src/cli/verify.js';
+import { LagSeries } from '../../../src/consume/lag-series.js';
+import { CONSUMER_REPORT_KIND, type ConsumerSimReport } from '../../../src/consume/report.js';
+import type { RunReport } from '../../../src/report.js';
+import { isScSimError } from '../../../src/errors.js';
+import { fixtureRun } from '../html/run-fixture.js';
+
+const world = { population: { users: 100, suppliers: 5, communities: 4, products: 20, promotions: 5, posts: 10 } };
+
+function consumer(peak: number, drainSamples: number): ConsumerSimReport {
+  const lag = new LagSeries(500);
+  for (let i = 1; i <= 10; i++)
+    lag.record(i * 500, [
+      { topic: 'fx.sc.domain.promotion', partition: 1, endOffset: i * 1000, position: i * 1000 - (peak * i) / 10 },
+    ]);
+  for (let i = 1; i <= drainSamples; i++)
+    lag.record((10 + i) * 500, [
+      {
+        topic: 'fx.sc.domain.promotion',
+        partition: 1,
+        endOffset: 10_000,
+        position: 10_000 - peak + (peak * i) / drainSamples,
+      },
+    ]);
+  return {
+    kind: CONSUMER_REPORT_KIND,
+    schemaVersion: 1,
+    groupId: 'g',
+    topics: ['fx.sc.domain.promotion'],
+    perEventMs: 1,
+    concurrency: 3,
+    sliceMs: 100,
+    startedAt: new Date(0).toISOString(),
+    durationMs: 10_000,
+    stopReason: 'drained',
+    processed: 10_000,
+    processedRatePerSec: 1_000,
+    endToEndLatency: null,
+    lag: lag.data(),
+    summary: lag.summary(),
+  };
+}
+
+let hot: RunReport;
+let spread: RunReport;
+let dir: string;
+
+beforeAll(async () => {
+  hot = (await fixtureRun('viral-promotion', { ratePerSec: 2_000, durationMs: 4_000, world })).report;
+  spread = (await fixtureRun('viral-promotion-bucketed', { ratePerSec: 2_000, durationMs: 4_000, world })).report;
+  dir = mkdtempSync(join(tmpdir(), 'sc-sim-compare-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('compare', () => {
+  it('puts rate, p99, skew, hottest partition, max lag and time to drain side by side', () => {
+    const r = compare(
+      { label: 'keyed', run: hot, consumer: consumer(4_000, 8) },
+      { label: 'bucketed', run: spread, consumer: consumer(500, 1) },
+    );
+    const byMetric = new Map(r.rows.map((x) => [x.metric, x]));
+    expect(byMetric.get('scenario')).toMatchObject({ a: 'viral-promotion', b: 'viral-promotion-bucketed' });
+    expect(byMetric.get('target rate (ev/s)')).toMatchObject({ a: '2,000', b: '2,000', ratio: 1 });
+    // The keyed run puts the hot promotion on one partition: skew near the maximum (3 for 3 partitions).
+    expect(r.a.skew!).toBeGreaterThan(2.5);
+    expect(r.b.skew!).toBeLessThan(r.a.skew!);
+    expect(r.a.hottestPartition).toMatch(/^fx\.sc\.domain\.promotion\[\d\]$/);
+    expect(r.a.hottestPartitionShare!).toBeGreaterThan(0.9);
+    expect(byMetric.get('consumer max lag (records)')!.ratio).toBeCloseTo(500 / 4_000);
+    expect(byMetric.get('time to drain (s)')).toMatchObject({ a: '4.0', b: '0.5' });
+    expect(r.a.lost).toBeNull();
+    expect(byMetric.has('lost')).toBe(false); // no verification on either side: no empty rows
+    const text = formatCompare(r);
+    expect(text).toContain('keyed');
+    expect(text).toContain('bucketed');
+    expect(text).toMatch(/consumer max lag \(records\)\s+4,000 \[1\]\s+500 \[1\]\s+0\.13×/);
+    expect(byMetric.get('topic')!.a).toMatch(/^fx\.sc\.domain\.promotion \(\d+\.\d% of events\)$/);
+  });
+
+  it('reads each side from a run report, a consumer report, or both joined by a comma', () => {
+    const runFile = join(dir, 'hot.json');
+    const consumerFile = join(dir, 'hot-consumer.json');
+    writeFileSync(runFile, JSON.stringify(hot));
+    writeFileSync(consumerFile, JSON.stringify(consumer(4_000, 8)));
+    const both = loadCompareSide(`${runFile},${consumerFile}`, 'A');
+    expect(both.run?.run.scenario).toBe('viral-promotion');
+    expect(both.consumer?.summary.maxPartitionLag).toBe(4_000);
+    const onlyConsumer = sideOf(loadCompareSide(consumerFile, 'C'));
+    expect(onlyConsumer.scenario).toBeNull();
+    expect(onlyConsumer.maxLag).toBe(4_000);
+  });
+
+  it('says which file is not a report', () => {
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '{"hello": 1}');
+    let err: unknown;
+    try {
+      loadCompareSide(bad, 'A');
+    } catch (e) {
+      err = e;
+    }
+    expect(isScSimError(err) && err.code).toBe('E_REPORT_FILE');
+    expect((err as Error).message).toContain(bad);
+  });
+});

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { BagSet, pickFromBags } from '../../../src/generators/bag.js';
+import { Rng } from '../../../src/generators/rng.js';
+
+interface Thing {
+  readonly slots: number[];
+  readonly name: string;
+  on: boolean;
+}
+
+describe('Bag / BagSet', () => {
+  it('keeps entities in exactly the bags whose predicate holds, with O(1) removal bookkeeping', () => {
+    const set = new BagSet<Thing>();
+    const on = set.bag('on', (t) => t.on);
+    const off = set.bag('off', (t) => !t.on);
+    const things = Array.from({ length: 20 }, (_, i): Thing => ({
+      slots: set.newSlots(),
+      name: `t${i}`,
+      on: i % 2 === 0,
+    }));
+    for (const t of things) set.refresh(t);
+    expect([on.size, off.size]).toEqual([10, 10]);
+    for (const t of things.slice(0, 6)) {
+      t.on = !t.on;
+      set.refresh(t);
+    }
+    expect([on.size, off.size]).toEqual([10, 10]);
+    for (const t of things) {
+      expect(on.has(t)).toBe(t.on);
+      expect(off.has(t)).toBe(!t.on);
+    }
+    set.retire(things[0]!);
+    expect(on.size + off.size).toBe(19);
+    expect(things[0]!.slots).toEqual([-1, -1]);
+    // Every remaining entity's slot still points at itself after the swaps.
+    for (const t of things.slice(1)) {
+      const bag = t.on ? on : off;
+      expect(bag.at(t.slots[bag.id]!)).toBe(t);
+    }
+  });
+
+  it('picks uniformly over several bags and returns undefined when all are empty', () => {
+    const set = new BagSet<Thing>();
+    const a = set.bag('a', (t) => t.on);
+    const b = set.bag('b', (t) => !t.on);
+    const rng = Rng.derive(1, 'bag');
+    expect(pickFromBags(rng, [a, b])).toBeUndefined();
+    const things = Array.from({ length: 4 }, (_, i): Thing => ({ slots: set.newSlots(), name: `t${i}`, on: i === 0 }));
+    for (const t of things) set.refresh(t);
+    const counts = new Map<string, number>();
+    for (let i = 0; i < 8000; i++) {
+      const t = pickFromBags(rng, [a, b])!;
+      counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
+    }
+    for (const t of things) expect(Math.abs(counts.get(t.name)! - 2000)).toBeLessThan(250);
+  });
+});

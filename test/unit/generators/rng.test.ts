@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { Rng, deriveSeed32, hash128 } from '../../../src/generators/rng.js';
+
+const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+describe('Rng', () => {
+  it('repeats the same sequence for the same (seed, stream) and differs across streams and seeds', () => {
+    const draw = (r: Rng) => Array.from({ length: 8 }, () => r.u32());
+    expect(draw(Rng.derive(7, 'family:user'))).toEqual(draw(Rng.derive(7, 'family:user')));
+    expect(draw(Rng.derive(7, 'family:user'))).not.toEqual(draw(Rng.derive(7, 'family:order')));
+    expect(draw(Rng.derive(7, 'family:user'))).not.toEqual(draw(Rng.derive(8, 'family:user')));
+  });
+
+  it('produces version-4 formatted UUIDs that do not repeat', () => {
+    const r = Rng.derive(1, 'uuids');
+    const seen = new Set<string>();
+    let malformed = 0;
+    for (let i = 0; i < 50_000; i++) {
+      const id = r.uuid();
+      if (!UUID_V4.test(id)) malformed++;
+      seen.add(id);
+    }
+    expect(malformed).toBe(0);
+    expect(seen.size).toBe(50_000);
+  });
+
+  it('draws floats in [0,1) and integers in range, roughly uniformly', () => {
+    const r = Rng.derive(3, 'uniform');
+    const buckets = new Array<number>(10).fill(0);
+    let outOfRange = 0;
+    for (let i = 0; i < 100_000; i++) {
+      const f = r.float();
+      if (f < 0 || f >= 1) outOfRange++;
+      else buckets[Math.floor(f * 10)]!++;
+      const k = r.range(2, 4);
+      if (k < 2 || k > 4 || !Number.isInteger(k)) outOfRange++;
+    }
+    expect(outOfRange).toBe(0);
+    for (const b of buckets) expect(Math.abs(b - 10_000)).toBeLessThan(600);
+  });
+
+  it('has exponential waiting times with the requested mean', () => {
+    const r = Rng.derive(4, 'exp');
+    let sum = 0;
+    for (let i = 0; i < 100_000; i++) sum += r.exp(2000);
+    expect(sum / 100_000).toBeGreaterThan(1950);
+    expect(sum / 100_000).toBeLessThan(2050);
+  });
+
+  it('hashes strings to four 32-bit words and derives stable Faker seeds', () => {
+    const h = hash128('42:pool:displayNames');
+    expect(h).toHaveLength(4);
+    for (const w of h) expect(w >>> 0).toBe(w);
+    expect(deriveSeed32(42, 'pool:a')).toBe(deriveSeed32(42, 'pool:a'));
+    expect(deriveSeed32(42, 'pool:a')).not.toBe(deriveSeed32(42, 'pool:b'));
+    expect(Rng.derive(1, 'hex').hex(16)).toMatch(/^[0-9a-f]{16}$/);
+  });
+});

@@ -1,0 +1,165 @@
+// The HTML report: built from a real (in-memory) run, a verification and a consumer lag series;
+// then loaded in headless Chromium, which must render every chart without a JS error.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { asConsumed, asProduced, fixtureRun } from './run-fixture.js';
+import { renderHtmlReport, latencyCurve, type HtmlReportInput } from '../../../src/html/report.js';
+import { LagSeries } from '../../../src/consume/lag-series.js';
+import { CONSUMER_REPORT_KIND, type ConsumerSimReport } from '../../../src/consume/report.js';
+import { Verifier } from '../../../src/verify/verifier.js';
+import { buildVerificationSection } from '../../../src/verify/section.js';
+import { HotKeyTracker } from '../../../src/verify/hot-keys.js';
+import { newLatencyHistogram, snapshotLatency } from '../../../src/verify/latency.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+
+function consumerReport(): ConsumerSimReport {
+  const topic = 'fx.sc.domain.promotion';
+  const lag = new LagSeries(500);
+  for (let i = 1; i <= 20; i++) {
+    const end = i <= 12 ? i * 300 : 3_600;
+    lag.record(i * 500, [
+      { topic, partition: 0, endOffset: i * 10, position: i * 10 },
+      { topic, partition: 1, endOffset: end, position: Math.min(end, i * 200) },
+      { topic, partition: 2, endOffset: i * 12, position: i * 12 - 1 },
+    ]);
+  }
+  const e2e = newLatencyHistogram();
+  for (let i = 1; i <= 500; i++) e2e.recordValue(i * 2_000);
+  return {
+    kind: CONSUMER_REPORT_KIND,
+    schemaVersion: 1,
+    groupId: 'g-test',
+    topics: [topic],
+    perEventMs: 2,
+    concurrency: 3,
+    sliceMs: 100,
+    startedAt: new Date(0).toISOString(),
+    durationMs: 10_000,
+    stopReason: 'drained',
+    processed: 4_000,
+    processedRatePerSec: 400,
+    endToEndLatency: snapshotLatency(e2e),
+    lag: lag.data(),
+    summary: lag.summary(),
+  };
+}
+
+let input: HtmlReportInput;
+
+beforeAll(async () => {
+  const v = new Verifier();
+  const hot = new HotKeyTracker(() => 3);
+  const { report, log } = await fixtureRun('seed-dev', { ratePerSec: 1_000, durationMs: 2_000 });
+  log.forEach(({ record: r, offset }, i) => {
+    v.addProduced({ ...asProduced(r, offset), sentAtMs: i });
+    v.addConsumed({ ...asConsumed(r, offset), consumedAtMs: i + 3 + (i % 7) });
+    hot.addProduced(r.topic, r.keyText, r.partition);
+  });
+  const verification = buildVerificationSection({
+    result: v.finish(),
+    readBack: { records: log.length, foreign: 0, undecodable: 0, tookMs: 100 },
+    producer: { idempotent: true, maxInFlightRequests: null },
+    hotKeys: hot.result(),
+  });
+  input = { run: report, verification, consumer: consumerReport() };
+});
+
+describe('renderHtmlReport', () => {
+  it('holds the four charts with data, and the run, verification and consumer sections', () => {
+    const html = renderHtmlReport(input);
+    for (const id of ['rate', 'latency', 'partitions', 'lag']) {
+      const m = new RegExp(`data-chart="${id}" data-points="(\\d+)"`).exec(html);
+      expect(m, id).not.toBeNull();
+      expect(Number(m![1]), id).toBeGreaterThan(0);
+    }
+    // Latency curves: ack, schedule delay, end-to-end and consumer.
+    expect(html.match(/<path class="series" data-series="/g)!.length).toBeGreaterThanOrEqual(2 + 4 + 3);
+    expect(html).toContain('Verification: <span class="pass">passed</span>');
+    expect(html).toContain('seed-dev');
+    expect(html).toContain('Consumer simulator');
+  });
+
+  it('needs no network: no external URL is referenced', () => {
+    const html = renderHtmlReport(input);
+    expect(html).not.toMatch(/(src|href)=["']?https?:/);
+    expect(html).not.toMatch(/@import|url\(/);
+    expect(html).toContain("default-src 'none'");
+  });
+
+  it('renders a consumer-only page (no run) with its lag chart', () => {
+    const html = renderHtmlReport({ consumer: input.consumer! });
+    expect(html).toContain('data-chart="lag"');
+    expect(html).not.toContain('data-chart="rate"');
+  });
+
+  it('turns an empty histogram into no curve, not a flat line', () => {
+    expect(latencyCurve('x', snapshotLatency(newLatencyHistogram()).histogramUs)).toBeNull();
+  });
+});
+
+// CI installs Debian's chromium; elsewhere these are skipped, and the test name says why.
+const skipWhy = hasChromium ? '' : ' — SKIPPED: /usr/bin/chromium is not installed (apt-get install -y chromium)';
+
+async function loadInChromium(html: string): Promise<{ body: string; dom: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'sc-sim-html-'));
+  try {
+    const file = join(dir, 'report.html');
+    writeFileSync(file, html);
+    const { stdout } = await promisify(execFile)(
+      CHROMIUM,
+      [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        `--user-data-dir=${join(dir, 'profile')}`,
+        '--dump-dom',
+        `file://${file}`,
+      ],
+      { timeout: 60_000, maxBuffer: 32 * 1024 * 1024 },
+    );
+    return { body: /<body([^>]*)>/.exec(stdout)?.[1] ?? '', dom: stdout };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('in headless Chromium', () => {
+  it.skipIf(!hasChromium)(
+    `loads without JS errors and every chart draws geometry${skipWhy}`,
+    async () => {
+      const { body, dom } = await loadInChromium(renderHtmlReport(input));
+      expect(body).toContain('data-rendered="ok"');
+      expect(body).toContain('data-errors="0"');
+      expect(body).toContain('data-charts="4"');
+      expect(body).toContain('data-charts-drawn="4"');
+      expect(dom).toMatch(/<pre id="errors" hidden(="")?>\s*<\/pre>/);
+    },
+    90_000,
+  );
+
+  it.skipIf(!hasChromium)(
+    `reports a JS error on the page instead of claiming success${skipWhy}`,
+    async () => {
+      const broken = renderHtmlReport(input).replace(
+        '</body>',
+        '<script>window.addEventListener("DOMContentLoaded", function () { undefinedFn(); });</script></body>',
+      );
+      const { body, dom } = await loadInChromium(broken);
+      expect(body).toContain('data-errors="1"');
+      expect(body).toContain('data-rendered="error"');
+      expect(dom).toContain('undefinedFn is not defined');
+    },
+    90_000,
+  );
+});

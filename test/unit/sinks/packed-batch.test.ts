@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { packBatch, transferList, unpackBatch } from '../../../src/sinks/packed-batch.js';
+import type { SinkRecord } from '../../../src/sinks/types.js';
+
+function record(
+  topic: string,
+  partition: number,
+  key: string,
+  value: string,
+  headers: Record<string, string>,
+): SinkRecord {
+  return {
+    topic,
+    logicalTopic: 'sc.domain.order',
+    partition,
+    key: Buffer.from(key),
+    keyText: key,
+    value: Buffer.from(value),
+    headers,
+    sizeBytes: key.length + value.length,
+    eventType: 'order.created',
+    eventId: key,
+    entityId: key,
+    sequence: 1,
+    intendedAtMs: 0,
+  };
+}
+
+describe('packBatch / unpackBatch', () => {
+  const batch = [
+    record('p.sc.domain.order', 5, 'o-1', '{"a":"ü"}', { 'sc-event-type': 'order.created', 'sc-sequence': '1' }),
+    record('p.sc.domain.user', 0, 'u-22', '{}', {}),
+    record('p.sc.domain.order', 2, '', 'x'.repeat(1000), { 'sc-run-id': 'run-1' }),
+  ];
+
+  it('gives back each record’s topic, partition, key, value and headers, in order', () => {
+    const out = unpackBatch(packBatch(batch));
+    expect(out.map((r) => [r.topic, r.partition, r.key.toString(), r.value.toString(), r.headers])).toEqual(
+      batch.map((r) => [r.topic, r.partition, r.key.toString(), r.value.toString(), r.headers]),
+    );
+    expect(Buffer.isBuffer(out[0]!.key) && Buffer.isBuffer(out[0]!.value)).toBe(true);
+  });
+
+  it('holds all keys and values in one buffer of exactly their size, topics once each', () => {
+    const packed = packBatch(batch);
+    expect(packed.bytes.byteLength).toBe(batch.reduce((n, r) => n + r.key.length + r.value.length, 0));
+    expect(packed.topics).toEqual(['p.sc.domain.order', 'p.sc.domain.user']);
+    expect(transferList(packed)).toEqual([packed.bytes, packed.meta.buffer]);
+  });
+
+  it('survives a transfer to another thread (structured clone with the buffers moved)', () => {
+    const packed = packBatch(batch);
+    const moved = structuredClone(packed, { transfer: transferList(packed) });
+    expect(packed.bytes.byteLength).toBe(0); // detached: moved, not copied
+    expect(unpackBatch(moved).map((r) => r.value.toString())).toEqual(batch.map((r) => r.value.toString()));
+  });
+
+  it('packs an empty batch', () => {
+    expect(unpackBatch(packBatch([]))).toEqual([]);
+  });
+});
