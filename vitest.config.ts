@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 // test/integration/global-setup.ts starts (or reuses via SC_SIM_TEST_BROKERS) and stops.
 export default defineConfig({
   test: {
+    reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [
       {
         test: {
