@@ -37,9 +37,7 @@ export async function ensureBrokers(flag: string | undefined): Promise<string[]>
 export function registerStart(program: Command): void {
   program
     .command('start')
-    .description(
-      'seed a dev cluster: start the local broker if none answers, apply the topic catalog, run seed-dev',
-    )
+    .description('seed a dev cluster: start the local broker if none answers, apply the topic catalog, run seed-dev')
     .addOption(brokersOption())
     .option('--scenario <name>', 'scenario to run once the topics exist', 'seed-dev')
     .option('--no-run', 'only start the broker and apply the topics')
