@@ -31,7 +31,10 @@ describe('buildBenchScenarios', () => {
       expect(s.world.seed).toBe(BENCH_SEED);
       expect(s.world.population).toEqual(bench.throughput.world.population);
     }
-    expect(bench.scenarios[VERIFY_SCENARIO]!.load).toEqual({ executor: 'unthrottled', count: 567 });
+    const verify = bench.scenarios[VERIFY_SCENARIO]!;
+    expect(verify.load).toEqual({ executor: 'unthrottled', count: 567 });
+    // The verified run sends in order (one batch in flight, idempotent), as `run --verify` does.
+    expect(verify.producer).toMatchObject({ idempotent: true, inFlightBatches: 1 });
   });
 
   it('derives the memory run from the shipped steady scenario with the bench length', () => {

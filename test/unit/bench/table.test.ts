@@ -119,4 +119,36 @@ describe('formatBenchTable', () => {
     expect(text).toContain('peak RSS 200.0 MiB');
     expect(text).toContain('grows: no');
   });
+
+  it('shows the verifier while sending and at full speed, and whether it keeps up with the producer', () => {
+    const clean = { lost: 0, duplicate: 0, reordered: 0, gaps: 0, indeterminate: 0 };
+    const text = formatBenchTable(
+      results({
+        verify: {
+          acked: 200_000,
+          producedPerSec: 15_000,
+          live: {
+            mode: 'records',
+            verified: 200_000,
+            readBackMs: 16_000,
+            verifiedPerSec: 12_500,
+            anomalies: clean,
+            passed: true,
+          },
+          capacity: {
+            mode: 'counts',
+            verified: 200_000,
+            readBackMs: 4_000,
+            verifiedPerSec: 50_000,
+            anomalies: clean,
+            passed: true,
+          },
+          mustKeepUpWithPerSec: 20_000,
+          keepsUp: true,
+        },
+      }),
+    );
+    expect(text).toContain('200,000 verified in 16.0 s (12,500 rec/s, capped by the producer) — passed');
+    expect(text).toContain('200,000 in 4.0 s = 50,000 rec/s vs max produce 20,000 rec/s — keeps up: yes');
+  });
 });

@@ -1,0 +1,265 @@
+// `npm run bench`: sc-sim's generator, produce (side by side with Kafka's ProducerPerformance),
+// verification and memory figures on this machine; prints a table, writes bench/results.json.
+// Starts its own broker (port 49092, .sc-sim/kafka-bench) unless --brokers is given, and stops it.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { getTopic } from '../src/catalog/topics.js';
+import { ScSimError } from '../src/errors.js';
+import { applyTopics, waitForPartitions, withAdmin } from '../src/kafka/admin.js';
+import { kafkaDown, kafkaUp, KAFKA_VERSION } from '../src/kafka/local/index.js';
+import { ensureJars } from '../src/kafka/local/jars.js';
+import { REPO_ROOT, resolveCacheRoot } from '../src/kafka/local/paths.js';
+import { DOMAIN_TOPICS } from '../src/scenarios/plan.js';
+import { sampleEvents, writePayloadFile } from './events.js';
+import { runGeneratorPhase, GENERATOR_TARGET_EV_PER_SEC } from './generator-phase.js';
+import { measureMemory } from './memory.js';
+import { parseBenchArgs, USAGE, type BenchOptions } from './options.js';
+import { compareProduce, type ProduceComparison } from './produce.js';
+import { machineInfo, RESULTS_SCHEMA_VERSION, type BenchResults } from './results.js';
+import { BENCH_SEED, buildBenchScenarios, PRODUCE_SCENARIO, writeScenariosFile } from './scenarios.js';
+import { formatBenchTable } from './table.js';
+import { benchVerify } from './verify.js';
+
+const BENCH_HOME = join(REPO_ROOT, '.sc-sim', 'kafka-bench');
+const BENCH_PORT = 49092;
+const WORK_DIR = join(REPO_ROOT, '.sc-sim', 'bench');
+
+const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+function defaultOut(o: BenchOptions): string {
+  return o.mode === 'smoke' ? join(WORK_DIR, 'results.smoke.json') : join(REPO_ROOT, 'bench', 'results.json');
+}
+
+function method(o: BenchOptions, peerPartitions: number): string[] {
+  return [
+    `generator: B's runGeneratorBench in this process before the broker starts; events generated and JSON.stringify'd, one core, no Kafka.`,
+    `produce: each round is a fresh process on each side (\`sc-sim run ${PRODUCE_SCENARIO('none')}|${PRODUCE_SCENARIO('gzip')}\` = the shipped \`throughput\` ` +
+      `scenario with count ${o.produceCount}, seed ${BENCH_SEED}; ProducerPerformance --throughput -1 with its default producer config plus acks=all and the compression), ` +
+      `alternating sc-sim, ProducerPerformance, … for ${o.rounds} round(s); figures are medians over rounds.`,
+    `produce topics: sc-sim writes the catalog's ${DOMAIN_TOPICS.length} domain topics (default mix); ProducerPerformance writes one plain topic with the same ` +
+      `total partition count (${peerPartitions}), null keys.`,
+    `record size: ProducerPerformance --record-size = the median JSON size of the first ${o.produceCount} events sc-sim sends (same seed); with gzip it ` +
+      `reads a payload file of real sc-sim events instead, so both sides compress the same kind of bytes.`,
+    `latency: sc-sim reports send→ack per batch (its runner bounds in-flight batches); ProducerPerformance measures send() call→callback, which includes ` +
+      `time queued in its 32 MiB accumulator when unthrottled, so its latencies are not comparable one to one.`,
+    `verify: \`sc-sim run bench-verify --verify\` (throughput scenario with an ordered producer, ${o.verifyCount} records; read back while sending, ` +
+      `every record checked), then the run's offset range is read back again at full speed as \`sc-sim verify --report\` does (counts mode): ` +
+      `that rate is the verifier's capacity, compared with the median unthrottled produce rate.`,
+    `memory: \`sc-sim run bench-steady\` (the shipped steady scenario) at half the median sc-sim produce rate (compression none) for ${o.memoryDurationMs / 1000} s; ` +
+      `RSS sampled from /proc/<pid>/status every ${o.rssSampleIntervalMs} ms, peak = VmHWM; growth = mean RSS of the last vs first third of the post-warm-up samples.`,
+  ];
+}
+
+async function createPeerTopic(brokers: string[], topic: string, partitions: number): Promise<void> {
+  await withAdmin({ brokers }, async (admin) => {
+    if (!(await admin.listTopics()).includes(topic)) {
+      await admin.createTopics({
+        waitForLeaders: false,
+        topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }],
+      });
+    }
+    await waitForPartitions(admin, [{ topic, count: partitions }]);
+  });
+}
+
+/** Deletes the topics this bench run created (its prefix only: never anyone else's). */
+async function deleteBenchTopics(brokers: string[], prefix: string): Promise<void> {
+  await withAdmin({ brokers }, async (admin) => {
+    const ours = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+    if (ours.length > 0) await admin.deleteTopics({ topics: ours, timeout: 30_000 });
+  });
+}
+
+async function main(): Promise<number> {
+  const o = parseBenchArgs(process.argv.slice(2));
+  if (o.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const started = Date.now();
+  rmSync(WORK_DIR, { recursive: true, force: true });
+  mkdirSync(WORK_DIR, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').toLowerCase();
+  const prefix = `bench-${stamp}-`;
+  const peerTopic = `${prefix}pp`;
+  const peerPartitions = DOMAIN_TOPICS.reduce((sum, t) => sum + getTopic(t)!.partitions, 0);
+  const results: BenchResults = {
+    schemaVersion: RESULTS_SCHEMA_VERSION,
+    mode: o.mode,
+    date: new Date().toISOString(),
+    tookMs: 0,
+    machine: await machineInfo(),
+    broker: null,
+    method: method(o, peerPartitions),
+    generator: null,
+    produce: null,
+    verify: null,
+    memory: null,
+    failures: [],
+  };
+  const phase = async <T>(name: string, fn: () => Promise<T>): Promise<T | null> => {
+    log(`— ${name}`);
+    try {
+      return await fn();
+    } catch (err) {
+      const message =
+        err instanceof ScSimError ? `${err.code}: ${err.message}` : err instanceof Error ? err.message : String(err);
+      log(`${name} failed: ${message}`);
+      results.failures.push({ phase: name, error: message });
+      return null;
+    }
+  };
+
+  // 1. Generator: before the broker starts, so its JVM does not compete for the cores.
+  if (o.phases.includes('generator')) {
+    const figures = await phase('generator', () => runGeneratorPhase(o.generatorEvents, log));
+    results.generator = figures === null ? null : { targetEventsPerSec: GENERATOR_TARGET_EV_PER_SEC, results: figures };
+  }
+
+  const needsKafka = o.phases.some((p) => p !== 'generator');
+  let startedBroker = false;
+  let brokers = o.brokers ?? [`127.0.0.1:${BENCH_PORT}`];
+  if (needsKafka) results.broker = { brokers, startedByBench: !o.brokers, kafkaVersion: KAFKA_VERSION };
+  let topicsCreated = false;
+  const stopBroker = async () => {
+    if (topicsCreated)
+      await deleteBenchTopics(brokers, prefix).catch((err: unknown) =>
+        log(`could not delete the bench topics: ${String(err)}`),
+      );
+    topicsCreated = false;
+    if (startedBroker) {
+      startedBroker = false;
+      log('stopping the bench broker…');
+      await kafkaDown({ home: BENCH_HOME, mode: 'jvm' }).catch((err: unknown) =>
+        log(`could not stop the bench broker: ${String(err)}`),
+      );
+    }
+  };
+  const onSignal = () => {
+    log('interrupted: cleaning up…');
+    void stopBroker().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    if (needsKafka) {
+      // ProducerPerformance runs from the same Maven-fetched jars as the broker.
+      await ensureJars({ cacheRoot: resolveCacheRoot(undefined), version: KAFKA_VERSION, onProgress: log });
+      if (!o.brokers) {
+        log(`starting the bench broker on port ${BENCH_PORT} (${BENCH_HOME})…`);
+        const up = await kafkaUp({ home: BENCH_HOME, port: BENCH_PORT, mode: 'jvm', freshData: true, onProgress: log });
+        // Stopped at the end even when it was already running: this home is the bench's own (a
+        // broker left running there is from an interrupted bench).
+        startedBroker = true;
+        brokers = up.brokers;
+        results.broker = { brokers, startedByBench: true, kafkaVersion: KAFKA_VERSION };
+      }
+      log(`creating topics with prefix ${prefix}…`);
+      topicsCreated = true;
+      await applyTopics({ brokers, prefix, replicationFactor: 1, dryRun: false });
+      await createPeerTopic(brokers, peerTopic, peerPartitions);
+    }
+
+    const bench = buildBenchScenarios({
+      produceCount: o.produceCount,
+      verifyCount: o.verifyCount,
+      steadyDurationMs: o.memoryDurationMs,
+      steadyWarmupMs: 0,
+    });
+    const steadyWarmupMs = Math.min(bench.steady.warmup, o.memoryWarmupMaxMs);
+    bench.scenarios['bench-steady']!.warmup = steadyWarmupMs;
+    const scenariosFile = join(WORK_DIR, 'scenarios.yaml');
+    writeScenariosFile(scenariosFile, bench.scenarios);
+    const target = {
+      brokers,
+      prefix,
+      scenariosFile,
+      workDir: WORK_DIR,
+      ...(o.cpuProfDir ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`] } : {}),
+    };
+
+    // 2. Produce side by side.
+    if (o.phases.includes('produce')) {
+      results.produce = await phase('produce', async () => {
+        const sample = sampleEvents(bench.scenarios[PRODUCE_SCENARIO('none')]!, BENCH_SEED, o.produceCount, 5_000);
+        const payloadFile = join(WORK_DIR, 'payloads.txt');
+        writePayloadFile(payloadFile, sample.payloads);
+        log(`sc-sim's median event: ${sample.sizes.medianValueBytes} B (of ${sample.sizes.count} events)`);
+        const setup = {
+          ...target,
+          peerTopic,
+          count: o.produceCount,
+          rounds: o.rounds,
+          recordSizeBytes: sample.sizes.medianValueBytes,
+          payloadFile,
+          log,
+        };
+        const comparisons: ProduceComparison[] = [];
+        for (const compression of ['none', 'gzip'] as const) comparisons.push(await compareProduce(setup, compression));
+        return {
+          count: o.produceCount,
+          rounds: o.rounds,
+          eventSizes: sample.sizes,
+          recordSizeBytes: sample.sizes.medianValueBytes,
+          scSimTopics: { topics: DOMAIN_TOPICS.length, partitions: peerPartitions },
+          peerTopic: { name: peerTopic, partitions: peerPartitions },
+          comparisons,
+        };
+      });
+    }
+
+    // 3. Verification throughput.
+    if (o.phases.includes('verify')) {
+      const maxProducePerSec = results.produce?.comparisons.find((c) => c.compression === 'none')?.scSim.recordsPerSec;
+      results.verify = await phase('verify', () => benchVerify(target, o.verifyCount, maxProducePerSec));
+    }
+
+    // 4. Memory at half the max rate (the measured one; else the shipped steady rate).
+    if (o.phases.includes('memory')) {
+      const measuredMax = results.produce?.comparisons.find((c) => c.compression === 'none')?.scSim.recordsPerSec;
+      const shippedRate = bench.steady.load.executor === 'constant-rate' ? bench.steady.load.rate : 1_000;
+      const ratePerSec = measuredMax !== undefined && measuredMax > 0 ? measuredMax / 2 : shippedRate;
+      if (measuredMax === undefined)
+        log(`no produce figure to halve: the memory run uses the shipped steady rate, ${shippedRate} ev/s`);
+      const mem = await phase('memory', () =>
+        measureMemory({
+          ...target,
+          ratePerSec,
+          durationMs: o.memoryDurationMs,
+          warmupMs: steadyWarmupMs,
+          sampleIntervalMs: o.rssSampleIntervalMs,
+        }),
+      );
+      results.memory = mem === null ? null : { ...mem, fullLength: o.memoryDurationMs >= 300_000 };
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await stopBroker();
+  }
+
+  results.machine.loadAvg1AtEnd = Math.round(loadavg()[0]! * 100) / 100;
+  results.tookMs = Date.now() - started;
+  const out = o.out ?? defaultOut(o);
+  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`${formatBenchTable(results)}\n`);
+  log(`results written to ${out} (${Math.round(results.tookMs / 1000)} s)`);
+  return results.failures.length > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof ScSimError) {
+      process.stderr.write(`bench: ${err.code}: ${err.message}\n${err.hint ? `hint: ${err.hint}\n` : ''}`);
+      process.exitCode = err.exitCode;
+      return;
+    }
+    process.stderr.write(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

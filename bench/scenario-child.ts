@@ -1,0 +1,52 @@
+// Child-process entry of the bench: runs one scenario through runScenario (the same path as
+// `sc-sim run`) in a fresh Node process and writes its report. Options arrive as one JSON argument.
+import { formatError, isScSimError, ExitCode } from '../src/errors.js';
+import { runScenario } from '../src/cli/run.js';
+import { runWithChecks } from '../src/cli/verify.js';
+import { writeReportFile } from '../src/report.js';
+
+export interface ScenarioChildOptions {
+  file: string;
+  scenario: string;
+  brokers: string;
+  prefix: string;
+  seed: number;
+  ratePerSec?: number;
+  durationMs?: number;
+  /** Report JSON is written here. */
+  out: string;
+  /** Log lines (seed, run id, "topics ready") to stderr; the bench times the run's start from them. */
+  verbose: boolean;
+  /** Read back and verify while sending, as `sc-sim run --verify` does. */
+  verify?: boolean;
+}
+
+async function main(): Promise<number> {
+  const o = JSON.parse(process.argv[2] ?? '{}') as ScenarioChildOptions;
+  const { report, exitCode } = await runWithChecks(
+    runScenario,
+    {
+      scenario: o.scenario,
+      file: o.file,
+      brokers: o.brokers,
+      prefix: o.prefix,
+      seed: o.seed,
+      ratePerSec: o.ratePerSec,
+      durationMs: o.durationMs,
+      log: o.verbose ? (line) => process.stderr.write(`sc-sim: ${line}\n`) : undefined,
+    },
+    o.verify ? { verify: { timeoutMs: 120_000 } } : {},
+  );
+  writeReportFile(o.out, report);
+  return exitCode;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`${formatError(err)}\n`);
+    process.exitCode = isScSimError(err) ? err.exitCode : ExitCode.toolError;
+  },
+);

@@ -1,0 +1,122 @@
+// The Kafka sink on a worker thread: kafkajs's per-record protocol encoding (the most expensive
+// step of producing, see bench/README) runs on another core than the world's generation and JSON
+// serialization. Batches cross as one transferred buffer; the worker runs the ordinary KafkaSink.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { ScSimError, type ErrorCode, type ExitCode } from '../errors.js';
+import type { KafkaSinkOptions } from './kafka.js';
+import { packBatch, transferList, type PackedBatch } from './packed-batch.js';
+import type { SendResult, Sink, SinkDescription, SinkRecord } from './types.js';
+
+/** Main thread → worker. */
+export type ToWorker = { kind: 'send'; id: number; batch: PackedBatch } | { kind: 'close' };
+
+/** A ScSimError as data (errors lose their class crossing threads). */
+export interface ErrorData {
+  code: ErrorCode;
+  message: string;
+  hint: string | undefined;
+  details: string[];
+  exitCode: ExitCode;
+}
+
+/** Worker → main thread. */
+export type FromWorker =
+  | { kind: 'ready' }
+  | { kind: 'connect-failed'; error: ErrorData | { message: string } }
+  | { kind: 'result'; id: number; result: SendResult }
+  | { kind: 'closed' };
+
+function isErrorData(e: ErrorData | { message: string }): e is ErrorData {
+  return 'code' in e;
+}
+
+export interface WorkerData {
+  options: KafkaSinkOptions;
+}
+
+// The worker runs TypeScript like the main thread: tsx is registered in it first (workers do not
+// inherit the loader hooks of the thread that starts them).
+const BOOTSTRAP = `
+const { workerData } = require('node:worker_threads');
+import(workerData.tsxApi).then((tsx) => { tsx.register(); return import(workerData.entry); });
+`;
+
+/** file: URL of tsx's ESM API (what bin/sc-sim.js imports), found through its package.json. */
+function tsxApiUrl(): string {
+  const pkgPath = createRequire(import.meta.url).resolve('tsx/package.json');
+  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
+  return pathToFileURL(join(dirname(pkgPath), pkg.exports['./esm/api']!.import.default)).href;
+}
+
+export class WorkerKafkaSink implements Sink {
+  readonly description: SinkDescription;
+  private nextId = 0;
+  private readonly pending = new Map<number, (result: SendResult) => void>();
+  private closed: Promise<void> | undefined;
+
+  private constructor(
+    private readonly worker: Worker,
+    opts: KafkaSinkOptions,
+  ) {
+    this.description = { kind: 'kafka', target: opts.brokers.join(','), producer: opts.mode };
+    worker.on('message', (m: FromWorker) => {
+      if (m.kind !== 'result') return;
+      const resolve = this.pending.get(m.id);
+      this.pending.delete(m.id);
+      resolve?.(m.result);
+    });
+    // A crashed worker leaves its sends with an unknown outcome: they may have reached the broker.
+    const failAll = (error: string) => {
+      for (const resolve of this.pending.values()) resolve({ ok: false, error, indeterminate: true });
+      this.pending.clear();
+    };
+    worker.on('error', (err) => failAll(`sink worker failed: ${err.message}`));
+    worker.on('exit', (code) => failAll(`sink worker exited (${code})`));
+  }
+
+  /** Starts the worker and connects its producer; an unreachable broker becomes E_BROKER_UNREACHABLE. */
+  static async connect(opts: KafkaSinkOptions): Promise<WorkerKafkaSink> {
+    const workerData = {
+      tsxApi: tsxApiUrl(),
+      entry: new URL('./kafka-thread.ts', import.meta.url).href,
+      options: opts,
+    };
+    const worker = new Worker(BOOTSTRAP, { eval: true, workerData });
+    const first = await new Promise<FromWorker>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    if (first.kind !== 'ready') {
+      await worker.terminate();
+      const e: ErrorData | { message: string } =
+        first.kind === 'connect-failed'
+          ? first.error
+          : { message: `unexpected first message from the sink worker: ${first.kind}` };
+      if (isErrorData(e))
+        throw new ScSimError(e.code, e.message, { hint: e.hint, details: e.details, exitCode: e.exitCode });
+      throw new Error(e.message);
+    }
+    return new WorkerKafkaSink(worker, opts);
+  }
+
+  send(batch: readonly SinkRecord[]): Promise<SendResult> {
+    const id = this.nextId++;
+    const packed = packBatch(batch);
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve);
+      this.worker.postMessage({ kind: 'send', id, batch: packed } satisfies ToWorker, transferList(packed));
+    });
+  }
+
+  close(): Promise<void> {
+    this.closed ??= new Promise<void>((resolve) => {
+      this.worker.once('exit', () => resolve());
+      this.worker.postMessage({ kind: 'close' } satisfies ToWorker);
+    });
+    return this.closed;
+  }
+}
