@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from '../../../src/catalog/events.js';
-import { ScSimError } from '../../../src/errors.js';
 import { DEFAULT_WEIGHTS, DERIVED_TYPES, resolveMix } from '../../../src/generators/mix.js';
-
-function configError(fn: () => unknown): ScSimError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ScSimError) return err;
-    throw err;
-  }
-  throw new Error('expected an ScSimError');
-}
+import { scSimErrorOf } from '../../support/errors.js';
 
 describe('resolveMix', () => {
   it('has a default weight for every type that is not caused by another, summing to 100', () => {
@@ -42,7 +32,7 @@ describe('resolveMix', () => {
   });
 
   it('rejects unknown keys with suggestions and derived types with their cause, all at once', () => {
-    const err = configError(() => resolveMix({ 'order.craeted': 1, 'promotion.converted': 3, orders: 2 }));
+    const err = scSimErrorOf(() => resolveMix({ 'order.craeted': 1, 'promotion.converted': 3, orders: 2 }));
     expect(err.code).toBe('E_CONFIG');
     expect(err.details).toHaveLength(3);
     expect(err.details.join('\n')).toMatch(/order\.craeted: .*did you mean order\.created/);
@@ -56,6 +46,6 @@ describe('resolveMix', () => {
     const off = Object.fromEntries(
       ['user', 'supplier', 'community', 'product', 'promotion', 'post', 'order'].map((f) => [f, 0]),
     );
-    expect(configError(() => resolveMix(off)).message).toMatch(/turns every activity off/);
+    expect(scSimErrorOf(() => resolveMix(off)).message).toMatch(/turns every activity off/);
   });
 });

@@ -2,13 +2,13 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_CATALOG, EVENT_TYPES, getEventSpec, requiredFields } from '../../../src/catalog/events.js';
-import { ScSimError } from '../../../src/errors.js';
 import { buildPools, type Pools } from '../../../src/generators/pools.js';
 import type { SimEvent } from '../../../src/generators/types.js';
 import { createWorld, type WorldStream } from '../../../src/generators/world.js';
 import { PRODUCER } from '../../../src/version.js';
 import { eventSchema } from '../../../src/schema/json-schema.js';
 import { checkStream } from '../../support/lifecycle-checker.js';
+import { scSimErrorOf } from '../../support/errors.js';
 
 const addFormats = addFormatsModule.default;
 const SEED = 20260101;
@@ -18,16 +18,6 @@ function take(world: WorldStream, n: number): SimEvent[] {
   const out: SimEvent[] = [];
   for (let i = 0; i < n; i++) out.push(world.next());
   return out;
-}
-
-function configError(fn: () => unknown): ScSimError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ScSimError) return err;
-    throw err;
-  }
-  throw new Error('expected an ScSimError');
 }
 
 beforeAll(() => {
@@ -259,14 +249,14 @@ describe('createWorld', () => {
   });
 
   it('reports every problem of an invalid config with its path', () => {
-    const err = configError(() =>
+    const err = scSimErrorOf(() =>
       createWorld({ population: { users: -1, posts: 1.5 }, simMsPerEvent: 0 } as never, { runId: 'x' }),
     );
     expect(err.code).toBe('E_CONFIG');
     expect(err.details.join('\n')).toMatch(/world\.population\.users/);
     expect(err.details.join('\n')).toMatch(/world\.population\.posts/);
     expect(err.details.join('\n')).toMatch(/world\.simMsPerEvent/);
-    expect(configError(() => createWorld({ mix: { 'order.shiped': 1 } }, { runId: 'x' })).details[0]).toMatch(
+    expect(scSimErrorOf(() => createWorld({ mix: { 'order.shiped': 1 } }, { runId: 'x' })).details[0]).toMatch(
       /order\.item_shipped|order\.shipped|did you mean/,
     );
   });

@@ -1,18 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ScSimError } from '../../../src/errors.js';
 import { createWorld } from '../../../src/generators/world.js';
 import { BUNDLED_SCENARIOS_PATH, getScenario, loadScenarios, parseScenarios } from '../../../src/scenarios/loader.js';
-
-function errorOf(fn: () => unknown): ScSimError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ScSimError) return err;
-    throw err;
-  }
-  throw new Error('expected an ScSimError');
-}
+import { scSimErrorOf } from '../../support/errors.js';
 
 describe('the shipped scenarios.yaml', () => {
   const loaded = loadScenarios(BUNDLED_SCENARIOS_PATH);
@@ -82,7 +72,7 @@ describe('parseScenarios', () => {
       '  steady:', // 17
       '    description: missing its load', // 18
     ].join('\n');
-    const err = errorOf(() => parseScenarios(text, 'scenarios.yaml'));
+    const err = scSimErrorOf(() => parseScenarios(text, 'scenarios.yaml'));
     expect(err.code).toBe('E_SCENARIO_INVALID');
     expect(err.message).toBe('scenarios.yaml has 10 problems');
     expect(err.details).toEqual([
@@ -102,7 +92,7 @@ describe('parseScenarios', () => {
   });
 
   it('reports YAML syntax errors with line:col too', () => {
-    const err = errorOf(() => parseScenarios('scenarios:\n  a:\n    load: [1,\n  b: 2\n', 'x.yaml'));
+    const err = scSimErrorOf(() => parseScenarios('scenarios:\n  a:\n    load: [1,\n  b: 2\n', 'x.yaml'));
     expect(err.code).toBe('E_SCENARIO_INVALID');
     expect(err.details.length).toBeGreaterThan(0);
     for (const d of err.details) expect(d).toMatch(/^x\.yaml:\d+:\d+ \(yaml\): /);
@@ -113,13 +103,13 @@ describe('parseScenarios', () => {
       'scenarios:\n  steady:\n    description: d\n    load: { executor: unthrottled, count: 1 }\n',
       'f.yaml',
     );
-    const err = errorOf(() => getScenario(loaded, 'stedy'));
+    const err = scSimErrorOf(() => getScenario(loaded, 'stedy'));
     expect(err.code).toBe('E_SCENARIO_UNKNOWN');
     expect(err.details).toEqual(['known scenarios: steady']);
     expect(err.hint).toMatch(/did you mean steady/);
   });
 
   it('says so when the file is missing', () => {
-    expect(errorOf(() => loadScenarios('/nonexistent/scenarios.yaml')).code).toBe('E_SCENARIO_FILE');
+    expect(scSimErrorOf(() => loadScenarios('/nonexistent/scenarios.yaml')).code).toBe('E_SCENARIO_FILE');
   });
 });
