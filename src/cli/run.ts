@@ -42,6 +42,7 @@ import {
   runWithChecks,
   writeHtmlReport,
   type CheckFlags,
+  type RunChecks,
 } from './verify.js';
 
 export interface RunScenarioOptions {
@@ -105,6 +106,16 @@ function resolveScenario(opts: RunScenarioOptions): { name: string; scenario: Sc
   if (typeof opts.scenario !== 'string') return opts.scenario;
   const loaded = loadScenarios(resolveScenariosPath(opts.file));
   return { name: opts.scenario, scenario: getScenario(loaded, opts.scenario) };
+}
+
+/** A scenario's own `consumer:` block applies unless the CLI set one (--consumer-ms wins). */
+export function checksWithScenarioDefaults(checks: RunChecks, scenario: Scenario): RunChecks {
+  if (checks.consumer || !scenario.consumer) return checks;
+  const c = scenario.consumer;
+  return {
+    ...checks,
+    consumer: { perEventMs: c.perEvent, concurrency: c.concurrency, topics: c.topics, drainTimeoutMs: 60_000 },
+  };
 }
 
 /** The scenario with --rate/--duration applied to its load shape. */
@@ -360,7 +371,7 @@ export async function runAction(scenarioName: string, flags: RunFlags): Promise<
         log: (line, essential) => (essential || !flags.quiet ? stderr(line) : undefined),
         onProgress: showProgress ? (p) => process.stderr.write(`\r\x1b[K${formatProgress(p)}`) : undefined,
       },
-      checksFromFlags(flags),
+      checksWithScenarioDefaults(checksFromFlags(flags), resolveScenario(common).scenario),
     );
   } finally {
     if (showProgress) process.stderr.write('\r\x1b[K');

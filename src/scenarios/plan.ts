@@ -23,5 +23,11 @@ export function planLine(scenario: Scenario): string {
   if (scenario.warmup > 0) parts.push(`warm-up ${formatDurationMs(scenario.warmup)}`);
   const keys = describeKeys(scenario);
   if (keys) parts.push(keys);
+  if (scenario.consumer) {
+    const topics = scenario.consumer.topics?.length ?? DOMAIN_TOPICS.length;
+    parts.push(
+      `consumer ${formatDurationMs(scenario.consumer.perEvent)}/event × ${scenario.consumer.concurrency} on ${topics} topic${topics === 1 ? '' : 's'}`,
+    );
+  }
   return parts.join('; ');
 }

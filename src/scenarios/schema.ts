@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { EVENT_TYPES } from '../catalog/events.js';
 import { EntityTypes } from '../envelope.js';
+import { TOPICS } from '../catalog/topics.js';
 import { KeyStrategySchema } from '../encode.js';
 import { WorldConfigSchema } from '../generators/config.js';
 import { isDerivedType } from '../generators/mix.js';
@@ -112,6 +113,22 @@ const ScenarioWorldSchema = WorldConfigSchema.extend({
     ),
 });
 
+const DOMAIN_TOPIC_NAMES: readonly string[] = TOPICS.filter((t) => t.category === 'domain').map((t) => t.name);
+
+/** A consumer-group simulator run alongside the scenario (what `run --consumer-ms` sets from the CLI). */
+export const ConsumerSimSchema = z
+  .object({
+    perEvent: DurationSchema.describe('simulated processing cost per event, e.g. 1ms'),
+    concurrency: z.number().int().min(1).max(64).default(3).describe('partitions processed at once'),
+    topics: z
+      .array(enumOf(DOMAIN_TOPIC_NAMES))
+      .min(1)
+      .optional()
+      .describe('catalog topics the consumer group reads (default: every domain topic)'),
+  })
+  .strict();
+export type ConsumerSimSettings = z.output<typeof ConsumerSimSchema>;
+
 export const ScenarioSchema = z
   .object({
     description: z.string().min(1).describe('what this scenario is for, in a sentence or two'),
@@ -130,6 +147,9 @@ export const ScenarioSchema = z
     pacing: PacingSchema.prefault({}),
     thresholds: ThresholdsSchema.default({}).describe(
       'pass/fail conditions on the post-warm-up summary, e.g. ack_latency_p99_ms: "< 50"',
+    ),
+    consumer: ConsumerSimSchema.optional().describe(
+      'run a consumer group with this per-event cost during the run and report lag per partition (--consumer-ms overrides)',
     ),
   })
   .strict()
