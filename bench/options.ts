@@ -26,9 +26,14 @@ export interface BenchOptions {
   out: string | undefined;
   /** Pass --cpu-prof to the sc-sim produce rounds, profiles written here. */
   cpuProfDir: string | undefined;
+  /** The memory run's rate when no produce figure is measured in this bench run (--only memory). */
+  memoryRatePerSec: number | undefined;
 }
 
-const SIZES: Record<BenchMode, Omit<BenchOptions, 'mode' | 'brokers' | 'phases' | 'out' | 'cpuProfDir'>> = {
+const SIZES: Record<
+  BenchMode,
+  Omit<BenchOptions, 'mode' | 'brokers' | 'phases' | 'out' | 'cpuProfDir' | 'memoryRatePerSec'>
+> = {
   // Seconds, not minutes: keeps the bench from rotting in CI (plus the broker start when not given).
   smoke: {
     generatorEvents: 20_000,
@@ -60,14 +65,15 @@ const SIZES: Record<BenchMode, Omit<BenchOptions, 'mode' | 'brokers' | 'phases' 
 };
 
 export const USAGE = `usage: npm run bench -- [--smoke | --full] [--brokers host:port,...] [--only phase,...]
-                       [--rounds N] [--count N] [--out results.json] [--cpu-prof dir]
+                       [--rounds N] [--count N] [--out results.json] [--cpu-prof dir] [--memory-rate N]
   (default)   a few minutes: generator, produce side by side (3 rounds), verification, 60 s memory run
   --smoke     seconds: tiny counts, 1 round, 6 s memory run (for CI); results to .sc-sim/bench/results.smoke.json
   --full      the issue's lengths: 5 rounds of 500k records, 5-minute memory run
-  --brokers   use this cluster instead of starting the bench broker (port 49092, .sc-sim/kafka-bench)
+  --brokers   use this cluster instead of starting the bench broker (port 19192, .sc-sim/kafka-bench)
   --only      some of: ${PHASES.join(', ')}
   --rounds    rounds per side and compression; --count records per round
-  --cpu-prof  write V8 CPU profiles of the sc-sim produce rounds into dir`;
+  --cpu-prof  write V8 CPU profiles of the sc-sim produce rounds into dir
+  --memory-rate  ev/s of the memory run when the produce phase does not run (default: the shipped steady rate)`;
 
 function positiveInt(flag: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
@@ -91,6 +97,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions & { help: 
         count: { type: 'string' },
         out: { type: 'string' },
         'cpu-prof': { type: 'string' },
+        'memory-rate': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -132,6 +139,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions & { help: 
     produceCount: positiveInt('--count', values.count) ?? sizes.produceCount,
     out: values.out,
     cpuProfDir: values['cpu-prof'],
+    memoryRatePerSec: positiveInt('--memory-rate', values['memory-rate']),
     help: values.help ?? false,
   };
 }

@@ -7,7 +7,7 @@ import type { RunReport } from '../src/report/types.js';
 import { runScenarioChild } from './child.js';
 import { runProducerPerformance } from './peer.js';
 import { PRODUCE_SCENARIO, BENCH_SEED } from './scenarios.js';
-import { alternationOrder, median, medianOf } from './stats.js';
+import { alternationOrder, medianOf } from './stats.js';
 
 export const SC_SIM = 'sc-sim';
 export const PEER = 'ProducerPerformance';
@@ -188,8 +188,3 @@ export function summarizeProduce(
 }
 
 const round3 = (v: number) => Math.round(v * 1000) / 1000;
-
-/** The median of per-round ratios: a second view of the ratio, robust to a round that hit a busy spell. */
-export function medianRoundRatio(c: ProduceComparison): number {
-  return median(c.roundRatios);
-}

@@ -56,7 +56,8 @@ export interface BenchResults {
     comparisons: ProduceComparison[];
   } | null;
   verify: VerifyBenchResult | null;
-  memory: (MemoryResult & { fullLength: boolean }) | null;
+  /** rateBasis: why this rate (half the measured max, --memory-rate, or the shipped steady rate). */
+  memory: (MemoryResult & { fullLength: boolean; rateBasis: string }) | null;
   /** Phases that failed (the others still ran), with their error. */
   failures: { phase: string; error: string }[];
 }

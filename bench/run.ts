@@ -1,6 +1,6 @@
 // `npm run bench`: sc-sim's generator, produce (side by side with Kafka's ProducerPerformance),
 // verification and memory figures on this machine; prints a table, writes bench/results.json.
-// Starts its own broker (port 49092, .sc-sim/kafka-bench) unless --brokers is given, and stops it.
+// Starts its own broker (port 19192, .sc-sim/kafka-bench) unless --brokers is given, and stops it.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { ScSimError } from '../src/errors.js';
 import { applyTopics, waitForPartitions, withAdmin } from '../src/kafka/admin.js';
 import { kafkaDown, kafkaUp, KAFKA_VERSION } from '../src/kafka/local/index.js';
 import { ensureJars } from '../src/kafka/local/jars.js';
+import { isPortFree } from '../src/kafka/local/ports.js';
 import { REPO_ROOT, resolveCacheRoot } from '../src/kafka/local/paths.js';
 import { DOMAIN_TOPICS } from '../src/scenarios/plan.js';
 import { sampleEvents, writePayloadFile } from './events.js';
@@ -22,7 +23,8 @@ import { formatBenchTable } from './table.js';
 import { benchVerify } from './verify.js';
 
 const BENCH_HOME = join(REPO_ROOT, '.sc-sim', 'kafka-bench');
-const BENCH_PORT = 49092;
+// Below Linux's ephemeral port range (32768-60999), so no outgoing connection can hold it.
+const BENCH_PORT = 19192;
 const WORK_DIR = join(REPO_ROOT, '.sc-sim', 'bench');
 
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
@@ -61,6 +63,26 @@ async function createPeerTopic(brokers: string[], topic: string, partitions: num
     }
     await waitForPartitions(admin, [{ topic, count: partitions }]);
   });
+}
+
+/**
+ * Starts the bench's own broker. A port left in TIME_WAIT by a previous run (seen here when the
+ * bench port was in the ephemeral range) fails the start: on a port conflict, wait until the port
+ * is free again (at most 90 s), then retry once.
+ */
+async function startBenchBroker(): Promise<Awaited<ReturnType<typeof kafkaUp>>> {
+  const up = () => kafkaUp({ home: BENCH_HOME, port: BENCH_PORT, mode: 'jvm', freshData: true, onProgress: log });
+  try {
+    return await up();
+  } catch (err) {
+    if (!(err instanceof ScSimError) || !['E_BROKER_START_FAILED', 'E_PORT_IN_USE'].includes(err.code)) throw err;
+    log(
+      `the bench broker did not start (${err.message}); waiting for port ${BENCH_PORT} to be free, then retrying once`,
+    );
+    const deadline = Date.now() + 90_000;
+    while (!(await isPortFree(BENCH_PORT)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2_000));
+    return up();
+  }
 }
 
 /** Deletes the topics this bench run created (its prefix only: never anyone else's). */
@@ -149,7 +171,7 @@ async function main(): Promise<number> {
       await ensureJars({ cacheRoot: resolveCacheRoot(undefined), version: KAFKA_VERSION, onProgress: log });
       if (!o.brokers) {
         log(`starting the bench broker on port ${BENCH_PORT} (${BENCH_HOME})…`);
-        const up = await kafkaUp({ home: BENCH_HOME, port: BENCH_PORT, mode: 'jvm', freshData: true, onProgress: log });
+        const up = await startBenchBroker();
         // Stopped at the end even when it was already running: this home is the bench's own (a
         // broker left running there is from an interrupted bench).
         startedBroker = true;
@@ -220,9 +242,15 @@ async function main(): Promise<number> {
     if (o.phases.includes('memory')) {
       const measuredMax = results.produce?.comparisons.find((c) => c.compression === 'none')?.scSim.recordsPerSec;
       const shippedRate = bench.steady.load.executor === 'constant-rate' ? bench.steady.load.rate : 1_000;
-      const ratePerSec = measuredMax !== undefined && measuredMax > 0 ? measuredMax / 2 : shippedRate;
-      if (measuredMax === undefined)
-        log(`no produce figure to halve: the memory run uses the shipped steady rate, ${shippedRate} ev/s`);
+      const ratePerSec =
+        measuredMax !== undefined && measuredMax > 0 ? measuredMax / 2 : (o.memoryRatePerSec ?? shippedRate);
+      const rateBasis =
+        measuredMax !== undefined && measuredMax > 0
+          ? 'half the max'
+          : o.memoryRatePerSec !== undefined
+            ? 'given with --memory-rate'
+            : 'the shipped steady rate; no produce figure to halve';
+      if (measuredMax === undefined) log(`no produce figure to halve: the memory run uses ${ratePerSec} ev/s`);
       const mem = await phase('memory', () =>
         measureMemory({
           ...target,
@@ -232,7 +260,7 @@ async function main(): Promise<number> {
           sampleIntervalMs: o.rssSampleIntervalMs,
         }),
       );
-      results.memory = mem === null ? null : { ...mem, fullLength: o.memoryDurationMs >= 300_000 };
+      results.memory = mem === null ? null : { ...mem, fullLength: o.memoryDurationMs >= 300_000, rateBasis };
     }
   } finally {
     process.off('SIGINT', onSignal);

@@ -54,6 +54,12 @@ export interface RssGrowth {
   slopeBytesPerMin: number;
   /** True when the last third's mean exceeds the first third's by more than the tolerance. */
   grows: boolean;
+  middleThirdMeanBytes: number;
+  /**
+   * True when the last third is still above the middle third by more than half the tolerance: a
+   * process whose heaps are still sizing up levels off (false here), a leak keeps rising (true).
+   */
+  stillRising: boolean;
 }
 
 /**
@@ -69,6 +75,7 @@ export function rssGrowth(
   const third = Math.floor(samples.length / 3);
   const mean = (xs: readonly RssSample[]) => xs.reduce((s, x) => s + x.rssBytes, 0) / xs.length;
   const first = mean(samples.slice(0, third));
+  const middle = mean(samples.slice(third, samples.length - third));
   const last = mean(samples.slice(samples.length - third));
   const n = samples.length;
   const meanT = samples.reduce((s, x) => s + x.tMs, 0) / n;
@@ -88,6 +95,8 @@ export function rssGrowth(
     growthRatio: first === 0 ? 0 : delta / first,
     slopeBytesPerMin: Math.round(slopePerMs * 60_000),
     grows: delta > Math.max(tolerance.ratio * first, tolerance.minBytes),
+    middleThirdMeanBytes: Math.round(middle),
+    stillRising: last - middle > Math.max((tolerance.ratio / 2) * middle, tolerance.minBytes / 2),
   };
 }
 

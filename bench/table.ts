@@ -115,12 +115,13 @@ export function formatBenchTable(r: BenchResults): string {
   if (mem) {
     const g = mem.growth;
     out.push(
-      `4. Memory — ${mem.scenario} at ${int(mem.targetRatePerSec)} ev/s (half the max) for ${fixed(mem.durationMs / 1000, 0)} s ` +
+      `4. Memory — ${mem.scenario} at ${int(mem.targetRatePerSec)} ev/s (${mem.rateBasis}) for ${fixed(mem.durationMs / 1000, 0)} s ` +
         `(${mem.fullLength ? 'full 5-minute run' : 'short run; --full runs 5 minutes'}), warm-up ${fixed(mem.warmupMs / 1000, 0)} s`,
       `   achieved ${int(mem.achievedRatePerSec)} ev/s (ratio ${mem.achievedRateRatio === null ? 'n/a' : fixed(mem.achievedRateRatio, 3)}), ` +
         `p99 ack ${fixed(mem.ackLatencyP99Ms, 1)} ms, dropped ${int(mem.dropped)}, errors ${int(mem.errors)}`,
       `   peak RSS ${mib(mem.peakRssBytes)}; after warm-up: first third ${mib(g.firstThirdMeanBytes)}, last third ${mib(g.lastThirdMeanBytes)} ` +
-        `(${pct(g.growthRatio)}, slope ${mib(Math.abs(g.slopeBytesPerMin))}/min${g.slopeBytesPerMin < 0 ? ' down' : ''}) — grows: ${g.grows ? 'YES' : 'no'}`,
+        `(${pct(g.growthRatio)}, slope ${mib(Math.abs(g.slopeBytesPerMin))}/min${g.slopeBytesPerMin < 0 ? ' down' : ''}) — grows: ${g.grows ? 'YES' : 'no'}` +
+        `${g.grows ? `; still rising in the last third (vs middle ${mib(g.middleThirdMeanBytes)}): ${g.stillRising ? 'YES' : 'no, levels off'}` : ''}`,
     );
   } else out.push('4. Memory: (not run)');
 

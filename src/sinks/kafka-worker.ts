@@ -1,5 +1,5 @@
 // The Kafka sink on a worker thread: kafkajs's per-record protocol encoding (the most expensive
-// step of producing, see bench/README) runs on another core than the world's generation and JSON
+// step of producing, see `npm run bench`) runs on another core than the world's generation and JSON
 // serialization. Batches cross as one transferred buffer; the worker runs the ordinary KafkaSink.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -27,8 +27,7 @@ export interface ErrorData {
 export type FromWorker =
   | { kind: 'ready' }
   | { kind: 'connect-failed'; error: ErrorData | { message: string } }
-  | { kind: 'result'; id: number; result: SendResult }
-  | { kind: 'closed' };
+  | { kind: 'result'; id: number; result: SendResult };
 
 function isErrorData(e: ErrorData | { message: string }): e is ErrorData {
   return 'code' in e;

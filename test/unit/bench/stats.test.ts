@@ -69,6 +69,14 @@ describe('rssGrowth', () => {
     // 20 MiB per 1 s sample = 1200 MiB per minute.
     expect(g.slopeBytesPerMin).toBe(1_200 * MiB);
   });
+  it('a climb that levels off grows from the first third but is not still rising at the end', () => {
+    const g = rssGrowth(samples([100, 140, 180, 182, 181, 183].map((m) => m * MiB)));
+    expect(g.grows).toBe(true);
+    expect(g.middleThirdMeanBytes).toBe(181 * MiB);
+    expect(g.stillRising).toBe(false);
+    // The steady climb above keeps rising to the end.
+    expect(rssGrowth(samples([100, 120, 140, 160, 180, 200].map((m) => m * MiB))).stillRising).toBe(true);
+  });
   it('growth within the tolerance (10 %, at least 16 MiB) is not growth', () => {
     expect(rssGrowth(samples([100, 100, 105, 105, 110, 110].map((m) => m * MiB))).grows).toBe(false);
     expect(

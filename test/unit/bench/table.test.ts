@@ -27,7 +27,7 @@ function results(over: Partial<BenchResults> = {}): BenchResults {
       loadAvg1AtEnd: 2,
       versions: { node: 'v20', java: 'openjdk 17', kafka: '4.4.0', kafkajs: '2.2.4', scSim: '0.1.0' },
     },
-    broker: { brokers: ['127.0.0.1:49092'], startedByBench: true, kafkaVersion: '4.4.0' },
+    broker: { brokers: ['127.0.0.1:19192'], startedByBench: true, kafkaVersion: '4.4.0' },
     method: [],
     generator: {
       targetEventsPerSec: 300_000,
@@ -108,14 +108,17 @@ describe('formatBenchTable', () => {
             growthRatio: 0.011,
             slopeBytesPerMin: 1024 * 1024,
             grows: false,
+            middleThirdMeanBytes: 181 * 1024 * 1024,
+            stillRising: false,
           },
           runStartAtMs: 1_500,
           samples: [],
           fullLength: false,
+          rateBasis: 'half the max',
         },
       }),
     );
-    expect(text).toContain('short run; --full runs 5 minutes');
+    expect(text).toContain('at 20,000 ev/s (half the max) for 60 s (short run; --full runs 5 minutes)');
     expect(text).toContain('peak RSS 200.0 MiB');
     expect(text).toContain('grows: no');
   });
