@@ -76,6 +76,12 @@ describe('formatBenchTable', () => {
     expect(text).toMatch(/default\s+300,000\s+150,000\s+0\.50/);
   });
 
+  it('does not judge the ratio target on a smoke run (too few records to mean anything)', () => {
+    const text = formatBenchTable(results({ mode: 'smoke' }));
+    expect(text).toContain('(target ≥ 0.8: not judged in a smoke run: too few records)');
+    expect(text).not.toContain('target ≥ 0.8: met');
+  });
+
   it('says which phases did not run and which failed', () => {
     const text = formatBenchTable(
       results({ generator: null, failures: [{ phase: 'verify', error: 'E_KAFKA: boom\nmore' }] }),
