@@ -4,14 +4,13 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { getTopic } from '../src/catalog/topics.js';
+import { DOMAIN_TOPICS, getTopic } from '../src/catalog/topics.js';
 import { ScSimError } from '../src/errors.js';
 import { applyTopics, waitForPartitions, withAdmin } from '../src/kafka/admin.js';
 import { kafkaDown, kafkaUp, KAFKA_VERSION } from '../src/kafka/local/index.js';
 import { ensureJars } from '../src/kafka/local/jars.js';
 import { isPortFree } from '../src/kafka/local/ports.js';
 import { REPO_ROOT, resolveCacheRoot } from '../src/kafka/local/paths.js';
-import { DOMAIN_TOPICS } from '../src/scenarios/plan.js';
 import { sampleEvents, writePayloadFile } from './events.js';
 import { runGeneratorPhase, GENERATOR_TARGET_EV_PER_SEC } from './generator-phase.js';
 import { measureMemory } from './memory.js';

@@ -80,6 +80,11 @@ export const TOPICS = [
 export type TopicName = (typeof TOPICS)[number]['name'];
 export type DomainTopicName = Extract<TopicName, `sc.domain.${string}`>;
 
+/** The seven domain topics: the only ones the generators write (events of §3 live there). */
+export const DOMAIN_TOPICS: readonly DomainTopicName[] = TOPICS.filter(
+  (t): t is Extract<(typeof TOPICS)[number], { name: DomainTopicName }> => t.category === 'domain',
+).map((t) => t.name);
+
 const byName = new Map<string, TopicSpec>(TOPICS.map((t) => [t.name, t]));
 
 export function getTopic(name: string): TopicSpec | undefined {

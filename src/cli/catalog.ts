@@ -3,14 +3,12 @@
 import { randomInt } from 'node:crypto';
 import { Command, InvalidArgumentError } from 'commander';
 import { EVENT_CATALOG, closestNames, type EventSpec, type FieldSpec } from '../catalog/events.js';
-import { TOPICS } from '../catalog/topics.js';
+import { DOMAIN_TOPICS } from '../catalog/topics.js';
 import { ScSimError } from '../errors.js';
 import { renderTable } from '../format/table.js';
 import { sampleEvents } from '../generators/sample.js';
 import { DEFAULT_SCHEMA_DIR, exportSchemas } from '../schema/export.js';
 import { parsePositiveInt } from './options.js';
-
-const DOMAIN_TOPICS = TOPICS.filter((t) => t.category === 'domain').map((t) => t.name);
 
 function parseSeed(raw: string): number {
   const n = Number(raw);

@@ -4,7 +4,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { getTopic, physicalTopicName } from '../catalog/topics.js';
+import { DOMAIN_TOPICS, getTopic, physicalTopicName } from '../catalog/topics.js';
 import { resolveBrokers } from '../config.js';
 import { createEncoder } from '../encode.js';
 import { ExitCode, ScSimError } from '../errors.js';
@@ -27,7 +27,7 @@ import { parseDurationMs } from '../runner/duration.js';
 import { applyOverrides, createSchedule } from '../runner/executors.js';
 import { renderScenariosJsonSchema } from '../scenarios/json-schema.js';
 import { getScenario, loadScenarios, resolveScenariosPath } from '../scenarios/loader.js';
-import { DOMAIN_TOPICS, planLine } from '../scenarios/plan.js';
+import { planLine } from '../scenarios/plan.js';
 import type { Scenario } from '../scenarios/schema.js';
 import { KafkaSink } from '../sinks/kafka.js';
 import { WorkerKafkaSink } from '../sinks/kafka-worker.js';
@@ -334,8 +334,10 @@ export async function runAction(scenarioName: string, flags: RunFlags): Promise<
       hint: 'write events to a file (--sink ndjson:events.ndjson) or the report to one (--out report.json)',
     });
   }
+  // Loaded and validated once here; everything below gets the parsed scenario.
+  const resolved = resolveScenario({ scenario: scenarioName, file: flags.file });
   const common: RunScenarioOptions = {
-    scenario: scenarioName,
+    scenario: resolved,
     file: flags.file,
     brokers: flags.brokers,
     prefix: flags.prefix,
@@ -371,7 +373,7 @@ export async function runAction(scenarioName: string, flags: RunFlags): Promise<
         log: (line, essential) => (essential || !flags.quiet ? stderr(line) : undefined),
         onProgress: showProgress ? (p) => process.stderr.write(`\r\x1b[K${formatProgress(p)}`) : undefined,
       },
-      checksWithScenarioDefaults(checksFromFlags(flags), resolveScenario(common).scenario),
+      checksWithScenarioDefaults(checksFromFlags(flags), resolved.scenario),
     );
   } finally {
     if (showProgress) process.stderr.write('\r\x1b[K');

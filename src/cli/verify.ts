@@ -3,8 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { DOMAIN_TOPICS } from '../scenarios/plan.js';
-import { getTopic, physicalTopicName } from '../catalog/topics.js';
+import { DOMAIN_TOPICS, getTopic, physicalTopicName } from '../catalog/topics.js';
 import { resolveBrokers } from '../config.js';
 import { ExitCode, ScSimError } from '../errors.js';
 import { startConsumerSim } from '../kafka/consumer-sim.js';

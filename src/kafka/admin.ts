@@ -2,7 +2,7 @@
 // checks a run's topics exist and reads end offsets. Everything else sees plain data.
 import kafkajs, { type Admin } from 'kafkajs';
 import { ScSimError } from '../errors.js';
-import { createKafka, toBrokerError } from './client.js';
+import { createKafka, retryRetriable, toBrokerError } from './client.js';
 import { getTopic, physicalTopicName } from '../catalog/topics.js';
 import { actionable, desiredConfigs, planTopics, type ObservedTopic, type TopicPlan } from '../topics/plan.js';
 
@@ -235,21 +235,10 @@ export async function fetchEndOffsets(
 ): Promise<Map<string, Map<number, bigint>>> {
   return withAdmin({ brokers }, async (admin) => {
     const out = new Map<string, Map<number, bigint>>();
-    const deadline = Date.now() + timeoutMs;
     for (const topic of physicalTopics) {
-      for (;;) {
-        try {
-          const offsets = await admin.fetchTopicOffsets(topic);
-          out.set(topic, new Map(offsets.map((o) => [o.partition, BigInt(o.high)])));
-          break;
-        } catch (err) {
-          // Right after topics are created or grown, leadership may still be settling
-          // (NOT_LEADER_OR_FOLLOWER, UNKNOWN_TOPIC_OR_PARTITION): retriable for a bounded time.
-          const retriable = (err as { retriable?: boolean }).retriable === true;
-          if (!retriable || Date.now() > deadline) throw err;
-          await sleep(250);
-        }
-      }
+      // Right after topics are created or grown, leadership may still be settling.
+      const offsets = await retryRetriable(() => admin.fetchTopicOffsets(topic), timeoutMs);
+      out.set(topic, new Map(offsets.map((o) => [o.partition, BigInt(o.high)])));
     }
     return out;
   });

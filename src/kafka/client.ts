@@ -59,3 +59,20 @@ export function toBrokerError(err: unknown, brokers: string[]): ScSimError {
   }
   return new ScSimError('E_KAFKA', `Kafka request failed: ${why}`, { cause: err });
 }
+
+/**
+ * Retries kafkajs errors it marks retriable (NOT_LEADER_OR_FOLLOWER, UNKNOWN_TOPIC_OR_PARTITION…),
+ * which a broker answers for a moment after topics are created or grown, for a bounded time.
+ */
+export async function retryRetriable<T>(fn: () => Promise<T>, timeoutMs = 30_000, delayMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (err) {
+      const retriable = (err as { retriable?: boolean }).retriable === true;
+      if (!retriable || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, delayMs));
+    }
+  }
+}

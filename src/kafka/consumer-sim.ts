@@ -8,7 +8,7 @@ import { CostPacer } from '../consume/cost.js';
 import { LagSeries } from '../consume/lag-series.js';
 import { CONSUMER_REPORT_KIND, CONSUMER_REPORT_SCHEMA_VERSION, type ConsumerSimReport } from '../consume/report.js';
 import { newLatencyHistogram, snapshotLatency } from '../verify/latency.js';
-import { createKafka, toBrokerError } from './client.js';
+import { createKafka, retryRetriable, toBrokerError } from './client.js';
 
 export interface ConsumerSimOptions {
   brokers: string[];
@@ -41,19 +41,6 @@ export interface ConsumerSim {
 }
 
 const pk = (topic: string, partition: number) => `${topic}\u0000${partition}`;
-
-/** Retries kafkajs's retriable errors (e.g. NOT_LEADER right after a topic was created). */
-async function retrying<T>(fn: () => Promise<T>, attempts = 10, delayMs = 300): Promise<T> {
-  for (let i = 1; ; i++) {
-    try {
-      return await fn();
-    } catch (err) {
-      const retriable = (err as { retriable?: boolean }).retriable === true;
-      if (!retriable || i >= attempts) throw err;
-      await sleep(delayMs);
-    }
-  }
-}
 
 export function startConsumerSim(opts: ConsumerSimOptions): ConsumerSim {
   const sliceMs = opts.sliceMs ?? 100;
@@ -130,9 +117,9 @@ export function startConsumerSim(opts: ConsumerSimOptions): ConsumerSim {
     try {
       await Promise.all([consumer.connect(), admin.connect()]);
       // Where each partition starts: the group's committed offset, else auto.offset.reset.
-      const committed = await retrying(() => admin.fetchOffsets({ groupId: opts.groupId, topics: opts.topics }));
+      const committed = await retryRetriable(() => admin.fetchOffsets({ groupId: opts.groupId, topics: opts.topics }));
       for (const topic of opts.topics) {
-        const marks = await retrying(() => admin.fetchTopicOffsets(topic));
+        const marks = await retryRetriable(() => admin.fetchTopicOffsets(topic));
         const byPartition = new Map(
           committed.find((c) => c.topic === topic)?.partitions.map((p) => [p.partition, Number(p.offset)]) ?? [],
         );
@@ -176,7 +163,7 @@ export function startConsumerSim(opts: ConsumerSimOptions): ConsumerSim {
         const nowMs = performance.now();
         const points = [];
         for (const topic of opts.topics) {
-          for (const m of await retrying(() => admin.fetchTopicOffsets(topic))) {
+          for (const m of await retryRetriable(() => admin.fetchTopicOffsets(topic))) {
             const end = Number(m.high);
             points.push({
               topic,

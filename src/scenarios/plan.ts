@@ -1,12 +1,9 @@
 // One plan line per scenario ("ramp 500→5000 ev/s over 2m, …; 7 topics"), shared by
 // `sc-sim scenarios`, `run --dry-run` and the report header.
-import { TOPICS } from '../catalog/topics.js';
+import { DOMAIN_TOPICS } from '../catalog/topics.js';
 import { formatDurationMs } from '../format/table.js';
 import { describeExecutor } from '../runner/executors.js';
 import type { Scenario } from './schema.js';
-
-/** The runner sends the world's events, which only ever go to the domain topics. */
-export const DOMAIN_TOPICS: readonly string[] = TOPICS.filter((t) => t.category === 'domain').map((t) => t.name);
 
 export function describeKeys(scenario: Scenario): string | undefined {
   const compound = Object.entries(scenario.keys).filter(([, k]) => k?.strategy === 'compound');

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { EVENT_TYPES } from '../catalog/events.js';
 import { EntityTypes } from '../envelope.js';
-import { TOPICS } from '../catalog/topics.js';
+import { DOMAIN_TOPICS } from '../catalog/topics.js';
 import { KeyStrategySchema } from '../encode.js';
 import { WorldConfigSchema } from '../generators/config.js';
 import { isDerivedType } from '../generators/mix.js';
@@ -113,15 +113,13 @@ const ScenarioWorldSchema = WorldConfigSchema.extend({
     ),
 });
 
-const DOMAIN_TOPIC_NAMES: readonly string[] = TOPICS.filter((t) => t.category === 'domain').map((t) => t.name);
-
 /** A consumer-group simulator run alongside the scenario (what `run --consumer-ms` sets from the CLI). */
 export const ConsumerSimSchema = z
   .object({
     perEvent: DurationSchema.describe('simulated processing cost per event, e.g. 1ms'),
     concurrency: z.number().int().min(1).max(64).default(3).describe('partitions processed at once'),
     topics: z
-      .array(enumOf(DOMAIN_TOPIC_NAMES))
+      .array(enumOf(DOMAIN_TOPICS))
       .min(1)
       .optional()
       .describe('catalog topics the consumer group reads (default: every domain topic)'),

@@ -1,22 +1,17 @@
 // Keeps `npm run bench` from rotting: its smoke mode runs every phase end to end against the test
 // broker (figures from a smoke run are not benchmarks and are not asserted on).
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { REPO_ROOT } from '../support/cli.js';
+import { spawnTsx } from '../support/cli.js';
 
 const brokers = inject('brokers');
 
 describe('npm run bench -- --smoke', () => {
   it('runs all four phases against a real broker and writes its results file', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'sc-sim-bench-')), 'results.json');
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'bench/run.ts', '--smoke', '--brokers', brokers, '--out', out],
-      { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = spawnTsx('bench/run.ts', ['--smoke', '--brokers', brokers, '--out', out]);
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));

@@ -1,12 +1,11 @@
 // The Kafka sink on a worker thread against the real broker: records arrive with the offsets it
 // reports, and a broker it cannot reach is the same ScSimError as with the in-thread sink.
 import { describe, expect, inject, it } from 'vitest';
-import { physicalTopicName } from '../../src/catalog/topics.js';
+import { DOMAIN_TOPICS, physicalTopicName } from '../../src/catalog/topics.js';
 import { createEncoder } from '../../src/encode.js';
 import { ScSimError } from '../../src/errors.js';
 import { createWorld } from '../../src/generators/world.js';
 import { applyTopics, fetchEndOffsets } from '../../src/kafka/admin.js';
-import { DOMAIN_TOPICS } from '../../src/scenarios/plan.js';
 import { WorkerKafkaSink } from '../../src/sinks/kafka-worker.js';
 import type { ProducerMode } from '../../src/sinks/types.js';
 import { uniquePrefix } from '../support/cli.js';

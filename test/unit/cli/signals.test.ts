@@ -1,34 +1,26 @@
 // Ctrl-C during a run: scheduling stops, in-flight sends drain, the report is still written and
 // the exit code says "interrupted". Runs the real CLI in a child process (NDJSON sink: no broker).
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../support/cli.js';
+import { spawnTsx } from '../../support/cli.js';
 
 describe('SIGINT during a run', () => {
   it('drains, writes the report marked interrupted, and exits 130', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sc-sim-sigint-'));
     const reportPath = join(dir, 'report.json');
     const eventsPath = join(dir, 'events.ndjson');
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'src/cli.ts',
-        'run',
-        'seed-dev',
-        '--rate',
-        '500',
-        '--sink',
-        `ndjson:${eventsPath}`,
-        '--out',
-        reportPath,
-      ],
-      { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = spawnTsx('src/cli.ts', [
+      'run',
+      'seed-dev',
+      '--rate',
+      '500',
+      '--sink',
+      `ndjson:${eventsPath}`,
+      '--out',
+      reportPath,
+    ]);
     let stderr = '';
     let stdout = '';
     child.stderr.on('data', (d: Buffer) => {

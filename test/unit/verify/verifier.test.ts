@@ -28,27 +28,9 @@ function world(sends: Send[], sentAtMs = 1_000): { produced: ProducedRecord[]; l
     nextOffset.set(s.partition, offset + 1);
     const entityId = s.entityId ?? s.key;
     const eventId = `ev-${entityId}-${s.sequence}-${i}`;
-    produced.push({
-      topic: T,
-      partition: s.partition,
-      offset,
-      key: s.key,
-      entityId,
-      sequence: s.sequence,
-      eventId,
-      outcome: 'acked',
-      sentAtMs,
-    });
-    log.push({
-      topic: T,
-      partition: s.partition,
-      offset,
-      key: s.key,
-      entityId,
-      sequence: s.sequence,
-      eventId,
-      consumedAtMs: sentAtMs + 5,
-    });
+    const record = { topic: T, partition: s.partition, offset, key: s.key, entityId, sequence: s.sequence, eventId };
+    produced.push({ ...record, outcome: 'acked', sentAtMs });
+    log.push({ ...record, consumedAtMs: sentAtMs + 5 });
   });
   return { produced, log };
 }
