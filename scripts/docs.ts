@@ -5,7 +5,7 @@ import {
   TOPIC_TABLE_END,
   replaceGeneratedBlock,
   topicCatalogMarkdown,
-} from '../src/catalog/docs.js';
+} from '../src/render/catalog-docs.js';
 
 const path = new URL('../README.md', import.meta.url);
 const before = readFileSync(path, 'utf8');

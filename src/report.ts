@@ -5,7 +5,7 @@ import { ScSimError } from './errors.js';
 import { REPORT_SCHEMA_VERSION, type RunReport } from './report/types.js';
 
 export { buildReport, type BuildReportInput } from './report/build.js';
-export { formatConsoleReport } from './report/console.js';
+export { formatConsoleReport } from './render/console.js';
 export { REPORT_SCHEMA_VERSION, type RunReport } from './report/types.js';
 
 /** The `--json` / `--out` form: the report as is, 2-space indented. */

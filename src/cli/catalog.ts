@@ -5,7 +5,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { EVENT_CATALOG, closestNames, type EventSpec, type FieldSpec } from '../catalog/events.js';
 import { DOMAIN_TOPICS } from '../catalog/topics.js';
 import { ScSimError } from '../errors.js';
-import { renderTable } from '../format/table.js';
+import { renderTable } from '../render/table.js';
 import { sampleEvents } from '../generators/sample.js';
 import { DEFAULT_SCHEMA_DIR, exportSchemas } from '../schema/export.js';
 import { parsePositiveInt } from './options.js';

@@ -10,7 +10,7 @@ import {
   type KafkaStatus,
   type LocalKafkaOptions,
 } from '../kafka/local/index.js';
-import { formatBytes } from '../format/table.js';
+import { formatBytes } from '../render/table.js';
 
 function parsePort(value: string): number {
   const n = Number(value);

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { resolveBrokers } from '../config.js';
 import { applyTopics, planCluster } from '../kafka/admin.js';
 import { driftOf, type Change, type PlanItem, type TopicPlan } from '../topics/plan.js';
-import { renderTable, formatDurationMs } from '../format/table.js';
+import { renderTable, formatDurationMs } from '../render/table.js';
 import { brokersOption, parsePositiveInt, prefixOption } from './options.js';
 
 function describeChange(c: Change): string {

@@ -1,6 +1,6 @@
 // The consumer simulator's result as plain JSON (schema below, versioned) and its console form.
-import { renderTable } from '../format/table.js';
-import type { LatencySnapshot } from '../verify/latency.js';
+import { renderTable } from '../render/table.js';
+import type { LatencySnapshot } from '../metrics/latency.js';
 import type { LagSeriesData, LagSummary } from './lag-series.js';
 
 export const CONSUMER_REPORT_KIND = 'sc-sim.consumer-report';

@@ -2,7 +2,7 @@
 // gives event i its absolute intended time, and one plan line that describes it back.
 import { z } from 'zod';
 import { ScSimError } from '../errors.js';
-import { formatDurationMs } from '../format/table.js';
+import { formatDurationMs } from '../render/table.js';
 import { DurationSchema, PositiveDurationSchema } from './duration.js';
 
 const RateSchema = z.number().positive().describe('events per second');

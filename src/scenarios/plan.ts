@@ -1,7 +1,7 @@
 // One plan line per scenario ("ramp 500→5000 ev/s over 2m, …; 7 topics"), shared by
 // `sc-sim scenarios`, `run --dry-run` and the report header.
 import { DOMAIN_TOPICS } from '../catalog/topics.js';
-import { formatDurationMs } from '../format/table.js';
+import { formatDurationMs } from '../render/table.js';
 import { describeExecutor } from '../runner/executors.js';
 import type { Scenario } from './schema.js';
 

@@ -1,6 +1,6 @@
 // The `verification` section a run report gains (`run --verify`, `verify --report`): the anomaly
 // names and counts, the producer's ordering guarantees stated plainly, hot keys, and its console form.
-import { renderTable } from '../format/table.js';
+import { renderTable } from '../render/table.js';
 import type { ProducerMode } from '../sinks/types.js';
 import type { TopicHotKeys } from './hot-keys.js';
 import { COMPOUND_NOTE, FAILING_ANOMALIES, type VerificationResult } from './verifier.js';

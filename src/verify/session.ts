@@ -4,7 +4,7 @@
 import type { AckObserver } from '../runner.js';
 import type { RunReport } from '../report.js';
 import type { ProducerMode, SendResult, SinkRecord } from '../sinks/types.js';
-import { startReadBack, type OffsetsByTopic, type ReadBack } from '../kafka/read-back.js';
+import { startReadBack, type OffsetsByTopic, type ReadBack } from './read-back.js';
 import { HotKeyTracker } from './hot-keys.js';
 import { buildVerificationSection, type VerificationSection } from './section.js';
 import { Verifier, type ConsumedRecord } from './verifier.js';

@@ -5,7 +5,7 @@
 // Memory: per key the last sequence per partition, per entity a watermark of seen sequences (a
 // bitset only while a hole is open), and the acked-but-not-yet-read events only. When the consumer
 // keeps up with the producer that set stays as small as the consumer's lag.
-import { newLatencyHistogram, snapshotLatency, type LatencySnapshot } from './latency.js';
+import { newLatencyHistogram, snapshotLatency, type LatencySnapshot } from '../metrics/latency.js';
 import { SeqWindow } from './seq-window.js';
 
 /** What the producer knows about one send. */

@@ -5,7 +5,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { applyTopics, fetchEndOffsets } from '../../src/kafka/admin.js';
 import { runWithChecks } from '../../src/cli/verify.js';
 import { runScenario } from '../../src/cli/run.js';
-import { compare, formatCompare, type CompareInput } from '../../src/compare.js';
+import { compare, formatCompare, type CompareInput } from '../../src/report/compare.js';
 import { formatConsumerReport } from '../../src/consume/report.js';
 import { uniquePrefix } from '../support/cli.js';
 

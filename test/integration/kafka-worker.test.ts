@@ -2,7 +2,7 @@
 // reports, and a broker it cannot reach is the same ScSimError as with the in-thread sink.
 import { describe, expect, inject, it } from 'vitest';
 import { DOMAIN_TOPICS, physicalTopicName } from '../../src/catalog/topics.js';
-import { createEncoder } from '../../src/encode.js';
+import { createEncoder } from '../../src/records/encode.js';
 import { ScSimError } from '../../src/errors.js';
 import { createWorld } from '../../src/generators/world.js';
 import { applyTopics, fetchEndOffsets } from '../../src/kafka/admin.js';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CompressionTypes, type Admin, type Producer } from 'kafkajs';
 import { createKafka } from '../../src/kafka/client.js';
 import { applyTopics, fetchEndOffsets } from '../../src/kafka/admin.js';
-import { readBack, startReadBack } from '../../src/kafka/read-back.js';
+import { readBack, startReadBack } from '../../src/verify/read-back.js';
 import { Verifier, type ConsumedRecord } from '../../src/verify/verifier.js';
 import { HEADER_RUN_ID } from '../../src/envelope.js';
 import { partitionForKey } from '../../src/partitioning/murmur2.js';

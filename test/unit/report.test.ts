@@ -10,10 +10,10 @@ import {
   writeReportFile,
 } from '../../src/report.js';
 import { runLoad } from '../../src/runner.js';
-import { ManualClock } from '../../src/runner/clock.js';
+import { ManualClock } from '../support/manual-clock.js';
 import { ExecutorSchema, createSchedule } from '../../src/runner/executors.js';
-import { MemorySink } from '../../src/sinks/memory.js';
-import { fakeRecords } from './runner/fake-records.js';
+import { MemorySink } from '../support/memory-sink.js';
+import { fakeRecords } from '../support/fake-records.js';
 
 async function sampleReport(thresholds: Record<string, string> = {}) {
   const clock = new ManualClock();

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { decodeHistogram } from '../../src/metrics/histogram.js';
 import { runLoad, type Progress, type RunnerOptions } from '../../src/runner.js';
-import { ManualClock } from '../../src/runner/clock.js';
+import { ManualClock } from '../support/manual-clock.js';
 import { ExecutorSchema, createSchedule } from '../../src/runner/executors.js';
-import { MemorySink, type MemorySinkOptions } from '../../src/sinks/memory.js';
+import { MemorySink, type MemorySinkOptions } from '../support/memory-sink.js';
 import type { SendResult, SinkRecord } from '../../src/sinks/types.js';
-import { fakeRecords } from './runner/fake-records.js';
+import { fakeRecords } from '../support/fake-records.js';
 
 function setup(executor: unknown, over: Partial<RunnerOptions> = {}, sinkOpts: MemorySinkOptions = {}, startMs = 0) {
   const clock = new ManualClock(startMs);

@@ -7,7 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { registerVerify } from '../../../src/cli/verify.js';
 import { isScSimError } from '../../../src/errors.js';
-import { fixtureRun } from '../html/run-fixture.js';
+import { fixtureRun } from '../../support/run-fixture.js';
 
 let dir: string;
 beforeAll(() => {

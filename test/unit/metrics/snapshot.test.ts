@@ -3,7 +3,7 @@ import { decodeHistogram } from '../../../src/metrics/histogram.js';
 import { MetricsRecorder } from '../../../src/metrics/recorder.js';
 import { mergeSnapshots, type MetricsSnapshot } from '../../../src/metrics/snapshot.js';
 import type { SinkRecord } from '../../../src/sinks/types.js';
-import { fakeRecords } from '../runner/fake-records.js';
+import { fakeRecords } from '../../support/fake-records.js';
 
 /** Seeded LCG so the latencies are varied but the test is repeatable. */
 function lcg(seed: number) {

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { NdjsonSink } from '../../../src/sinks/ndjson.js';
-import { fakeRecords } from '../runner/fake-records.js';
+import { fakeRecords } from '../../support/fake-records.js';
 
 describe('NdjsonSink', () => {
   it('writes one JSON line per record, with per-partition offsets and the value spliced in as is', async () => {

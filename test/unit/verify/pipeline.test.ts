@@ -1,7 +1,7 @@
 // The verifier over a real simulated world (shipped scenarios, encoder, runner, in-memory sink):
 // a clean run gives zeros, compound keys are reported apart, and injected faults are named.
 import { describe, expect, it } from 'vitest';
-import { asConsumed, asProduced, fixtureRun } from '../html/run-fixture.js';
+import { asConsumed, asProduced, fixtureRun } from '../../support/run-fixture.js';
 import { Verifier, type ConsumedRecord } from '../../../src/verify/verifier.js';
 import { LiveVerification, ackedFromReport, offsetsFromReport } from '../../../src/verify/session.js';
 import type { SinkRecord } from '../../../src/sinks/types.js';

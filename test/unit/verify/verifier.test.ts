@@ -7,7 +7,7 @@ import {
   type ProducedRecord,
   type VerificationResult,
 } from '../../../src/verify/verifier.js';
-import { decodeLatency } from '../../../src/verify/latency.js';
+import { decodeLatency } from '../../../src/metrics/latency.js';
 
 const T = 'p.sc.domain.order';
 

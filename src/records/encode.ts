@@ -2,12 +2,12 @@
 // (Java-compatible murmur2, chosen here so the report knows every event's partition), the
 // value (the envelope as JSON, serialized exactly once) and the sc-* headers.
 import { z } from 'zod';
-import { physicalTopicName, type DomainTopicName } from './catalog/topics.js';
-import { HEADER_EVENT_TYPE, HEADER_RUN_ID, HEADER_SEQUENCE } from './envelope.js';
-import type { SimEvent } from './generators/types.js';
-import { partitionForKey } from './partitioning/murmur2.js';
-import { PositiveDurationSchema } from './runner/duration.js';
-import type { SinkRecord } from './sinks/types.js';
+import { physicalTopicName, type DomainTopicName } from '../catalog/topics.js';
+import { HEADER_EVENT_TYPE, HEADER_RUN_ID, HEADER_SEQUENCE } from '../envelope.js';
+import type { SimEvent } from '../generators/types.js';
+import { partitionForKey } from '../partitioning/murmur2.js';
+import { PositiveDurationSchema } from '../runner/duration.js';
+import type { SinkRecord } from '../sinks/types.js';
 
 export const KeyStrategySchema = z.discriminatedUnion('strategy', [
   /** The catalog key: the entity id (order_id, promotion_id, …). Per-entity order on one partition. */

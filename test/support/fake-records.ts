@@ -1,7 +1,7 @@
 // A tiny stand-in for the world + encoder in runner tests: numbered records spread over two
 // topics and their partitions, so tests can check counts and order without the real generators.
-import type { DomainTopicName } from '../../../src/catalog/topics.js';
-import type { SinkRecord } from '../../../src/sinks/types.js';
+import type { DomainTopicName } from '../../src/catalog/topics.js';
+import type { SinkRecord } from '../../src/sinks/types.js';
 
 const TOPICS: { name: DomainTopicName; partitions: number }[] = [
   { name: 'sc.domain.order', partitions: 6 },

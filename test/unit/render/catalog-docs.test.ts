@@ -5,7 +5,7 @@ import {
   TOPIC_TABLE_END,
   replaceGeneratedBlock,
   topicCatalogMarkdown,
-} from '../../../src/catalog/docs.js';
+} from '../../../src/render/catalog-docs.js';
 import { TOPICS } from '../../../src/catalog/topics.js';
 
 describe('README topic table', () => {

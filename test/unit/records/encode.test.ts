@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createEncoder, keyStrategyFor } from '../../src/encode.js';
-import { HEADER_EVENT_TYPE, HEADER_RUN_ID, HEADER_SEQUENCE, type Envelope } from '../../src/envelope.js';
-import type { SimEvent } from '../../src/generators/types.js';
-import { partitionForKey } from '../../src/partitioning/murmur2.js';
+import { createEncoder, keyStrategyFor } from '../../../src/records/encode.js';
+import { HEADER_EVENT_TYPE, HEADER_RUN_ID, HEADER_SEQUENCE, type Envelope } from '../../../src/envelope.js';
+import type { SimEvent } from '../../../src/generators/types.js';
+import { partitionForKey } from '../../../src/partitioning/murmur2.js';
 
 function event(type: string, entityId: string, occurredAtMs: number, sequence = 1): SimEvent {
   const family = type.slice(0, type.indexOf('.'));

@@ -1,9 +1,9 @@
 // `sc-sim compare a.json b.json`: two runs side by side (rate, p99, skew, hottest partition, max
 // consumer lag, time to drain, verification). Pure: saved reports in, a table (or JSON) out.
-import type { ConsumerSimReport } from './consume/report.js';
-import { renderTable } from './format/table.js';
-import type { RunReport } from './report.js';
-import type { VerificationSection } from './verify/section.js';
+import type { ConsumerSimReport } from '../consume/report.js';
+import { renderTable } from '../render/table.js';
+import type { RunReport } from '../report.js';
+import type { VerificationSection } from '../verify/section.js';
 
 /** What one side of a comparison is made of: a run report and/or a consumer report. */
 export interface CompareInput {

@@ -5,10 +5,10 @@ import { chmodSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { KAFKA_VERSION } from '../../../../src/kafka/local/index.js';
-import { jarCachePaths } from '../../../../src/kafka/local/paths.js';
-import { findFreePort } from '../../../../src/kafka/local/ports.js';
-import { runCli, type CliResult } from '../../../support/cli.js';
+import { KAFKA_VERSION } from '../../src/kafka/local/index.js';
+import { jarCachePaths } from '../../src/kafka/local/paths.js';
+import { findFreePort } from '../../src/kafka/local/ports.js';
+import { runCli, type CliResult } from '../support/cli.js';
 
 const root = mkdtempSync(join(tmpdir(), 'sc-sim-cli-errors-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

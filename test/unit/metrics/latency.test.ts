@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeLatency, mergeLatency, newLatencyHistogram, snapshotLatency } from '../../../src/verify/latency.js';
+import { decodeLatency, mergeLatency, newLatencyHistogram, snapshotLatency } from '../../../src/metrics/latency.js';
 
 describe('latency snapshots', () => {
   it('merge exactly: merged == one histogram of all values', () => {

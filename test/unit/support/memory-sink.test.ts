@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../src/runner/clock.js';
-import { MemorySink } from '../../../src/sinks/memory.js';
-import { fakeRecords } from '../runner/fake-records.js';
+import { ManualClock } from '../../support/manual-clock.js';
+import { MemorySink } from '../../support/memory-sink.js';
+import { fakeRecords } from '../../support/fake-records.js';
 
 describe('MemorySink', () => {
   it('answers after its latency on the clock, with offsets per partition', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDurationMs, renderTable } from '../../../src/format/table.js';
+import { formatBytes, formatDurationMs, renderTable } from '../../../src/render/table.js';
 
 describe('table formatting', () => {
   it('pads columns and right-aligns numbers', () => {

@@ -4,10 +4,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, EachBatchPayload } from 'kafkajs';
 import { ScSimError } from '../errors.js';
-import { decodeRecord } from '../verify/decode.js';
-import type { ConsumedRecord } from '../verify/verifier.js';
-import { withAdmin } from './admin.js';
-import { createKafka, toBrokerError } from './client.js';
+import { decodeRecord } from './decode.js';
+import type { ConsumedRecord } from './verifier.js';
+import { withAdmin } from '../kafka/admin.js';
+import { createKafka, toBrokerError } from '../kafka/client.js';
 
 /** physical topic -> partition -> offset. */
 export type OffsetsByTopic = Map<string, Map<number, bigint>>;

@@ -1,7 +1,7 @@
 // An in-memory sink for tests: assigns offsets per partition like a broker would, can answer
 // after a simulated latency on the runner's clock, and can be told to fail.
-import type { Clock } from '../runner/clock.js';
-import type { SendResult, Sink, SinkDescription, SinkRecord } from './types.js';
+import type { Clock } from '../../src/runner/clock.js';
+import type { SendResult, Sink, SinkDescription, SinkRecord } from '../../src/sinks/types.js';
 
 export interface MemorySinkOptions {
   /** Needed when latencyMs is set: the answer comes after that long on this clock. */

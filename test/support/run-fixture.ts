@@ -1,19 +1,19 @@
 // A real run report without a broker: a shipped scenario's world and encoder, the runner on a
 // manual clock and the in-memory sink (which assigns offsets like a broker), then buildReport.
 // Returns what the sink stored too, so tests can read it back as a consumer would.
-import { createEncoder } from '../../../src/encode.js';
-import { createWorld } from '../../../src/generators/world.js';
-import type { WorldConfigInput } from '../../../src/generators/config.js';
-import { buildReport, type RunReport } from '../../../src/report.js';
-import { runLoad, type AckObserver } from '../../../src/runner.js';
-import { ManualClock } from '../../../src/runner/clock.js';
-import { applyOverrides, createSchedule } from '../../../src/runner/executors.js';
-import { getScenario, loadScenarios } from '../../../src/scenarios/loader.js';
-import { planLine } from '../../../src/scenarios/plan.js';
-import { DOMAIN_TOPICS, getTopic } from '../../../src/catalog/topics.js';
-import { MemorySink } from '../../../src/sinks/memory.js';
-import type { SinkRecord } from '../../../src/sinks/types.js';
-import type { ConsumedRecord, ProducedRecord } from '../../../src/verify/verifier.js';
+import { createEncoder } from '../../src/records/encode.js';
+import { createWorld } from '../../src/generators/world.js';
+import type { WorldConfigInput } from '../../src/generators/config.js';
+import { buildReport, type RunReport } from '../../src/report.js';
+import { runLoad, type AckObserver } from '../../src/runner.js';
+import { ManualClock } from './manual-clock.js';
+import { applyOverrides, createSchedule } from '../../src/runner/executors.js';
+import { getScenario, loadScenarios } from '../../src/scenarios/loader.js';
+import { planLine } from '../../src/scenarios/plan.js';
+import { DOMAIN_TOPICS, getTopic } from '../../src/catalog/topics.js';
+import { MemorySink } from './memory-sink.js';
+import type { SinkRecord } from '../../src/sinks/types.js';
+import type { ConsumedRecord, ProducedRecord } from '../../src/verify/verifier.js';
 
 export interface FixtureRun {
   report: RunReport;

@@ -1,9 +1,9 @@
 // The console summary of a run report: a pure function of the report (autocannon's
 // printResult habit), so `sc-sim report saved.json` prints exactly what the run printed.
-import { formatBytes, renderTable } from '../format/table.js';
+import { formatBytes, renderTable } from './table.js';
 import type { LatencySummaryMs } from '../metrics/histogram.js';
 import type { ProducerMode } from '../sinks/types.js';
-import type { RunReport, TopicReport } from './types.js';
+import type { RunReport, TopicReport } from '../report/types.js';
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const ms = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));

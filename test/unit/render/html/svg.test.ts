@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { barChart, escapeXml, lineChart, niceMax, percentileX, roundTicks } from '../../../src/html/svg.js';
+import { barChart, escapeXml, lineChart, niceMax, percentileX, roundTicks } from '../../../../src/render/html/svg.js';
 
 describe('svg charts', () => {
   it('draws one path per series and counts its points', () => {

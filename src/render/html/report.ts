@@ -1,10 +1,10 @@
 // The self-contained HTML report (`--html report.html`): achieved vs target rate, latency
 // percentile curves, events per partition and consumer lag per partition, as inline SVG built here,
 // plus a few lines of inline JS that only check the page rendered. Opens without any network.
-import type { RunReport } from '../report.js';
-import type { ConsumerSimReport } from '../consume/report.js';
-import type { VerificationSection } from '../verify/section.js';
-import { decodeHistogram } from '../metrics/histogram.js';
+import type { RunReport } from '../../report.js';
+import type { ConsumerSimReport } from '../../consume/report.js';
+import type { VerificationSection } from '../../verify/section.js';
+import { decodeHistogram } from '../../metrics/histogram.js';
 import {
   barChart,
   CURVE_PERCENTILES,

@@ -3,13 +3,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compare, formatCompare, sideOf } from '../../../src/compare.js';
+import { compare, formatCompare, sideOf } from '../../../src/report/compare.js';
 import { loadCompareSide } from '../../../src/cli/verify.js';
 import { LagSeries } from '../../../src/consume/lag-series.js';
 import { CONSUMER_REPORT_KIND, type ConsumerSimReport } from '../../../src/consume/report.js';
 import type { RunReport } from '../../../src/report.js';
 import { isScSimError } from '../../../src/errors.js';
-import { fixtureRun } from '../html/run-fixture.js';
+import { fixtureRun } from '../../support/run-fixture.js';
 
 const world = { population: { users: 100, suppliers: 5, communities: 4, products: 20, promotions: 5, posts: 10 } };
 

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { spawnTsx } from '../../support/cli.js';
+import { spawnTsx } from '../support/cli.js';
 
 describe('SIGINT during a run', () => {
   it('drains, writes the report marked interrupted, and exits 130', async () => {

@@ -4,11 +4,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
 import type { Admin, Consumer, EachBatchPayload } from 'kafkajs';
-import { CostPacer } from '../consume/cost.js';
-import { LagSeries } from '../consume/lag-series.js';
-import { CONSUMER_REPORT_KIND, CONSUMER_REPORT_SCHEMA_VERSION, type ConsumerSimReport } from '../consume/report.js';
-import { newLatencyHistogram, snapshotLatency } from '../verify/latency.js';
-import { createKafka, retryRetriable, toBrokerError } from './client.js';
+import { CostPacer } from './cost.js';
+import { LagSeries } from './lag-series.js';
+import { CONSUMER_REPORT_KIND, CONSUMER_REPORT_SCHEMA_VERSION, type ConsumerSimReport } from './report.js';
+import { newLatencyHistogram, snapshotLatency } from '../metrics/latency.js';
+import { createKafka, retryRetriable, toBrokerError } from '../kafka/client.js';
 
 export interface ConsumerSimOptions {
   brokers: string[];

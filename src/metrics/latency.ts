@@ -9,7 +9,7 @@ import {
   summarizeUs,
   type EncodedHistogram,
   type LatencySummaryMs,
-} from '../metrics/histogram.js';
+} from './histogram.js';
 
 export interface LatencySnapshot extends LatencySummaryMs {
   /** Percentiles above are in ms; the histogram records µs. */
