@@ -1,7 +1,7 @@
 // What sc-sim's records look like in size: the median serialized event of a scenario's world (the
 // record size ProducerPerformance is given) and a sample of real events as its payload file.
 import { writeFileSync } from 'node:fs';
-import { newRunId } from '../src/cli/run.js';
+import { newRunId } from '../src/app/prepare.js';
 import type { WorldConfigInput } from '../src/generators/config.js';
 import { createWorld } from '../src/generators/world.js';
 import type { Scenario } from '../src/scenarios/schema.js';

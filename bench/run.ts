@@ -6,7 +6,8 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { DOMAIN_TOPICS, getTopic } from '../src/catalog/topics.js';
 import { ScSimError } from '../src/errors.js';
-import { applyTopics, waitForPartitions, withAdmin } from '../src/kafka/admin.js';
+import { applyTopicCatalog } from '../src/app/topics.js';
+import { withAdmin } from '../src/kafka/admin.js';
 import { kafkaDown, kafkaUp, KAFKA_VERSION } from '../src/kafka/local/index.js';
 import { ensureJars } from '../src/kafka/local/jars.js';
 import { isPortFree } from '../src/kafka/local/ports.js';
@@ -55,12 +56,9 @@ function method(o: BenchOptions, peerPartitions: number): string[] {
 async function createPeerTopic(brokers: string[], topic: string, partitions: number): Promise<void> {
   await withAdmin({ brokers }, async (admin) => {
     if (!(await admin.listTopics()).includes(topic)) {
-      await admin.createTopics({
-        waitForLeaders: false,
-        topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }],
-      });
+      await admin.createTopics([{ topic, partitions, replicationFactor: 1, configs: {} }]);
     }
-    await waitForPartitions(admin, [{ topic, count: partitions }]);
+    await admin.waitForPartitions([{ topic, count: partitions }]);
   });
 }
 
@@ -88,7 +86,7 @@ async function startBenchBroker(): Promise<Awaited<ReturnType<typeof kafkaUp>>> 
 async function deleteBenchTopics(brokers: string[], prefix: string): Promise<void> {
   await withAdmin({ brokers }, async (admin) => {
     const ours = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
-    if (ours.length > 0) await admin.deleteTopics({ topics: ours, timeout: 30_000 });
+    await admin.deleteTopics(ours);
   });
 }
 
@@ -179,7 +177,9 @@ async function main(): Promise<number> {
       }
       log(`creating topics with prefix ${prefix}…`);
       topicsCreated = true;
-      await applyTopics({ brokers, prefix, replicationFactor: 1, dryRun: false });
+      await withAdmin({ brokers }, (admin) =>
+        applyTopicCatalog(admin, { prefix, replicationFactor: 1, dryRun: false }),
+      );
       await createPeerTopic(brokers, peerTopic, peerPartitions);
     }
 

@@ -1,9 +1,9 @@
 // Child-process entry of the bench: runs one scenario through runScenario (the same path as
 // `sc-sim run`) in a fresh Node process and writes its report. Options arrive as one JSON argument.
+import { resolveConnection } from '../src/config.js';
 import { formatError, isScSimError, ExitCode } from '../src/errors.js';
-import { runScenario } from '../src/cli/run.js';
-import { runWithChecks } from '../src/cli/verify.js';
-import { writeReportFile } from '../src/report.js';
+import { writeReportFile } from '../src/app/report-files.js';
+import { runScenario } from '../src/app/run.js';
 
 export interface ScenarioChildOptions {
   file: string;
@@ -23,20 +23,17 @@ export interface ScenarioChildOptions {
 
 async function main(): Promise<number> {
   const o = JSON.parse(process.argv[2] ?? '{}') as ScenarioChildOptions;
-  const { report, exitCode } = await runWithChecks(
-    runScenario,
-    {
-      scenario: o.scenario,
-      file: o.file,
-      brokers: o.brokers,
-      prefix: o.prefix,
-      seed: o.seed,
-      ratePerSec: o.ratePerSec,
-      durationMs: o.durationMs,
-      log: o.verbose ? (line) => process.stderr.write(`sc-sim: ${line}\n`) : undefined,
-    },
-    o.verify ? { verify: { timeoutMs: 120_000 } } : {},
-  );
+  const { report, exitCode } = await runScenario({
+    scenario: o.scenario,
+    file: o.file,
+    connection: resolveConnection({ brokers: o.brokers }),
+    prefix: o.prefix,
+    seed: o.seed,
+    ratePerSec: o.ratePerSec,
+    durationMs: o.durationMs,
+    checks: o.verify ? { verify: { timeoutMs: 120_000 } } : {},
+    log: o.verbose ? (line) => process.stderr.write(`sc-sim: ${line}\n`) : undefined,
+  });
   writeReportFile(o.out, report);
   return exitCode;
 }

@@ -1,5 +1,6 @@
 // The bench's console table: a pure function of the results (the same data as bench/results.json).
-import { formatBytes, renderTable } from '../src/render/table.js';
+import { formatBytes } from '../src/render/format.js';
+import { renderTable } from '../src/render/table.js';
 import { PEER, SC_SIM } from './produce.js';
 import type { BenchResults } from './results.js';
 import type { VerifyPass } from './verify.js';

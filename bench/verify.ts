@@ -3,7 +3,7 @@
 // sending, every record checked), then its whole offset range is read back again at full speed:
 // that second figure is the read-back + verifier's own capacity, not bounded by the producer.
 import type { VerificationSection } from '../src/verify/section.js';
-import { verifySavedReport } from '../src/verify/session.js';
+import { verifySavedReport } from '../src/app/verify-report.js';
 import { runScSimRound, type ScSimTarget } from './produce.js';
 import { VERIFY_SCENARIO } from './scenarios.js';
 
@@ -59,7 +59,7 @@ export async function benchVerify(
 ): Promise<VerifyBenchResult> {
   const { report } = await runScSimRound(setup, VERIFY_SCENARIO, 'verify', Math.max(180_000, count * 2), true);
   const live = report.verification;
-  const capacity = pass(await verifySavedReport(report, setup.brokers, Math.max(60_000, count)));
+  const capacity = pass(await verifySavedReport(report, { brokers: setup.brokers }, Math.max(60_000, count)));
   const producedPerSec = report.summary.totals.achievedRatePerSec;
   const mustKeepUpWithPerSec = maxProducePerSec ?? producedPerSec;
   return {

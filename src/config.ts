@@ -2,6 +2,14 @@
 // addresses (what vs where); precedence is flag > SC_SIM_BROKERS env > default.
 import { ScSimError } from './errors.js';
 
+/**
+ * Where and how to connect: the one value every Kafka role (admin, producer, consumers) is built
+ * from, so they all reach the same cluster the same way.
+ */
+export interface KafkaConnection {
+  brokers: string[];
+}
+
 export const DEFAULT_BROKER_PORT = 9092;
 export const DEFAULT_BROKERS = [`127.0.0.1:${DEFAULT_BROKER_PORT}`];
 
@@ -35,4 +43,9 @@ export function resolveBrokers(flag: string | undefined, env: NodeJS.ProcessEnv 
   const fromEnv = env['SC_SIM_BROKERS'];
   if (fromEnv !== undefined && fromEnv.trim() !== '') return parseBrokerList(fromEnv, 'SC_SIM_BROKERS');
   return [...DEFAULT_BROKERS];
+}
+
+/** The connection from flags and environment (flag > env > default). */
+export function resolveConnection(flags: { brokers?: string }, env: NodeJS.ProcessEnv = process.env): KafkaConnection {
+  return { brokers: resolveBrokers(flags.brokers, env) };
 }

@@ -1,6 +1,7 @@
 // The runner: paces events against an injected clock (open model, absolute intended times),
 // batches them, hands batches to a Sink with bounded concurrency and records what happened.
 // It knows no Kafka: records arrive encoded and leave through the Sink interface.
+import pLimit, { type LimitFunction } from 'p-limit';
 import { MetricsRecorder, type LiveStats } from './metrics/recorder.js';
 import type { MetricsSnapshot } from './metrics/snapshot.js';
 import type { Clock } from './runner/clock.js';
@@ -24,6 +25,11 @@ export interface BatchLimits {
 export type AckObserver = (batch: readonly SinkRecord[], result: SendResult, completedAtMs: number) => void;
 
 export interface Progress extends LiveStats {
+  /** Batches handed to the sink and not answered yet. */
+  inFlightBatches: number;
+  /** Batches (and their events) generated and waiting for a free slot: the backlog. */
+  waitingBatches: number;
+  waitingEvents: number;
   /** Target rate now (events/s); undefined for unthrottled runs. */
   targetRatePerSec: number | undefined;
   /** Acked events per second over the last progress interval. */
@@ -61,11 +67,26 @@ export interface RunOutcome {
   scheduleEndMs: number | null;
 }
 
-/** Bounded concurrent sends (the p-limit role, plus a queue we can measure as backlog). */
+interface QueuedBatch {
+  records: SinkRecord[];
+  bytes: number;
+  /** Its send has begun: nothing more may join it. */
+  started: boolean;
+}
+
+/**
+ * Bounded concurrent sends: p-limit holds one job per batch, so `activeCount` is the batches in
+ * flight and `pendingCount` the batches waiting for a slot (both reported as progress). A batch
+ * that is still waiting takes in the next ones up to the batch limits (like Kafka's accumulator),
+ * so a slow sink gets fewer, larger requests instead of a queue of small ones.
+ */
 class Dispatcher {
-  private readonly queue: { records: SinkRecord[]; bytes: number }[] = [];
+  private readonly limit: LimitFunction;
+  private readonly queued: QueuedBatch[] = [];
+  /** Sends begun and not yet answered; counted here so a completion is seen the moment it happens. */
+  private sending = 0;
+  /** Events in batches that wait for a slot (the backlog the runner bounds and reports). */
   queuedEvents = 0;
-  inFlight = 0;
   private waiters: (() => void)[] = [];
   observerError: unknown = undefined;
 
@@ -74,41 +95,51 @@ class Dispatcher {
     private readonly clock: Clock,
     private readonly recorder: MetricsRecorder,
     private readonly observers: readonly AckObserver[],
-    private readonly maxInFlight: number,
+    maxInFlight: number,
     private readonly limits: BatchLimits,
-  ) {}
+  ) {
+    this.limit = pLimit(maxInFlight);
+  }
 
   /** Batches in flight or waiting for a slot. */
   get pendingBatches(): number {
-    return this.inFlight + this.queue.length;
+    return this.sending + this.queued.length;
+  }
+
+  /** Batches in flight and batches waiting for a slot, as p-limit counts them. */
+  get backlog(): { inFlightBatches: number; waitingBatches: number; waitingEvents: number } {
+    return {
+      inFlightBatches: this.limit.activeCount,
+      waitingBatches: this.limit.pendingCount,
+      waitingEvents: this.queuedEvents,
+    };
   }
 
   enqueue(records: SinkRecord[], bytes: number): void {
-    this.queue.push({ records, bytes });
     this.queuedEvents += records.length;
-    this.pump();
-  }
-
-  private pump(): void {
-    while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
-      let { records, bytes } = this.queue.shift()!;
-      // Batches that waited for a slot are merged up to the limits (like Kafka's accumulator), so
-      // a slow sink gets fewer, larger requests instead of a queue of small ones.
-      while (this.queue.length > 0) {
-        const next = this.queue[0]!;
-        if (records.length + next.records.length > this.limits.maxEvents || bytes + next.bytes > this.limits.maxBytes)
-          break;
-        records = records.concat(next.records);
-        bytes += next.bytes;
-        this.queue.shift();
-      }
-      this.queuedEvents -= records.length;
-      void this.send(records);
+    const tail = this.queued[this.queued.length - 1];
+    if (
+      tail &&
+      !tail.started &&
+      tail.records.length + records.length <= this.limits.maxEvents &&
+      tail.bytes + bytes <= this.limits.maxBytes
+    ) {
+      tail.records = tail.records.concat(records);
+      tail.bytes += bytes;
+      return;
     }
+    const batch: QueuedBatch = { records, bytes, started: false };
+    this.queued.push(batch);
+    void this.limit(() => this.send(batch));
   }
 
-  private async send(batch: SinkRecord[]): Promise<void> {
-    this.inFlight++;
+  private async send(queued: QueuedBatch): Promise<void> {
+    // p-limit starts jobs in the order they were queued: this batch is the oldest waiting one.
+    queued.started = true;
+    this.queued.shift();
+    this.sending++;
+    const batch = queued.records;
+    this.queuedEvents -= batch.length;
     const sentAtMs = this.clock.now();
     this.recorder.sent(batch, sentAtMs);
     let result: SendResult;
@@ -127,8 +158,7 @@ class Dispatcher {
         this.observerError ??= err;
       }
     }
-    this.inFlight--;
-    this.pump();
+    this.sending--;
     const waiters = this.waiters;
     this.waiters = [];
     for (const w of waiters) w();
@@ -153,7 +183,7 @@ export async function runLoad(opts: RunnerOptions): Promise<RunOutcome> {
 
   const stopProgress = new AbortController();
   const progressDone = opts.onProgress
-    ? reportProgress(opts, recorder, startMs, stopProgress.signal, opts.onProgress)
+    ? reportProgress(opts, recorder, dispatcher, startMs, stopProgress.signal, opts.onProgress)
     : Promise.resolve();
 
   let scheduleEndMs: number | null = null;
@@ -270,6 +300,7 @@ async function runUnthrottled(
 async function reportProgress(
   opts: RunnerOptions,
   recorder: MetricsRecorder,
+  dispatcher: Dispatcher,
   startMs: number,
   stop: AbortSignal,
   onProgress: (p: Progress) => void,
@@ -285,7 +316,7 @@ async function reportProgress(
     const live = recorder.live(nowMs);
     const targetRatePerSec = opts.schedule.kind === 'paced' ? opts.schedule.targetRateAt(nowMs - startMs) : undefined;
     const ackedRatePerSec = ((live.acked - lastAcked) * 1_000) / Math.max(1, nowMs - lastMs);
-    onProgress({ ...live, targetRatePerSec, ackedRatePerSec });
+    onProgress({ ...live, ...dispatcher.backlog, targetRatePerSec, ackedRatePerSec });
     lastAcked = live.acked;
     lastMs = nowMs;
     nextMs += intervalMs;

@@ -1,22 +1,14 @@
 // `sc-sim catalog events`, `sc-sim sample <event-type>` and `sc-sim schema export`: the event
 // catalog as a table or JSON, realistic example events from a seeded world, and JSON Schemas.
 import { randomInt } from 'node:crypto';
-import { Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { EVENT_CATALOG, closestNames, type EventSpec, type FieldSpec } from '../catalog/events.js';
 import { DOMAIN_TOPICS } from '../catalog/topics.js';
 import { ScSimError } from '../errors.js';
 import { renderTable } from '../render/table.js';
 import { sampleEvents } from '../generators/sample.js';
 import { DEFAULT_SCHEMA_DIR, exportSchemas } from '../schema/export.js';
-import { parsePositiveInt } from './options.js';
-
-function parseSeed(raw: string): number {
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n > 0xffffffff) {
-    throw new InvalidArgumentError(`--seed expects a whole number from 0 to 4294967295, got "${raw}"`);
-  }
-  return n;
-}
+import { parsePositiveInt, parseSeed } from './options.js';
 
 function kindLabel(f: FieldSpec): string {
   switch (f.kind) {

@@ -1,6 +1,6 @@
 // `sc-sim kafka up|down|status|logs`: the local broker's commands. Results go to stdout (one line,
 // or JSON with --json), progress to stderr; errors are thrown as ScSimErrors for main() to print.
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Option, type Command } from 'commander';
 import {
   followKafkaLog,
   kafkaDown,
@@ -10,19 +10,8 @@ import {
   type KafkaStatus,
   type LocalKafkaOptions,
 } from '../kafka/local/index.js';
-import { formatBytes } from '../render/table.js';
-
-function parsePort(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1 || n > 65535) throw new InvalidArgumentError('expected a TCP port from 1 to 65535');
-  return n;
-}
-
-function parsePositiveInt(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1) throw new InvalidArgumentError('expected a positive whole number');
-  return n;
-}
+import { formatBytes } from '../render/format.js';
+import { parsePort, parsePositiveInt } from './options.js';
 
 interface CommonFlags {
   home?: string;
@@ -57,7 +46,7 @@ const homeOption = () =>
   new Option('--home <dir>', 'instance directory (data, log, pid, config); default .sc-sim/kafka').env(
     'SC_SIM_KAFKA_HOME',
   );
-const portOption = (what: string) => new Option('--port <n>', what).argParser(parsePort);
+const portOption = (what: string) => new Option('--port <n>', what).argParser(parsePort('--port'));
 const jvmOption = () => new Option('--jvm', 'force the JVM broker (jars from Maven Central)').conflicts('docker');
 const dockerOption = () => new Option('--docker', 'force docker compose (docker-compose.yml)').conflicts('jvm');
 
@@ -70,13 +59,17 @@ export function registerKafka(program: Command): void {
     .command('up')
     .description('start the local broker and wait until it answers (does nothing if it is already running)')
     .addOption(portOption('broker port on 127.0.0.1 (default: the remembered one, else 9092)'))
-    .addOption(new Option('--controller-port <n>', 'KRaft controller port (default: --port + 1)').argParser(parsePort))
+    .addOption(
+      new Option('--controller-port <n>', 'KRaft controller port (default: --port + 1)').argParser(
+        parsePort('--controller-port'),
+      ),
+    )
     .addOption(homeOption())
     .addOption(jvmOption())
     .addOption(dockerOption())
     .addOption(
       new Option('--timeout-ms <n>', 'how long to wait for the broker to answer')
-        .argParser(parsePositiveInt)
+        .argParser(parsePositiveInt('--timeout-ms'))
         .default(90_000),
     )
     .option('--json', 'print the result as JSON')
@@ -125,7 +118,7 @@ export function registerKafka(program: Command): void {
     .description("print the end of the broker's log")
     .addOption(homeOption())
     .addOption(portOption('broker port (docker mode; default: the remembered one)'))
-    .addOption(new Option('-n, --lines <n>', 'how many lines').argParser(parsePositiveInt).default(100))
+    .addOption(new Option('-n, --lines <n>', 'how many lines').argParser(parsePositiveInt('--lines')).default(100))
     .option('-f, --follow', 'keep printing new lines until interrupted (JVM mode)')
     .action(async (flags: CommonFlags & { lines: number; follow?: boolean }) => {
       const o = toOptions(flags);

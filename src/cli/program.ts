@@ -7,6 +7,8 @@ import { registerKafka } from './kafka.js';
 import { registerTopics } from './topics.js';
 import { registerStart } from './start.js';
 import { registerCatalog } from './catalog.js';
+import { registerConsume } from './consume.js';
+import { registerReport } from './report.js';
 import { registerRun } from './run.js';
 import { registerVerify } from './verify.js';
 
@@ -22,7 +24,9 @@ export function buildProgram(): Command {
   registerStart(program);
   registerCatalog(program);
   registerRun(program);
+  registerReport(program);
   registerVerify(program);
+  registerConsume(program);
   return program;
 }
 

@@ -3,25 +3,29 @@
 // consumers before launching them. The only file that runs a kafkajs consumer for that role.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
-import type { Admin, Consumer, EachBatchPayload } from 'kafkajs';
+import type { AdminSession } from '../kafka/admin.js';
+import type { KafkaConnection } from '../kafka/client.js';
+import { startGroupMember, type GroupBatch } from '../kafka/consumer.js';
+import { newLatencyHistogram, snapshotLatency } from '../metrics/latency.js';
+import { toBrokerError } from '../kafka/client.js';
 import { CostPacer } from './cost.js';
 import { LagSeries } from './lag-series.js';
 import { CONSUMER_REPORT_KIND, CONSUMER_REPORT_SCHEMA_VERSION, type ConsumerSimReport } from './report.js';
-import { newLatencyHistogram, snapshotLatency } from '../metrics/latency.js';
-import { createKafka, retryRetriable, toBrokerError } from '../kafka/client.js';
 
 export interface ConsumerSimOptions {
-  brokers: string[];
+  connection: KafkaConnection;
+  /** Reads end offsets and the group's committed offsets (the run's one admin session). */
+  admin: AdminSession;
   /** Physical topic names. */
   topics: string[];
   groupId: string;
   perEventMs: number;
-  /** kafkajs partitionsConsumedConcurrently: partitions processed at the same time. */
+  /** Partitions processed at the same time. */
   concurrency: number;
   /** Work per batch before yielding (default 100 ms). */
   sliceMs?: number;
-  /** Stop after this long (from joining the group). */
-  durationMs: number;
+  /** Stop after this long (from joining the group); undefined: until stopped or drained. */
+  durationMs?: number;
   /** Stop early once production has been quiet this long and no lag is left (after some work). */
   untilDrainedQuietMs?: number;
   /** Where a group without committed offsets starts: the beginning, or new records only (default). */
@@ -45,37 +49,19 @@ const pk = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 export function startConsumerSim(opts: ConsumerSimOptions): ConsumerSim {
   const sliceMs = opts.sliceMs ?? 100;
   const sampleIntervalMs = opts.sampleIntervalMs ?? 500;
-  const kafka = createKafka({ brokers: opts.brokers, clientId: 'sc-sim-consumer' });
-  const consumer: Consumer = kafka.consumer({
-    groupId: opts.groupId,
-    // Small fetches: a time-sliced batch is fetched again, so big ones would be decoded many times.
-    maxBytesPerPartition: 128 * 1024,
-    maxWaitTimeInMs: 100,
-    sessionTimeout: 30_000,
-    heartbeatInterval: 3_000,
-    allowAutoTopicCreation: false,
-  });
-  const admin: Admin = kafka.admin();
   const lag = new LagSeries(sampleIntervalMs);
   const latency = newLatencyHistogram();
   /** Next offset to process per partition; set from the group's offsets, then from each batch. */
   const position = new Map<string, number>();
   const seenBatch = new Set<string>();
   let processed = 0;
-  let crashed: unknown = undefined;
   const stopCtl = new AbortController();
   const stop = () => stopCtl.abort();
   opts.signal?.addEventListener('abort', stop, { once: true });
 
   const clock = { now: () => performance.now() };
 
-  const eachBatch = async ({
-    batch,
-    resolveOffset,
-    heartbeat,
-    isRunning,
-    isStale,
-  }: EachBatchPayload): Promise<void> => {
+  const handleBatch = async (batch: GroupBatch): Promise<void> => {
     const key = pk(batch.topic, batch.partition);
     if (!seenBatch.has(key) && batch.messages.length > 0) {
       // The first batch says where the group really started (e.g. "latest" resolved at join).
@@ -86,10 +72,10 @@ export function startConsumerSim(opts: ConsumerSimOptions): ConsumerSim {
     pacer.startBatch();
     let done = 0;
     for (const m of batch.messages) {
-      if (!isRunning() || isStale() || stopCtl.signal.aborted) break;
+      if (!batch.isActive() || stopCtl.signal.aborted) break;
       const waitMs = pacer.charge();
       if (waitMs > 0) await sleep(waitMs);
-      resolveOffset(m.offset);
+      batch.resolveOffset(m.offset);
       position.set(key, Number(m.offset) + 1);
       done++;
       processed++;
@@ -101,54 +87,47 @@ export function startConsumerSim(opts: ConsumerSimOptions): ConsumerSim {
     const owedMs = pacer.owed();
     if (owedMs > 0) await sleep(owedMs);
     lag.addProcessed({ topic: batch.topic, partition: batch.partition }, done);
-    await heartbeat();
+    await batch.heartbeat();
   };
 
-  consumer.on(consumer.events.CRASH, (e) => {
-    if (!e.payload.restart) {
-      crashed = e.payload.error;
-      stop();
-    }
+  const member = startGroupMember({
+    connection: opts.connection,
+    groupId: opts.groupId,
+    topics: opts.topics,
+    fromBeginning: opts.fromBeginning ?? false,
+    concurrency: opts.concurrency,
+    // Small fetches: a time-sliced batch is fetched again, so big ones would be decoded many times.
+    maxBytesPerPartition: 128 * 1024,
+    handleBatch,
   });
+  member.onCrash(stop);
 
   let joinedAtMs = 0;
   let startedAt = new Date();
   const ready = (async () => {
-    try {
-      await Promise.all([consumer.connect(), admin.connect()]);
-      // Where each partition starts: the group's committed offset, else auto.offset.reset.
-      const committed = await retryRetriable(() => admin.fetchOffsets({ groupId: opts.groupId, topics: opts.topics }));
-      for (const topic of opts.topics) {
-        const marks = await retryRetriable(() => admin.fetchTopicOffsets(topic));
-        const byPartition = new Map(
-          committed.find((c) => c.topic === topic)?.partitions.map((p) => [p.partition, Number(p.offset)]) ?? [],
-        );
-        for (const m of marks) {
-          const c = byPartition.get(m.partition) ?? -1;
-          position.set(pk(topic, m.partition), c >= 0 ? c : Number(opts.fromBeginning ? m.low : m.high));
-        }
+    // Where each partition starts: the group's committed offset, else auto.offset.reset.
+    const committed = await opts.admin.committedOffsets(opts.groupId, opts.topics);
+    for (const topic of opts.topics) {
+      for (const m of await opts.admin.watermarks(topic)) {
+        const c = committed.get(topic)?.get(m.partition) ?? -1n;
+        position.set(pk(topic, m.partition), Number(c >= 0n ? c : opts.fromBeginning ? m.low : m.high));
       }
-      const joined = new Promise<void>((resolve) => {
-        const off = consumer.on(consumer.events.GROUP_JOIN, () => {
-          off();
-          resolve();
-        });
-      });
-      await consumer.subscribe({ topics: opts.topics, fromBeginning: opts.fromBeginning ?? false });
-      await consumer.run({ eachBatch, eachBatchAutoResolve: false, partitionsConsumedConcurrently: opts.concurrency });
-      await joined;
-      joinedAtMs = performance.now();
-      startedAt = new Date();
-    } catch (err) {
-      await Promise.all([consumer.disconnect().catch(() => undefined), admin.disconnect().catch(() => undefined)]);
-      throw toBrokerError(err, opts.brokers);
     }
+    try {
+      await member.ready;
+    } catch (err) {
+      await member.stop();
+      throw err;
+    }
+    joinedAtMs = performance.now();
+    startedAt = new Date();
   })();
+  ready.catch(() => undefined);
 
   const done = (async (): Promise<ConsumerSimReport> => {
     await ready;
     let stopReason: ConsumerSimReport['stopReason'] = 'duration';
-    const endAtMs = joinedAtMs + opts.durationMs;
+    const endAtMs = opts.durationMs === undefined ? Infinity : joinedAtMs + opts.durationMs;
     let lastEndsKey = '';
     let quietSinceMs = performance.now();
     try {
@@ -163,7 +142,7 @@ export function startConsumerSim(opts: ConsumerSimOptions): ConsumerSim {
         const nowMs = performance.now();
         const points = [];
         for (const topic of opts.topics) {
-          for (const m of await retryRetriable(() => admin.fetchTopicOffsets(topic))) {
+          for (const m of await opts.admin.watermarks(topic)) {
             const end = Number(m.high);
             points.push({
               topic,
@@ -197,11 +176,11 @@ export function startConsumerSim(opts: ConsumerSimOptions): ConsumerSim {
       }
     } finally {
       stop();
-      await consumer.disconnect().catch(() => undefined);
-      await admin.disconnect().catch(() => undefined);
+      await member.stop();
       opts.signal?.removeEventListener('abort', stop);
     }
-    if (crashed !== undefined) throw toBrokerError(crashed, opts.brokers);
+    const crashed = member.crashed();
+    if (crashed !== undefined) throw toBrokerError(crashed, opts.connection.brokers);
     const durationMs = Math.round(performance.now() - joinedAtMs);
     return {
       kind: CONSUMER_REPORT_KIND,
@@ -224,8 +203,4 @@ export function startConsumerSim(opts: ConsumerSimOptions): ConsumerSim {
   done.catch(() => undefined); // surfaced to whoever awaits `done`
 
   return { ready, done, stop };
-}
-
-export async function runConsumerSim(opts: ConsumerSimOptions): Promise<ConsumerSimReport> {
-  return startConsumerSim(opts).done;
 }

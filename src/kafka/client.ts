@@ -1,10 +1,12 @@
 // The one place that constructs kafkajs clients: connection timeouts, bounded retries and
 // log routing are decided here so every role (admin, producer sink, consumers) behaves alike.
 import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
+import type { KafkaConnection } from '../config.js';
 import { ScSimError } from '../errors.js';
 
-export interface ClientOptions {
-  brokers: string[];
+export type { KafkaConnection };
+
+export interface ClientOptions extends KafkaConnection {
   clientId?: string;
   /** Upper bound for establishing a TCP connection to one broker. */
   connectionTimeoutMs?: number;
@@ -25,8 +27,6 @@ function logCreator() {
 }
 
 export function createKafka(opts: ClientOptions): Kafka {
-  // Silences kafkajs's one-time partitioner banner: we use the default (Java-compatible murmur2).
-  process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
   const config: KafkaConfig = {
     clientId: opts.clientId ?? 'sc-sim',
     brokers: opts.brokers,

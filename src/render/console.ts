@@ -1,14 +1,12 @@
 // The console summary of a run report: a pure function of the report (autocannon's
 // printResult habit), so `sc-sim report saved.json` prints exactly what the run printed.
-import { formatBytes, renderTable } from './table.js';
+import { formatConsumerReport } from './consumer.js';
+import { formatBytes, int, ms, pct, secs } from './format.js';
+import { formatVerification } from './verification.js';
+import { renderTable } from './table.js';
 import type { LatencySummaryMs } from '../metrics/histogram.js';
 import type { ProducerMode } from '../sinks/types.js';
 import type { RunReport, TopicReport } from '../report/types.js';
-
-const int = (n: number) => Math.round(n).toLocaleString('en-US');
-const ms = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
-const secs = (durationMs: number) => `${(durationMs / 1_000).toFixed(1)} s`;
-const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
 
 export function describeProducer(p: ProducerMode): string {
   const inflight = p.maxInFlightRequests === null ? 'unbounded' : String(p.maxInFlightRequests);
@@ -90,7 +88,20 @@ function seriesTable(report: RunReport) {
   ]);
 }
 
+/** The run summary, then the sections checks added (verification, consumer), if any. */
 export function formatConsoleReport(report: RunReport): string {
+  return `${formatRunSummary(report)}\n${formatChecks(report)}`;
+}
+
+/** The sections checks add, each set off by blank lines ('' when there are none). */
+export function formatChecks(report: RunReport): string {
+  const parts: string[] = [];
+  if (report.verification) parts.push(formatVerification(report.verification));
+  if (report.consumer) parts.push(formatConsumerReport(report.consumer));
+  return parts.map((p) => `\n${p}\n`).join('');
+}
+
+function formatRunSummary(report: RunReport): string {
   const { run, summary } = report;
   const t = summary.totals;
   const out: string[] = [];

@@ -17,29 +17,3 @@ export function renderTable<R>(rows: readonly R[], columns: readonly Column<R>[]
   const line = (row: string[]) => row.map(pad).join('  ').trimEnd();
   return [line(columns.map((c) => c.header)), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }
-
-const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-
-export function formatBytes(sizeBytes: number): string {
-  let v = sizeBytes;
-  let u = 0;
-  while (v >= 1024 && u < UNITS.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return u === 0 ? `${v} B` : `${v.toFixed(1)} ${UNITS[u]}`;
-}
-
-/** 1209600000 -> "14d", 3600000 -> "1h": retention as people write it. */
-export function formatDurationMs(durationMs: number): string {
-  const units: [number, string][] = [
-    [86_400_000, 'd'],
-    [3_600_000, 'h'],
-    [60_000, 'm'],
-    [1_000, 's'],
-  ];
-  for (const [size, suffix] of units) {
-    if (durationMs >= size && durationMs % size === 0) return `${durationMs / size}${suffix}`;
-  }
-  return `${durationMs}ms`;
-}

@@ -1,9 +1,9 @@
-// `sc-sim compare a.json b.json`: two runs side by side (rate, p99, skew, hottest partition, max
-// consumer lag, time to drain, verification). Pure: saved reports in, a table (or JSON) out.
+// `sc-sim compare a.json b.json`: what two runs are compared on (rate, p99, skew, hottest
+// partition, max consumer lag, time to drain, verification), taken from saved reports. Pure data;
+// src/render/compare.ts lays it out.
 import type { ConsumerSimReport } from '../consume/report.js';
-import { renderTable } from '../render/table.js';
-import type { RunReport } from '../report.js';
 import type { VerificationSection } from '../verify/section.js';
+import type { RunReport } from './types.js';
 
 /** What one side of a comparison is made of: a run report and/or a consumer report. */
 export interface CompareInput {
@@ -42,18 +42,9 @@ export interface CompareSide {
   reordered: number | null;
 }
 
-export interface CompareRow {
-  metric: string;
-  a: string;
-  b: string;
-  /** b / a where both are numbers and a is not 0. */
-  ratio: number | null;
-}
-
 export interface CompareResult {
   a: CompareSide;
   b: CompareSide;
-  rows: CompareRow[];
 }
 
 export function sideOf(input: CompareInput): CompareSide {
@@ -107,87 +98,6 @@ export function sideOf(input: CompareInput): CompareSide {
   };
 }
 
-const num = (v: number | null, digits = 0): string =>
-  v === null ? '-' : v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-
 export function compare(a: CompareInput, b: CompareInput): CompareResult {
-  const A = sideOf(a);
-  const B = sideOf(b);
-  const rows: CompareRow[] = [];
-  const row = (
-    metric: string,
-    pick: (s: CompareSide) => number | null,
-    digits = 0,
-    show?: (s: CompareSide) => string,
-  ) => {
-    const va = pick(A);
-    const vb = pick(B);
-    if (va === null && vb === null) return;
-    rows.push({
-      metric,
-      a: show ? show(A) : num(va, digits),
-      b: show ? show(B) : num(vb, digits),
-      ratio: va !== null && vb !== null && va !== 0 ? vb / va : null,
-    });
-  };
-  const text = (metric: string, pick: (s: CompareSide) => string | null) => {
-    const va = pick(A);
-    const vb = pick(B);
-    if (va === null && vb === null) return;
-    rows.push({ metric, a: va ?? '-', b: vb ?? '-', ratio: null });
-  };
-  text('scenario', (s) => s.scenario);
-  row('target rate (ev/s)', (s) => s.targetRatePerSec);
-  row('achieved rate (ev/s)', (s) => s.achievedRatePerSec);
-  row('ack latency p99 (ms)', (s) => s.ackP99Ms, 2);
-  text('topic', (s) =>
-    s.focusTopic === null ? null : `${s.focusTopic} (${((s.focusShareOfEvents ?? 0) * 100).toFixed(1)}% of events)`,
-  );
-  row('skew max/mean', (s) => s.skew, 2);
-  row(
-    'hottest partition share',
-    (s) => s.hottestPartitionShare,
-    3,
-    (s) =>
-      s.hottestPartitionShare === null
-        ? '-'
-        : `${(s.hottestPartitionShare * 100).toFixed(1)}% [${s.hottestPartition?.replace(/^.*\[/, '').replace(']', '')}]`,
-  );
-  row(
-    'worst skew, any topic',
-    (s) => s.worstSkew,
-    2,
-    (s) => (s.worstSkew === null ? '-' : `${num(s.worstSkew, 2)} ${s.worstSkewTopic}`),
-  );
-  row(
-    'consumer max lag (records)',
-    (s) => s.maxLag,
-    0,
-    (s) =>
-      s.maxLag === null
-        ? '-'
-        : `${num(s.maxLag)}${s.maxLagPartition && s.maxLag > 0 ? ` [${s.maxLagPartition.replace(/^.*\[/, '').replace(']', '')}]` : ''}`,
-  );
-  row('consumer lag skew', (s) => s.lagSkew, 2);
-  row(
-    'time to drain (s)',
-    (s) => (s.timeToDrainMs === null ? null : s.timeToDrainMs / 1000),
-    1,
-    (s) => (s.drained === false ? 'not drained' : s.timeToDrainMs === null ? '-' : num(s.timeToDrainMs / 1000, 1)),
-  );
-  row('consumer rate (ev/s)', (s) => s.consumerRatePerSec, 1);
-  row('consumer end-to-end p99 (ms)', (s) => s.consumerP99Ms, 1);
-  row('lost', (s) => s.lost);
-  row('duplicate', (s) => s.duplicate);
-  row('reordered', (s) => s.reordered);
-  return { a: A, b: B, rows };
-}
-
-export function formatCompare(r: CompareResult): string {
-  return renderTable(r.rows, [
-    { header: 'METRIC', value: (x) => x.metric },
-    { header: r.a.label, value: (x) => x.a, align: 'right' },
-    { header: r.b.label, value: (x) => x.b, align: 'right' },
-    { header: 'B/A', value: (x) => (x.ratio === null ? '' : `${x.ratio.toFixed(2)}×`), align: 'right' },
-  ]);
+  return { a: sideOf(a), b: sideOf(b) };
 }

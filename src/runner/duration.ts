@@ -24,3 +24,17 @@ export const DurationSchema = z
 
 /** A duration that must be longer than zero. */
 export const PositiveDurationSchema = DurationSchema.refine((ms) => ms > 0, { message: 'must be longer than 0' });
+
+/** 1209600000 -> "14d", 3600000 -> "1h": a duration as people write it (the inverse of parseDurationMs). */
+export function formatDurationMs(durationMs: number): string {
+  const units: [number, string][] = [
+    [86_400_000, 'd'],
+    [3_600_000, 'h'],
+    [60_000, 'm'],
+    [1_000, 's'],
+  ];
+  for (const [size, suffix] of units) {
+    if (durationMs >= size && durationMs % size === 0) return `${durationMs / size}${suffix}`;
+  }
+  return `${durationMs}ms`;
+}

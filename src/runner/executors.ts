@@ -2,7 +2,7 @@
 // gives event i its absolute intended time, and one plan line that describes it back.
 import { z } from 'zod';
 import { ScSimError } from '../errors.js';
-import { formatDurationMs } from '../render/table.js';
+import { formatDurationMs } from './duration.js';
 import { DurationSchema, PositiveDurationSchema } from './duration.js';
 
 const RateSchema = z.number().positive().describe('events per second');
@@ -184,6 +184,18 @@ class RateProfile implements PacedSchedule {
   }
 }
 
+/** How long an executor runs (ms), without building its schedule; undefined for an unthrottled count. */
+export function executorDurationMs(config: ExecutorConfig): number | undefined {
+  switch (config.executor) {
+    case 'constant-rate':
+      return config.duration ?? ((config.count ?? 0) / config.rate) * 1_000;
+    case 'ramping-rate':
+      return config.stages.reduce((sum, s) => sum + s.duration, 0);
+    case 'unthrottled':
+      return config.duration;
+  }
+}
+
 export function createSchedule(config: ExecutorConfig): Schedule {
   switch (config.executor) {
     case 'constant-rate': {
@@ -200,16 +212,18 @@ export function createSchedule(config: ExecutorConfig): Schedule {
 const fmtRate = (r: number) => `${Number.isInteger(r) ? r : r.toFixed(1)}`;
 const fmtCount = (n: number) => n.toLocaleString('en-US');
 
-/** One line saying what the executor will do, e.g. "ramp 500→5000 ev/s over 2m, then 5000 ev/s for 5m". */
-export function describeExecutor(config: ExecutorConfig): string {
+/**
+ * One line saying what the executor will do, e.g. "ramp 500→5000 ev/s over 2m, then 5000 ev/s for
+ * 5m"; a run passes the schedule it already built (event totals come from it).
+ */
+export function describeExecutor(config: ExecutorConfig, schedule: Schedule = createSchedule(config)): string {
   switch (config.executor) {
     case 'constant-rate': {
-      const schedule = createSchedule(config) as PacedSchedule;
       const span =
         config.duration !== undefined
           ? `for ${formatDurationMs(config.duration)}`
-          : `(${formatDurationMs(schedule.durationMs)})`;
-      return `${fmtRate(config.rate)} ev/s ${span}, ${fmtCount(schedule.totalEvents)} events`;
+          : `(${formatDurationMs(schedule.durationMs ?? 0)})`;
+      return `${fmtRate(config.rate)} ev/s ${span}, ${fmtCount(schedule.totalEvents ?? 0)} events`;
     }
     case 'ramping-rate': {
       const parts: string[] = [];
@@ -225,8 +239,7 @@ export function describeExecutor(config: ExecutorConfig): string {
         }
         from = s.target;
       }
-      const total = (createSchedule(config) as PacedSchedule).totalEvents;
-      return `${parts.join(', then ')}; ${fmtCount(total)} events`;
+      return `${parts.join(', then ')}; ${fmtCount(schedule.totalEvents ?? 0)} events`;
     }
     case 'unthrottled':
       return config.count !== undefined
@@ -246,10 +259,13 @@ export interface ExecutorOverrides {
 export function applyOverrides(config: ExecutorConfig, o: ExecutorOverrides): ExecutorConfig {
   if (o.ratePerSec === undefined && o.durationMs === undefined) return config;
   if (o.ratePerSec !== undefined && !(o.ratePerSec > 0)) {
-    throw new ScSimError('E_USAGE', `--rate must be a positive number of events per second, got ${o.ratePerSec}`);
+    throw new ScSimError(
+      'E_CONFIG',
+      `a rate override must be a positive number of events per second, got ${o.ratePerSec}`,
+    );
   }
   if (o.durationMs !== undefined && !(o.durationMs > 0)) {
-    throw new ScSimError('E_USAGE', '--duration must be longer than 0', { hint: 'e.g. --duration 30s' });
+    throw new ScSimError('E_CONFIG', `a duration override must be longer than 0 ms, got ${o.durationMs}`);
   }
   switch (config.executor) {
     case 'constant-rate': {
@@ -269,10 +285,9 @@ export function applyOverrides(config: ExecutorConfig, o: ExecutorOverrides): Ex
     }
     case 'unthrottled':
       if (o.ratePerSec !== undefined) {
-        throw new ScSimError(
-          'E_USAGE',
-          '--rate does not apply to an unthrottled scenario (it sends as fast as it can)',
-        );
+        throw new ScSimError('E_USAGE', 'an unthrottled scenario has no rate to override: it sends as fast as it can', {
+          hint: 'drop the rate override (--rate), or pick a paced scenario',
+        });
       }
       return { ...config, duration: o.durationMs, count: undefined };
   }

@@ -1,8 +1,8 @@
 // One plan line per scenario ("ramp 500→5000 ev/s over 2m, …; 7 topics"), shared by
 // `sc-sim scenarios`, `run --dry-run` and the report header.
 import { DOMAIN_TOPICS } from '../catalog/topics.js';
-import { formatDurationMs } from '../render/table.js';
-import { describeExecutor } from '../runner/executors.js';
+import { formatDurationMs } from '../runner/duration.js';
+import { describeExecutor, type Schedule } from '../runner/executors.js';
 import type { Scenario } from './schema.js';
 
 export function describeKeys(scenario: Scenario): string | undefined {
@@ -15,8 +15,9 @@ export function describeKeys(scenario: Scenario): string | undefined {
     .join(', ');
 }
 
-export function planLine(scenario: Scenario): string {
-  const parts = [describeExecutor(scenario.load), `${DOMAIN_TOPICS.length} topics`];
+/** The plan line; a run passes the schedule it built so it is not built again. */
+export function planLine(scenario: Scenario, schedule?: Schedule): string {
+  const parts = [describeExecutor(scenario.load, schedule), `${DOMAIN_TOPICS.length} topics`];
   if (scenario.warmup > 0) parts.push(`warm-up ${formatDurationMs(scenario.warmup)}`);
   const keys = describeKeys(scenario);
   if (keys) parts.push(keys);

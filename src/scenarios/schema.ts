@@ -9,7 +9,7 @@ import { KeyStrategySchema } from '../records/encode.js';
 import { WorldConfigSchema } from '../generators/config.js';
 import { isDerivedType } from '../generators/mix.js';
 import { DurationSchema } from '../runner/duration.js';
-import { ExecutorSchema, createSchedule } from '../runner/executors.js';
+import { ExecutorSchema, executorDurationMs } from '../runner/executors.js';
 import { ThresholdsSchema } from '../report/thresholds.js';
 
 export const ProducerSchema = z
@@ -152,8 +152,8 @@ export const ScenarioSchema = z
   })
   .strict()
   .superRefine((s, ctx) => {
-    const schedule = createSchedule(s.load);
-    if (s.warmup > 0 && schedule.durationMs !== undefined && s.warmup >= schedule.durationMs) {
+    const durationMs = executorDurationMs(s.load);
+    if (s.warmup > 0 && durationMs !== undefined && s.warmup >= durationMs) {
       ctx.addIssue({
         code: 'custom',
         path: ['warmup'],

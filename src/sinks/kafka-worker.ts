@@ -61,7 +61,7 @@ export class WorkerKafkaSink implements Sink {
     private readonly worker: Worker,
     opts: KafkaSinkOptions,
   ) {
-    this.description = { kind: 'kafka', target: opts.brokers.join(','), producer: opts.mode };
+    this.description = { kind: 'kafka', target: opts.connection.brokers.join(','), producer: opts.mode };
     worker.on('message', (m: FromWorker) => {
       if (m.kind !== 'result') return;
       const resolve = this.pending.get(m.id);

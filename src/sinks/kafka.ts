@@ -1,13 +1,13 @@
 // The Kafka sink: the ONLY file that talks to the kafkajs producer. One sendBatch per runner
 // batch, records grouped per topic with their partition set explicitly; offsets per record
 // are derived from each partition's base offset in the response.
-import { CompressionTypes, type Message, type Producer, type TopicMessages } from 'kafkajs';
-import { createKafka, toBrokerError } from '../kafka/client.js';
+import { CompressionTypes, Partitioners, type Message, type Producer, type TopicMessages } from 'kafkajs';
+import { createKafka, toBrokerError, type KafkaConnection } from '../kafka/client.js';
 import type { ProduceRecord } from './packed-batch.js';
 import type { ProducerMode, SendResult, Sink, SinkDescription } from './types.js';
 
 export interface KafkaSinkOptions {
-  brokers: string[];
+  connection: KafkaConnection;
   clientId?: string;
   mode: ProducerMode;
   /** How long the broker may take to ack (the produce request's timeout), ms. */
@@ -38,20 +38,24 @@ export class KafkaSink implements Sink {
     private readonly producer: Producer,
     private readonly opts: KafkaSinkOptions,
   ) {
-    this.description = { kind: 'kafka', target: opts.brokers.join(','), producer: opts.mode };
+    this.description = { kind: 'kafka', target: opts.connection.brokers.join(','), producer: opts.mode };
   }
 
   /** Connects the producer; an unreachable broker becomes E_BROKER_UNREACHABLE. */
   static async connect(opts: KafkaSinkOptions): Promise<KafkaSink> {
-    const producer = createKafka({ brokers: opts.brokers, clientId: opts.clientId ?? 'sc-sim-runner' }).producer({
+    const producer = createKafka({ ...opts.connection, clientId: opts.clientId ?? 'sc-sim-runner' }).producer({
       idempotent: opts.mode.idempotent,
       ...(opts.mode.maxInFlightRequests !== null ? { maxInFlightRequests: opts.mode.maxInFlightRequests } : {}),
       allowAutoTopicCreation: false,
+      // Every record's partition is set explicitly; naming the (murmur2) default also keeps kafkajs
+      // from printing its partitioner banner.
+      createPartitioner: Partitioners.DefaultPartitioner,
     });
     try {
       await producer.connect();
     } catch (err) {
-      throw toBrokerError(err, opts.brokers);
+      await producer.disconnect().catch(() => undefined);
+      throw toBrokerError(err, opts.connection.brokers);
     }
     return new KafkaSink(producer, opts);
   }

@@ -1,16 +1,9 @@
 // Pure planning for `sc-sim topics apply|list`: compares the catalog with what a cluster has and
 // decides, per topic, create / alter / ok / drift. Never plans a delete or a shrink.
 import { TOPICS, physicalTopicName, type TopicSpec } from '../catalog/topics.js';
+import type { ObservedTopic } from '../kafka/admin.js';
 
-/** What the cluster has for one topic (only the settings sc-sim manages). */
-export interface ObservedTopic {
-  name: string;
-  partitions: number;
-  replicationFactor: number;
-  /** Effective values; undefined when the broker did not report them. */
-  retentionMs?: number;
-  cleanupPolicy?: string;
-}
+export type { ObservedTopic };
 
 export type Change =
   | { kind: 'partitions'; from: number; to: number }

@@ -1,16 +1,11 @@
 // Turns a record read from Kafka into what the verifier checks: the envelope's entity, sequence and
 // event id, or a reason it cannot be checked (another run's record, or not an sc-sim envelope).
 import { HEADER_RUN_ID } from '../envelope.js';
+import type { KafkaRecord } from '../kafka/consumer.js';
 import type { ConsumedRecord } from './verifier.js';
 
-/** The parts of a kafkajs message the decoder reads (kept minimal so tests need no client). */
-export interface RawRecord {
-  key: Buffer | string | null;
-  value: Buffer | string | null;
-  offset: string;
-  timestamp: string;
-  headers?: Record<string, Buffer | string | (Buffer | string)[] | undefined>;
-}
+/** The parts of a record the decoder reads. */
+export type RawRecord = KafkaRecord;
 
 export type Decoded =
   | { kind: 'record'; record: ConsumedRecord; runId: string }

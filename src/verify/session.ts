@@ -1,19 +1,21 @@
 // Wires the verifier to a run: during `run --verify` the runner's ack observer feeds what was sent
 // while the read-back consumer reads the run's offset range concurrently (so end-to-end latency is
 // real); `verify --report` reads a saved report's range after the fact and checks acked counts.
+import type { OffsetsByTopic } from '../kafka/admin.js';
 import type { AckObserver } from '../runner.js';
-import type { RunReport } from '../report.js';
 import type { ProducerMode, SendResult, SinkRecord } from '../sinks/types.js';
-import { startReadBack, type OffsetsByTopic, type ReadBack } from './read-back.js';
+import type { ReadBack } from './read-back.js';
 import { HotKeyTracker } from './hot-keys.js';
 import { buildVerificationSection, type VerificationSection } from './section.js';
 import { Verifier, type ConsumedRecord } from './verifier.js';
 import { HEADER_RUN_ID } from '../envelope.js';
 
+/** Starts reading back a run's offset range, handing each decoded record to `onRecord`. */
+export type OpenReadBack = (onRecord: (record: ConsumedRecord, runId: string) => void, runId?: string) => ReadBack;
+
 export interface LiveVerifyOptions {
-  brokers: string[];
-  /** End offsets recorded before the run: where reading starts. */
-  startOffsets: OffsetsByTopic;
+  /** Reads from the end offsets recorded before the run (startReadBack, or a fake in tests). */
+  openReader: OpenReadBack;
   /** The run's id; when not known up front it is learnt from the first acked record's header. */
   runId?: string;
   /** Physical topic -> partition count (for murmur2 predictions). */
@@ -39,12 +41,7 @@ export class LiveVerification {
   private constructor(private readonly opts: LiveVerifyOptions) {
     this.runId = opts.runId;
     this.hotKeys = new HotKeyTracker((t) => opts.partitions.get(t));
-    this.readBack = startReadBack({
-      brokers: opts.brokers,
-      startOffsets: opts.startOffsets,
-      runId: opts.runId,
-      onRecord: (record, runId) => this.read(record, runId),
-    });
+    this.readBack = opts.openReader((record, runId) => this.read(record, runId), opts.runId);
   }
 
   /** Starts reading at the start offsets and resolves once the consumer is in place. */
@@ -123,76 +120,4 @@ export class LiveVerification {
   async abort(): Promise<void> {
     await this.readBack.stop();
   }
-}
-
-/** The offsets a report recorded, as the read-back wants them. */
-export function offsetsFromReport(report: RunReport): {
-  start: OffsetsByTopic;
-  end: OffsetsByTopic;
-  partitions: Map<string, number>;
-} {
-  const start: OffsetsByTopic = new Map();
-  const end: OffsetsByTopic = new Map();
-  const partitions = new Map<string, number>();
-  for (const t of Object.values(report.offsets?.topics ?? {})) {
-    start.set(t.physicalTopic, new Map(Object.entries(t.start).map(([p, o]) => [Number(p), BigInt(o)])));
-    end.set(t.physicalTopic, new Map(Object.entries(t.end).map(([p, o]) => [Number(p), BigInt(o)])));
-    partitions.set(t.physicalTopic, Object.keys(t.start).length);
-  }
-  return { start, end, partitions };
-}
-
-/** Acked records per physical topic and partition over the whole run (warm-up included). */
-export function ackedFromReport(report: RunReport): { topic: string; partition: number; acked: number }[] {
-  const out: { topic: string; partition: number; acked: number }[] = [];
-  const physical = new Map(
-    Object.entries(report.offsets?.topics ?? {}).map(([logical, t]) => [logical, t.physicalTopic]),
-  );
-  for (const [logical, physicalTopic] of physical) {
-    const counts = new Map<number, number>();
-    for (const phase of [report.metrics.warmup, report.metrics.measured]) {
-      for (const [p, c] of Object.entries(phase.topics[logical]?.partitions ?? {}))
-        counts.set(Number(p), (counts.get(Number(p)) ?? 0) + c.events);
-    }
-    for (const p of Object.keys(report.offsets!.topics[logical]!.start)) {
-      out.push({ topic: physicalTopic, partition: Number(p), acked: counts.get(Number(p)) ?? 0 });
-    }
-  }
-  return out;
-}
-
-/**
- * `sc-sim verify --report`: reads back the range a saved report recorded and checks it against the
- * report's acked counts per partition (counts mode: no per-send records were kept).
- */
-export async function verifySavedReport(
-  report: RunReport,
-  brokers: string[],
-  timeoutMs: number,
-): Promise<VerificationSection> {
-  const { start, end, partitions } = offsetsFromReport(report);
-  const verifier = new Verifier();
-  for (const a of ackedFromReport(report)) verifier.expectAcked(a.topic, a.partition, a.acked);
-  const hotKeys = new HotKeyTracker((t) => partitions.get(t));
-  const rb = startReadBack({
-    brokers,
-    startOffsets: start,
-    runId: report.run.id,
-    onRecord: (r) => {
-      verifier.addConsumed(r);
-      // Without per-send records, the hottest keys are counted from what was read.
-      hotKeys.addProduced(r.topic, r.key, r.partition);
-      hotKeys.observe(r.topic, r.key, r.partition);
-    },
-  });
-  const stats = await rb.finish(end, timeoutMs);
-  const result = verifier.finish();
-  // Timed-out sends are only known per run, not per partition, in a saved report.
-  result.totals.indeterminate = report.summary.totals.indeterminate + (report.warmup?.totals.indeterminate ?? 0);
-  return buildVerificationSection({
-    result,
-    readBack: { records: stats.records, foreign: stats.foreign, undecodable: stats.undecodable, tookMs: stats.tookMs },
-    producer: report.producer,
-    hotKeys: hotKeys.result(),
-  });
 }

@@ -2,11 +2,11 @@
 // vs viral-promotion-bucketed (compound key) at the same rate, each with the same consumer group
 // simulator. The keyed run's hottest partition holds most impressions and its lag peaks far higher.
 import { describe, expect, inject, it } from 'vitest';
-import { applyTopics, fetchEndOffsets } from '../../src/kafka/admin.js';
-import { runWithChecks } from '../../src/cli/verify.js';
-import { runScenario } from '../../src/cli/run.js';
-import { compare, formatCompare, type CompareInput } from '../../src/report/compare.js';
-import { formatConsumerReport } from '../../src/consume/report.js';
+import { applyCatalog } from '../support/kafka.js';
+import { runScenario } from '../../src/app/run.js';
+import { compare, type CompareInput } from '../../src/report/compare.js';
+import { formatCompare } from '../../src/render/compare.js';
+import { formatConsumerReport } from '../../src/render/consumer.js';
 import { uniquePrefix } from '../support/cli.js';
 
 const brokers = inject('brokers');
@@ -19,11 +19,17 @@ const DURATION_MS = 12_000;
 const PER_EVENT_MS = 1;
 
 async function runWithConsumer(scenario: string, prefix: string): Promise<CompareInput> {
-  const { report } = await runWithChecks(
-    runScenario,
-    { scenario, brokers, prefix, ratePerSec: RATE, durationMs: DURATION_MS, seed: 7 },
-    { consumer: { perEventMs: PER_EVENT_MS, concurrency: 3, topics: ['sc.domain.promotion'], drainTimeoutMs: 40_000 } },
-  );
+  const { report } = await runScenario({
+    scenario,
+    connection: { brokers: brokers.split(',') },
+    prefix,
+    ratePerSec: RATE,
+    durationMs: DURATION_MS,
+    seed: 7,
+    checks: {
+      consumer: { perEventMs: PER_EVENT_MS, concurrency: 3, topics: ['sc.domain.promotion'], drainTimeoutMs: 40_000 },
+    },
+  });
   const consumer = report.consumer!;
   process.stderr.write(
     `\n[${scenario}] achieved ${report.summary.totals.achievedRatePerSec.toFixed(0)} ev/s\n${formatConsumerReport(consumer)}\n`,
@@ -34,17 +40,7 @@ async function runWithConsumer(scenario: string, prefix: string): Promise<Compar
 describe('hot partition', () => {
   it('keyed by promotion_id: one partition holds most impressions and its lag peaks far above the bucketed run', async () => {
     const prefix = uniquePrefix('hot');
-    await applyTopics({ brokers: brokers.split(','), prefix, replicationFactor: 1, dryRun: false });
-    // Fresh topics: wait until the broker answers offset requests for them (leaders known).
-    for (let i = 0; ; i++) {
-      try {
-        await fetchEndOffsets(brokers.split(','), [`${prefix}sc.domain.promotion`]);
-        break;
-      } catch (err) {
-        if (i >= 20) throw err;
-        await new Promise((r) => setTimeout(r, 250));
-      }
-    }
+    await applyCatalog(brokers.split(','), prefix);
     const keyed = await runWithConsumer('viral-promotion', prefix);
     // Same topics: the second group starts at the end of the first run (new records only).
     const bucketed = await runWithConsumer('viral-promotion-bucketed', prefix);

@@ -5,7 +5,7 @@ import { DOMAIN_TOPICS, physicalTopicName } from '../../src/catalog/topics.js';
 import { createEncoder } from '../../src/records/encode.js';
 import { ScSimError } from '../../src/errors.js';
 import { createWorld } from '../../src/generators/world.js';
-import { applyTopics, fetchEndOffsets } from '../../src/kafka/admin.js';
+import { applyCatalog, endOffsets } from '../support/kafka.js';
 import { WorkerKafkaSink } from '../../src/sinks/kafka-worker.js';
 import type { ProducerMode } from '../../src/sinks/types.js';
 import { uniquePrefix } from '../support/cli.js';
@@ -16,14 +16,14 @@ const mode: ProducerMode = { acks: 'all', idempotent: true, maxInFlightRequests:
 describe('WorkerKafkaSink', () => {
   it('sends batches from its worker and reports each record’s offset', async () => {
     const prefix = uniquePrefix('worker-sink');
-    await applyTopics({ brokers, prefix, replicationFactor: 1, dryRun: false });
+    await applyCatalog(brokers, prefix);
     const physical = DOMAIN_TOPICS.map((t) => physicalTopicName(t, prefix));
-    const start = await fetchEndOffsets(brokers, physical);
+    const start = await endOffsets(brokers, physical);
     const partitions = new Map(DOMAIN_TOPICS.map((t) => [t, start.get(physicalTopicName(t, prefix))!.size]));
     const world = createWorld({ seed: 3 }, { runId: 'run-worker-sink' });
     const encode = createEncoder({ runId: 'run-worker-sink', prefix, partitions });
 
-    const sink = await WorkerKafkaSink.connect({ brokers, mode, ackTimeoutMs: 30_000 });
+    const sink = await WorkerKafkaSink.connect({ connection: { brokers }, mode, ackTimeoutMs: 30_000 });
     const sent: { topic: string; partition: number; offset: number }[] = [];
     try {
       for (let b = 0; b < 3; b++) {
@@ -37,7 +37,7 @@ describe('WorkerKafkaSink', () => {
       await sink.close();
     }
 
-    const end = await fetchEndOffsets(brokers, physical);
+    const end = await endOffsets(brokers, physical);
     for (const [topic, parts] of end) {
       for (const [partition, endOffset] of parts) {
         const mine = sent.filter((s) => s.topic === topic && s.partition === partition).map((s) => s.offset);
@@ -51,9 +51,11 @@ describe('WorkerKafkaSink', () => {
   });
 
   it('an unreachable broker is E_BROKER_UNREACHABLE', async () => {
-    const err = await WorkerKafkaSink.connect({ brokers: ['127.0.0.1:1'], mode, ackTimeoutMs: 1_000 }).catch(
-      (e: unknown) => e,
-    );
+    const err = await WorkerKafkaSink.connect({
+      connection: { brokers: ['127.0.0.1:1'] },
+      mode,
+      ackTimeoutMs: 1_000,
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ScSimError);
     expect((err as ScSimError).code).toBe('E_BROKER_UNREACHABLE');
   });

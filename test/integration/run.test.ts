@@ -3,10 +3,10 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { runScenario } from '../../src/cli/run.js';
+import { runScenario } from '../../src/app/run.js';
 import { DOMAIN_TOPICS, getTopic, physicalTopicName } from '../../src/catalog/topics.js';
 import { EVENT_TYPES } from '../../src/catalog/events.js';
-import { applyTopics, fetchEndOffsets } from '../../src/kafka/admin.js';
+import { applyCatalog, endOffsets } from '../support/kafka.js';
 import { partitionForKey } from '../../src/partitioning/murmur2.js';
 import type { RunReport } from '../../src/report.js';
 import type { AckObserver } from '../../src/runner.js';
@@ -18,14 +18,14 @@ const brokerList = brokers.split(',');
 async function freshTopics(label: string): Promise<string> {
   const prefix = uniquePrefix(label);
   // applyTopics returns once every partition has a leader.
-  await applyTopics({ brokers: brokerList, prefix, replicationFactor: 1, dryRun: false });
+  await applyCatalog(brokerList, prefix);
   return prefix;
 }
 
 /** Asks the broker (independently of the report) how many records each partition gained. */
 async function brokerDeltas(report: RunReport): Promise<Map<string, number[]>> {
   const physical = DOMAIN_TOPICS.map((t) => physicalTopicName(t, report.prefix));
-  const end = await fetchEndOffsets(brokerList, physical);
+  const end = await endOffsets(brokerList, physical);
   const out = new Map<string, number[]>();
   for (const logical of DOMAIN_TOPICS) {
     const start = report.offsets!.topics[logical]!.start;
@@ -68,7 +68,10 @@ describe('sc-sim run against the broker', () => {
         offsetsSeen.get(tp)!.add(result.offsets![i]!);
       });
     };
-    const { report, exitCode } = await runScenario({ scenario: 'seed-dev', brokers, prefix, onAck: [observe] });
+    const { report, exitCode } = await runScenario(
+      { scenario: 'seed-dev', connection: { brokers: brokerList }, prefix },
+      { onAck: [observe] },
+    );
 
     expect(exitCode).toBe(0);
     expect(report.summary.totals).toMatchObject({
@@ -91,7 +94,7 @@ describe('sc-sim run against the broker', () => {
     const prefix = await freshTopics('rate');
     const { report } = await runScenario({
       scenario: 'seed-dev',
-      brokers,
+      connection: { brokers: brokerList },
       prefix,
       ratePerSec: 500,
       durationMs: 10_000,

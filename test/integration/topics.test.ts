@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import kafkajs, { type Admin } from 'kafkajs';
 import { createKafka } from '../../src/kafka/client.js';
-import { waitForPartitions } from '../../src/kafka/admin.js';
+import { withAdmin } from '../../src/kafka/admin.js';
 import { TOPICS } from '../../src/catalog/topics.js';
 import { hasStackTrace, runCli, uniquePrefix } from '../support/cli.js';
 
@@ -94,11 +94,13 @@ describe('topics apply', () => {
         { topic: `${prefix}sc.domain.legacy`, numPartitions: 1 },
       ],
     });
-    await waitForPartitions(admin, [
-      { topic: `${prefix}sc.domain.order`, count: 2 },
-      { topic: `${prefix}sc.domain.user`, count: 5 },
-      { topic: `${prefix}sc.domain.legacy`, count: 1 },
-    ]);
+    await withAdmin({ brokers: brokers.split(',') }, (session) =>
+      session.waitForPartitions([
+        { topic: `${prefix}sc.domain.order`, count: 2 },
+        { topic: `${prefix}sc.domain.user`, count: 5 },
+        { topic: `${prefix}sc.domain.legacy`, count: 1 },
+      ]),
+    );
 
     const list = await runCli(['topics', 'list', '--brokers', brokers, '--prefix', prefix, '--json']);
     expect(list.code).toBe(0);

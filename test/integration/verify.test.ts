@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CompressionTypes, type Admin, type Producer } from 'kafkajs';
 import { createKafka } from '../../src/kafka/client.js';
-import { applyTopics, fetchEndOffsets } from '../../src/kafka/admin.js';
-import { readBack, startReadBack } from '../../src/verify/read-back.js';
+import { applyCatalog, endOffsets } from '../support/kafka.js';
+import { startReadBack, type ReadBackOptions } from '../../src/verify/read-back.js';
 import { Verifier, type ConsumedRecord } from '../../src/verify/verifier.js';
 import { HEADER_RUN_ID } from '../../src/envelope.js';
 import { partitionForKey } from '../../src/partitioning/murmur2.js';
@@ -14,8 +14,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunReport } from '../../src/report.js';
-import { verifySavedReport } from '../../src/verify/session.js';
-import { formatVerification } from '../../src/verify/section.js';
+import { verifySavedReport } from '../../src/app/verify-report.js';
+import { formatVerification } from '../../src/render/verification.js';
 
 const brokers = inject('brokers').split(',');
 let admin: Admin;
@@ -32,6 +32,13 @@ afterAll(async () => {
 });
 
 const PARTITIONS = 3;
+
+/** Reads a finished range: start offsets to end offsets. */
+function readBack(
+  opts: Omit<ReadBackOptions, 'connection'> & { endOffsets: ReadBackOptions['startOffsets']; timeoutMs: number },
+) {
+  return startReadBack({ ...opts, connection: { brokers } }).finish(opts.endOffsets, opts.timeoutMs);
+}
 
 async function topic(label: string): Promise<string> {
   const name = `${uniquePrefix(label)}sc.domain.order`;
@@ -76,7 +83,7 @@ describe('read-back', () => {
     const t = await topic('rb');
     const entities = Array.from({ length: 12 }, (_, i) => `order_${i}`);
     await send(t, 'earlier-run', entities, 3); // before the range: must not be read
-    const start = await fetchEndOffsets(brokers, [t]);
+    const start = await endOffsets(brokers, [t]);
     let sent = await send(t, 'run-1', entities, 50);
     await send(t, 'other-run', entities.slice(0, 2), 5); // inside the range, another run
     // A retry that wrote order_3#50 a second time: a duplicate in the log.
@@ -93,7 +100,7 @@ describe('read-back', () => {
       ],
     });
     sent += await send(t, 'run-1', entities, 10, 51);
-    const end = await fetchEndOffsets(brokers, [t]);
+    const end = await endOffsets(brokers, [t]);
 
     const v = new Verifier();
     const read: ConsumedRecord[] = [];
@@ -105,7 +112,6 @@ describe('read-back', () => {
     }
     for (const [partition, acked] of ackedPerPartition) v.expectAcked(t, partition, acked);
     const stats = await readBack({
-      brokers,
       startOffsets: start,
       endOffsets: end,
       runId: 'run-1',
@@ -133,14 +139,13 @@ describe('read-back', () => {
 
   it('fails with a clear, bounded error when the end offsets cannot be reached', async () => {
     const t = await topic('rb-timeout');
-    const start = await fetchEndOffsets(brokers, [t]);
+    const start = await endOffsets(brokers, [t]);
     await send(t, 'run-x', ['order_a'], 5);
-    const end = await fetchEndOffsets(brokers, [t]);
+    const end = await endOffsets(brokers, [t]);
     const p = partitionForKey('order_a', PARTITIONS);
     end.get(t)!.set(p, end.get(t)!.get(p)! + 100n); // 100 records that will never exist
     const started = Date.now();
     const err = await readBack({
-      brokers,
       startOffsets: start,
       endOffsets: end,
       runId: 'run-x',
@@ -154,9 +159,14 @@ describe('read-back', () => {
 
   it('reads while the producer is still writing, and measures end-to-end latency', async () => {
     const t = await topic('rb-live');
-    const start = await fetchEndOffsets(brokers, [t]);
+    const start = await endOffsets(brokers, [t]);
     const v = new Verifier();
-    const rb = startReadBack({ brokers, startOffsets: start, runId: 'run-live', onRecord: (r) => v.addConsumed(r) });
+    const rb = startReadBack({
+      connection: { brokers },
+      startOffsets: start,
+      runId: 'run-live',
+      onRecord: (r) => v.addConsumed(r),
+    });
     await rb.ready;
     const entities = ['order_x', 'order_y', 'order_z'];
     for (let s = 1; s <= 20; s++) {
@@ -190,7 +200,7 @@ describe('read-back', () => {
       });
       await new Promise((r) => setTimeout(r, 20));
     }
-    const stats = await rb.finish(await fetchEndOffsets(brokers, [t]), 30_000);
+    const stats = await rb.finish(await endOffsets(brokers, [t]), 30_000);
     expect(stats.records).toBe(60);
     const result = v.finish();
     expect(result.ok).toBe(true);
@@ -212,7 +222,7 @@ describe('read-back', () => {
 describe('seed-dev, verified', () => {
   it('reads back every acked event: 0 lost, duplicate, reordered (live, then again from the saved report)', async () => {
     const prefix = uniquePrefix('seed-verify');
-    await applyTopics({ brokers, prefix, replicationFactor: 1, dryRun: false });
+    await applyCatalog(brokers, prefix);
     const dir = mkdtempSync(join(tmpdir(), 'sc-sim-verify-'));
     const out = join(dir, 'report.json');
     const html = join(dir, 'report.html');
@@ -257,7 +267,7 @@ describe('seed-dev, verified', () => {
     expect(section.hotKeys.flatMap((h) => h.hottest).every((k) => k.matchesPrediction === true)).toBe(true);
 
     // After the fact, from the saved report alone (counts mode): the same verdict.
-    const again = await verifySavedReport(report, brokers, 60_000);
+    const again = await verifySavedReport(report, { brokers }, 60_000);
     expect(again.result.mode).toBe('counts');
     expect(again.result.totals).toMatchObject({
       acked: 20_000,

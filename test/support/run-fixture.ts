@@ -1,16 +1,13 @@
-// A real run report without a broker: a shipped scenario's world and encoder, the runner on a
-// manual clock and the in-memory sink (which assigns offsets like a broker), then buildReport.
-// Returns what the sink stored too, so tests can read it back as a consumer would.
-import { createEncoder } from '../../src/records/encode.js';
-import { createWorld } from '../../src/generators/world.js';
+// A real run report without a broker: a shipped scenario through the app layer's runScenario, on
+// a manual clock and the in-memory sink (which assigns offsets like a broker). Returns what the
+// sink stored too, so tests can read it back as a consumer would.
+import { resolveScenario } from '../../src/app/prepare.js';
+import { runScenario } from '../../src/app/run.js';
+import { DOMAIN_TOPICS, getTopic, physicalTopicName } from '../../src/catalog/topics.js';
 import type { WorldConfigInput } from '../../src/generators/config.js';
-import { buildReport, type RunReport } from '../../src/report.js';
-import { runLoad, type AckObserver } from '../../src/runner.js';
+import { offsetsReport, type RunReport } from '../../src/report.js';
+import type { AckObserver } from '../../src/runner.js';
 import { ManualClock } from './manual-clock.js';
-import { applyOverrides, createSchedule } from '../../src/runner/executors.js';
-import { getScenario, loadScenarios } from '../../src/scenarios/loader.js';
-import { planLine } from '../../src/scenarios/plan.js';
-import { DOMAIN_TOPICS, getTopic } from '../../src/catalog/topics.js';
 import { MemorySink } from './memory-sink.js';
 import type { SinkRecord } from '../../src/sinks/types.js';
 import type { ConsumedRecord, ProducedRecord } from '../../src/verify/verifier.js';
@@ -32,14 +29,8 @@ export async function fixtureRun(
     world?: Partial<WorldConfigInput>;
   },
 ): Promise<FixtureRun> {
-  const scenario = getScenario(loadScenarios(), scenarioName);
-  const load = applyOverrides(scenario.load, { ratePerSec: opts.ratePerSec, durationMs: opts.durationMs });
+  const { scenario } = resolveScenario(scenarioName);
   const prefix = opts.prefix ?? 'fx.';
-  const partitions = new Map(DOMAIN_TOPICS.map((t) => [t, getTopic(t)!.partitions]));
-  const runId = `run-fixture-${scenarioName}`;
-  const seed = opts.seed ?? 42;
-  const world = createWorld({ ...(scenario.world as WorldConfigInput), ...opts.world, seed }, { runId });
-  const encode = createEncoder({ runId, prefix, partitions, keys: scenario.keys });
   const clock = new ManualClock(0);
   const sink = new MemorySink({ clock, latencyMs: (b) => 2 + b.length * 0.01 });
   const log: FixtureRun['log'] = [];
@@ -47,55 +38,36 @@ export async function fixtureRun(
     if (!result.ok) return;
     batch.forEach((record, i) => log.push({ record, offset: result.offsets![i]! }));
   };
-  const outcome = await runLoad({
-    schedule: createSchedule(load),
-    nextRecord: () => encode(world.next()),
-    sink,
-    clock,
-    batch: { maxEvents: 200, maxBytes: 900_000, lingerMs: 5 },
-    maxInFlightBatches: 4,
-    maxBacklogEvents: 100_000,
-    lateThresholdMs: 100,
-    warmupMs: 0,
-    onAck: [keep, ...(opts.onAck ?? [])],
-  });
-  const report = buildReport({
-    tool: 'sc-sim/test',
-    runId,
-    scenarioName,
-    description: scenario.description,
-    plan: planLine({ ...scenario, load }),
-    seed,
-    startedAt: new Date(0),
-    endedAt: new Date(outcome.durationMs),
-    durationMs: outcome.durationMs,
-    interrupted: false,
-    metrics: outcome.metrics,
-    scheduleEndMs: outcome.scheduleEndMs,
-    sink: sink.description,
-    prefix,
-    partitions,
-    // The memory sink starts every partition at offset 0, as a fresh topic would.
-    offsets: {
-      topics: Object.fromEntries(
-        DOMAIN_TOPICS.map((t) => {
-          const physicalTopic = `${prefix}${t}`;
-          const parts = Array.from({ length: partitions.get(t)! }, (_, p) => String(p));
-          return [
-            t,
-            {
-              physicalTopic,
-              start: Object.fromEntries(parts.map((p) => [p, '0'])),
-              end: Object.fromEntries(
-                parts.map((p) => [p, String(sink.nextOffsets.get(`${physicalTopic}/${p}`) ?? 0)]),
-              ),
-            },
-          ];
-        }),
-      ),
+  const { report } = await runScenario(
+    {
+      scenario: {
+        name: scenarioName,
+        // Small batches, several in flight and no warm-up: many sends in a short fixture run.
+        scenario: {
+          ...scenario,
+          world: { ...scenario.world, ...opts.world } as typeof scenario.world,
+          warmup: 0,
+          producer: { ...scenario.producer, batchMaxEvents: 200, inFlightBatches: 4, linger: 5 },
+        },
+      },
+      prefix,
+      seed: opts.seed ?? 42,
+      ratePerSec: opts.ratePerSec,
+      durationMs: opts.durationMs,
     },
-    thresholds: scenario.thresholds,
-  });
+    { clock, sink, onAck: [keep, ...(opts.onAck ?? [])] },
+  );
+  // The memory sink starts every partition at offset 0, as a fresh topic would.
+  const partitions = new Map(DOMAIN_TOPICS.map((t) => [t, getTopic(t)!.partitions]));
+  const start = new Map<string, Map<number, bigint>>();
+  const end = new Map<string, Map<number, bigint>>();
+  for (const t of DOMAIN_TOPICS) {
+    const physical = physicalTopicName(t, prefix);
+    const parts = Array.from({ length: partitions.get(t)! }, (_, p) => p);
+    start.set(physical, new Map(parts.map((p) => [p, 0n])));
+    end.set(physical, new Map(parts.map((p) => [p, BigInt(sink.nextOffsets.get(`${physical}/${p}`) ?? 0)])));
+  }
+  report.offsets = offsetsReport(DOMAIN_TOPICS, prefix, start, end);
   return { report, log };
 }
 

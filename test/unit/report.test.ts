@@ -1,14 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  buildReport,
-  formatConsoleReport,
-  formatJsonReport,
-  readReportFile,
-  writeReportFile,
-} from '../../src/report.js';
+import { buildReport, formatConsoleReport, formatJsonReport, parseRunReport } from '../../src/report.js';
 import { runLoad } from '../../src/runner.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { ExecutorSchema, createSchedule } from '../../src/runner/executors.js';
@@ -104,15 +95,10 @@ describe('formatters and files', () => {
     expect(text).toContain('test.sc.domain.order');
   });
 
-  it('saves and reads back a report; rejects what is not one', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sc-sim-report-'));
+  it('parseRunReport accepts a report and rejects what is not one, or another schema version', async () => {
     const r = await sampleReport();
-    writeReportFile(join(dir, 'r.json'), r);
-    expect(readReportFile(join(dir, 'r.json'))).toEqual(r);
-    writeFileSync(join(dir, 'bad.json'), '{"hello": 1}');
-    expect(() => readReportFile(join(dir, 'bad.json'))).toThrow(/not an sc-sim run report/);
-    writeFileSync(join(dir, 'v9.json'), JSON.stringify({ ...r, schemaVersion: 9 }));
-    expect(() => readReportFile(join(dir, 'v9.json'))).toThrow(/schemaVersion 9/);
-    expect(() => readReportFile(join(dir, 'missing.json'))).toThrow(/not found/);
+    expect(parseRunReport(JSON.parse(formatJsonReport(r)), 'r.json')).toEqual(r);
+    expect(() => parseRunReport({ hello: 1 }, 'bad.json')).toThrow(/bad.json is not an sc-sim run report/);
+    expect(() => parseRunReport({ ...r, schemaVersion: 9 }, 'v9.json')).toThrow(/schemaVersion 9/);
   });
 });

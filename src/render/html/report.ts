@@ -1,7 +1,8 @@
 // The self-contained HTML report (`--html report.html`): achieved vs target rate, latency
 // percentile curves, events per partition and consumer lag per partition, as inline SVG built here,
 // plus a few lines of inline JS that only check the page rendered. Opens without any network.
-import type { RunReport } from '../../report.js';
+import type { RunReport } from '../../report/types.js';
+import { int, ms, pct } from '../format.js';
 import type { ConsumerSimReport } from '../../consume/report.js';
 import type { VerificationSection } from '../../verify/section.js';
 import { decodeHistogram } from '../../metrics/histogram.js';
@@ -23,9 +24,6 @@ export interface HtmlReportInput {
   title?: string;
 }
 
-const int = (n: number) => Math.round(n).toLocaleString('en-US');
-const ms = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
-const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
 const shortTopic = (t: string) => t.replace(/^.*?sc\.(domain|proj|analytics|dlq|internal)\./, '');
 
 /** A latency curve (ms by percentile) from an encoded µs histogram; null when it has no values. */

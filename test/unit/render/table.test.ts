@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDurationMs, renderTable } from '../../../src/render/table.js';
+import { formatBytes, formatDurationMs } from '../../../src/render/format.js';
+import { renderTable } from '../../../src/render/table.js';
 
 describe('table formatting', () => {
   it('pads columns and right-aligns numbers', () => {

@@ -3,8 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compare, formatCompare, sideOf } from '../../../src/report/compare.js';
-import { loadCompareSide } from '../../../src/cli/verify.js';
+import { compare, sideOf } from '../../../src/report/compare.js';
+import { compareRows, formatCompare } from '../../../src/render/compare.js';
+import { loadCompareSide } from '../../../src/app/report-files.js';
 import { LagSeries } from '../../../src/consume/lag-series.js';
 import { CONSUMER_REPORT_KIND, type ConsumerSimReport } from '../../../src/consume/report.js';
 import type { RunReport } from '../../../src/report.js';
@@ -64,7 +65,7 @@ describe('compare', () => {
       { label: 'keyed', run: hot, consumer: consumer(4_000, 8) },
       { label: 'bucketed', run: spread, consumer: consumer(500, 1) },
     );
-    const byMetric = new Map(r.rows.map((x) => [x.metric, x]));
+    const byMetric = new Map(compareRows(r).map((x) => [x.metric, x]));
     expect(byMetric.get('scenario')).toMatchObject({ a: 'viral-promotion', b: 'viral-promotion-bucketed' });
     expect(byMetric.get('target rate (ev/s)')).toMatchObject({ a: '2,000', b: '2,000', ratio: 1 });
     // The keyed run puts the hot promotion on one partition: skew near the maximum (3 for 3 partitions).

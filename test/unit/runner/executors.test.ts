@@ -146,7 +146,7 @@ describe('overrides', () => {
 
   it('refuse --rate on an unthrottled scenario', () => {
     expect(() => applyOverrides(parse({ executor: 'unthrottled', count: 10 }), { ratePerSec: 5 })).toThrow(
-      /does not apply/,
+      /no rate to override/,
     );
   });
 });

@@ -1,10 +1,12 @@
-// `verify`, `consume` and `compare` as a user calls them, in-process: flags, errors and output
+// `verify`, `consume` and `compare` as a user calls them, in-process (their command modules): flags, errors and output
 // that need no broker (the broker paths are covered in test/integration).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { registerConsume } from '../../../src/cli/consume.js';
+import { registerReport } from '../../../src/cli/report.js';
 import { registerVerify } from '../../../src/cli/verify.js';
 import { isScSimError } from '../../../src/errors.js';
 import { fixtureRun } from '../../support/run-fixture.js';
@@ -23,6 +25,8 @@ async function run(args: string[]): Promise<{ stdout: string; stderr: string; er
     .exitOverride()
     .configureOutput({ writeOut: (s) => (stdout += s), writeErr: (s) => (stderr += s) });
   registerVerify(program);
+  registerConsume(program);
+  registerReport(program);
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     stdout += String(chunk);
     return true;

@@ -2,8 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checksWithScenarioDefaults, newRunId, parseSinkFlag, runScenario } from '../../../src/cli/run.js';
-import { planLine } from '../../../src/scenarios/plan.js';
+import { runScenario } from '../../../src/app/run.js';
 import { ExitCode } from '../../../src/errors.js';
 import { ScenarioSchema } from '../../../src/scenarios/schema.js';
 
@@ -32,7 +31,7 @@ describe('runScenario with the NDJSON sink (no broker)', () => {
     const file = join(tmp, 'events.ndjson');
     const { report, exitCode } = await runScenario({
       scenario: { name: 'unit', scenario: scenario({ thresholds: { errors: '== 0' } }) },
-      sink: `ndjson:${file}`,
+      sink: { kind: 'ndjson', file },
       prefix: 'p.',
     });
     expect(exitCode).toBe(ExitCode.ok);
@@ -59,7 +58,7 @@ describe('runScenario with the NDJSON sink (no broker)', () => {
   it('a failed threshold gives exit code 3 and says which', async () => {
     const { report, exitCode } = await runScenario({
       scenario: { name: 'unit', scenario: scenario({ thresholds: { errors: '== 0', achieved_rate: '> 1000000' } }) },
-      sink: `ndjson:${join(tmp, 'th.ndjson')}`,
+      sink: { kind: 'ndjson', file: join(tmp, 'th.ndjson') },
     });
     expect(exitCode).toBe(ExitCode.thresholdFailed);
     expect(report.passed).toBe(false);
@@ -71,15 +70,17 @@ describe('runScenario with the NDJSON sink (no broker)', () => {
 
   it('an abort stops the run early with exit code 130 and still reports', async () => {
     const controller = new AbortController();
-    const { report, exitCode } = await runScenario({
-      scenario: {
-        name: 'unit',
-        scenario: scenario({ load: { executor: 'constant-rate', rate: 500, duration: '20s' } }),
+    const { report, exitCode } = await runScenario(
+      {
+        scenario: {
+          name: 'unit',
+          scenario: scenario({ load: { executor: 'constant-rate', rate: 500, duration: '20s' } }),
+        },
+        sink: { kind: 'ndjson', file: join(tmp, 'abort.ndjson') },
+        signal: controller.signal,
       },
-      sink: `ndjson:${join(tmp, 'abort.ndjson')}`,
-      signal: controller.signal,
-      onAck: [() => controller.abort()],
-    });
+      { onAck: [() => controller.abort()] },
+    );
     expect(exitCode).toBe(ExitCode.interrupted);
     expect(report.run.interrupted).toBe(true);
     expect(report.summary.totals.acked).toBeLessThan(100);
@@ -94,55 +95,8 @@ describe('runScenario with the NDJSON sink (no broker)', () => {
           scenario: scenario({ load: { executor: 'constant-rate', rate: 10, duration: '1m' }, warmup: '30s' }),
         },
         durationMs: 10_000,
-        sink: 'ndjson:/dev/null',
+        sink: { kind: 'ndjson', file: '/dev/null' },
       }),
     ).rejects.toMatchObject({ code: 'E_USAGE' });
-  });
-});
-
-describe('flags', () => {
-  it('parses --sink', () => {
-    expect(parseSinkFlag(undefined)).toEqual({ kind: 'kafka' });
-    expect(parseSinkFlag('ndjson')).toEqual({ kind: 'ndjson' });
-    expect(parseSinkFlag('ndjson:out.ndjson')).toEqual({ kind: 'ndjson', file: 'out.ndjson' });
-    expect(() => parseSinkFlag('kafka2')).toThrow(/not a sink/);
-  });
-
-  it('makes sortable, distinct run ids', () => {
-    const a = newRunId(new Date('2026-01-02T03:04:05.678Z'));
-    expect(a).toMatch(/^run-20260102T030405-[0-9a-f]{6}$/);
-    expect(newRunId()).not.toBe(newRunId());
-  });
-});
-
-describe("a scenario's consumer block", () => {
-  const base = {
-    description: 'x',
-    load: { executor: 'constant-rate', rate: 10, count: 10 },
-  };
-
-  it('applies when the CLI sets no consumer, and the CLI wins when it does', () => {
-    const scenario = ScenarioSchema.parse({
-      ...base,
-      consumer: { perEvent: '2ms', concurrency: 2, topics: ['sc.domain.promotion'] },
-    });
-    expect(checksWithScenarioDefaults({}, scenario).consumer).toEqual({
-      perEventMs: 2,
-      concurrency: 2,
-      topics: ['sc.domain.promotion'],
-      drainTimeoutMs: 60_000,
-    });
-    const fromCli = { perEventMs: 5, concurrency: 1, drainTimeoutMs: 1_000 };
-    expect(checksWithScenarioDefaults({ consumer: fromCli }, scenario).consumer).toBe(fromCli);
-    expect(planLine(scenario)).toMatch(/consumer 2ms\/event × 2 on 1 topic$/);
-  });
-
-  it('is optional, and rejects topics outside the domain catalog', () => {
-    expect(checksWithScenarioDefaults({}, ScenarioSchema.parse(base)).consumer).toBeUndefined();
-    const bad = ScenarioSchema.safeParse({
-      ...base,
-      consumer: { perEvent: '1ms', topics: ['sc.dlq.proj-user-cards'] },
-    });
-    expect(bad.success).toBe(false);
   });
 });

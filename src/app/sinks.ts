@@ -1,0 +1,44 @@
+// Where a run's records go: the Kafka producer (on a worker thread by default) or NDJSON lines.
+import type { Writable } from 'node:stream';
+import { ScSimError } from '../errors.js';
+import type { KafkaConnection } from '../kafka/client.js';
+import type { ProducerSettings } from '../scenarios/schema.js';
+import { KafkaSink } from '../sinks/kafka.js';
+import { WorkerKafkaSink } from '../sinks/kafka-worker.js';
+import { NdjsonSink } from '../sinks/ndjson.js';
+import type { Sink } from '../sinks/types.js';
+
+export type SinkChoice = { kind: 'kafka' } | { kind: 'ndjson'; file?: string };
+
+/** `--sink kafka | ndjson | ndjson:<file>`. */
+export function parseSinkChoice(raw: string | undefined): SinkChoice {
+  if (raw === undefined || raw === 'kafka') return { kind: 'kafka' };
+  if (raw === 'ndjson') return { kind: 'ndjson' };
+  if (raw.startsWith('ndjson:') && raw.length > 'ndjson:'.length)
+    return { kind: 'ndjson', file: raw.slice('ndjson:'.length) };
+  throw new ScSimError('E_USAGE', `--sink "${raw}" is not a sink`, {
+    hint: 'use --sink kafka, --sink ndjson (stdout) or --sink ndjson:events.ndjson',
+  });
+}
+
+export async function openKafkaSink(
+  connection: KafkaConnection,
+  producer: ProducerSettings,
+  clientId: string,
+): Promise<Sink> {
+  return (producer.worker ? WorkerKafkaSink : KafkaSink).connect({
+    connection,
+    clientId,
+    mode: {
+      acks: producer.acks,
+      idempotent: producer.idempotent,
+      maxInFlightRequests: producer.maxInFlightRequests,
+      compression: producer.compression,
+    },
+    ackTimeoutMs: producer.timeout,
+  });
+}
+
+export function openNdjsonSink(file: string | undefined, stdout: Writable = process.stdout): Sink {
+  return new NdjsonSink(file, stdout);
+}

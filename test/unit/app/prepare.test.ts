@@ -1,0 +1,48 @@
+import { describe, expect, it, vi } from 'vitest';
+import { createSchedule } from '../../../src/runner/executors.js';
+import { newRunId, prepareRun } from '../../../src/app/prepare.js';
+import { ScenarioSchema } from '../../../src/scenarios/schema.js';
+
+// Counts schedule builds: a run must build its schedule once and describe it from that one.
+vi.mock('../../../src/runner/executors.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../../src/runner/executors.js')>();
+  return { ...actual, createSchedule: vi.fn(actual.createSchedule) };
+});
+
+const scenario = ScenarioSchema.parse({
+  description: 'unit',
+  world: { seed: 3 },
+  load: { executor: 'ramping-rate', startRate: 10, stages: [{ target: 100, duration: '10s' }] },
+  warmup: '2s',
+});
+
+describe('prepareRun', () => {
+  it('makes sortable, distinct run ids', () => {
+    const a = newRunId(new Date('2026-01-02T03:04:05.678Z'));
+    expect(a).toMatch(/^run-20260102T030405-[0-9a-f]{6}$/);
+    expect(newRunId()).not.toBe(newRunId());
+  });
+
+  it('builds the schedule once, overrides applied, and describes the run from it', () => {
+    vi.mocked(createSchedule).mockClear();
+    const p = prepareRun({ scenario: { name: 'ramp', scenario }, ratePerSec: 200, durationMs: 20_000, prefix: 'x.' });
+    expect(createSchedule).toHaveBeenCalledTimes(1);
+    expect(p.schedule.kind).toBe('paced');
+    // Rate scaled to the 200 ev/s peak, stretched to 20 s: (20 + 200) / 2 * 20 = 2,200 events.
+    expect(p.schedule.totalEvents).toBe(2_200);
+    expect(p.plan).toMatch(/^ramp 20→200 ev\/s over 20s; 2,200 events; 7 topics; warm-up 2s/);
+    expect(p.seed).toBe(3);
+    expect(p.world.seed).toBe(3);
+    expect(p.prefix).toBe('x.');
+  });
+
+  it('takes the seed override before the scenario seed', () => {
+    expect(prepareRun({ scenario: { name: 'ramp', scenario }, seed: 99 }).world.seed).toBe(99);
+  });
+
+  it('refuses a duration no longer than the warm-up', () => {
+    expect(() => prepareRun({ scenario: { name: 'ramp', scenario }, durationMs: 2_000 })).toThrow(
+      expect.objectContaining({ code: 'E_USAGE' }),
+    );
+  });
+});
