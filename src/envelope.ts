@@ -1,8 +1,6 @@
 // The one envelope every sc-sim event travels in. Consumers and the verifier rely on these
 // fields (per-entity sequence, correlation/causation), so changes here are breaking changes.
 
-export const ENVELOPE_VERSION = 1;
-
 export const EntityTypes = ['user', 'supplier', 'community', 'product', 'promotion', 'post', 'order'] as const;
 export type EntityType = (typeof EntityTypes)[number];
 

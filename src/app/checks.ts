@@ -10,7 +10,7 @@ import type { AdminSession, OffsetsByTopic } from '../kafka/admin.js';
 import type { KafkaConnection } from '../kafka/client.js';
 import type { RunReport } from '../report.js';
 import type { AckObserver } from '../runner.js';
-import type { Scenario } from '../scenarios/schema.js';
+import type { Scenario } from '../scenarios/index.js';
 import { startReadBack } from '../verify/read-back.js';
 import { LiveVerification } from '../verify/session.js';
 

@@ -3,12 +3,10 @@
 // the run id and the plan line that describes it all back.
 import { randomBytes, randomInt } from 'node:crypto';
 import { ScSimError } from '../errors.js';
-import type { WorldConfigInput } from '../generators/config.js';
+import type { WorldConfigInput } from '../generators/index.js';
 import { applyOverrides, createSchedule, executorDurationMs, type Schedule } from '../runner/executors.js';
 import { formatDurationMs } from '../runner/duration.js';
-import { getScenario, loadScenarios, resolveScenariosPath } from '../scenarios/loader.js';
-import { planLine } from '../scenarios/plan.js';
-import type { Scenario } from '../scenarios/schema.js';
+import { getScenario, loadScenarios, resolveScenariosPath, planLine, type Scenario } from '../scenarios/index.js';
 
 export interface NamedScenario {
   name: string;

@@ -5,7 +5,7 @@
 import type { Writable } from 'node:stream';
 import { DOMAIN_TOPICS, getTopic, physicalTopicName } from '../catalog/topics.js';
 import { ExitCode, ScSimError } from '../errors.js';
-import { createWorld, type WorldStream } from '../generators/world.js';
+import { createWorld, type WorldStream } from '../generators/index.js';
 import { AdminSession, type OffsetsByTopic } from '../kafka/admin.js';
 import type { KafkaConnection } from '../kafka/client.js';
 import { createEncoder } from '../records/encode.js';

@@ -2,7 +2,7 @@
 import type { Writable } from 'node:stream';
 import { ScSimError } from '../errors.js';
 import type { KafkaConnection } from '../kafka/client.js';
-import type { ProducerSettings } from '../scenarios/schema.js';
+import type { ProducerSettings } from '../scenarios/index.js';
 import { KafkaSink } from '../sinks/kafka.js';
 import { WorkerKafkaSink } from '../sinks/kafka-worker.js';
 import { NdjsonSink } from '../sinks/ndjson.js';

@@ -614,7 +614,6 @@ export const EVENT_CATALOG = [
 type CatalogEntry = (typeof EVENT_CATALOG)[number];
 export type EventType = CatalogEntry['type'];
 export type EventSpecOf<T extends EventType> = Extract<CatalogEntry, { type: T }>;
-export type EventTypeOfFamily<F extends Family> = Extract<CatalogEntry, { family: F }>['type'];
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 type Nullish<F, V> = F extends { nullable: true } ? V | null : V;
@@ -659,10 +658,6 @@ export function isEventType(type: string): type is EventType {
 
 export function eventsForTopic(topic: string): EventSpec[] {
   return EVENT_CATALOG.filter((e) => e.topic === topic);
-}
-
-export function eventsForFamily(family: Family): EventSpec[] {
-  return EVENT_CATALOG.filter((e) => e.family === family);
 }
 
 /** Names of the fields a payload must always contain. */

@@ -91,10 +91,6 @@ export function getTopic(name: string): TopicSpec | undefined {
   return byName.get(name);
 }
 
-export function isCatalogTopic(name: string): name is TopicName {
-  return byName.has(name);
-}
-
 /** `sc.<category>.<entity>[.<qualifier>]` (§1); entity and qualifier are lower-case kebab words. */
 export const TOPIC_NAME_PATTERN =
   /^sc\.(domain|proj|analytics|dlq|retry|internal)\.[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)?$/;

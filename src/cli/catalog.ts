@@ -6,7 +6,7 @@ import { EVENT_CATALOG, closestNames, type EventSpec, type FieldSpec } from '../
 import { DOMAIN_TOPICS } from '../catalog/topics.js';
 import { ScSimError } from '../errors.js';
 import { renderTable } from '../render/table.js';
-import { sampleEvents } from '../generators/sample.js';
+import { sampleEvents } from '../generators/index.js';
 import { DEFAULT_SCHEMA_DIR, exportSchemas } from '../schema/export.js';
 import { parsePositiveInt, parseSeed } from './options.js';
 

@@ -11,9 +11,7 @@ import { ScSimError } from '../errors.js';
 import { formatConsoleReport, formatJsonReport } from '../report.js';
 import { formatRunProgress } from '../render/progress.js';
 import { renderTable } from '../render/table.js';
-import { renderScenariosJsonSchema } from '../scenarios/json-schema.js';
-import { loadScenarios, resolveScenariosPath } from '../scenarios/loader.js';
-import { planLine } from '../scenarios/plan.js';
+import { renderScenariosJsonSchema, loadScenarios, resolveScenariosPath, planLine } from '../scenarios/index.js';
 import {
   brokersOption,
   parseDurationFlag,

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { physicalTopicName, type DomainTopicName } from '../catalog/topics.js';
 import { HEADER_EVENT_TYPE, HEADER_RUN_ID, HEADER_SEQUENCE } from '../envelope.js';
-import type { SimEvent } from '../generators/types.js';
+import type { SimEvent } from '../generators/index.js';
 import { partitionForKey } from '../partitioning/murmur2.js';
 import { PositiveDurationSchema } from '../runner/duration.js';
 import type { SinkRecord } from '../sinks/types.js';

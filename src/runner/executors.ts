@@ -62,7 +62,6 @@ export const ExecutorSchema = z.discriminatedUnion('executor', [
 ]);
 
 export type ExecutorConfig = z.output<typeof ExecutorSchema>;
-export type ExecutorName = ExecutorConfig['executor'];
 
 function requireOneOf(a: string, b: string) {
   return (v: Record<string, unknown>, ctx: z.RefinementCtx) => {

@@ -3,8 +3,6 @@
 import { z } from 'zod';
 import { ScenariosFileSchema } from './schema.js';
 
-export const SCENARIOS_JSON_SCHEMA_FILE = 'scenarios.schema.json';
-
 export function scenariosJsonSchema(): Record<string, unknown> {
   // io: 'input' describes what a person writes (e.g. "30s" durations), not the parsed values.
   const schema = z.toJSONSchema(ScenariosFileSchema, { io: 'input', target: 'draft-7' });

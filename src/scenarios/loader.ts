@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import { closestNames } from '../catalog/events.js';
 import { ScSimError } from '../errors.js';
 import { THRESHOLD_METRIC_NAMES } from '../report/thresholds.js';
-import { DERIVED_TYPES, isDerivedType } from '../generators/mix.js';
+import { DERIVED_TYPES, isDerivedType } from '../generators/index.js';
 import { ACTIVITY_NAMES, MIX_NAMES, ScenariosFileSchema, type Scenario, type ScenariosFile } from './schema.js';
 
 export const DEFAULT_SCENARIOS_FILE = 'scenarios.yaml';

@@ -6,8 +6,7 @@ import { EVENT_TYPES } from '../catalog/events.js';
 import { EntityTypes } from '../envelope.js';
 import { DOMAIN_TOPICS } from '../catalog/topics.js';
 import { KeyStrategySchema } from '../records/encode.js';
-import { WorldConfigSchema } from '../generators/config.js';
-import { isDerivedType } from '../generators/mix.js';
+import { WorldConfigSchema, isDerivedType } from '../generators/index.js';
 import { DurationSchema } from '../runner/duration.js';
 import { ExecutorSchema, executorDurationMs } from '../runner/executors.js';
 import { ThresholdsSchema } from '../report/thresholds.js';
@@ -94,7 +93,6 @@ export const PacingSchema = z
       .describe('records generated and waiting to be sent, at most; beyond it due events are counted as dropped'),
   })
   .strict();
-export type PacingSettings = z.output<typeof PacingSchema>;
 
 /** Entity families (`promotion`) and catalog event types (`promotion.impression`): what `keys` may name. */
 export const ACTIVITY_NAMES: readonly string[] = [...EntityTypes, ...EVENT_TYPES];
@@ -125,7 +123,6 @@ export const ConsumerSimSchema = z
       .describe('catalog topics the consumer group reads (default: every domain topic)'),
   })
   .strict();
-export type ConsumerSimSettings = z.output<typeof ConsumerSimSchema>;
 
 export const ScenarioSchema = z
   .object({
