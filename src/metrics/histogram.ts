@@ -27,9 +27,14 @@ export function decodeHistogram(encoded: EncodedHistogram): Histogram {
   return hdr.decodeFromCompressedBase64(encoded, 32);
 }
 
-/** Exact merge: the result counts every value of both inputs, bucket by bucket. */
+/**
+ * Exact merge: the result counts every value of both inputs, bucket by bucket. Both are added into
+ * a fresh auto-resizing histogram: a decoded one keeps its encoded range and cannot take values
+ * beyond it (e.g. a short warm-up's small histogram and a long tail's).
+ */
 export function mergeEncodedHistograms(a: EncodedHistogram, b: EncodedHistogram): EncodedHistogram {
-  const h = decodeHistogram(a);
+  const h = newHistogram();
+  h.add(decodeHistogram(a));
   h.add(decodeHistogram(b));
   return encodeHistogram(h);
 }

@@ -5,6 +5,7 @@ import type { Histogram } from 'hdr-histogram-js';
 import {
   decodeHistogram,
   encodeHistogram,
+  mergeEncodedHistograms,
   newHistogram,
   summarizeUs,
   type EncodedHistogram,
@@ -31,7 +32,5 @@ export function decodeLatency(snapshot: Pick<LatencySnapshot, 'histogramUs'>): H
 
 /** Exact merge: the histogram counts every value of both inputs, bucket by bucket. */
 export function mergeLatency(a: LatencySnapshot, b: LatencySnapshot): LatencySnapshot {
-  const h = decodeLatency(a);
-  h.add(decodeLatency(b));
-  return snapshotLatency(h);
+  return snapshotLatency(decodeHistogram(mergeEncodedHistograms(a.histogramUs, b.histogramUs)));
 }

@@ -115,11 +115,11 @@ function formatRunSummary(report: RunReport): string {
   );
   if (report.prefix) out.push(`topic prefix: ${report.prefix}`);
   const warm = report.warmup
-    ? `, after a ${secs(run.warmupMs)} warm-up (${int(report.warmup.totals.acked)} events excluded)`
+    ? `, after a ${secs(run.warmupMs)} warm-up (${int(report.warmup.totals.acked)} events excluded from rates and latencies)`
     : '';
   out.push(`duration ${secs(run.durationMs)}; measured ${secs(summary.durationMs)}${warm}`);
   out.push('');
-  out.push('TOTALS');
+  out.push(`TOTALS (whole run${report.warmup ? ', warm-up included' : ''})`);
   out.push(
     `  sent ${int(t.sent)}  acked ${int(t.acked)}  failed ${int(t.failed)}  indeterminate ${int(t.indeterminate)}  late ${int(t.late)} (> ${run.lateThresholdMs} ms)  dropped ${int(t.dropped)}`,
   );
@@ -128,7 +128,7 @@ function formatRunSummary(report: RunReport): string {
       ? 'unthrottled'
       : `target ${int(t.targetRatePerSec)} ev/s, ratio ${t.achievedRateRatio?.toFixed(3)}`;
   out.push(
-    `  ${formatBytes(t.bytesAcked)} acked, ${int(t.achievedRatePerSec)} ev/s (${target}), ${formatBytes(t.bytesPerSec)}/s`,
+    `  ${formatBytes(t.bytesAcked)} acked; measured ${int(t.achievedRatePerSec)} ev/s (${target}), ${formatBytes(t.bytesPerSec)}/s`,
   );
   for (const [message, count] of Object.entries(summary.errors)) out.push(`  error ×${int(count)}: ${message}`);
   out.push('');

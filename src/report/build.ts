@@ -1,7 +1,7 @@
 // Builds the run report from what the runner recorded: the only place numbers are derived
 // (rates, shares, skew, percentiles, thresholds); formatters only lay them out.
 import { decodeHistogram, summarizeUs } from '../metrics/histogram.js';
-import type { MetricsSnapshot, PhaseSnapshot } from '../metrics/snapshot.js';
+import { mergePhases, type MetricsSnapshot, type PhaseSnapshot } from '../metrics/snapshot.js';
 import { physicalTopicName } from '../catalog/topics.js';
 import type { SinkDescription } from '../sinks/types.js';
 import { evaluateThresholds, type ThresholdMetric, type Thresholds } from './thresholds.js';
@@ -96,8 +96,11 @@ export function buildReport(input: BuildReportInput): RunReport {
   const scheduledMs = input.scheduleEndMs === null ? null : input.scheduleEndMs - windowStartMs;
   const targetRatePerSec = scheduledMs !== null && scheduledMs > 0 ? perSec(phase.totals.scheduled, scheduledMs) : null;
   const achievedRatePerSec = perSec(phase.totals.acked, durationMs);
+  // Counts cover the whole run, warm-up included, so no failure can hide in it; rates and latencies
+  // are the measured window's.
+  const whole = mergePhases(metrics.warmup, metrics.measured).totals;
   const totals: TotalsReport = {
-    ...phase.totals,
+    ...whole,
     achievedRatePerSec: round(achievedRatePerSec, 1),
     targetRatePerSec: targetRatePerSec === null ? null : round(targetRatePerSec, 1),
     achievedRateRatio: targetRatePerSec ? round(achievedRatePerSec / targetRatePerSec, 4) : null,
@@ -106,7 +109,7 @@ export function buildReport(input: BuildReportInput): RunReport {
   const ackLatencyMs = summarizeUs(decodeHistogram(phase.ackLatencyUs));
   const scheduleDelayMs = summarizeUs(decodeHistogram(phase.scheduleDelayUs));
 
-  const errors = phase.totals.failed + phase.totals.indeterminate;
+  const errors = whole.failed + whole.indeterminate;
   const observed: Record<ThresholdMetric, number | null> = {
     ack_latency_p50_ms: ackLatencyMs.p50,
     ack_latency_p90_ms: ackLatencyMs.p90,
@@ -117,9 +120,9 @@ export function buildReport(input: BuildReportInput): RunReport {
     schedule_delay_p99_ms: scheduleDelayMs.p99,
     schedule_delay_max_ms: scheduleDelayMs.max,
     errors,
-    error_rate: phase.totals.sent > 0 ? errors / phase.totals.sent : 0,
+    error_rate: whole.sent > 0 ? errors / whole.sent : 0,
     late: phase.totals.late,
-    dropped: phase.totals.dropped,
+    dropped: whole.dropped,
     achieved_rate_ratio: totals.achievedRateRatio,
     achieved_rate: totals.achievedRatePerSec,
   };
@@ -153,7 +156,7 @@ export function buildReport(input: BuildReportInput): RunReport {
       ackLatencyMs,
       scheduleDelayMs,
       topics: topicReports(phase, durationMs, input.partitions, input.prefix),
-      errors: phase.errors,
+      errors: mergePhases(metrics.warmup, metrics.measured).errors,
     },
     warmup: metrics.warmupMs > 0 ? { totals: metrics.warmup.totals } : null,
     series: metrics.series.map((p) => ({ ...p, warmup: (p.second + 1) * 1_000 <= metrics.warmupMs })),

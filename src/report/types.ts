@@ -7,7 +7,8 @@ import type { ThresholdResult } from './thresholds.js';
 import type { VerificationSection } from '../verify/section.js';
 import type { ConsumerSimReport } from '../consume/report.js';
 
-export const REPORT_SCHEMA_VERSION = 1;
+/** 2: summary.totals counts cover the whole run (warm-up included); rates stay the measured window's. */
+export const REPORT_SCHEMA_VERSION = 2;
 
 export interface PartitionReport {
   partition: number;
@@ -41,8 +42,12 @@ export interface TopicReport {
   partitions: PartitionReport[];
 }
 
+/**
+ * The run's counts, warm-up included (so no failure hides in the warm-up), with the measured
+ * window's rates.
+ */
 export interface TotalsReport extends Counters {
-  /** acked / measured duration (for paced runs: at least the scheduled duration, so on-time acks give exactly the target). */
+  /** acked in the measured window / its duration (for paced runs: at least the scheduled duration, so on-time acks give exactly the target). */
   achievedRatePerSec: number;
   /** Events intended per second over the measured schedule; null for unthrottled runs. */
   targetRatePerSec: number | null;
@@ -84,7 +89,10 @@ export interface RunReport {
   prefix: string;
   /** Broker end offsets around the run (Kafka sink only): what a verifier reads back. */
   offsets: OffsetsReport | null;
-  /** The measured window: after warm-up, until the last answered send (at least until the schedule's end). */
+  /**
+   * The measured window (after warm-up, until the last answered send, at least until the schedule's
+   * end) for rates and latencies; `totals` counts and `errors` cover the whole run.
+   */
   summary: {
     windowStartMs: number;
     windowEndMs: number;
@@ -93,7 +101,7 @@ export interface RunReport {
     ackLatencyMs: LatencySummaryMs;
     scheduleDelayMs: LatencySummaryMs;
     topics: TopicReport[];
-    /** Send error messages and how many records each failed. */
+    /** Send error messages and how many records each failed (whole run). */
     errors: Record<string, number>;
   };
   /** Warm-up counts (excluded from the summary); null without a warm-up. */

@@ -1,6 +1,6 @@
 // `sc-sim kafka up|status|logs|down` end to end: the real CLI in child processes starting a real
 // broker on a temp home and a free port (next to the suite's own broker), with the shared jar cache.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +12,11 @@ import {
   type KafkaStatus,
   type KafkaUpResult,
 } from '../../src/kafka/local/index.js';
+import { exec } from '../../src/kafka/local/exec.js';
+import { ensureJars } from '../../src/kafka/local/jars.js';
+import { LOG4J_CONFIG_PATH, resolveCacheRoot } from '../../src/kafka/local/paths.js';
 import { findFreePort, isPortFree } from '../../src/kafka/local/ports.js';
+import { formatJavaArgs, renderServerProperties } from '../../src/kafka/local/server-config.js';
 import { runCli } from '../support/cli.js';
 
 const cli = (args: string[]) => runCli(args);
@@ -107,5 +111,33 @@ describe('sc-sim kafka (real broker on the JVM)', () => {
     const again = await cli(['kafka', 'down', ...homeArgs()]);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('Kafka is not running');
+  });
+});
+
+describe('formatting with a cluster id at the edge', () => {
+  it("formats a data dir whose cluster id starts with '-' (passed as one --cluster-id= argument)", async () => {
+    const home = mkdtempSync(join(tmpdir(), 'sc-sim-format-'));
+    try {
+      const jars = await ensureJars({ cacheRoot: resolveCacheRoot(undefined), version: KAFKA_VERSION });
+      const dataDir = join(home, 'data');
+      const props = join(home, 'server.properties');
+      writeFileSync(props, renderServerProperties({ port: 1, controllerPort: 2, dataDir }));
+      // Kafka never generates such an id (nor does sc-sim), but a command line must not read it as an option.
+      const clusterId = '-0123456789abcdefABCDE';
+      const r = await exec(
+        'java',
+        formatJavaArgs({
+          libsDir: jars.libsDir,
+          log4jConfigPath: LOG4J_CONFIG_PATH,
+          serverPropertiesPath: props,
+          clusterId,
+        }),
+        { timeoutMs: 120_000 },
+      );
+      expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+      expect(readFileSync(join(dataDir, 'meta.properties'), 'utf8')).toContain(`cluster.id=${clusterId}`);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });

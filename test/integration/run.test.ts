@@ -2,11 +2,13 @@
 // partition by partition, and a paced run holds its rate.
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, inject, it } from 'vitest';
+import { Kafka } from 'kafkajs';
+import { describe, expect, inject, it, vi } from 'vitest';
 import { runScenario } from '../../src/app/run.js';
 import { DOMAIN_TOPICS, getTopic, physicalTopicName } from '../../src/catalog/topics.js';
 import { EVENT_TYPES } from '../../src/catalog/events.js';
 import { applyCatalog, endOffsets } from '../support/kafka.js';
+import { AdminSession } from '../../src/kafka/admin.js';
 import { partitionForKey } from '../../src/partitioning/murmur2.js';
 import type { RunReport } from '../../src/report.js';
 import type { AckObserver } from '../../src/runner.js';
@@ -107,6 +109,34 @@ describe('sc-sim run against the broker', () => {
     // The schedule itself never bent: 500 intended in every second.
     for (const p of report.series.slice(0, 10)) expect(p.scheduled, `second ${p.second}`).toBe(500);
     expectReportMatchesBroker(report, await brokerDeltas(report));
+  });
+
+  it('a run with --verify and a consumer opens one admin client for all of it', async () => {
+    const prefix = await freshTopics('one-admin');
+    const sessions = vi.spyOn(AdminSession, 'open');
+    const adminClients = vi.spyOn(Kafka.prototype, 'admin');
+    try {
+      const { report, exitCode } = await runScenario({
+        scenario: 'seed-dev',
+        connection: { brokers: brokerList },
+        prefix,
+        ratePerSec: 1_000,
+        durationMs: 2_000,
+        checks: {
+          verify: { timeoutMs: 60_000 },
+          consumer: { perEventMs: 0, concurrency: 3, drainTimeoutMs: 30_000 },
+        },
+      });
+      expect(exitCode).toBe(0);
+      expect(report.verification?.passed).toBe(true);
+      expect(report.consumer?.processed).toBe(2_000);
+      // Topic check, offsets before and after, verification, consumer lag and group clean-up.
+      expect(sessions).toHaveBeenCalledTimes(1);
+      expect(adminClients).toHaveBeenCalledTimes(1);
+    } finally {
+      sessions.mockRestore();
+      adminClients.mockRestore();
+    }
   });
 
   it('refuses to send when the catalog topics are missing, with a hint', async () => {

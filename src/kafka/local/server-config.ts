@@ -56,13 +56,24 @@ export function renderServerProperties(input: ServerConfigInput): string {
   return lines.join('\n') + '\n';
 }
 
-/** A KRaft cluster id: 16 random bytes as unpadded base64url (22 chars), what StorageTool random-uuid prints. */
+/**
+ * A KRaft cluster id as Kafka's own `Uuid.randomUuid` makes one: a version-4 UUID as unpadded
+ * base64url (22 chars), drawn again when it would start with '-' (a command line would read it as
+ * an option) or be one of Kafka's reserved ids (all zeros, or the metadata topic's 0…01).
+ */
 export function generateClusterId(random: (size: number) => Buffer = randomBytes): string {
-  return random(16).toString('base64url');
+  for (;;) {
+    const bytes = Buffer.from(random(16));
+    bytes[6] = (bytes[6]! & 0x0f) | 0x40; // version 4
+    bytes[8] = (bytes[8]! & 0x3f) | 0x80; // IETF variant
+    const id = bytes.toString('base64url');
+    if (isValidClusterId(id)) return id;
+  }
 }
 
+/** 22 base64url characters, not starting with '-'. (A v4 UUID is never one of Kafka's reserved ids.) */
 export function isValidClusterId(id: string): boolean {
-  return /^[A-Za-z0-9_-]{22}$/.test(id);
+  return /^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/.test(id);
 }
 
 export interface JavaCommandInput {
@@ -110,8 +121,8 @@ export function formatJavaArgs(input: {
     'kafka.tools.StorageTool',
     'format',
     '--ignore-formatted',
-    '-t',
-    input.clusterId,
+    // One argument, so an id can never be taken for an option whatever its first character.
+    `--cluster-id=${input.clusterId}`,
     '-c',
     input.serverPropertiesPath,
   ];

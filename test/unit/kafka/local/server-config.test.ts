@@ -54,12 +54,23 @@ describe('renderServerProperties', () => {
 });
 
 describe('cluster id', () => {
-  it('is 22 chars of unpadded base64url from 16 random bytes', () => {
+  it('is a version-4 UUID as 22 chars of unpadded base64url, as Kafka makes them', () => {
     const bytes = Buffer.from('00112233445566778899aabbccddeeff', 'hex');
     const id = generateClusterId(() => bytes);
     expect(id).toHaveLength(22);
-    expect(Buffer.from(id, 'base64url').equals(bytes)).toBe(true);
+    expect(Buffer.from(id, 'base64url').toString('hex')).toBe('00112233445546778899aabbccddeeff');
     expect(isValidClusterId(id)).toBe(true);
+  });
+
+  it("never starts with '-': such a draw is thrown away and drawn again", () => {
+    // 0xf8 makes the first base64url digit 62, which is '-'.
+    const draws = [Buffer.alloc(16, 0xf8), Buffer.alloc(16, 0x11)];
+    let calls = 0;
+    const id = generateClusterId(() => draws[calls++]!);
+    expect(calls).toBe(2);
+    expect(id.startsWith('-')).toBe(false);
+    expect(isValidClusterId(id)).toBe(true);
+    expect(isValidClusterId(`-${id.slice(1)}`)).toBe(false);
   });
 
   it('differs between calls with the real RNG', () => {
@@ -97,8 +108,7 @@ describe('java command lines', () => {
       'kafka.tools.StorageTool',
       'format',
       '--ignore-formatted',
-      '-t',
-      'c2Mtc2ltLWxvY2FsLWthZg',
+      '--cluster-id=c2Mtc2ltLWxvY2FsLWthZg',
       '-c',
       '/h/server.properties',
     ]);
