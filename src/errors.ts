@@ -37,8 +37,12 @@ export const ErrorCodes = [
   'E_REPORT_FILE',
   'E_IO',
   'E_VERIFY_TIMEOUT',
+  'E_PRODUCER_CRASHED',
 ] as const;
 export type ErrorCode = (typeof ErrorCodes)[number];
+
+/** Errors about the command line itself (a flag, an argument naming a scenario or event type): exit 2. */
+const USAGE_CODES: ReadonlySet<ErrorCode> = new Set(['E_USAGE', 'E_SCENARIO_UNKNOWN', 'E_EVENT_TYPE_UNKNOWN']);
 
 export interface ScSimErrorOptions {
   hint?: string;
@@ -59,7 +63,7 @@ export class ScSimError extends Error {
     this.name = 'ScSimError';
     this.code = code;
     this.hint = options.hint;
-    this.exitCode = options.exitCode ?? (code === 'E_USAGE' ? ExitCode.usage : ExitCode.toolError);
+    this.exitCode = options.exitCode ?? (USAGE_CODES.has(code) ? ExitCode.usage : ExitCode.toolError);
     this.details = options.details ?? [];
   }
 }

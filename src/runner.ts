@@ -6,7 +6,7 @@ import { MetricsRecorder, type LiveStats } from './metrics/recorder.js';
 import type { MetricsSnapshot } from './metrics/snapshot.js';
 import type { Clock } from './runner/clock.js';
 import type { PacedSchedule, Schedule } from './runner/executors.js';
-import type { SendResult, Sink, SinkRecord } from './sinks/types.js';
+import type { SendResult, Sink, SinkFatal, SinkRecord } from './sinks/types.js';
 
 export interface BatchLimits {
   /** A batch is handed to the sink once it holds this many events… */
@@ -60,7 +60,10 @@ export interface RunnerOptions {
 
 export interface RunOutcome {
   metrics: MetricsSnapshot;
+  /** Stopped by the caller's signal. */
   interrupted: boolean;
+  /** Stopped because the sink could not go on: the first fatal result's reason. */
+  fatal: SinkFatal | null;
   /** From the start to the last answered send, on the runner's clock. */
   durationMs: number;
   /** When scheduling ended (ms after the start): the schedule's end, or when it was stopped; null if unthrottled. */
@@ -89,6 +92,7 @@ class Dispatcher {
   queuedEvents = 0;
   private waiters: (() => void)[] = [];
   observerError: unknown = undefined;
+  fatal: SinkFatal | null = null;
 
   constructor(
     private readonly sink: Sink,
@@ -97,6 +101,8 @@ class Dispatcher {
     private readonly observers: readonly AckObserver[],
     maxInFlight: number,
     private readonly limits: BatchLimits,
+    /** Called once, on the first fatal result: scheduling stops. */
+    private readonly onFatal: () => void,
   ) {
     this.limit = pLimit(maxInFlight);
   }
@@ -151,6 +157,10 @@ class Dispatcher {
     }
     const doneAtMs = this.clock.now();
     this.recorder.completed(batch, result, sentAtMs, doneAtMs);
+    if (!result.ok && result.fatal && this.fatal === null) {
+      this.fatal = result.fatal;
+      this.onFatal();
+    }
     for (const observe of this.observers) {
       try {
         observe(batch, result, doneAtMs);
@@ -175,11 +185,26 @@ class Dispatcher {
 }
 
 export async function runLoad(opts: RunnerOptions): Promise<RunOutcome> {
-  const { clock, schedule, signal } = opts;
+  const { clock, schedule } = opts;
   if (opts.maxInFlightBatches < 1) throw new RangeError('maxInFlightBatches must be at least 1');
   const startMs = clock.now();
   const recorder = new MetricsRecorder({ startMs, warmupMs: opts.warmupMs, lateThresholdMs: opts.lateThresholdMs });
-  const dispatcher = new Dispatcher(opts.sink, clock, recorder, opts.onAck ?? [], opts.maxInFlightBatches, opts.batch);
+  // Scheduling stops on the caller's signal or on the sink's first fatal result.
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  if (opts.signal?.aborted) stop.abort();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  const signal = stop.signal;
+  const dispatcher = new Dispatcher(
+    opts.sink,
+    clock,
+    recorder,
+    opts.onAck ?? [],
+    opts.maxInFlightBatches,
+    opts.batch,
+    onAbort,
+  );
+  const paced = { ...opts, signal };
 
   const stopProgress = new AbortController();
   const progressDone = opts.onProgress
@@ -188,19 +213,21 @@ export async function runLoad(opts: RunnerOptions): Promise<RunOutcome> {
 
   let scheduleEndMs: number | null = null;
   if (schedule.kind === 'paced') {
-    await runPaced(opts, schedule, startMs, recorder, dispatcher);
-    scheduleEndMs = signal?.aborted ? Math.min(clock.now() - startMs, schedule.durationMs) : schedule.durationMs;
+    await runPaced(paced, schedule, startMs, recorder, dispatcher);
+    scheduleEndMs = signal.aborted ? Math.min(clock.now() - startMs, schedule.durationMs) : schedule.durationMs;
   } else {
-    await runUnthrottled(opts, startMs, recorder, dispatcher);
+    await runUnthrottled(paced, startMs, recorder, dispatcher);
   }
   await dispatcher.drain();
+  opts.signal?.removeEventListener('abort', onAbort);
 
   stopProgress.abort();
   await progressDone;
   if (dispatcher.observerError !== undefined) throw dispatcher.observerError;
   return {
     metrics: recorder.snapshot(),
-    interrupted: signal?.aborted ?? false,
+    interrupted: opts.signal?.aborted ?? false,
+    fatal: dispatcher.fatal,
     durationMs: clock.now() - startMs,
     scheduleEndMs,
   };

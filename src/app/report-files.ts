@@ -1,6 +1,7 @@
 // Report files: every JSON and HTML file sc-sim writes or reads goes through here, so a bad path
 // or a file that is not a report gets one clear error (E_IO / E_REPORT_FILE) with the path.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { isConsumerReport, type ConsumerSimReport } from '../consume/report.js';
 import { ScSimError } from '../errors.js';
 import { formatJsonReport, parseRunReport, renderHtmlReport, type CompareInput, type RunReport } from '../report.js';
@@ -13,6 +14,32 @@ export function writeOutputFile(path: string, text: string, what: string): void 
     throw new ScSimError('E_IO', `cannot write the ${what} to ${path}: ${(err as Error).message}`, {
       hint: 'check that the directory exists and is writable',
       cause: err,
+    });
+  }
+}
+
+/**
+ * Checks before a run that a file could be written there (its directory exists and is writable,
+ * the file itself is not a directory or read-only), so a bad --out fails at once, not after the run.
+ */
+export function assertWritable(path: string, what: string): void {
+  const dir = dirname(resolve(path));
+  const problem = (() => {
+    if (!existsSync(dir)) return `the directory ${dir} does not exist`;
+    if (!statSync(dir).isDirectory()) return `${dir} is not a directory`;
+    try {
+      if (existsSync(path)) {
+        if (statSync(path).isDirectory()) return `${path} is a directory`;
+        accessSync(path, constants.W_OK);
+      } else accessSync(dir, constants.W_OK);
+    } catch (err) {
+      return (err as Error).message;
+    }
+    return undefined;
+  })();
+  if (problem !== undefined) {
+    throw new ScSimError('E_IO', `cannot write the ${what} to ${path}: ${problem}`, {
+      hint: 'give a path in an existing, writable directory',
     });
   }
 }

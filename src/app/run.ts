@@ -49,8 +49,13 @@ export interface RunDeps {
 
 export interface RunResult {
   report: RunReport;
-  /** 0 ok, 3 a threshold failed, 4 verification failed, 130 interrupted (tool errors are thrown). */
+  /** 0 ok, 1 the sink failed (see error), 3 a threshold failed, 4 verification failed, 130 interrupted. */
   exitCode: ExitCode;
+  /**
+   * Why the run stopped early when its sink could not go on (a file that cannot be written, a
+   * producer thread that died): the report is still built, so what happened up to then is kept.
+   */
+  error?: ScSimError;
 }
 
 /** Partition counts as the catalog has them: what an offline sink's report shows. */
@@ -83,6 +88,7 @@ async function drive(
   });
   const startedAt = new Date();
   let outcome: RunOutcome;
+  let closeError: unknown;
   try {
     outcome = await runLoad({
       schedule: prepared.schedule,
@@ -103,7 +109,12 @@ async function drive(
       onProgress: req.onProgress,
     });
   } finally {
-    await sink.close();
+    await sink.close().catch((err: unknown) => (closeError = err));
+  }
+  if (closeError !== undefined) {
+    // A sink that fails while closing (the last bytes could not be written) fails the run.
+    if (!(closeError instanceof ScSimError)) throw closeError;
+    outcome.fatal ??= { code: closeError.code, message: closeError.message, hint: closeError.hint };
   }
   return { ...outcome, startedAt, endedAt: new Date() };
 }
@@ -134,6 +145,12 @@ function report(
     offsets: offsets && offsetsReport(DOMAIN_TOPICS, prepared.prefix, offsets.start, offsets.end),
     thresholds: prepared.scenario.thresholds,
   });
+  if (outcome.fatal) {
+    const f = outcome.fatal;
+    built.run.stoppedBy = { code: f.code, message: f.message };
+    const error = new ScSimError(f.code, f.message, { hint: f.hint });
+    return { report: built, exitCode: error.exitCode, error };
+  }
   const exitCode = outcome.interrupted ? ExitCode.interrupted : built.passed ? ExitCode.ok : ExitCode.thresholdFailed;
   return { report: built, exitCode };
 }

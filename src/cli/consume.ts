@@ -1,7 +1,7 @@
 // `sc-sim consume`: a consumer group whose processing costs a set time per event; lag per partition.
 import { Option, type Command } from 'commander';
 import { runConsume } from '../app/consume.js';
-import { writeOutputFile, writeReportFile } from '../app/report-files.js';
+import { assertWritable, writeOutputFile, writeReportFile } from '../app/report-files.js';
 import { resolveConnection } from '../config.js';
 import { renderHtmlReport } from '../report.js';
 import { formatConsumerReport } from '../render/consumer.js';
@@ -34,6 +34,8 @@ interface ConsumeFlags {
 
 async function consumeAction(flags: ConsumeFlags): Promise<void> {
   const topics = parseTopicList('--topics', flags.topics);
+  if (flags.out) assertWritable(flags.out, 'consumer report');
+  if (flags.html) assertWritable(flags.html, 'HTML report');
   const progress = progressLine(flags.quiet);
   const report = await withInterrupt('stopping the consumer, then writing the report', (signal) =>
     runConsume({

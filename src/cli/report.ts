@@ -1,11 +1,12 @@
 // `sc-sim report <file>` and `sc-sim compare a b`: saved reports re-rendered or put side by side.
 import type { Command } from 'commander';
-import { loadCompareSide, readReportFile, writeHtmlReport } from '../app/report-files.js';
+import { assertWritable, loadCompareSide, readReportFile, writeHtmlReport } from '../app/report-files.js';
 import { compare, formatConsoleReport, formatJsonReport } from '../report.js';
 import { compareRows, formatCompare } from '../render/compare.js';
 
 function reportAction(file: string, flags: { json?: boolean; html?: string }): void {
   const report = readReportFile(file);
+  if (flags.html) assertWritable(flags.html, 'HTML report');
   if (flags.html) writeHtmlReport(flags.html, report);
   process.stdout.write(flags.json ? formatJsonReport(report) : formatConsoleReport(report));
 }

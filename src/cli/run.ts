@@ -3,7 +3,7 @@
 import { Option, type Command } from 'commander';
 import { CONSUMER_DEFAULTS, VERIFY_TIMEOUT_MS, type RunChecks } from '../app/checks.js';
 import { resolveScenario } from '../app/prepare.js';
-import { writeHtmlReport, writeReportFile } from '../app/report-files.js';
+import { assertWritable, writeHtmlReport, writeReportFile } from '../app/report-files.js';
 import { dryRun, runScenario } from '../app/run.js';
 import { parseSinkChoice } from '../app/sinks.js';
 import { resolveConnection } from '../config.js';
@@ -73,6 +73,9 @@ export async function runAction(scenarioName: string, flags: RunFlags): Promise<
     });
   }
   const checks = checksFromFlags(flags);
+  // Output paths are checked before anything runs: a typo must not cost a whole run.
+  if (flags.out) assertWritable(flags.out, 'report');
+  if (flags.html) assertWritable(flags.html, 'HTML report');
   // Loaded and validated once here; everything below gets the parsed scenario.
   const scenario = resolveScenario(scenarioName, flags.file);
   const settings = {
@@ -107,6 +110,8 @@ export async function runAction(scenarioName: string, flags: RunFlags): Promise<
   if (flags.json) process.stdout.write(formatJsonReport(result.report));
   else if (ndjsonToStdout) process.stderr.write(text);
   else process.stdout.write(text);
+  // Everything produced so far is written above; then the error that stopped the run, exit 1.
+  if (result.error) throw result.error;
   process.exitCode = result.exitCode;
 }
 

@@ -1,7 +1,7 @@
 // `sc-sim verify --report file.json`: read back what a saved run wrote and check it.
 import { Option, type Command } from 'commander';
 import { VERIFY_TIMEOUT_MS } from '../app/checks.js';
-import { readReportFile, writeHtmlReport, writeReportFile } from '../app/report-files.js';
+import { assertWritable, readReportFile, writeHtmlReport, writeReportFile } from '../app/report-files.js';
 import { verifySavedReport } from '../app/verify-report.js';
 import { resolveConnection } from '../config.js';
 import { ExitCode, ScSimError } from '../errors.js';
@@ -20,6 +20,8 @@ interface VerifyFlags {
 
 async function verifyAction(flags: VerifyFlags): Promise<void> {
   const report = readReportFile(flags.report);
+  if (flags.out) assertWritable(flags.out, 'report');
+  if (flags.html) assertWritable(flags.html, 'HTML report');
   if (report.offsets === null || Object.keys(report.offsets.topics).length === 0) {
     throw new ScSimError('E_REPORT_FILE', `${flags.report} records no offsets: it was not a run against Kafka`, {
       hint: 'verify a report written by `sc-sim run <scenario> --out report.json` with the Kafka sink',

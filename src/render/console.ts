@@ -149,6 +149,10 @@ function formatRunSummary(report: RunReport): string {
   }
   out.push('');
   const failed = report.thresholds.filter((th) => !th.pass).length;
+  if (run.stoppedBy) {
+    out.push(`result: FAILED — the run stopped early: ${run.stoppedBy.message} (${run.stoppedBy.code})`);
+    return out.join('\n');
+  }
   out.push(
     failed > 0
       ? `result: FAIL — ${failed} of ${report.thresholds.length} thresholds failed`

@@ -79,6 +79,8 @@ export interface RunReport {
     durationMs: number;
     /** Stopped by SIGINT/SIGTERM (after draining). */
     interrupted: boolean;
+    /** Set when the run stopped because its sink could not go on (e.g. E_IO): the coded reason. */
+    stoppedBy?: { code: string; message: string };
     warmupMs: number;
     lateThresholdMs: number;
   };

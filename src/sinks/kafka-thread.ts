@@ -23,6 +23,7 @@ async function start(): Promise<void> {
     return;
   }
   port.on('message', (m: ToWorker) => {
+    if (m.kind === 'crash') throw new Error('crash requested by a test');
     if (m.kind === 'close') {
       void sink.close().finally(() => port.close());
       return;

@@ -9,10 +9,13 @@ import { Worker } from 'node:worker_threads';
 import { ScSimError, type ErrorCode, type ExitCode } from '../errors.js';
 import type { KafkaSinkOptions } from './kafka.js';
 import { packBatch, transferList, type PackedBatch } from './packed-batch.js';
-import type { SendResult, Sink, SinkDescription, SinkRecord } from './types.js';
+import type { SendResult, Sink, SinkDescription, SinkFatal, SinkRecord } from './types.js';
+
+/** How long close() waits for the worker to flush and exit before it is terminated. */
+const CLOSE_TIMEOUT_MS = 30_000;
 
 /** Main thread → worker. */
-export type ToWorker = { kind: 'send'; id: number; batch: PackedBatch } | { kind: 'close' };
+export type ToWorker = { kind: 'send'; id: number; batch: PackedBatch } | { kind: 'close' } | { kind: 'crash' };
 
 /** A ScSimError as data (errors lose their class crossing threads). */
 export interface ErrorData {
@@ -56,6 +59,9 @@ export class WorkerKafkaSink implements Sink {
   private nextId = 0;
   private readonly pending = new Map<number, (result: SendResult) => void>();
   private closed: Promise<void> | undefined;
+  private exited = false;
+  /** Set once the worker died: every send from then on fails at once with this reason. */
+  private dead: SinkFatal | undefined;
 
   private constructor(
     private readonly worker: Worker,
@@ -69,12 +75,24 @@ export class WorkerKafkaSink implements Sink {
       resolve?.(m.result);
     });
     // A crashed worker leaves its sends with an unknown outcome: they may have reached the broker.
-    const failAll = (error: string) => {
-      for (const resolve of this.pending.values()) resolve({ ok: false, error, indeterminate: true });
+    const die = (why: string) => {
+      this.dead ??= {
+        code: 'E_PRODUCER_CRASHED',
+        message: `the Kafka producer thread stopped: ${why}`,
+        hint: 'this is a bug in sc-sim or the Kafka client; re-run with SC_SIM_DEBUG=1 and SC_SIM_KAFKA_LOG=1 and report it',
+      };
+      for (const resolve of this.pending.values()) resolve(this.failure(true));
       this.pending.clear();
     };
-    worker.on('error', (err) => failAll(`sink worker failed: ${err.message}`));
-    worker.on('exit', (code) => failAll(`sink worker exited (${code})`));
+    worker.on('error', (err) => die(err.message));
+    worker.on('exit', (code) => {
+      this.exited = true;
+      if (this.closed === undefined) die(`it exited with code ${code}`);
+    });
+  }
+
+  private failure(indeterminate: boolean): SendResult {
+    return { ok: false, error: this.dead!.message, indeterminate, fatal: this.dead };
   }
 
   /** Starts the worker and connects its producer; an unreachable broker becomes E_BROKER_UNREACHABLE. */
@@ -103,6 +121,8 @@ export class WorkerKafkaSink implements Sink {
   }
 
   send(batch: readonly SinkRecord[]): Promise<SendResult> {
+    // Never handed to a dead worker: these records were not sent at all.
+    if (this.dead) return Promise.resolve(this.failure(false));
     const id = this.nextId++;
     const packed = packBatch(batch);
     return new Promise((resolve) => {
@@ -113,9 +133,19 @@ export class WorkerKafkaSink implements Sink {
 
   close(): Promise<void> {
     this.closed ??= new Promise<void>((resolve) => {
-      this.worker.once('exit', () => resolve());
+      if (this.exited) return resolve();
+      const timer = setTimeout(() => void this.worker.terminate(), CLOSE_TIMEOUT_MS);
+      this.worker.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
       this.worker.postMessage({ kind: 'close' } satisfies ToWorker);
     });
     return this.closed;
+  }
+
+  /** Test hook: what a crash of the producer thread does (the worker throws from inside). */
+  crashForTest(): void {
+    this.worker.postMessage({ kind: 'crash' } satisfies ToWorker);
   }
 }

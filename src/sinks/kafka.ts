@@ -95,7 +95,13 @@ export class KafkaSink implements Sink {
     return { ok: true, offsets };
   }
 
+  /** Disconnects, at most 10 s: a broker that stopped answering must not hold the run's end. */
   async close(): Promise<void> {
-    await this.producer.disconnect().catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.producer.disconnect().catch(() => undefined),
+      new Promise((r) => (timer = setTimeout(r, 10_000))),
+    ]);
+    clearTimeout(timer);
   }
 }

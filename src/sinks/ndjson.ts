@@ -1,12 +1,23 @@
 // `--sink ndjson[:file]`: writes each record as one JSON line (topic, partition, offset, key,
 // headers and the envelope as value) instead of sending it, for dry runs and piping into tools.
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
+// A file that cannot be opened fails at once; one that stops taking writes (a full disk) stops
+// the run with E_IO; closing is bounded, so nothing waits on a stream that died.
+import { createWriteStream, openSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { ScSimError } from '../errors.js';
-import type { SendResult, Sink, SinkDescription, SinkRecord } from './types.js';
+import type { SendResult, Sink, SinkDescription, SinkFatal, SinkRecord } from './types.js';
 
 const LINE_END = Buffer.from('}\n');
+/** How long close() waits for the file to be flushed before it gives up with E_IO. */
+const CLOSE_TIMEOUT_MS = 30_000;
+
+function ioError(path: string, err: Error): SinkFatal {
+  return {
+    code: 'E_IO',
+    message: `cannot write events to ${path}: ${err.message}`,
+    hint: 'check that the directory exists, is writable and has space, or use --sink kafka',
+  };
+}
 
 export class NdjsonSink implements Sink {
   readonly description: SinkDescription;
@@ -14,19 +25,36 @@ export class NdjsonSink implements Sink {
   private readonly ownsStream: boolean;
   /** Offsets as a broker would give them: per topic/partition, from 0. */
   private readonly nextOffsets = new Map<string, number>();
-  private failure: Error | undefined;
+  private failure: SinkFatal | undefined;
 
-  /** `path` undefined or "-" writes to stdout. */
+  /** `path` undefined or "-" writes to `stdout`. Throws E_IO when the file cannot be opened. */
   constructor(path?: string, stdout: Writable = process.stdout) {
     const toStdout = path === undefined || path === '-';
-    this.out = toStdout ? stdout : createWriteStream(path);
-    this.ownsStream = !toStdout;
     this.description = { kind: 'ndjson', target: toStdout ? 'stdout' : path };
-    this.out.on('error', (err) => (this.failure ??= err));
+    if (toStdout) {
+      this.out = stdout;
+      this.ownsStream = false;
+    } else {
+      let fd: number;
+      try {
+        fd = openSync(path, 'w');
+      } catch (err) {
+        const f = ioError(path, err as Error);
+        throw new ScSimError(f.code, f.message, { hint: f.hint, cause: err });
+      }
+      this.out = createWriteStream(path, { fd });
+      this.ownsStream = true;
+    }
+    this.out.on('error', (err) => (this.failure ??= ioError(this.description.target, err)));
+  }
+
+  private failed(): SendResult {
+    const f = this.failure!;
+    return { ok: false, error: f.message, indeterminate: false, fatal: f };
   }
 
   async send(batch: readonly SinkRecord[]): Promise<SendResult> {
-    if (this.failure) return { ok: false, error: this.failure.message, indeterminate: false };
+    if (this.failure) return this.failed();
     const chunks: Buffer[] = [];
     const offsets: number[] = [];
     for (const r of batch) {
@@ -38,27 +66,43 @@ export class NdjsonSink implements Sink {
       const head = `{"topic":${JSON.stringify(r.topic)},"partition":${r.partition},"offset":${offset},"key":${JSON.stringify(r.keyText)},"headers":${JSON.stringify(r.headers)},"value":`;
       chunks.push(Buffer.from(head), r.value, LINE_END);
     }
-    if (!this.out.write(Buffer.concat(chunks))) await once(this.out, 'drain');
+    const flushed = this.out.write(Buffer.concat(chunks));
+    if (!flushed) await this.settle('drain');
     // The stream's 'error' handler may have run while we waited.
-    const failure = this.failure as Error | undefined;
-    if (failure) return { ok: false, error: failure.message, indeterminate: false };
+    if (this.failure) return this.failed();
     return { ok: true, offsets };
+  }
+
+  /** Waits for `event`, or for the stream to fail or close, at most CLOSE_TIMEOUT_MS. */
+  private settle(event: 'drain' | 'finish'): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.out.off(event, done);
+        this.out.off('error', done);
+        this.out.off('close', done);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.failure ??= ioError(this.description.target, new Error(`no progress in ${CLOSE_TIMEOUT_MS / 1000} s`));
+        done();
+      }, CLOSE_TIMEOUT_MS);
+      this.out.once(event, done);
+      this.out.once('error', done);
+      this.out.once('close', done);
+    });
   }
 
   async close(): Promise<void> {
     if (!this.ownsStream) return;
-    this.out.end();
-    try {
-      await once(this.out, 'finish');
-    } catch (err) {
-      throw new ScSimError('E_IO', `cannot write ${this.description.target}: ${(err as Error).message}`, {
-        cause: err,
-      });
+    if (!this.out.destroyed && !this.out.writableFinished) {
+      const finished = this.settle('finish');
+      this.out.end();
+      await finished;
     }
     if (this.failure) {
-      throw new ScSimError('E_IO', `cannot write ${this.description.target}: ${this.failure.message}`, {
-        cause: this.failure,
-      });
+      this.out.destroy();
+      throw new ScSimError(this.failure.code, this.failure.message, { hint: this.failure.hint });
     }
   }
 }

@@ -1,6 +1,7 @@
 // The contract between the runner and wherever events go (Kafka, a file, memory): the runner
 // hands over batches of encoded records and learns each record's outcome; it never sees a client.
 import type { DomainTopicName } from '../catalog/topics.js';
+import type { ErrorCode } from '../errors.js';
 
 /** One encoded event, ready to send. Serialized once (by src/encode.ts); sinks never re-encode. */
 export interface SinkRecord {
@@ -36,7 +37,16 @@ export type SendResult =
       error: string;
       /** The outcome is unknown (e.g. a timeout after the request left): neither acked nor surely lost. */
       indeterminate: boolean;
+      /** Set when the sink cannot go on (its file cannot be written, its producer thread died): the run stops. */
+      fatal?: SinkFatal;
     };
+
+/** Why a sink cannot take more records, as the user should read it. */
+export interface SinkFatal {
+  code: ErrorCode;
+  message: string;
+  hint?: string;
+}
 
 /** How records are produced: stated in the report (and needed to judge ordering guarantees). */
 export interface ProducerMode {

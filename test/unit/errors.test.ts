@@ -20,6 +20,9 @@ describe('errors', () => {
 
   it('usage errors exit 2; explicit exit codes win', () => {
     expect(new ScSimError('E_USAGE', 'x').exitCode).toBe(2);
+    // An argument that names no scenario or event type is a wrong argument too.
+    expect(new ScSimError('E_SCENARIO_UNKNOWN', 'x').exitCode).toBe(2);
+    expect(new ScSimError('E_EVENT_TYPE_UNKNOWN', 'x').exitCode).toBe(2);
     expect(new ScSimError('E_KAFKA', 'x', { exitCode: ExitCode.verificationFailed }).exitCode).toBe(4);
   });
 

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../../src/app/run.js';
+import { formatConsoleReport } from '../../../src/report.js';
+import type { Sink } from '../../../src/sinks/types.js';
 import { ExitCode } from '../../../src/errors.js';
 import { ScenarioSchema } from '../../../src/scenarios/schema.js';
 
@@ -98,5 +100,59 @@ describe('runScenario with the NDJSON sink (no broker)', () => {
         sink: { kind: 'ndjson', file: '/dev/null' },
       }),
     ).rejects.toMatchObject({ code: 'E_USAGE' });
+  });
+});
+
+describe('runScenario when the sink cannot go on', () => {
+  it('an NDJSON path in a missing directory fails at once with E_IO naming it', async () => {
+    const started = Date.now();
+    await expect(
+      runScenario({
+        scenario: { name: 'unit', scenario: scenario() },
+        sink: { kind: 'ndjson', file: join(tmp, 'no-such-dir', 'events.ndjson') },
+      }),
+    ).rejects.toMatchObject({ code: 'E_IO', exitCode: 1, message: expect.stringContaining('no-such-dir') });
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('a full disk (/dev/full) stops the run with E_IO, and the report says so', async () => {
+    const { report, exitCode, error } = await runScenario({
+      scenario: {
+        name: 'unit',
+        scenario: scenario({ load: { executor: 'constant-rate', rate: 10_000, count: 100_000 } }),
+      },
+      sink: { kind: 'ndjson', file: '/dev/full' },
+    });
+    expect(error).toMatchObject({ code: 'E_IO', message: expect.stringContaining('/dev/full') });
+    expect(exitCode).toBe(ExitCode.toolError);
+    expect(report.run.stoppedBy).toMatchObject({ code: 'E_IO' });
+    // It stopped scheduling: far fewer than the 100,000 events were generated, none acked.
+    expect(report.summary.totals.sent).toBeLessThan(100_000);
+    expect(report.summary.totals.acked).toBe(0);
+    expect(formatConsoleReport(report)).toMatch(/result: FAILED — the run stopped early: .*\(E_IO\)/);
+  });
+
+  it('a sink that reports a crash stops scheduling; the reason is the run error', async () => {
+    let sends = 0;
+    const crashing: Sink = {
+      description: { kind: 'memory', target: 'memory' },
+      async send() {
+        sends++;
+        if (sends < 3) return { ok: true, offsets: undefined };
+        const fatal = { code: 'E_PRODUCER_CRASHED' as const, message: 'the Kafka producer thread stopped: boom' };
+        return { ok: false, error: fatal.message, indeterminate: true, fatal };
+      },
+      async close() {},
+    };
+    const { exitCode, error, report } = await runScenario(
+      {
+        scenario: { name: 'unit', scenario: scenario({ load: { executor: 'unthrottled', count: 50_000 } }) },
+      },
+      { sink: crashing },
+    );
+    expect(error?.code).toBe('E_PRODUCER_CRASHED');
+    expect(exitCode).toBe(1);
+    expect(report.summary.totals.indeterminate).toBeGreaterThan(0);
+    expect(report.summary.totals.sent).toBeLessThan(50_000);
   });
 });

@@ -76,7 +76,8 @@ describe('sc-sim catalog / sample / schema', () => {
   });
 
   it('reports an unknown event type with E_EVENT_TYPE_UNKNOWN', async () => {
-    await expect(run('sample', 'order.craeted')).rejects.toMatchObject({ code: 'E_EVENT_TYPE_UNKNOWN' });
+    // A wrong argument, like a wrong flag: exit 2.
+    await expect(run('sample', 'order.craeted')).rejects.toMatchObject({ code: 'E_EVENT_TYPE_UNKNOWN', exitCode: 2 });
   });
 
   it('exports 75 schema files', async () => {
