@@ -4,7 +4,14 @@ import { accessSync, constants, existsSync, readFileSync, statSync, writeFileSyn
 import { dirname, resolve } from 'node:path';
 import { isConsumerReport, type ConsumerSimReport } from '../consume/report.js';
 import { ScSimError } from '../errors.js';
-import { formatJsonReport, parseRunReport, renderHtmlReport, type CompareInput, type RunReport } from '../report.js';
+import {
+  formatJsonReport,
+  parseConsumerReport,
+  parseRunReport,
+  renderHtmlReport,
+  type CompareInput,
+  type RunReport,
+} from '../report.js';
 
 /** Writes a file sc-sim produced (report, HTML, events); any failure is E_IO naming the path. */
 export function writeOutputFile(path: string, text: string, what: string): void {
@@ -89,7 +96,7 @@ export function readReportFile(path: string): RunReport {
 /** Reads a run report or a consumer report (`consume --out`). */
 export function readAnyReport(path: string): { run: RunReport | null; consumer: ConsumerSimReport | null } {
   const data = readJson(path);
-  if (isConsumerReport(data)) return { run: null, consumer: data };
+  if (isConsumerReport(data)) return { run: null, consumer: parseConsumerReport(data, path) };
   const run = parseRunReport(data, path);
   return { run, consumer: run.consumer ?? null };
 }

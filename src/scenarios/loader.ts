@@ -78,7 +78,25 @@ const KNOWN_KEYS: Record<string, readonly string[]> = {
   keys: ACTIVITY_NAMES,
 };
 
-function issueLines(doc: Document, lines: LineCounter, file: string, issues: readonly z.core.$ZodIssue[]) {
+/** What a missing key needs, where zod's own words would be vague. */
+const MISSING_HINTS: Record<string, string> = {
+  bucket: 'a compound key needs its bucket width, e.g. bucket: 1s',
+  executor: 'the load shape: constant-rate, ramping-rate or unthrottled',
+  description: 'a sentence saying what the scenario is for',
+  load: 'the load shape, e.g. { executor: constant-rate, rate: 1000, duration: 1m }',
+};
+
+/** The value at a path of the parsed YAML (undefined when any step is missing). */
+function valueAt(js: unknown, path: readonly PathSegment[]): unknown {
+  let v = js;
+  for (const seg of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[seg as string];
+  }
+  return v;
+}
+
+function issueLines(doc: Document, js: unknown, lines: LineCounter, file: string, issues: readonly z.core.$ZodIssue[]) {
   const out: { offset: number; text: string }[] = [];
   const at = (path: readonly PathSegment[], atKey: boolean, message: string) => {
     const offset = offsetOf(doc, path, atKey);
@@ -99,10 +117,13 @@ function issueLines(doc: Document, lines: LineCounter, file: string, issues: rea
       }
     } else if (issue.code === 'invalid_key') {
       at(issue.path, true, issue.issues.map((i) => i.message).join('; ') || issue.message);
+    } else if (valueAt(js, issue.path) === undefined && issue.path.length > 0) {
+      // A key that is not there: say "missing", and what belongs there, rather than zod's type talk.
+      const key = String(issue.path.at(-1));
+      const what = MISSING_HINTS[key] ?? (issue.code === 'invalid_type' ? `${issue.expected} expected` : issue.message);
+      at(issue.path, false, `missing: ${what}`);
     } else {
-      // zod says "expected object, received undefined" for a key that is not there: say "missing".
-      const missing = issue.code === 'invalid_type' && / received undefined$/.test(issue.message);
-      at(issue.path, false, missing ? `missing (${issue.expected} expected)` : issue.message);
+      at(issue.path, false, issue.message);
     }
   }
   return out;
@@ -121,9 +142,10 @@ export function parseScenarios(text: string, path: string): LoadedScenarios {
     problems.push({ offset, text: `${file}:${line}:${col} (yaml): ${message}` });
   }
   if (problems.length === 0) {
-    const parsed = ScenariosFileSchema.safeParse(doc.toJS());
+    const js: unknown = doc.toJS();
+    const parsed = ScenariosFileSchema.safeParse(js);
     if (parsed.success) return { path, scenarios: parsed.data.scenarios };
-    problems.push(...issueLines(doc, lines, file, parsed.error.issues));
+    problems.push(...issueLines(doc, js, lines, file, parsed.error.issues));
   }
   problems.sort((a, b) => a.offset - b.offset);
   throw new ScSimError(

@@ -6,7 +6,8 @@ import { EVENT_TYPES } from '../catalog/events.js';
 import { EntityTypes } from '../envelope.js';
 import { DOMAIN_TOPICS } from '../catalog/topics.js';
 import { KeyStrategySchema } from '../records/encode.js';
-import { WorldConfigSchema, isDerivedType } from '../generators/index.js';
+import { WorldConfigSchema, isDerivedType, resolveMix } from '../generators/index.js';
+import { isScSimError } from '../errors.js';
 import { DurationSchema } from '../runner/duration.js';
 import { ExecutorSchema, executorDurationMs } from '../runner/executors.js';
 import { ThresholdsSchema } from '../report/thresholds.js';
@@ -66,14 +67,11 @@ export const ProducerSchema = z
       ),
   })
   .strict()
-  .superRefine((p, ctx) => {
-    if (p.idempotent && p.acks !== 'all') {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['acks'],
-        message: 'an idempotent producer needs acks: all (or set idempotent: false)',
-      });
-    }
+  .refine((p) => !(p.idempotent === true && p.acks !== undefined && p.acks !== 'all'), {
+    path: ['acks'],
+    message: 'an idempotent producer needs acks: all (or set idempotent: false)',
+    // Checked even when another setting of the block is wrong, so every problem is reported at once.
+    when: (payload) => typeof payload.value === 'object' && payload.value !== null,
   })
   // kafkajs sends an idempotent producer's requests one at a time per broker: more batches in
   // flight would only wait inside kafkajs (hidden from schedule delay) instead of merging here.
@@ -109,6 +107,14 @@ const ScenarioWorldSchema = WorldConfigSchema.extend({
     .describe(
       'relative weights (share points, defaults sum to 100) by family or event type; unnamed ones keep their defaults, 0 turns one off',
     ),
+}).superRefine((world, ctx) => {
+  // A mix that turns everything off is caught here, with its line, not when a run starts.
+  try {
+    resolveMix(world.mix as Record<string, number>);
+  } catch (err) {
+    if (!isScSimError(err)) throw err;
+    ctx.addIssue({ code: 'custom', path: ['mix'], message: `${err.message}: ${err.hint ?? ''}`.replace(/: $/, '') });
+  }
 });
 
 /** A consumer-group simulator run alongside the scenario (what `run --consumer-ms` sets from the CLI). */

@@ -87,7 +87,7 @@ describe('parseScenarios', () => {
         /^scenarios\.yaml:16:19 scenarios\.broken\.thresholds\.p99: unknown key; did you mean ack_latency_p99_ms/,
       ),
       expect.stringMatching(/^scenarios\.yaml:16:39 scenarios\.broken\.thresholds\.errors: expected "<op> <number>"/),
-      'scenarios.yaml:17:3 scenarios.steady.load: missing (object expected)',
+      'scenarios.yaml:17:3 scenarios.steady.load: missing: the load shape, e.g. { executor: constant-rate, rate: 1000, duration: 1m }',
     ]);
   });
 
@@ -107,6 +107,55 @@ describe('parseScenarios', () => {
     expect(err.code).toBe('E_SCENARIO_UNKNOWN');
     expect(err.details).toEqual(['known scenarios: steady']);
     expect(err.hint).toMatch(/did you mean steady/);
+  });
+
+  it("reports an idempotent producer without acks: all next to the block's other errors", () => {
+    const text = [
+      'scenarios:',
+      '  a:',
+      '    description: d',
+      '    load: { executor: unthrottled, count: 1 }',
+      '    producer: { acks: leader, compression: zstd }',
+      '',
+    ].join('\n');
+    const err = scSimErrorOf(() => parseScenarios(text, 'p.yaml'));
+    expect(err.details).toEqual([
+      'p.yaml:5:23 scenarios.a.producer.acks: an idempotent producer needs acks: all (or set idempotent: false)',
+      expect.stringMatching(/^p\.yaml:5:44 scenarios\.a\.producer\.compression: expected none or gzip/),
+    ]);
+  });
+
+  it('rejects a mix that turns everything off, with its line', () => {
+    const text = [
+      'scenarios:',
+      '  quiet:',
+      '    description: d',
+      '    world:',
+      '      mix: { user: 0, supplier: 0, community: 0, product: 0, promotion: 0, post: 0, order: 0 }',
+      '    load: { executor: unthrottled, count: 1 }',
+      '',
+    ].join('\n');
+    const err = scSimErrorOf(() => parseScenarios(text, 'm.yaml'));
+    expect(err.details).toEqual([
+      expect.stringMatching(/^m\.yaml:5:12 scenarios\.quiet\.world\.mix: .*turns every activity off/),
+    ]);
+  });
+
+  it('says what a compound key misses when it has no bucket', () => {
+    const text = [
+      'scenarios:',
+      '  k:',
+      '    description: d',
+      '    load: { executor: unthrottled, count: 1 }',
+      '    keys: { promotion.impression: { strategy: compound } }',
+      '',
+    ].join('\n');
+    const err = scSimErrorOf(() => parseScenarios(text, 'k.yaml'));
+    expect(err.details).toEqual([
+      expect.stringMatching(
+        /^k\.yaml:\d+:\d+ scenarios\.k\.keys\["promotion\.impression"\]\.bucket: missing: a compound key needs its bucket width, e\.g\. bucket: 1s$/,
+      ),
+    ]);
   });
 
   it('says so when the file is missing', () => {

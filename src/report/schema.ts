@@ -1,0 +1,263 @@
+// The shape of saved reports, checked when one is read back (`report`, `verify --report`,
+// `compare`): every field a renderer or a check reads is validated here, so a damaged or
+// hand-edited file gets E_REPORT_FILE with the path of what is wrong, never a crash. Objects are
+// loose (extra fields pass): additive report changes keep old readers working. A field you add
+// and render must be added here too; the fuzz test in test/unit/report/schema.test.ts finds it.
+import { z } from 'zod';
+import { decodeHistogram } from '../metrics/histogram.js';
+
+const num = z.number().finite();
+const count = z.number().int().nonnegative();
+const str = z.string();
+
+/** An encoded HdrHistogram that really decodes (renderers decode them). */
+const histogram = z.string().refine(
+  (s) => {
+    try {
+      decodeHistogram(s);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'not an encoded HdrHistogram' },
+);
+
+const latencySummary = z.looseObject({ count, p50: num, p90: num, p99: num, p999: num, max: num, mean: num });
+
+const topicCounters = {
+  sent: count,
+  acked: count,
+  failed: count,
+  indeterminate: count,
+  bytesSent: count,
+  bytesAcked: count,
+  late: count,
+};
+const counters = z.looseObject({ ...topicCounters, scheduled: count, dropped: count });
+
+const phase = z.looseObject({
+  totals: counters,
+  ackLatencyUs: histogram,
+  scheduleDelayUs: histogram,
+  topics: z.record(
+    str,
+    z.looseObject({
+      ...topicCounters,
+      partitions: z.record(str, z.looseObject({ events: count, bytes: count })),
+      ackLatencyUs: histogram,
+      scheduleDelayUs: histogram,
+    }),
+  ),
+  firstIntendedMs: num.nullable(),
+  lastCompletedMs: num.nullable(),
+  errors: z.record(str, count),
+});
+
+const seriesPoint = z.looseObject({
+  second: z.number().int().nonnegative(),
+  scheduled: count,
+  sent: count,
+  acked: count,
+  errors: count,
+  late: count,
+  dropped: count,
+});
+
+const metrics = z.looseObject({
+  warmupMs: num,
+  lateThresholdMs: num,
+  warmup: phase,
+  measured: phase,
+  series: z.array(seriesPoint),
+});
+
+const producerMode = z.looseObject({
+  acks: z.enum(['all', 'leader', 'none']),
+  idempotent: z.boolean(),
+  maxInFlightRequests: z.number().int().positive().nullable(),
+  compression: str,
+});
+
+const latencySnapshot = latencySummary.extend({ unit: z.literal('ms'), histogramUs: histogram });
+
+const anomalyCounts = {
+  lost: count,
+  duplicate: count,
+  reordered: count,
+  gaps: count,
+  keyPartitionMoves: count,
+  indeterminate: count,
+};
+
+const verification = z.looseObject({
+  passed: z.boolean(),
+  failing: z.array(str),
+  producer: z.looseObject({ note: str }).nullable(),
+  readBack: z.looseObject({ records: count, foreign: count, undecodable: count, tookMs: num }),
+  result: z.looseObject({
+    mode: z.enum(['records', 'counts']),
+    totals: z.looseObject({
+      ...anomalyCounts,
+      acked: count,
+      consumed: count,
+      indeterminateRead: count,
+      failedButRead: count,
+      unexpected: count,
+      redelivered: count,
+    }),
+    partitions: z.array(
+      z.looseObject({ ...anomalyCounts, topic: str, partition: z.number().int(), acked: count, consumed: count }),
+    ),
+    examples: z.array(
+      z.looseObject({
+        kind: str,
+        topic: str,
+        partition: z.number().int(),
+        offset: num.optional(),
+        key: str,
+        detail: str,
+      }),
+    ),
+    compoundKeys: z.looseObject({
+      keys: count,
+      entities: count,
+      entitiesOnSeveralPartitions: count,
+      entityOutOfOrder: count,
+      records: count,
+    }),
+    latency: latencySnapshot.nullable(),
+  }),
+  hotKeys: z.array(
+    z.looseObject({
+      topic: str,
+      events: count,
+      hottest: z.array(
+        z.looseObject({
+          key: str,
+          events: count,
+          share: num,
+          predictedPartition: z.number().int().nullable(),
+          producedPartitions: z.array(z.number().int()),
+          observedPartitions: z.array(z.number().int()),
+          matchesPrediction: z.boolean().nullable(),
+        }),
+      ),
+    }),
+  ),
+});
+
+const partitionRef = z.looseObject({ topic: str, partition: z.number().int() });
+
+/** The consumer simulator's report (`consume --out`, or a run's `consumer` section). */
+export const ConsumerReportSchema = z.looseObject({
+  kind: z.literal('sc-sim.consumer-report'),
+  schemaVersion: z.literal(1),
+  groupId: str,
+  topics: z.array(str),
+  perEventMs: num,
+  concurrency: z.number().int().positive(),
+  durationMs: num,
+  stopReason: str,
+  processed: count,
+  processedRatePerSec: num,
+  endToEndLatency: latencySnapshot.nullable(),
+  lag: z.looseObject({
+    sampleIntervalMs: num,
+    partitions: z.array(partitionRef),
+    samples: z.array(z.looseObject({ tMs: num, lag: z.array(num) })),
+  }),
+  summary: z.looseObject({
+    maxPartitionLag: num,
+    maxPartitionLagAt: partitionRef.nullable(),
+    maxTotalLag: num,
+    finalTotalLag: num,
+    timeToDrainMs: num.nullable(),
+    drained: z.boolean(),
+    lagSkew: num.nullable(),
+    partitions: z.array(partitionRef.extend({ maxLag: num, maxLagAtMs: num, finalLag: num, processed: count })),
+  }),
+});
+
+const offsetsOf = z.record(str, z.string().regex(/^\d+$/, 'expected an offset as a decimal string'));
+
+export const RunReportSchema = z.looseObject({
+  schemaVersion: z.number(),
+  tool: str,
+  run: z.looseObject({
+    id: str,
+    scenario: str,
+    description: str,
+    plan: str,
+    seed: num,
+    startedAt: str,
+    endedAt: str,
+    durationMs: num,
+    interrupted: z.boolean(),
+    warmupMs: num,
+    lateThresholdMs: num,
+    stoppedBy: z.looseObject({ code: str, message: str }).optional(),
+  }),
+  sink: z.looseObject({ kind: str, target: str }),
+  producer: producerMode.nullable(),
+  prefix: str,
+  offsets: z
+    .looseObject({
+      topics: z.record(str, z.looseObject({ physicalTopic: str, start: offsetsOf, end: offsetsOf })),
+    })
+    .nullable(),
+  summary: z.looseObject({
+    windowStartMs: num,
+    windowEndMs: num,
+    durationMs: num,
+    totals: counters.extend({
+      achievedRatePerSec: num,
+      targetRatePerSec: num.nullable(),
+      achievedRateRatio: num.nullable(),
+      bytesPerSec: num,
+    }),
+    ackLatencyMs: latencySummary,
+    scheduleDelayMs: latencySummary,
+    topics: z.array(
+      z.looseObject({
+        sent: count,
+        acked: count,
+        failed: count,
+        indeterminate: count,
+        late: count,
+        topic: str,
+        physicalTopic: str,
+        bytes: count,
+        ratePerSec: num,
+        shareOfEvents: num,
+        skew: num,
+        ackLatencyMs: latencySummary,
+        scheduleDelayMs: latencySummary,
+        partitions: z.array(
+          z.looseObject({
+            partition: z.number().int(),
+            events: count,
+            bytes: count,
+            ratePerSec: num,
+            shareOfTopic: num,
+          }),
+        ),
+      }),
+    ),
+    errors: z.record(str, count),
+  }),
+  warmup: z.looseObject({ totals: counters }).nullable(),
+  series: z.array(seriesPoint.extend({ warmup: z.boolean() })),
+  thresholds: z.array(z.looseObject({ metric: str, condition: str, actual: num.nullable(), pass: z.boolean() })),
+  passed: z.boolean(),
+  metrics,
+  verification: verification.optional(),
+  consumer: ConsumerReportSchema.optional(),
+});
+
+/** The first few problems of a failed parse, as `path: message` lines. */
+export function describeIssues(error: z.ZodError, max = 8): string[] {
+  const lines = error.issues.slice(0, max).map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`);
+  if (error.issues.length > max) lines.push(`… and ${error.issues.length - max} more`);
+  return lines;
+}
