@@ -109,12 +109,53 @@ export class Sim {
     return isoUtc(ms);
   }
 
+  /** Emits a root event: ids from the acting family's `rng`, a new correlation, no cause. */
+  emit<T extends EventType>(rng: Rng, type: T, entity: Entity, payload: Payload<T>): SimEvent {
+    return this.build(rng, type, entity, payload, null, null);
+  }
+
+  /**
+   * Emits `type` as a consequence of `cause`: same correlation, causation = cause's event_id, and
+   * an event_id from the consequences stream (see build), not from the acting family's stream.
+   */
+  emitCaused<T extends EventType>(type: T, entity: Entity, payload: Payload<T>, cause: SimEvent): SimEvent {
+    return this.build(null, type, entity, payload, cause.envelope.correlation_id, cause.envelope.event_id);
+  }
+
+  /**
+   * For steps that run both on their own and inside a cascade (e.g. a product unpublished by its
+   * supplier, or because the supplier was suspended): a root event when `cause` is null.
+   */
+  emitRootOrCaused<T extends EventType>(
+    rng: Rng,
+    type: T,
+    entity: Entity,
+    payload: Payload<T>,
+    cause: SimEvent | null,
+  ): SimEvent {
+    return cause ? this.emitCaused(type, entity, payload, cause) : this.emit(rng, type, entity, payload);
+  }
+
+  /**
+   * Emits the next step of a long-running chain the acting family drives itself (an order's saga):
+   * ids from `rng`, the chain's correlation, and its previous event as the cause.
+   */
+  emitInChain<T extends EventType>(
+    rng: Rng,
+    type: T,
+    entity: Entity,
+    payload: Payload<T>,
+    chain: { readonly correlationId: string; readonly lastEventId: string },
+  ): SimEvent {
+    return this.build(rng, type, entity, payload, chain.correlationId, chain.lastEventId);
+  }
+
   /**
    * Builds one event and queues it. `correlationId` null starts a new correlation (the event's own
    * id); `causationId` is the event_id of the cause, or null for a root event. Events within one
    * action are a few ms apart, so occurred_at is strictly increasing across the whole stream.
    */
-  emit<T extends EventType>(
+  private build<T extends EventType>(
     rng: Rng | null,
     type: T,
     entity: Entity,
@@ -150,14 +191,6 @@ export class Sim {
     this.queue[this.queueTail++] = event;
     this.nowMs += 1 + this.clockRng.int(25);
     return event;
-  }
-
-  /**
-   * Emits `type` as a consequence of `cause`: same correlation, causation = cause's event_id, and
-   * an event_id from the consequences stream (see emit), not from the acting family's stream.
-   */
-  emitCaused<T extends EventType>(type: T, entity: Entity, payload: Payload<T>, cause: SimEvent): SimEvent {
-    return this.emit(null, type, entity, payload, cause.envelope.correlation_id, cause.envelope.event_id);
   }
 
   /** The admin who handles a moderation or verification action. */

@@ -63,14 +63,12 @@ export function createCommunity(sim: Sim, rng: Rng, owner: User): Community {
   };
   communities.population.live++;
   owner.owned++;
-  const created = sim.emit(
-    rng,
-    'community.created',
-    c,
-    { community_id: c.id, owner_id: owner.id, name: c.name, visibility: c.visibility },
-    null,
-    null,
-  );
+  const created = sim.emit(rng, 'community.created', c, {
+    community_id: c.id,
+    owner_id: owner.id,
+    name: c.name,
+    visibility: c.visibility,
+  });
   communities.set.refresh(c);
   addMembership(owner, c);
   sim.emitCaused(
@@ -86,19 +84,12 @@ export function createCommunity(sim: Sim, rng: Rng, owner: User): Community {
 export function joinCommunity(sim: Sim, rng: Rng, user: User, c: Community): boolean {
   if (user.memberships.length >= MAX_MEMBERSHIPS || isMember(user, c)) return false;
   addMembership(user, c);
-  sim.emit(
-    rng,
-    'community.member_joined',
-    c,
-    {
-      community_id: c.id,
-      user_id: user.id,
-      join_method: rng.pick(c.visibility === 'private' ? PRIVATE_JOINS : PUBLIC_JOINS),
-      member_count_after: c.members.length,
-    },
-    null,
-    null,
-  );
+  sim.emit(rng, 'community.member_joined', c, {
+    community_id: c.id,
+    user_id: user.id,
+    join_method: rng.pick(c.visibility === 'private' ? PRIVATE_JOINS : PUBLIC_JOINS),
+    member_count_after: c.members.length,
+  });
   return true;
 }
 
@@ -141,7 +132,7 @@ export function communityActions(sim: Sim): FamilyActions<'community'> {
       if (!c) return false;
       const changed = subset(rng, COMMUNITY_FIELDS);
       if (changed.includes('name')) c.name = rng.pick(sim.pools.communityNames);
-      sim.emit(rng, 'community.updated', c, { community_id: c.id, changed_fields: changed }, null, null);
+      sim.emit(rng, 'community.updated', c, { community_id: c.id, changed_fields: changed });
       return true;
     },
     'community.visibility_changed': () => {
@@ -149,14 +140,11 @@ export function communityActions(sim: Sim): FamilyActions<'community'> {
       if (!c) return false;
       const previous = c.visibility;
       c.visibility = previous === 'public' ? 'private' : 'public';
-      sim.emit(
-        rng,
-        'community.visibility_changed',
-        c,
-        { community_id: c.id, previous_visibility: previous, new_visibility: c.visibility },
-        null,
-        null,
-      );
+      sim.emit(rng, 'community.visibility_changed', c, {
+        community_id: c.id,
+        previous_visibility: previous,
+        new_visibility: c.visibility,
+      });
       return true;
     },
     'community.member_joined': () => {
@@ -170,14 +158,11 @@ export function communityActions(sim: Sim): FamilyActions<'community'> {
       if (!m) return false;
       removeMembership(m);
       const c = m.community;
-      sim.emit(
-        rng,
-        'community.member_left',
-        c,
-        { community_id: c.id, user_id: m.user.id, member_count_after: c.members.length },
-        null,
-        null,
-      );
+      sim.emit(rng, 'community.member_left', c, {
+        community_id: c.id,
+        user_id: m.user.id,
+        member_count_after: c.members.length,
+      });
       return true;
     },
     'community.member_removed': () => {
@@ -185,20 +170,13 @@ export function communityActions(sim: Sim): FamilyActions<'community'> {
       if (!m) return false;
       removeMembership(m);
       const c = m.community;
-      sim.emit(
-        rng,
-        'community.member_removed',
-        c,
-        {
-          community_id: c.id,
-          user_id: m.user.id,
-          removed_by: c.owner.id,
-          reason: rng.pick(REMOVE_REASONS),
-          member_count_after: c.members.length,
-        },
-        null,
-        null,
-      );
+      sim.emit(rng, 'community.member_removed', c, {
+        community_id: c.id,
+        user_id: m.user.id,
+        removed_by: c.owner.id,
+        reason: rng.pick(REMOVE_REASONS),
+        member_count_after: c.members.length,
+      });
       return true;
     },
     'community.deleted': () => {
@@ -206,18 +184,11 @@ export function communityActions(sim: Sim): FamilyActions<'community'> {
       const c = communities.live.pick(rng);
       // Targeted by a running promotion, or home of the viral post: it must stay.
       if (!c || c.promoRefs > 0 || sim.posts.viral?.community === c) return false;
-      const deleted = sim.emit(
-        rng,
-        'community.deleted',
-        c,
-        {
-          community_id: c.id,
-          deleted_by: rng.chance(0.7) ? c.owner.id : sim.admin(rng),
-          member_count_at_del: c.members.length,
-        },
-        null,
-        null,
-      );
+      const deleted = sim.emit(rng, 'community.deleted', c, {
+        community_id: c.id,
+        deleted_by: rng.chance(0.7) ? c.owner.id : sim.admin(rng),
+        member_count_at_del: c.members.length,
+      });
       c.live = false;
       communities.population.live--;
       communities.set.retire(c);
@@ -232,7 +203,7 @@ export function communityActions(sim: Sim): FamilyActions<'community'> {
       const stat = rng.pick(COMMUNITY_STAT_TYPES);
       const delta =
         stat === 'views' ? rng.range(5, 400) : stat === 'active_members' ? rng.range(-3, 5) || 1 : rng.range(1, 12);
-      sim.emit(rng, 'community.stats_changed', c, { community_id: c.id, stat_type: stat, delta }, null, null);
+      sim.emit(rng, 'community.stats_changed', c, { community_id: c.id, stat_type: stat, delta });
       return true;
     },
   };

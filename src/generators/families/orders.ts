@@ -38,7 +38,7 @@ const OTHER_UTM: readonly (typeof UTM_SOURCES)[number][] = ['global_feed', 'prom
 
 /** Emits an order-topic event as the next step of the order's saga (same correlation, previous event as cause). */
 function step<T extends EventType>(sim: Sim, rng: Rng, order: Order, type: T, payload: Payload<T>): SimEvent {
-  const e = sim.emit(rng, type, order, payload, order.correlationId, order.lastEventId);
+  const e = sim.emitInChain(rng, type, order, payload, order);
   order.lastEventId = e.envelope.event_id;
   return e;
 }
@@ -174,30 +174,23 @@ export function orderActions(sim: Sim): FamilyActions<'order'> {
         });
       }
       orders.live++;
-      const created = sim.emit(
-        rng,
-        'order.created',
-        o,
-        {
-          order_id: o.id,
-          order_number: o.number,
-          customer_id: customer.id,
-          item_count: items.length,
-          total_cents: total,
-          currency: CURRENCY,
-          status: 'pending',
-          items: items.map((i): Element<'order.created', 'items'> => ({
-            item_id: i.id,
-            product_id: i.product.id,
-            variant_id: i.variant.id,
-            supplier_id: i.product.supplier.id,
-            quantity: i.quantity,
-            unit_price_cents: i.unitPriceCents,
-          })),
-        },
-        null,
-        null,
-      );
+      const created = sim.emit(rng, 'order.created', o, {
+        order_id: o.id,
+        order_number: o.number,
+        customer_id: customer.id,
+        item_count: items.length,
+        total_cents: total,
+        currency: CURRENCY,
+        status: 'pending',
+        items: items.map((i): Element<'order.created', 'items'> => ({
+          item_id: i.id,
+          product_id: i.product.id,
+          variant_id: i.variant.id,
+          supplier_id: i.product.supplier.id,
+          quantity: i.quantity,
+          unit_price_cents: i.unitPriceCents,
+        })),
+      });
       o.correlationId = created.envelope.correlation_id;
       o.lastEventId = created.envelope.event_id;
       for (const item of items) reserveStock(sim, rng, item, created);

@@ -52,26 +52,19 @@ export function createPost(sim: Sim, rng: Rng, author: User, community: Communit
   };
   community.posts.push(post);
   posts.population.live++;
-  sim.emit(
-    rng,
-    'post.created',
-    post,
-    {
-      post_id: post.id,
-      author_id: author.id,
-      community_id: community.id,
-      post_type: rng.pick(POST_TYPES),
-      status: 'draft',
-    },
-    null,
-    null,
-  );
+  sim.emit(rng, 'post.created', post, {
+    post_id: post.id,
+    author_id: author.id,
+    community_id: community.id,
+    post_type: rng.pick(POST_TYPES),
+    status: 'draft',
+  });
   posts.set.refresh(post);
   return post;
 }
 
 export function publishPost(sim: Sim, rng: Rng, post: Post): void {
-  sim.emit(rng, 'post.published', post, { post_id: post.id, published_at: sim.iso() }, null, null);
+  sim.emit(rng, 'post.published', post, { post_id: post.id, published_at: sim.iso() });
   post.status = 'published';
   sim.posts.set.refresh(post);
 }
@@ -115,13 +108,13 @@ export function postActions(sim: Sim): FamilyActions<'post'> {
     'post.updated': () => {
       const p = pickFromBags(rng, [posts.draft, posts.published]);
       if (!p) return false;
-      sim.emit(rng, 'post.updated', p, { post_id: p.id, changed_fields: subset(rng, POST_FIELDS) }, null, null);
+      sim.emit(rng, 'post.updated', p, { post_id: p.id, changed_fields: subset(rng, POST_FIELDS) });
       return true;
     },
     'post.global_requested': () => {
       const p = posts.published.pick(rng);
       if (!p || p.global !== 'none') return false;
-      sim.emit(rng, 'post.global_requested', p, { post_id: p.id, requested_at: sim.iso() }, null, null);
+      sim.emit(rng, 'post.global_requested', p, { post_id: p.id, requested_at: sim.iso() });
       p.global = 'requested';
       posts.set.refresh(p);
       return true;
@@ -129,14 +122,7 @@ export function postActions(sim: Sim): FamilyActions<'post'> {
     'post.global_approved': () => {
       const p = posts.globalRequested.pick(rng);
       if (!p) return false;
-      sim.emit(
-        rng,
-        'post.global_approved',
-        p,
-        { post_id: p.id, approved_by: sim.admin(rng), approved_at: sim.iso() },
-        null,
-        null,
-      );
+      sim.emit(rng, 'post.global_approved', p, { post_id: p.id, approved_by: sim.admin(rng), approved_at: sim.iso() });
       p.global = 'approved';
       posts.set.refresh(p);
       return true;
@@ -144,14 +130,11 @@ export function postActions(sim: Sim): FamilyActions<'post'> {
     'post.global_rejected': () => {
       const p = posts.globalRequested.pick(rng);
       if (!p) return false;
-      sim.emit(
-        rng,
-        'post.global_rejected',
-        p,
-        { post_id: p.id, rejected_by: sim.admin(rng), rejection_reason: rng.pick(GLOBAL_REJECT_REASONS) },
-        null,
-        null,
-      );
+      sim.emit(rng, 'post.global_rejected', p, {
+        post_id: p.id,
+        rejected_by: sim.admin(rng),
+        rejection_reason: rng.pick(GLOBAL_REJECT_REASONS),
+      });
       p.global = 'rejected';
       posts.set.refresh(p);
       return true;
@@ -160,7 +143,7 @@ export function postActions(sim: Sim): FamilyActions<'post'> {
       const p = posts.pinnable.pick(rng);
       if (!p) return false;
       const c = p.community;
-      sim.emit(rng, 'post.pinned', p, { post_id: p.id, pinned_by: c.owner.id, community_id: c.id }, null, null);
+      sim.emit(rng, 'post.pinned', p, { post_id: p.id, pinned_by: c.owner.id, community_id: c.id });
       p.pinned = true;
       posts.set.refresh(p);
       return true;
@@ -168,7 +151,7 @@ export function postActions(sim: Sim): FamilyActions<'post'> {
     'post.unpinned': () => {
       const p = posts.pinned.pick(rng);
       if (!p) return false;
-      sim.emit(rng, 'post.unpinned', p, { post_id: p.id, unpinned_by: p.community.owner.id }, null, null);
+      sim.emit(rng, 'post.unpinned', p, { post_id: p.id, unpinned_by: p.community.owner.id });
       p.pinned = false;
       posts.set.refresh(p);
       return true;
@@ -176,18 +159,11 @@ export function postActions(sim: Sim): FamilyActions<'post'> {
     'post.hidden': () => {
       const p = posts.pinnable.pick(rng);
       if (!p || p.viral) return false;
-      sim.emit(
-        rng,
-        'post.hidden',
-        p,
-        {
-          post_id: p.id,
-          hidden_by: rng.chance(0.5) ? p.community.owner.id : sim.admin(rng),
-          reason: rng.pick(HIDE_REASONS),
-        },
-        null,
-        null,
-      );
+      sim.emit(rng, 'post.hidden', p, {
+        post_id: p.id,
+        hidden_by: rng.chance(0.5) ? p.community.owner.id : sim.admin(rng),
+        reason: rng.pick(HIDE_REASONS),
+      });
       p.status = 'hidden';
       posts.set.refresh(p);
       return true;
@@ -197,18 +173,11 @@ export function postActions(sim: Sim): FamilyActions<'post'> {
       const p = pickFromBags(rng, [posts.draft, posts.pinnable, posts.hidden]);
       if (!p || p.viral) return false;
       const byAuthor = rng.chance(0.6);
-      sim.emit(
-        rng,
-        'post.deleted',
-        p,
-        {
-          post_id: p.id,
-          deleted_by: byAuthor ? p.author.id : sim.admin(rng),
-          reason: byAuthor ? rng.pick(DELETE_REASONS) : rng.pick(HIDE_REASONS),
-        },
-        null,
-        null,
-      );
+      sim.emit(rng, 'post.deleted', p, {
+        post_id: p.id,
+        deleted_by: byAuthor ? p.author.id : sim.admin(rng),
+        reason: byAuthor ? rng.pick(DELETE_REASONS) : rng.pick(HIDE_REASONS),
+      });
       retire(sim, p);
       return true;
     },
@@ -229,7 +198,7 @@ export function postActions(sim: Sim): FamilyActions<'post'> {
       // Unlikes happen, but a counter never drops below zero.
       if (delta === 0 || p.stats[i]! + delta < 0) delta = 1;
       p.stats[i]! += delta;
-      sim.emit(rng, 'post.stats_changed', p, { post_id: p.id, stat_type: stat, delta }, null, null);
+      sim.emit(rng, 'post.stats_changed', p, { post_id: p.id, stat_type: stat, delta });
       return true;
     },
   };

@@ -44,9 +44,7 @@ function adjust(
     reason,
   };
   v.onHand = newQty;
-  return cause
-    ? sim.emitCaused('product.inventory_adjusted', p, payload, cause)
-    : sim.emit(rng, 'product.inventory_adjusted', p, payload, null, null);
+  return sim.emitRootOrCaused(rng, 'product.inventory_adjusted', p, payload, cause);
 }
 
 /** Adds a variant (product.variant_added) and stocks it (inventory_adjusted `initial`, caused by it). */
@@ -76,9 +74,7 @@ export function addVariant(sim: Sim, rng: Rng, p: Product, cause: SimEvent | nul
     price_cents: v.priceCents,
     currency: CURRENCY,
   };
-  const added = cause
-    ? sim.emitCaused('product.variant_added', p, payload, cause)
-    : sim.emit(rng, 'product.variant_added', p, payload, null, null);
+  const added = sim.emitRootOrCaused(rng, 'product.variant_added', p, payload, cause);
   adjust(sim, rng, v, rng.range(20, 400), 'initial', 'Initial stock', added);
   return v;
 }
@@ -101,29 +97,26 @@ export function createProduct(sim: Sim, rng: Rng, supplier: Supplier): Product {
   };
   supplier.products.push(p);
   products.population.live++;
-  const created = sim.emit(
-    rng,
-    'product.created',
-    p,
-    { product_id: p.id, supplier_id: supplier.id, name: p.name, category: p.category, status: 'draft' },
-    null,
-    null,
-  );
+  const created = sim.emit(rng, 'product.created', p, {
+    product_id: p.id,
+    supplier_id: supplier.id,
+    name: p.name,
+    category: p.category,
+    status: 'draft',
+  });
   products.set.refresh(p);
   addVariant(sim, rng, p, created);
   return p;
 }
 
 export function publishProduct(sim: Sim, rng: Rng, p: Product): void {
-  sim.emit(rng, 'product.published', p, { product_id: p.id, published_at: sim.iso() }, null, null);
+  sim.emit(rng, 'product.published', p, { product_id: p.id, published_at: sim.iso() });
   p.status = 'published';
   sim.products.set.refresh(p);
 }
 
 export function unpublishProduct(sim: Sim, rng: Rng, p: Product, reason: string, cause: SimEvent | null): void {
-  const payload: Payload<'product.unpublished'> = { product_id: p.id, reason };
-  if (cause) sim.emitCaused('product.unpublished', p, payload, cause);
-  else sim.emit(rng, 'product.unpublished', p, payload, null, null);
+  sim.emitRootOrCaused(rng, 'product.unpublished', p, { product_id: p.id, reason }, cause);
   p.status = 'unpublished';
   sim.products.set.refresh(p);
 }
@@ -211,7 +204,7 @@ export function productActions(sim: Sim): FamilyActions<'product'> {
       const changed = subset(rng, PRODUCT_FIELDS);
       if (changed.includes('name')) p.name = rng.pick(sim.pools.productNames);
       if (changed.includes('category')) p.category = rng.pick(sim.pools.categories);
-      sim.emit(rng, 'product.updated', p, { product_id: p.id, changed_fields: changed }, null, null);
+      sim.emit(rng, 'product.updated', p, { product_id: p.id, changed_fields: changed });
       return true;
     },
     'product.published': () => {
@@ -234,27 +227,24 @@ export function productActions(sim: Sim): FamilyActions<'product'> {
       if (uniform && rng.chance(0.3)) {
         // Product-wide change: every variant had the same price and all move together.
         const next = repriceCents(rng, first.priceCents);
-        sim.emit(
-          rng,
-          'product.price_changed',
-          p,
-          { product_id: p.id, previous_price: first.priceCents, new_price: next, currency: CURRENCY },
-          null,
-          null,
-        );
+        sim.emit(rng, 'product.price_changed', p, {
+          product_id: p.id,
+          previous_price: first.priceCents,
+          new_price: next,
+          currency: CURRENCY,
+        });
         for (const v of p.variants) v.priceCents = next;
         return true;
       }
       const v = rng.pick(p.variants);
       const next = repriceCents(rng, v.priceCents);
-      sim.emit(
-        rng,
-        'product.price_changed',
-        p,
-        { product_id: p.id, variant_id: v.id, previous_price: v.priceCents, new_price: next, currency: CURRENCY },
-        null,
-        null,
-      );
+      sim.emit(rng, 'product.price_changed', p, {
+        product_id: p.id,
+        variant_id: v.id,
+        previous_price: v.priceCents,
+        new_price: next,
+        currency: CURRENCY,
+      });
       v.priceCents = next;
       return true;
     },
@@ -301,7 +291,7 @@ export function productActions(sim: Sim): FamilyActions<'product'> {
       if (!products.population.canShrink) return false;
       const p = products.unpublishedOrDraft.pick(rng);
       if (!p || p.reserved > 0 || p.promoRefs > 0) return false;
-      sim.emit(rng, 'product.deleted', p, { product_id: p.id, reason: rng.pick(DELETE_REASONS) }, null, null);
+      sim.emit(rng, 'product.deleted', p, { product_id: p.id, reason: rng.pick(DELETE_REASONS) });
       p.status = 'deleted';
       products.population.live--;
       products.set.retire(p);

@@ -85,23 +85,16 @@ export function createPromotion(
   for (const c of communities) c.promoRefs++;
   supplier.promotions.push(p);
   promotions.population.live++;
-  sim.emit(
-    rng,
-    'promotion.created',
-    p,
-    {
-      promotion_id: p.id,
-      supplier_id: supplier.id,
-      promotion_type: p.kind,
-      title,
-      visibility_type: visibility,
-      community_ids: communities.map((c) => c.id),
-      product_ids: products.map((x) => x.id),
-      status: 'draft',
-    },
-    null,
-    null,
-  );
+  sim.emit(rng, 'promotion.created', p, {
+    promotion_id: p.id,
+    supplier_id: supplier.id,
+    promotion_type: p.kind,
+    title,
+    visibility_type: visibility,
+    community_ids: communities.map((c) => c.id),
+    product_ids: products.map((x) => x.id),
+    status: 'draft',
+  });
   promotions.set.refresh(p);
   if (p.viral) promotions.viral = p;
   return p;
@@ -112,14 +105,12 @@ export function submitPromotion(sim: Sim, rng: Rng, p: Promotion): void {
   if (p.visibility !== 'global') p.pendingCommunities.push(...p.communities);
   const leaders: string[] = [];
   for (const c of p.pendingCommunities) if (!leaders.includes(c.owner.id)) leaders.push(c.owner.id);
-  sim.emit(
-    rng,
-    'promotion.submitted',
-    p,
-    { promotion_id: p.id, submitted_at: sim.iso(), requires_admin: p.requiresAdmin, requires_leaders: leaders },
-    null,
-    null,
-  );
+  sim.emit(rng, 'promotion.submitted', p, {
+    promotion_id: p.id,
+    submitted_at: sim.iso(),
+    requires_admin: p.requiresAdmin,
+    requires_leaders: leaders,
+  });
   p.status = 'submitted';
   sim.promotions.set.refresh(p);
 }
@@ -130,27 +121,17 @@ function approvedIfComplete(sim: Sim, p: Promotion): void {
 }
 
 export function approveByAdmin(sim: Sim, rng: Rng, p: Promotion): void {
-  sim.emit(
-    rng,
-    'promotion.approved_admin',
-    p,
-    { promotion_id: p.id, approved_by: sim.admin(rng), notes: rng.pick(sim.pools.adminNotes) },
-    null,
-    null,
-  );
+  sim.emit(rng, 'promotion.approved_admin', p, {
+    promotion_id: p.id,
+    approved_by: sim.admin(rng),
+    notes: rng.pick(sim.pools.adminNotes),
+  });
   p.adminApproved = true;
   approvedIfComplete(sim, p);
 }
 
 export function approveByLeader(sim: Sim, rng: Rng, p: Promotion, c: Community): void {
-  sim.emit(
-    rng,
-    'promotion.approved_leader',
-    p,
-    { promotion_id: p.id, community_id: c.id, approved_by: c.owner.id },
-    null,
-    null,
-  );
+  sim.emit(rng, 'promotion.approved_leader', p, { promotion_id: p.id, community_id: c.id, approved_by: c.owner.id });
   p.pendingCommunities.splice(p.pendingCommunities.indexOf(c), 1);
   approvedIfComplete(sim, p);
 }
@@ -172,39 +153,29 @@ export function schedulePromotion(sim: Sim, rng: Rng, p: Promotion): void {
   p.scheduled = true;
   p.scheduledStartMs = sim.nowMs + rng.range(10, 180) * MINUTE_MS;
   p.scheduledEndMs = p.scheduledStartMs + rng.range(1, 7) * DAY_MS + rng.range(0, 23) * HOUR_MS;
-  sim.emit(
-    rng,
-    'promotion.scheduled',
-    p,
-    { promotion_id: p.id, scheduled_start: sim.isoAt(p.scheduledStartMs), scheduled_end: sim.isoAt(p.scheduledEndMs) },
-    null,
-    null,
-  );
+  sim.emit(rng, 'promotion.scheduled', p, {
+    promotion_id: p.id,
+    scheduled_start: sim.isoAt(p.scheduledStartMs),
+    scheduled_end: sim.isoAt(p.scheduledEndMs),
+  });
   p.status = 'scheduled';
   sim.promotions.set.refresh(p);
 }
 
 export function activatePromotion(sim: Sim, rng: Rng, p: Promotion): void {
   if (!p.scheduled) p.scheduledEndMs = sim.nowMs + rng.range(1, 14) * DAY_MS;
-  sim.emit(
-    rng,
-    'promotion.activated',
-    p,
-    {
-      promotion_id: p.id,
-      first_activated_at: sim.iso(),
-      visibility_scope: p.visibility,
-      community_ids: p.communities.map((c) => c.id),
-      products_snapshot: p.products.map((x): Element<'promotion.activated', 'products_snapshot'> => ({
-        product_id: x.id,
-        name: x.name,
-        price_cents: Math.min(...x.variants.map((v) => v.priceCents)),
-        currency: CURRENCY,
-      })),
-    },
-    null,
-    null,
-  );
+  sim.emit(rng, 'promotion.activated', p, {
+    promotion_id: p.id,
+    first_activated_at: sim.iso(),
+    visibility_scope: p.visibility,
+    community_ids: p.communities.map((c) => c.id),
+    products_snapshot: p.products.map((x): Element<'promotion.activated', 'products_snapshot'> => ({
+      product_id: x.id,
+      name: x.name,
+      price_cents: Math.min(...x.variants.map((v) => v.priceCents)),
+      currency: CURRENCY,
+    })),
+  });
   p.status = 'active';
   sim.promotions.set.refresh(p);
 }
@@ -226,9 +197,7 @@ export function cancelPromotion(
   by: string,
   cause: SimEvent | null,
 ): void {
-  const payload: Payload<'promotion.cancelled'> = { promotion_id: p.id, cancelled_by: by, reason };
-  if (cause) sim.emitCaused('promotion.cancelled', p, payload, cause);
-  else sim.emit(rng, 'promotion.cancelled', p, payload, null, null);
+  sim.emitRootOrCaused(rng, 'promotion.cancelled', p, { promotion_id: p.id, cancelled_by: by, reason }, cause);
   p.status = 'cancelled';
   retire(sim, p);
 }
@@ -297,14 +266,11 @@ export function promotionActions(sim: Sim): FamilyActions<'promotion'> {
     'promotion.rejected_admin': () => {
       const p = promotions.needsAdmin.pick(rng);
       if (!p || p.viral) return false;
-      sim.emit(
-        rng,
-        'promotion.rejected_admin',
-        p,
-        { promotion_id: p.id, rejected_by: sim.admin(rng), rejection_reason: rng.pick(REJECT_REASONS) },
-        null,
-        null,
-      );
+      sim.emit(rng, 'promotion.rejected_admin', p, {
+        promotion_id: p.id,
+        rejected_by: sim.admin(rng),
+        rejection_reason: rng.pick(REJECT_REASONS),
+      });
       p.status = 'rejected';
       retire(sim, p);
       return true;
@@ -313,19 +279,12 @@ export function promotionActions(sim: Sim): FamilyActions<'promotion'> {
       const p = promotions.needsLeader.pick(rng);
       if (!p || p.viral) return false;
       const c = rng.pick(p.pendingCommunities);
-      sim.emit(
-        rng,
-        'promotion.rejected_leader',
-        p,
-        {
-          promotion_id: p.id,
-          community_id: c.id,
-          rejected_by: c.owner.id,
-          rejection_reason: rng.pick(LEADER_REJECT_REASONS),
-        },
-        null,
-        null,
-      );
+      sim.emit(rng, 'promotion.rejected_leader', p, {
+        promotion_id: p.id,
+        community_id: c.id,
+        rejected_by: c.owner.id,
+        rejection_reason: rng.pick(LEADER_REJECT_REASONS),
+      });
       p.status = 'rejected';
       retire(sim, p);
       return true;
@@ -346,14 +305,11 @@ export function promotionActions(sim: Sim): FamilyActions<'promotion'> {
     'promotion.paused': () => {
       const p = promotions.active.pick(rng);
       if (!p || p.viral) return false;
-      sim.emit(
-        rng,
-        'promotion.paused',
-        p,
-        { promotion_id: p.id, paused_by: p.supplier.id, reason: rng.pick(PAUSE_REASONS) },
-        null,
-        null,
-      );
+      sim.emit(rng, 'promotion.paused', p, {
+        promotion_id: p.id,
+        paused_by: p.supplier.id,
+        reason: rng.pick(PAUSE_REASONS),
+      });
       p.status = 'paused';
       promotions.set.refresh(p);
       return true;
@@ -361,7 +317,7 @@ export function promotionActions(sim: Sim): FamilyActions<'promotion'> {
     'promotion.resumed': () => {
       const p = promotions.paused.pick(rng);
       if (!p) return false;
-      sim.emit(rng, 'promotion.resumed', p, { promotion_id: p.id, resumed_by: p.supplier.id }, null, null);
+      sim.emit(rng, 'promotion.resumed', p, { promotion_id: p.id, resumed_by: p.supplier.id });
       p.status = 'active';
       promotions.set.refresh(p);
       return true;
@@ -369,24 +325,17 @@ export function promotionActions(sim: Sim): FamilyActions<'promotion'> {
     'promotion.ended': () => {
       const p = pickFromBags(rng, endable);
       if (!p || p.viral) return false;
-      sim.emit(
-        rng,
-        'promotion.ended',
-        p,
-        {
-          promotion_id: p.id,
-          end_reason:
-            sim.nowMs >= p.scheduledEndMs ? 'end_date_reached' : rng.chance(0.7) ? 'manual' : 'budget_exhausted',
-          final_stats: {
-            impressions: p.impressions,
-            clicks: p.clicks,
-            conversions: p.conversions,
-            revenue_cents: p.revenueCents,
-          },
+      sim.emit(rng, 'promotion.ended', p, {
+        promotion_id: p.id,
+        end_reason:
+          sim.nowMs >= p.scheduledEndMs ? 'end_date_reached' : rng.chance(0.7) ? 'manual' : 'budget_exhausted',
+        final_stats: {
+          impressions: p.impressions,
+          clicks: p.clicks,
+          conversions: p.conversions,
+          revenue_cents: p.revenueCents,
         },
-        null,
-        null,
-      );
+      });
       p.status = 'ended';
       retire(sim, p);
       return true;
@@ -403,23 +352,13 @@ export function promotionActions(sim: Sim): FamilyActions<'promotion'> {
       p.impressions++;
       // Community-only promotions are seen in their communities' feeds; the others anywhere.
       if (p.communities.length > 0 && (p.visibility === 'community' || rng.chance(0.5))) {
-        sim.emit(
-          rng,
-          'promotion.impression',
-          p,
-          { promotion_id: p.id, community_id: rng.pick(p.communities).id, feed_type: 'community' },
-          null,
-          null,
-        );
+        sim.emit(rng, 'promotion.impression', p, {
+          promotion_id: p.id,
+          community_id: rng.pick(p.communities).id,
+          feed_type: 'community',
+        });
       } else {
-        sim.emit(
-          rng,
-          'promotion.impression',
-          p,
-          { promotion_id: p.id, feed_type: rng.pick(NON_COMMUNITY_FEEDS) },
-          null,
-          null,
-        );
+        sim.emit(rng, 'promotion.impression', p, { promotion_id: p.id, feed_type: rng.pick(NON_COMMUNITY_FEEDS) });
       }
       return true;
     },
@@ -429,16 +368,13 @@ export function promotionActions(sim: Sim): FamilyActions<'promotion'> {
       p.clicks++;
       const product = rng.pick(p.products);
       if (p.communities.length > 0 && (p.visibility === 'community' || rng.chance(0.5))) {
-        sim.emit(
-          rng,
-          'promotion.clicked',
-          p,
-          { promotion_id: p.id, community_id: rng.pick(p.communities).id, product_id: product.id },
-          null,
-          null,
-        );
+        sim.emit(rng, 'promotion.clicked', p, {
+          promotion_id: p.id,
+          community_id: rng.pick(p.communities).id,
+          product_id: product.id,
+        });
       } else {
-        sim.emit(rng, 'promotion.clicked', p, { promotion_id: p.id, product_id: product.id }, null, null);
+        sim.emit(rng, 'promotion.clicked', p, { promotion_id: p.id, product_id: product.id });
       }
       return true;
     },

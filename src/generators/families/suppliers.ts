@@ -37,14 +37,7 @@ export function registerSupplier(sim: Sim, rng: Rng): Supplier {
     promotions: [],
   };
   suppliers.population.live++;
-  sim.emit(
-    rng,
-    'supplier.created',
-    s,
-    { supplier_id: s.id, company_name: s.companyName, status: 'pending' },
-    null,
-    null,
-  );
+  sim.emit(rng, 'supplier.created', s, { supplier_id: s.id, company_name: s.companyName, status: 'pending' });
   suppliers.set.refresh(s);
   return s;
 }
@@ -53,44 +46,31 @@ export function submitVerification(sim: Sim, rng: Rng, s: Supplier): void {
   // Identity and business licence are always asked for; the rest varies.
   const extra = subset(rng, SUPPLIER_DOCUMENT_TYPES.slice(1)).filter((d) => d !== 'identity_document');
   const docs = ['business_license' as const, 'identity_document' as const, ...extra];
-  sim.emit(
-    rng,
-    'supplier.verification_submitted',
-    s,
-    { supplier_id: s.id, documents_types: docs, submitted_at: sim.iso() },
-    null,
-    null,
-  );
+  sim.emit(rng, 'supplier.verification_submitted', s, {
+    supplier_id: s.id,
+    documents_types: docs,
+    submitted_at: sim.iso(),
+  });
   s.status = 'submitted';
   sim.suppliers.set.refresh(s);
 }
 
 export function verifySupplier(sim: Sim, rng: Rng, s: Supplier): void {
-  sim.emit(
-    rng,
-    'supplier.verified',
-    s,
-    { supplier_id: s.id, verified_by: sim.admin(rng), verification_tier: rng.pick(SUPPLIER_TIERS) },
-    null,
-    null,
-  );
+  sim.emit(rng, 'supplier.verified', s, {
+    supplier_id: s.id,
+    verified_by: sim.admin(rng),
+    verification_tier: rng.pick(SUPPLIER_TIERS),
+  });
   s.status = 'verified';
   sim.suppliers.set.refresh(s);
 }
 
 export function rejectSupplier(sim: Sim, rng: Rng, s: Supplier): void {
-  sim.emit(
-    rng,
-    'supplier.verification_rejected',
-    s,
-    {
-      supplier_id: s.id,
-      rejected_by: sim.admin(rng),
-      rejection_reasons: subset(rng, SUPPLIER_REJECTION_REASONS).slice(0, 2),
-    },
-    null,
-    null,
-  );
+  sim.emit(rng, 'supplier.verification_rejected', s, {
+    supplier_id: s.id,
+    rejected_by: sim.admin(rng),
+    rejection_reasons: subset(rng, SUPPLIER_REJECTION_REASONS).slice(0, 2),
+  });
   s.status = 'rejected';
   sim.suppliers.set.refresh(s);
 }
@@ -127,7 +107,7 @@ export function supplierActions(sim: Sim): FamilyActions<'supplier'> {
       if (!s) return false;
       const changed = subset(rng, SUPPLIER_PROFILE_FIELDS);
       if (changed.includes('company_name')) s.companyName = rng.pick(sim.pools.companyNames);
-      sim.emit(rng, 'supplier.profile_updated', s, { supplier_id: s.id, changed_fields: changed }, null, null);
+      sim.emit(rng, 'supplier.profile_updated', s, { supplier_id: s.id, changed_fields: changed });
       return true;
     },
     'supplier.suspended': () => {
@@ -135,14 +115,11 @@ export function supplierActions(sim: Sim): FamilyActions<'supplier'> {
       const s = pickFromBags(rng, [suppliers.submittable, suppliers.submitted, suppliers.verified]);
       // A supplier whose promotion is the run's viral one keeps trading.
       if (!s || sim.promotions.viral?.supplier === s) return false;
-      const suspended = sim.emit(
-        rng,
-        'supplier.suspended',
-        s,
-        { supplier_id: s.id, reason: rng.pick(SUSPEND_REASONS), suspended_by: sim.admin(rng) },
-        null,
-        null,
-      );
+      const suspended = sim.emit(rng, 'supplier.suspended', s, {
+        supplier_id: s.id,
+        reason: rng.pick(SUSPEND_REASONS),
+        suspended_by: sim.admin(rng),
+      });
       s.status = 'suspended';
       suppliers.population.live--;
       suppliers.set.retire(s);
@@ -158,7 +135,7 @@ export function supplierActions(sim: Sim): FamilyActions<'supplier'> {
       if (!s) return false;
       const stat = rng.pick(SUPPLIER_STAT_TYPES);
       const delta = stat === 'followers' ? rng.range(-2, 8) || 1 : rng.range(1, 5);
-      sim.emit(rng, 'supplier.stats_changed', s, { supplier_id: s.id, stat_type: stat, delta }, null, null);
+      sim.emit(rng, 'supplier.stats_changed', s, { supplier_id: s.id, stat_type: stat, delta });
       return true;
     },
   };

@@ -54,27 +54,24 @@ export function registerUser(sim: Sim, rng: Rng, role: UserRole): User {
     owned: 0,
   };
   users.population.live++;
-  sim.emit(
-    rng,
-    'user.created',
-    user,
-    { user_id: user.id, role, status: 'pending', created_at: sim.iso(), display_name: user.displayName },
-    null,
-    null,
-  );
+  sim.emit(rng, 'user.created', user, {
+    user_id: user.id,
+    role,
+    status: 'pending',
+    created_at: sim.iso(),
+    display_name: user.displayName,
+  });
   users.set.refresh(user);
   return user;
 }
 
 export function verifyUser(sim: Sim, rng: Rng, user: User): void {
-  sim.emit(
-    rng,
-    'user.verified',
-    user,
-    { user_id: user.id, previous_status: 'pending', new_status: 'active', verified_at: sim.iso() },
-    null,
-    null,
-  );
+  sim.emit(rng, 'user.verified', user, {
+    user_id: user.id,
+    previous_status: 'pending',
+    new_status: 'active',
+    verified_at: sim.iso(),
+  });
   user.status = 'active';
   sim.users.set.refresh(user);
 }
@@ -129,14 +126,13 @@ export function userActions(sim: Sim): FamilyActions<'user'> {
       if (changed.includes('display_name')) u.displayName = rng.pick(sim.pools.displayNames);
       if (changed.includes('avatar_url')) u.avatarUrl = rng.pick(sim.pools.avatarUrls);
       if (changed.includes('bio')) u.bio = rng.pick(sim.pools.bios);
-      sim.emit(
-        rng,
-        'user.profile_updated',
-        u,
-        { user_id: u.id, changed_fields: changed, display_name: u.displayName, avatar_url: u.avatarUrl, bio: u.bio },
-        null,
-        null,
-      );
+      sim.emit(rng, 'user.profile_updated', u, {
+        user_id: u.id,
+        changed_fields: changed,
+        display_name: u.displayName,
+        avatar_url: u.avatarUrl,
+        bio: u.bio,
+      });
       return true;
     },
     'user.role_changed': () => {
@@ -144,20 +140,13 @@ export function userActions(sim: Sim): FamilyActions<'user'> {
       if (!u || u.owned > 0) return false;
       const previous = u.role;
       const next: UserRole = previous === 'leader' ? 'consumer' : 'leader';
-      sim.emit(
-        rng,
-        'user.role_changed',
-        u,
-        {
-          user_id: u.id,
-          previous_role: previous,
-          new_role: next,
-          reason: rng.pick(next === 'leader' ? PROMOTE_REASONS : DEMOTE_REASONS),
-          actor_id: sim.admin(rng),
-        },
-        null,
-        null,
-      );
+      sim.emit(rng, 'user.role_changed', u, {
+        user_id: u.id,
+        previous_role: previous,
+        new_role: next,
+        reason: rng.pick(next === 'leader' ? PROMOTE_REASONS : DEMOTE_REASONS),
+        actor_id: sim.admin(rng),
+      });
       u.role = next;
       users.set.refresh(u);
       return true;
@@ -165,19 +154,12 @@ export function userActions(sim: Sim): FamilyActions<'user'> {
     'user.suspended': () => {
       const u = users.active.pick(rng);
       if (!u) return false;
-      sim.emit(
-        rng,
-        'user.suspended',
-        u,
-        {
-          user_id: u.id,
-          reason: rng.pick(SUSPEND_REASONS),
-          suspended_by: sim.admin(rng),
-          suspended_until: sim.isoAt(sim.nowMs + rng.range(1, 30) * DAY_MS),
-        },
-        null,
-        null,
-      );
+      sim.emit(rng, 'user.suspended', u, {
+        user_id: u.id,
+        reason: rng.pick(SUSPEND_REASONS),
+        suspended_by: sim.admin(rng),
+        suspended_until: sim.isoAt(sim.nowMs + rng.range(1, 30) * DAY_MS),
+      });
       u.status = 'suspended';
       users.set.refresh(u);
       return true;
@@ -185,7 +167,7 @@ export function userActions(sim: Sim): FamilyActions<'user'> {
     'user.reactivated': () => {
       const u = users.suspended.pick(rng);
       if (!u) return false;
-      sim.emit(rng, 'user.reactivated', u, { user_id: u.id, reactivated_by: sim.admin(rng) }, null, null);
+      sim.emit(rng, 'user.reactivated', u, { user_id: u.id, reactivated_by: sim.admin(rng) });
       u.status = 'active';
       users.set.refresh(u);
       return true;
@@ -195,18 +177,11 @@ export function userActions(sim: Sim): FamilyActions<'user'> {
       const u = pickFromBags(rng, [users.pending, users.active, users.suspended, users.locked]);
       if (!u || u.owned > 0) return false;
       const byUser = rng.chance(0.7);
-      const deleted = sim.emit(
-        rng,
-        'user.deleted',
-        u,
-        {
-          user_id: u.id,
-          deleted_by: byUser ? u.id : sim.admin(rng),
-          reason: byUser ? 'Requested by the user' : rng.pick(DELETE_REASONS),
-        },
-        null,
-        null,
-      );
+      const deleted = sim.emit(rng, 'user.deleted', u, {
+        user_id: u.id,
+        deleted_by: byUser ? u.id : sim.admin(rng),
+        reason: byUser ? 'Requested by the user' : rng.pick(DELETE_REASONS),
+      });
       u.status = 'deleted';
       users.population.live--;
       users.set.retire(u);
@@ -224,21 +199,20 @@ export function userActions(sim: Sim): FamilyActions<'user'> {
       if (delta === 0 || previous + delta < 0) delta = 1;
       const next = previous + delta;
       u.stats[i] = next;
-      sim.emit(
-        rng,
-        'user.stats_changed',
-        u,
-        { user_id: u.id, stat_type: stat, previous_value: previous, new_value: next, delta },
-        null,
-        null,
-      );
+      sim.emit(rng, 'user.stats_changed', u, {
+        user_id: u.id,
+        stat_type: stat,
+        previous_value: previous,
+        new_value: next,
+        delta,
+      });
       return true;
     },
     'user.login_succeeded': () => {
       expireLocks(sim);
       const u = users.active.pick(rng);
       if (!u) return false;
-      sim.emit(rng, 'user.login_succeeded', u, { user_id: u.id, login_method: rng.pick(LOGIN_METHODS) }, null, null);
+      sim.emit(rng, 'user.login_succeeded', u, { user_id: u.id, login_method: rng.pick(LOGIN_METHODS) });
       if (u.failStreak > 0) {
         u.failStreak = 0;
         users.set.refresh(u);
@@ -251,28 +225,18 @@ export function userActions(sim: Sim): FamilyActions<'user'> {
       if (r < 0.2) {
         const a = anonLogin(sim, rng);
         a.failStreak = a.failStreak >= 8 ? 1 : a.failStreak + 1;
-        sim.emit(
-          rng,
-          'user.login_failed',
-          a,
-          { failure_reason: 'unknown_account', attempt_count: a.failStreak },
-          null,
-          null,
-        );
+        sim.emit(rng, 'user.login_failed', a, { failure_reason: 'unknown_account', attempt_count: a.failStreak });
         return true;
       }
       // Failures cluster: most continue an account's current streak (someone mistyping, or an attack).
       const u = (r < 0.75 ? users.failing.pick(rng) : undefined) ?? users.active.pick(rng);
       if (!u) return false;
       u.failStreak++;
-      sim.emit(
-        rng,
-        'user.login_failed',
-        u,
-        { user_id: u.id, failure_reason: rng.pick(PASSWORD_FAILURES), attempt_count: u.failStreak },
-        null,
-        null,
-      );
+      sim.emit(rng, 'user.login_failed', u, {
+        user_id: u.id,
+        failure_reason: rng.pick(PASSWORD_FAILURES),
+        attempt_count: u.failStreak,
+      });
       users.set.refresh(u);
       return true;
     },
@@ -281,14 +245,11 @@ export function userActions(sim: Sim): FamilyActions<'user'> {
       const u = users.lockable.pick(rng);
       if (!u) return false;
       u.lockedUntilMs = sim.nowMs + rng.range(15, 60) * MINUTE_MS;
-      sim.emit(
-        rng,
-        'user.locked',
-        u,
-        { user_id: u.id, locked_until: sim.isoAt(u.lockedUntilMs), trigger_reason: 'too_many_failed_logins' },
-        null,
-        null,
-      );
+      sim.emit(rng, 'user.locked', u, {
+        user_id: u.id,
+        locked_until: sim.isoAt(u.lockedUntilMs),
+        trigger_reason: 'too_many_failed_logins',
+      });
       u.status = 'locked';
       u.failStreak = 0;
       users.set.refresh(u);
