@@ -53,9 +53,9 @@ export class Sim {
    * Built events waiting to be returned by next(): an action may emit a causal chain at once.
    * Slots are reused (head/tail indexes) rather than truncating the array after every action.
    */
-  readonly queue: SimEvent[] = [];
-  queueHead = 0;
-  queueTail = 0;
+  private readonly queue: (SimEvent | undefined)[] = [];
+  private queueHead = 0;
+  private queueTail = 0;
 
   readonly admins: readonly string[];
   readonly users: UserState;
@@ -190,6 +190,26 @@ export class Sim {
     const event: SimEvent = { topic: info.topic, key: entity.id, occurredAtMs: this.nowMs, envelope };
     this.queue[this.queueTail++] = event;
     this.nowMs += 1 + this.clockRng.int(25);
+    return event;
+  }
+
+  hasQueued(): boolean {
+    return this.queueHead !== this.queueTail;
+  }
+
+  get queuedCount(): number {
+    return this.queueTail - this.queueHead;
+  }
+
+  /** The oldest queued event, in emission order; only call it when hasQueued(). */
+  takeQueued(): SimEvent {
+    const event = this.queue[this.queueHead]!;
+    // Drop the reference so a long-gone chain is not kept alive by its old slot.
+    this.queue[this.queueHead++] = undefined;
+    if (this.queueHead === this.queueTail) {
+      this.queueHead = 0;
+      this.queueTail = 0;
+    }
     return event;
   }
 

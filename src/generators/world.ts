@@ -139,19 +139,13 @@ export function createWorld(input: WorldConfigInput, opts: WorldOptions): WorldS
 
   const boot = bootstrap(sim);
   let booting = true;
-  const queue = sim.queue;
 
   function next(): SimEvent {
-    while (sim.queueHead === sim.queueTail) {
-      sim.queueHead = 0;
-      sim.queueTail = 0;
+    while (!sim.hasQueued()) {
       if (booting && boot.next().done) booting = false;
       if (!booting) act();
     }
-    const event = queue[sim.queueHead]!;
-    // Drop the reference so a long-gone chain is not kept alive by its old slot.
-    queue[sim.queueHead++] = undefined as unknown as SimEvent;
-    return event;
+    return sim.takeQueued();
   }
 
   return {
@@ -168,7 +162,7 @@ export function createWorld(input: WorldConfigInput, opts: WorldOptions): WorldS
       posts: sim.posts.population.live,
       orders: sim.orders.live,
       memberships: countMemberships(sim),
-      queued: sim.queueTail - sim.queueHead,
+      queued: sim.queuedCount,
       nowMs: sim.nowMs,
       phase: booting ? 'bootstrap' : 'activity',
     }),
