@@ -5,13 +5,13 @@ import { randomInt } from 'node:crypto';
 import { ScSimError } from '../errors.js';
 import { bootstrap } from './bootstrap.js';
 import { WorldConfigSchema, type WorldConfig, type WorldConfigInput } from './config.js';
-import { communityActions } from './families/communities.js';
-import { orderActions } from './families/orders.js';
-import { postActions } from './families/posts.js';
-import { productActions } from './families/products.js';
-import { promotionActions } from './families/promotions.js';
-import { supplierActions } from './families/suppliers.js';
-import { userActions } from './families/users.js';
+import { COMMUNITY_ACTIONS } from './families/communities.js';
+import { ORDER_ACTIONS } from './families/orders.js';
+import { POST_ACTIONS } from './families/posts.js';
+import { PRODUCT_ACTIONS } from './families/products.js';
+import { PROMOTION_ACTIONS } from './families/promotions.js';
+import { SUPPLIER_ACTIONS } from './families/suppliers.js';
+import { USER_ACTIONS } from './families/users.js';
 import type { Action } from './families/util.js';
 import { resolveMix, type RootType } from './mix.js';
 import { buildPools, type Pools } from './pools.js';
@@ -66,6 +66,17 @@ export function parseWorldConfig(input: WorldConfigInput, where = 'world'): Worl
   return parsed.data;
 }
 
+/** The family tables: every root event type's action, by family. */
+const ACTIONS: Readonly<Record<Family, Partial<Record<RootType, Action>>>> = {
+  user: USER_ACTIONS,
+  supplier: SUPPLIER_ACTIONS,
+  community: COMMUNITY_ACTIONS,
+  product: PRODUCT_ACTIONS,
+  promotion: PROMOTION_ACTIONS,
+  post: POST_ACTIONS,
+  order: ORDER_ACTIONS,
+};
+
 interface FamilyRunner {
   readonly family: Family;
   readonly rng: Rng;
@@ -94,21 +105,12 @@ export function createWorld(input: WorldConfigInput, opts: WorldOptions): WorldS
   const mix = resolveMix(config.mix);
   const sim = new Sim(config, seed, opts.runId, opts.pools ?? buildPools(seed));
 
-  const tables: Record<Family, Partial<Record<RootType, Action>>> = {
-    user: userActions(sim),
-    supplier: supplierActions(sim),
-    community: communityActions(sim),
-    product: productActions(sim),
-    promotion: promotionActions(sim),
-    post: postActions(sim),
-    order: orderActions(sim),
-  };
   const runners: FamilyRunner[] = mix.families
     .filter((f) => f.total > 0)
     .map((f) => ({
       family: f.family,
       rng: sim.rng[f.family],
-      actions: f.types.map((t) => tables[f.family][t]!),
+      actions: f.types.map((t) => ACTIONS[f.family][t]!),
       cumulative: cumulative(f.weights),
     }));
   const familyCumulative = cumulative(mix.families.filter((f) => f.total > 0).map((f) => f.total));
@@ -122,7 +124,7 @@ export function createWorld(input: WorldConfigInput, opts: WorldOptions): WorldS
         const action = runner.actions[pickIndex(runner.rng, runner.cumulative)]!;
         const before = sim.nowMs;
         sim.tick();
-        if (action()) return;
+        if (action(sim, runner.rng)) return;
         sim.nowMs = before; // nothing happened: no time passes for a failed attempt
       }
     }
@@ -161,16 +163,10 @@ export function createWorld(input: WorldConfigInput, opts: WorldOptions): WorldS
       promotions: sim.promotions.population.live,
       posts: sim.posts.population.live,
       orders: sim.orders.live,
-      memberships: countMemberships(sim),
+      memberships: sim.communities.membershipCount(),
       queued: sim.queuedCount,
       nowMs: sim.nowMs,
       phase: booting ? 'bootstrap' : 'activity',
     }),
   };
-}
-
-function countMemberships(sim: Sim): number {
-  let n = 0;
-  for (let i = 0; i < sim.communities.live.size; i++) n += sim.communities.live.at(i)!.members.length;
-  return n;
 }
