@@ -13,7 +13,7 @@ import { PROMOTION_ACTIONS } from './families/promotions.js';
 import { SUPPLIER_ACTIONS } from './families/suppliers.js';
 import { USER_ACTIONS } from './families/users.js';
 import type { Action } from './families/util.js';
-import { resolveMix, type RootType } from './mix.js';
+import { resolveMix, type ResolvedMix, type RootType } from './mix.js';
 import { buildPools, type Pools } from './pools.js';
 import type { Rng } from './rng.js';
 import { Sim } from './sim.js';
@@ -99,46 +99,49 @@ function pickIndex(rng: Rng, cum: readonly number[]): number {
 /** Failed attempts in a row after which the mix is declared unable to produce events. */
 const MAX_IDLE_ATTEMPTS = 5_000;
 
+/**
+ * The activity scheduler: each call runs one action that emits. It draws the family from the
+ * scheduler's stream and the type from the family's stream, so a family's sequence of actions does
+ * not depend on the other families' weights.
+ */
+function scheduler(sim: Sim, mix: ResolvedMix): () => void {
+  const enabled = mix.families.filter((f) => f.total > 0);
+  const runners: FamilyRunner[] = enabled.map((f) => ({
+    family: f.family,
+    rng: sim.rng[f.family],
+    actions: f.types.map((t) => ACTIONS[f.family][t]!),
+    cumulative: cumulative(f.weights),
+  }));
+  const familyCumulative = cumulative(enabled.map((f) => f.total));
+
+  return function act(): void {
+    for (let attempt = 0; attempt < MAX_IDLE_ATTEMPTS; attempt++) {
+      const runner = runners[pickIndex(sim.schedulerRng, familyCumulative)]!;
+      for (let t = 0; t < 4; t++) {
+        const action = runner.actions[pickIndex(runner.rng, runner.cumulative)]!;
+        const startMs = sim.nowMs;
+        sim.tick();
+        if (action(sim, runner.rng)) return;
+        sim.nowMs = startMs; // nothing happened: no time passes for a failed attempt
+      }
+    }
+    throw new ScSimError(
+      'E_CONFIG',
+      `the event mix cannot produce events: ${MAX_IDLE_ATTEMPTS} attempts in a row found no eligible entity`,
+      {
+        details: [`enabled types: ${mix.families.flatMap((f) => f.types).join(', ')}`],
+        hint: 'enable the types that create entities (e.g. user.created, order.created) or the lifecycle steps before the ones you enabled',
+      },
+    );
+  };
+}
+
 export function createWorld(input: WorldConfigInput, opts: WorldOptions): WorldStream {
   const config = parseWorldConfig(input);
   const seed = config.seed ?? randomInt(0, 0xffffffff);
   const mix = resolveMix(config.mix);
   const sim = new Sim(config, seed, opts.runId, opts.pools ?? buildPools(seed));
-
-  const runners: FamilyRunner[] = mix.families
-    .filter((f) => f.total > 0)
-    .map((f) => ({
-      family: f.family,
-      rng: sim.rng[f.family],
-      actions: f.types.map((t) => ACTIONS[f.family][t]!),
-      cumulative: cumulative(f.weights),
-    }));
-  const familyCumulative = cumulative(mix.families.filter((f) => f.total > 0).map((f) => f.total));
-
-  // The scheduler draws the family from its own stream and the type from the family's stream:
-  // a family's sequence of actions does not depend on the other families' weights.
-  function act(): void {
-    for (let attempt = 0; attempt < MAX_IDLE_ATTEMPTS; attempt++) {
-      const runner = runners[pickIndex(sim.schedulerRng, familyCumulative)]!;
-      for (let t = 0; t < 4; t++) {
-        const action = runner.actions[pickIndex(runner.rng, runner.cumulative)]!;
-        const before = sim.nowMs;
-        sim.tick();
-        if (action(sim, runner.rng)) return;
-        sim.nowMs = before; // nothing happened: no time passes for a failed attempt
-      }
-    }
-    const enabled = mix.families.flatMap((f) => f.types);
-    throw new ScSimError(
-      'E_CONFIG',
-      `the event mix cannot produce events: ${MAX_IDLE_ATTEMPTS} attempts in a row found no eligible entity`,
-      {
-        details: [`enabled types: ${enabled.join(', ')}`],
-        hint: 'enable the types that create entities (e.g. user.created, order.created) or the lifecycle steps before the ones you enabled',
-      },
-    );
-  }
-
+  const act = scheduler(sim, mix);
   const boot = bootstrap(sim);
   let booting = true;
 
