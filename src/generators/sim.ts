@@ -43,8 +43,7 @@ export class Sim {
   private readonly consequenceRng: Rng;
   private lastType = '';
   private lastInfo: TypeInfo = { topic: 'sc.domain.user', family: 'user', version: 1 };
-  /** Simulated now, integer ms since the epoch; only ever increases. */
-  nowMs: number;
+  private clockMs: number;
   private isoMs = Number.NaN;
   private isoText = '';
   private readonly meanStepMs: number;
@@ -76,7 +75,7 @@ export class Sim {
     this.schedulerRng = Rng.derive(seed, 'scheduler');
     this.clockRng = Rng.derive(seed, 'clock');
     this.consequenceRng = Rng.derive(seed, 'consequences');
-    this.nowMs = Date.parse(config.startAt);
+    this.clockMs = Date.parse(config.startAt);
     this.meanStepMs = config.simMsPerEvent;
     const adminRng = Rng.derive(seed, 'admins');
     this.admins = Array.from({ length: 6 }, () => adminRng.uuid());
@@ -91,16 +90,30 @@ export class Sim {
     this.orders = new OrderState(Math.max(50, pop.users));
   }
 
+  /** Simulated now, integer ms since the epoch; only ever increases over the emitted events. */
+  get nowMs(): number {
+    return this.clockMs;
+  }
+
   /** Starts a new action: simulated time moves on by an exponential step (mean simMsPerEvent). */
   tick(): void {
-    this.nowMs += Math.floor(this.clockRng.exp(this.meanStepMs));
+    this.clockMs += Math.floor(this.clockRng.exp(this.meanStepMs));
+  }
+
+  /** One attempt at an action (see tick); an attempt that finds nothing to do takes no time. */
+  attempt(action: (sim: Sim, rng: Rng) => boolean, rng: Rng): boolean {
+    const startMs = this.clockMs;
+    this.tick();
+    if (action(this, rng)) return true;
+    this.clockMs = startMs;
+    return false;
   }
 
   /** ISO-8601 form of nowMs (what the next emitted event's occurred_at will be). */
   iso(): string {
-    if (this.isoMs !== this.nowMs) {
-      this.isoMs = this.nowMs;
-      this.isoText = isoUtc(this.nowMs);
+    if (this.isoMs !== this.clockMs) {
+      this.isoMs = this.clockMs;
+      this.isoText = isoUtc(this.clockMs);
     }
     return this.isoText;
   }
@@ -187,9 +200,9 @@ export class Sim {
       run_id: this.runId,
       payload: payload as Record<string, unknown>,
     };
-    const event: SimEvent = { topic: info.topic, key: entity.id, occurredAtMs: this.nowMs, envelope };
+    const event: SimEvent = { topic: info.topic, key: entity.id, occurredAtMs: this.clockMs, envelope };
     this.queue[this.queueTail++] = event;
-    this.nowMs += 1 + this.clockRng.int(25);
+    this.clockMs += 1 + this.clockRng.int(25);
     return event;
   }
 

@@ -37,7 +37,7 @@ export interface User extends Entity {
   lockedUntilMs: number;
   readonly memberships: Membership[];
   /** Live communities this user owns (an owner cannot be deleted or demoted); kept by CommunityState. */
-  owned: number;
+  ownedCommunities: number;
 }
 
 /** A pseudonymous entity for failed logins that match no account (see users.ts). */
@@ -353,7 +353,7 @@ export class CommunityState extends FamilyState<Community> {
 
   /** A new community counts towards its owner's owned communities (its owner joins separately). */
   add(community: Community): void {
-    community.owner.owned++;
+    community.owner.ownedCommunities++;
     this.admit(community);
   }
 
@@ -380,7 +380,7 @@ export class CommunityState extends FamilyState<Community> {
   remove(community: Community): void {
     community.live = false;
     this.dismiss(community);
-    community.owner.owned--;
+    community.owner.ownedCommunities--;
     const members = community.members;
     while (members.length > 0) this.leave(members[members.length - 1]!);
   }

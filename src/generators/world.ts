@@ -119,10 +119,7 @@ function scheduler(sim: Sim, mix: ResolvedMix): () => void {
       const runner = runners[pickIndex(sim.schedulerRng, familyCumulative)]!;
       for (let t = 0; t < 4; t++) {
         const action = runner.actions[pickIndex(runner.rng, runner.cumulative)]!;
-        const startMs = sim.nowMs;
-        sim.tick();
-        if (action(sim, runner.rng)) return;
-        sim.nowMs = startMs; // nothing happened: no time passes for a failed attempt
+        if (sim.attempt(action, runner.rng)) return;
       }
     }
     throw new ScSimError(

@@ -49,7 +49,7 @@ export function registerUser(sim: Sim, rng: Rng, role: UserRole): User {
     failStreak: 0,
     lockedUntilMs: 0,
     memberships: [],
-    owned: 0,
+    ownedCommunities: 0,
   };
   sim.emit(rng, 'user.created', user, {
     user_id: user.id,
@@ -217,7 +217,7 @@ function lockUser(sim: Sim, rng: Rng): boolean {
 }
 
 /** An owner of a live community is neither deleted nor demoted. */
-const ownsNoCommunity = (u: User): boolean => u.owned === 0;
+const ownsNoCommunity = (u: User): boolean => u.ownedCommunities === 0;
 
 export const USER_ACTIONS: FamilyActions<'user'> = {
   'user.created': registerNewUser,
