@@ -1,5 +1,5 @@
 // The world's engine room: the simulated clock, the per-family RNG streams, the event queue and the
-// one typed `emit` every generator goes through (so a payload can only have the catalog's fields).
+// typed emit methods every generator goes through (so a payload can only have the catalog's fields).
 import { EVENT_CATALOG, type EventType, type Family, type Payload } from '../catalog/events.js';
 import type { DomainTopicName } from '../catalog/topics.js';
 import { EntityTypes, type Envelope } from '../envelope.js';
@@ -206,6 +206,7 @@ export class Sim {
     return event;
   }
 
+  /** Whether events wait to be returned by the world's next(). */
   hasQueued(): boolean {
     return this.queueHead !== this.queueTail;
   }
