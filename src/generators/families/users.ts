@@ -93,7 +93,7 @@ function updateProfile(sim: Sim, rng: Rng, u: User): void {
   });
 }
 
-/** Consumer <-> leader (an owner of a live community is never demoted: see the table's guard). */
+/** Consumer <-> leader (an owner of a live community is never demoted: see ownsNoCommunity). */
 function changeRole(sim: Sim, rng: Rng, u: User): void {
   const previous = u.role;
   const next: UserRole = previous === 'leader' ? 'consumer' : 'leader';
