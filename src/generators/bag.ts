@@ -8,7 +8,7 @@ export interface Slotted {
   readonly slots: number[];
 }
 
-export class Bag<T extends Slotted> {
+export class Bag<T extends Slotted> implements Pickable<T> {
   private readonly items: T[] = [];
 
   constructor(
@@ -76,6 +76,20 @@ export class BagSet<T extends Slotted> {
 
   retire(entity: T): void {
     for (const b of this.bags) b.remove(entity);
+  }
+}
+
+/** Anything an action can draw its entity from: a bag, or a union of bags. */
+export interface Pickable<T> {
+  pick(rng: Rng): T | undefined;
+}
+
+/** Disjoint bags seen as one (e.g. every user that may be deleted): a uniform pick over them all. */
+export class BagUnion<T extends Slotted> implements Pickable<T> {
+  constructor(readonly bags: readonly Bag<T>[]) {}
+
+  pick(rng: Rng): T | undefined {
+    return pickFromBags(rng, this.bags);
   }
 }
 

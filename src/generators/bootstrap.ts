@@ -16,129 +16,158 @@ import { registerUser, verifyUser } from './families/users.js';
 import type { Sim } from './sim.js';
 import type { User } from './state.js';
 
-/** Yields after each action; the caller drains the queued events between steps. */
-export function* bootstrap(sim: Sim): Generator<void, void, void> {
-  const pop = sim.config.population;
-  const hot = sim.config.hot;
+/** One step of the initial population: yields after each action, so the caller can drain its events. */
+type Seeding = Generator<void, void, void>;
 
-  // Users: leaders spread evenly through the population and always verified (they own communities).
-  const urng = sim.rng.user;
+/** Yields after each action; the caller drains the queued events between steps. */
+export function* bootstrap(sim: Sim): Seeding {
+  yield* seedUsers(sim);
+  yield* seedSuppliers(sim);
+  yield* seedCommunities(sim);
+  yield* seedMemberships(sim);
+  yield* seedProducts(sim);
+  yield* seedPromotions(sim);
+  yield* seedPosts(sim);
+}
+
+/** Leaders spread evenly through the population and always verified (they own communities). */
+function* seedUsers(sim: Sim): Seeding {
+  const pop = sim.config.population;
+  const rng = sim.rng.user;
   for (let i = 0; i < pop.users; i++) {
     const leader =
       Math.floor((i + 1) * pop.leaderShare) > Math.floor(i * pop.leaderShare) || (i === 0 && pop.communities > 0);
     sim.tick();
-    const u = registerUser(sim, urng, leader ? 'leader' : 'consumer');
+    const u = registerUser(sim, rng, leader ? 'leader' : 'consumer');
     yield;
-    if (leader || urng.chance(0.92)) {
+    if (leader || rng.chance(0.92)) {
       sim.tick();
-      verifyUser(sim, urng, u);
+      verifyUser(sim, rng, u);
       yield;
     }
   }
+}
 
-  // Suppliers: most verified, some still pending, submitted or rejected. The first is always verified.
-  const srng = sim.rng.supplier;
-  for (let i = 0; i < pop.suppliers; i++) {
+/** Most verified, some still pending, submitted or rejected. The first is always verified. */
+function* seedSuppliers(sim: Sim): Seeding {
+  const rng = sim.rng.supplier;
+  for (let i = 0; i < sim.config.population.suppliers; i++) {
     sim.tick();
-    const s = registerSupplier(sim, srng);
+    const s = registerSupplier(sim, rng);
     yield;
-    if (i > 0 && srng.chance(0.15)) continue;
+    if (i > 0 && rng.chance(0.15)) continue;
     sim.tick();
-    submitVerification(sim, srng, s);
+    submitVerification(sim, rng, s);
     yield;
-    const r = srng.float();
+    const r = rng.float();
     if (i > 0 && r < 0.1) continue;
     sim.tick();
-    if (i > 0 && r < 0.2) rejectSupplier(sim, srng, s);
-    else verifySupplier(sim, srng, s);
+    if (i > 0 && r < 0.2) rejectSupplier(sim, rng, s);
+    else verifySupplier(sim, rng, s);
     yield;
   }
+}
 
-  // Communities, each owned by an active leader, then 1–3 memberships per active user.
-  const crng = sim.rng.community;
-  for (let i = 0; i < pop.communities; i++) {
-    const owner = sim.users.activeLeaders.pick(crng);
+/** Each community is owned by an active leader. */
+function* seedCommunities(sim: Sim): Seeding {
+  const rng = sim.rng.community;
+  for (let i = 0; i < sim.config.population.communities; i++) {
+    const owner = sim.users.activeLeaders.pick(rng);
     if (!owner) break;
     sim.tick();
-    createCommunity(sim, crng, owner);
+    createCommunity(sim, rng, owner);
     yield;
   }
+}
+
+/** 1–3 memberships per active user. */
+function* seedMemberships(sim: Sim): Seeding {
+  const rng = sim.rng.community;
   const active: User[] = [];
   for (let i = 0; i < sim.users.active.size; i++) active.push(sim.users.active.at(i)!);
   for (const u of active) {
-    for (let n = crng.range(1, 3); n > 0; n--) {
-      const c = sim.communities.live.pick(crng);
+    for (let n = rng.range(1, 3); n > 0; n--) {
+      const c = sim.communities.live.pick(rng);
       if (!c) break;
       sim.tick();
-      if (joinCommunity(sim, crng, u, c)) yield;
+      if (joinCommunity(sim, rng, u, c)) yield;
     }
   }
+}
 
-  // Products of verified suppliers: 1–3 variants with stock, 85% published.
-  const prng = sim.rng.product;
-  for (let i = 0; i < pop.products; i++) {
-    const s = sim.suppliers.verified.pick(prng);
+/** Products of verified suppliers: 1–3 variants with stock, 85% published (the first always). */
+function* seedProducts(sim: Sim): Seeding {
+  const rng = sim.rng.product;
+  for (let i = 0; i < sim.config.population.products; i++) {
+    const s = sim.suppliers.verified.pick(rng);
     if (!s) break;
     sim.tick();
-    const p = createProduct(sim, prng, s);
+    const p = createProduct(sim, rng, s);
     yield;
-    for (let n = prng.range(0, 2); n > 0; n--) {
+    for (let n = rng.range(0, 2); n > 0; n--) {
       sim.tick();
-      addVariant(sim, prng, p, null);
+      addVariant(sim, rng, p, null);
       yield;
     }
-    if (i === 0 || prng.chance(0.85)) {
+    if (i === 0 || rng.chance(0.85)) {
       sim.tick();
-      publishProduct(sim, prng, p);
+      publishProduct(sim, rng, p);
       yield;
     }
   }
+}
 
-  // Promotions: the first is the run's flagship (viral when config.hot.promotion > 0) and goes
-  // live; the rest are spread over draft, submitted, scheduled and active.
-  const mrng = sim.rng.promotion;
+/**
+ * The first promotion is the run's flagship (viral when config.hot.promotion > 0) and goes live;
+ * the rest are spread over draft, submitted, scheduled and active.
+ */
+function* seedPromotions(sim: Sim): Seeding {
+  const rng = sim.rng.promotion;
+  const viral = (sim.config.hot.promotion ?? 0) > 0;
   let flagshipDone = false;
-  for (let i = 0; i < pop.promotions; i++) {
-    const s = sim.suppliers.verified.pick(mrng);
+  for (let i = 0; i < sim.config.population.promotions; i++) {
+    const s = sim.suppliers.verified.pick(rng);
     if (!s) break;
     sim.tick();
     const flagship = !flagshipDone;
-    const p = createPromotion(sim, mrng, s, flagship ? { visibility: 'hybrid', viral: (hot.promotion ?? 0) > 0 } : {});
+    const p = createPromotion(sim, rng, s, flagship ? { visibility: 'hybrid', viral } : {});
     if (!p) continue;
     flagshipDone = true;
     yield;
-    const r = flagship ? 0 : mrng.float();
+    const r = flagship ? 0 : rng.float();
     if (r >= 0.85) continue;
     sim.tick();
-    submitPromotion(sim, mrng, p);
+    submitPromotion(sim, rng, p);
     yield;
     if (r >= 0.7) continue;
-    approveFully(sim, mrng, p);
+    approveFully(sim, rng, p);
     yield;
     sim.tick();
-    if (r >= 0.6) schedulePromotion(sim, mrng, p);
-    else activatePromotion(sim, mrng, p);
+    if (r >= 0.6) schedulePromotion(sim, rng, p);
+    else activatePromotion(sim, rng, p);
     yield;
   }
+}
 
-  // Posts by members of live communities, 85% published; the first published one is the viral
-  // post when config.hot.post > 0.
-  const orng = sim.rng.post;
-  for (let i = 0; i < pop.posts; i++) {
-    const c = sim.communities.live.pick(orng);
+/**
+ * Posts by members of live communities, 85% published; the first published one is the viral post
+ * when config.hot.post > 0.
+ */
+function* seedPosts(sim: Sim): Seeding {
+  const rng = sim.rng.post;
+  const viral = (sim.config.hot.post ?? 0) > 0;
+  for (let i = 0; i < sim.config.population.posts; i++) {
+    const c = sim.communities.live.pick(rng);
     if (!c || c.members.length === 0) break;
-    const author = orng.pick(c.members).user;
+    const author = rng.pick(c.members).user;
     if (author.status !== 'active') continue;
     sim.tick();
-    const post = createPost(sim, orng, author, c);
+    const post = createPost(sim, rng, author, c);
     yield;
-    if (orng.chance(0.85)) {
+    if (rng.chance(0.85)) {
       sim.tick();
-      publishPost(sim, orng, post);
-      if (sim.posts.viral === null && (hot.post ?? 0) > 0) {
-        post.viral = true;
-        sim.posts.viral = post;
-      }
+      publishPost(sim, rng, post);
+      if (viral && sim.posts.viral === null) sim.posts.makeViral(post);
       yield;
     }
   }

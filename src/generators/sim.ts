@@ -1,5 +1,5 @@
 // The world's engine room: the simulated clock, the per-family RNG streams, the event queue and the
-// one typed `emit` every generator goes through (so a payload can only have the catalog's fields).
+// typed emit methods every generator goes through (so a payload can only have the catalog's fields).
 import { EVENT_CATALOG, type EventType, type Family, type Payload } from '../catalog/events.js';
 import type { DomainTopicName } from '../catalog/topics.js';
 import { EntityTypes, type Envelope } from '../envelope.js';
@@ -43,8 +43,7 @@ export class Sim {
   private readonly consequenceRng: Rng;
   private lastType = '';
   private lastInfo: TypeInfo = { topic: 'sc.domain.user', family: 'user', version: 1 };
-  /** Simulated now, integer ms since the epoch; only ever increases. */
-  nowMs: number;
+  private clockMs: number;
   private isoMs = Number.NaN;
   private isoText = '';
   private readonly meanStepMs: number;
@@ -53,9 +52,9 @@ export class Sim {
    * Built events waiting to be returned by next(): an action may emit a causal chain at once.
    * Slots are reused (head/tail indexes) rather than truncating the array after every action.
    */
-  readonly queue: SimEvent[] = [];
-  queueHead = 0;
-  queueTail = 0;
+  private readonly queue: (SimEvent | undefined)[] = [];
+  private queueHead = 0;
+  private queueTail = 0;
 
   readonly admins: readonly string[];
   readonly users: UserState;
@@ -76,7 +75,7 @@ export class Sim {
     this.schedulerRng = Rng.derive(seed, 'scheduler');
     this.clockRng = Rng.derive(seed, 'clock');
     this.consequenceRng = Rng.derive(seed, 'consequences');
-    this.nowMs = Date.parse(config.startAt);
+    this.clockMs = Date.parse(config.startAt);
     this.meanStepMs = config.simMsPerEvent;
     const adminRng = Rng.derive(seed, 'admins');
     this.admins = Array.from({ length: 6 }, () => adminRng.uuid());
@@ -91,16 +90,30 @@ export class Sim {
     this.orders = new OrderState(Math.max(50, pop.users));
   }
 
+  /** Simulated now, integer ms since the epoch; only ever increases over the emitted events. */
+  get nowMs(): number {
+    return this.clockMs;
+  }
+
   /** Starts a new action: simulated time moves on by an exponential step (mean simMsPerEvent). */
   tick(): void {
-    this.nowMs += Math.floor(this.clockRng.exp(this.meanStepMs));
+    this.clockMs += Math.floor(this.clockRng.exp(this.meanStepMs));
+  }
+
+  /** One attempt at an action (see tick); an attempt that finds nothing to do takes no time. */
+  attempt(action: (sim: Sim, rng: Rng) => boolean, rng: Rng): boolean {
+    const startMs = this.clockMs;
+    this.tick();
+    if (action(this, rng)) return true;
+    this.clockMs = startMs;
+    return false;
   }
 
   /** ISO-8601 form of nowMs (what the next emitted event's occurred_at will be). */
   iso(): string {
-    if (this.isoMs !== this.nowMs) {
-      this.isoMs = this.nowMs;
-      this.isoText = isoUtc(this.nowMs);
+    if (this.isoMs !== this.clockMs) {
+      this.isoMs = this.clockMs;
+      this.isoText = isoUtc(this.clockMs);
     }
     return this.isoText;
   }
@@ -109,12 +122,53 @@ export class Sim {
     return isoUtc(ms);
   }
 
+  /** Emits a root event: ids from the acting family's `rng`, a new correlation, no cause. */
+  emit<T extends EventType>(rng: Rng, type: T, entity: Entity, payload: Payload<T>): SimEvent {
+    return this.build(rng, type, entity, payload, null, null);
+  }
+
+  /**
+   * Emits `type` as a consequence of `cause`: same correlation, causation = cause's event_id, and
+   * an event_id from the consequences stream (see build), not from the acting family's stream.
+   */
+  emitCaused<T extends EventType>(type: T, entity: Entity, payload: Payload<T>, cause: SimEvent): SimEvent {
+    return this.build(null, type, entity, payload, cause.envelope.correlation_id, cause.envelope.event_id);
+  }
+
+  /**
+   * For steps that run both on their own and inside a cascade (e.g. a product unpublished by its
+   * supplier, or because the supplier was suspended): a root event when `cause` is null.
+   */
+  emitRootOrCaused<T extends EventType>(
+    rng: Rng,
+    type: T,
+    entity: Entity,
+    payload: Payload<T>,
+    cause: SimEvent | null,
+  ): SimEvent {
+    return cause ? this.emitCaused(type, entity, payload, cause) : this.emit(rng, type, entity, payload);
+  }
+
+  /**
+   * Emits the next step of a long-running chain the acting family drives itself (an order's saga):
+   * ids from `rng`, the chain's correlation, and its previous event as the cause.
+   */
+  emitInChain<T extends EventType>(
+    rng: Rng,
+    type: T,
+    entity: Entity,
+    payload: Payload<T>,
+    chain: { readonly correlationId: string; readonly lastEventId: string },
+  ): SimEvent {
+    return this.build(rng, type, entity, payload, chain.correlationId, chain.lastEventId);
+  }
+
   /**
    * Builds one event and queues it. `correlationId` null starts a new correlation (the event's own
    * id); `causationId` is the event_id of the cause, or null for a root event. Events within one
    * action are a few ms apart, so occurred_at is strictly increasing across the whole stream.
    */
-  emit<T extends EventType>(
+  private build<T extends EventType>(
     rng: Rng | null,
     type: T,
     entity: Entity,
@@ -146,18 +200,31 @@ export class Sim {
       run_id: this.runId,
       payload: payload as Record<string, unknown>,
     };
-    const event: SimEvent = { topic: info.topic, key: entity.id, occurredAtMs: this.nowMs, envelope };
+    const event: SimEvent = { topic: info.topic, key: entity.id, occurredAtMs: this.clockMs, envelope };
     this.queue[this.queueTail++] = event;
-    this.nowMs += 1 + this.clockRng.int(25);
+    this.clockMs += 1 + this.clockRng.int(25);
     return event;
   }
 
-  /**
-   * Emits `type` as a consequence of `cause`: same correlation, causation = cause's event_id, and
-   * an event_id from the consequences stream (see emit), not from the acting family's stream.
-   */
-  emitCaused<T extends EventType>(type: T, entity: Entity, payload: Payload<T>, cause: SimEvent): SimEvent {
-    return this.emit(null, type, entity, payload, cause.envelope.correlation_id, cause.envelope.event_id);
+  /** Whether events wait to be returned by the world's next(). */
+  hasQueued(): boolean {
+    return this.queueHead !== this.queueTail;
+  }
+
+  get queuedCount(): number {
+    return this.queueTail - this.queueHead;
+  }
+
+  /** The oldest queued event, in emission order; only call it when hasQueued(). */
+  takeQueued(): SimEvent {
+    const event = this.queue[this.queueHead]!;
+    // Drop the reference so a long-gone chain is not kept alive by its old slot.
+    this.queue[this.queueHead++] = undefined;
+    if (this.queueHead === this.queueTail) {
+      this.queueHead = 0;
+      this.queueTail = 0;
+    }
+    return event;
   }
 
   /** The admin who handles a moderation or verification action. */

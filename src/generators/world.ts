@@ -5,15 +5,15 @@ import { randomInt } from 'node:crypto';
 import { ScSimError } from '../errors.js';
 import { bootstrap } from './bootstrap.js';
 import { WorldConfigSchema, type WorldConfig, type WorldConfigInput } from './config.js';
-import { communityActions } from './families/communities.js';
-import { orderActions } from './families/orders.js';
-import { postActions } from './families/posts.js';
-import { productActions } from './families/products.js';
-import { promotionActions } from './families/promotions.js';
-import { supplierActions } from './families/suppliers.js';
-import { userActions } from './families/users.js';
+import { COMMUNITY_ACTIONS } from './families/communities.js';
+import { ORDER_ACTIONS } from './families/orders.js';
+import { POST_ACTIONS } from './families/posts.js';
+import { PRODUCT_ACTIONS } from './families/products.js';
+import { PROMOTION_ACTIONS } from './families/promotions.js';
+import { SUPPLIER_ACTIONS } from './families/suppliers.js';
+import { USER_ACTIONS } from './families/users.js';
 import type { Action } from './families/util.js';
-import { resolveMix, type RootType } from './mix.js';
+import { resolveMix, type ResolvedMix, type RootType } from './mix.js';
 import { buildPools, type Pools } from './pools.js';
 import type { Rng } from './rng.js';
 import { Sim } from './sim.js';
@@ -66,6 +66,17 @@ export function parseWorldConfig(input: WorldConfigInput, where = 'world'): Worl
   return parsed.data;
 }
 
+/** The family tables: every root event type's action, by family. */
+const ACTIONS: Readonly<Record<Family, Partial<Record<RootType, Action>>>> = {
+  user: USER_ACTIONS,
+  supplier: SUPPLIER_ACTIONS,
+  community: COMMUNITY_ACTIONS,
+  product: PRODUCT_ACTIONS,
+  promotion: PROMOTION_ACTIONS,
+  post: POST_ACTIONS,
+  order: ORDER_ACTIONS,
+};
+
 interface FamilyRunner {
   readonly family: Family;
   readonly rng: Rng;
@@ -88,70 +99,55 @@ function pickIndex(rng: Rng, cum: readonly number[]): number {
 /** Failed attempts in a row after which the mix is declared unable to produce events. */
 const MAX_IDLE_ATTEMPTS = 5_000;
 
+/**
+ * The activity scheduler: each call runs one action that emits. It draws the family from the
+ * scheduler's stream and the type from the family's stream, so a family's sequence of actions does
+ * not depend on the other families' weights.
+ */
+function scheduler(sim: Sim, mix: ResolvedMix): () => void {
+  const enabled = mix.families.filter((f) => f.total > 0);
+  const runners: FamilyRunner[] = enabled.map((f) => ({
+    family: f.family,
+    rng: sim.rng[f.family],
+    actions: f.types.map((t) => ACTIONS[f.family][t]!),
+    cumulative: cumulative(f.weights),
+  }));
+  const familyCumulative = cumulative(enabled.map((f) => f.total));
+
+  return function act(): void {
+    for (let attempt = 0; attempt < MAX_IDLE_ATTEMPTS; attempt++) {
+      const runner = runners[pickIndex(sim.schedulerRng, familyCumulative)]!;
+      for (let t = 0; t < 4; t++) {
+        const action = runner.actions[pickIndex(runner.rng, runner.cumulative)]!;
+        if (sim.attempt(action, runner.rng)) return;
+      }
+    }
+    throw new ScSimError(
+      'E_CONFIG',
+      `the event mix cannot produce events: ${MAX_IDLE_ATTEMPTS} attempts in a row found no eligible entity`,
+      {
+        details: [`enabled types: ${mix.families.flatMap((f) => f.types).join(', ')}`],
+        hint: 'enable the types that create entities (e.g. user.created, order.created) or the lifecycle steps before the ones you enabled',
+      },
+    );
+  };
+}
+
 export function createWorld(input: WorldConfigInput, opts: WorldOptions): WorldStream {
   const config = parseWorldConfig(input);
   const seed = config.seed ?? randomInt(0, 0xffffffff);
   const mix = resolveMix(config.mix);
   const sim = new Sim(config, seed, opts.runId, opts.pools ?? buildPools(seed));
-
-  const tables: Record<Family, Partial<Record<RootType, Action>>> = {
-    user: userActions(sim),
-    supplier: supplierActions(sim),
-    community: communityActions(sim),
-    product: productActions(sim),
-    promotion: promotionActions(sim),
-    post: postActions(sim),
-    order: orderActions(sim),
-  };
-  const runners: FamilyRunner[] = mix.families
-    .filter((f) => f.total > 0)
-    .map((f) => ({
-      family: f.family,
-      rng: sim.rng[f.family],
-      actions: f.types.map((t) => tables[f.family][t]!),
-      cumulative: cumulative(f.weights),
-    }));
-  const familyCumulative = cumulative(mix.families.filter((f) => f.total > 0).map((f) => f.total));
-
-  // The scheduler draws the family from its own stream and the type from the family's stream:
-  // a family's sequence of actions does not depend on the other families' weights.
-  function act(): void {
-    for (let attempt = 0; attempt < MAX_IDLE_ATTEMPTS; attempt++) {
-      const runner = runners[pickIndex(sim.schedulerRng, familyCumulative)]!;
-      for (let t = 0; t < 4; t++) {
-        const action = runner.actions[pickIndex(runner.rng, runner.cumulative)]!;
-        const before = sim.nowMs;
-        sim.tick();
-        if (action()) return;
-        sim.nowMs = before; // nothing happened: no time passes for a failed attempt
-      }
-    }
-    const enabled = mix.families.flatMap((f) => f.types);
-    throw new ScSimError(
-      'E_CONFIG',
-      `the event mix cannot produce events: ${MAX_IDLE_ATTEMPTS} attempts in a row found no eligible entity`,
-      {
-        details: [`enabled types: ${enabled.join(', ')}`],
-        hint: 'enable the types that create entities (e.g. user.created, order.created) or the lifecycle steps before the ones you enabled',
-      },
-    );
-  }
-
+  const act = scheduler(sim, mix);
   const boot = bootstrap(sim);
   let booting = true;
-  const queue = sim.queue;
 
   function next(): SimEvent {
-    while (sim.queueHead === sim.queueTail) {
-      sim.queueHead = 0;
-      sim.queueTail = 0;
+    while (!sim.hasQueued()) {
       if (booting && boot.next().done) booting = false;
       if (!booting) act();
     }
-    const event = queue[sim.queueHead]!;
-    // Drop the reference so a long-gone chain is not kept alive by its old slot.
-    queue[sim.queueHead++] = undefined as unknown as SimEvent;
-    return event;
+    return sim.takeQueued();
   }
 
   return {
@@ -167,16 +163,10 @@ export function createWorld(input: WorldConfigInput, opts: WorldOptions): WorldS
       promotions: sim.promotions.population.live,
       posts: sim.posts.population.live,
       orders: sim.orders.live,
-      memberships: countMemberships(sim),
-      queued: sim.queueTail - sim.queueHead,
+      memberships: sim.communities.membershipCount(),
+      queued: sim.queuedCount,
       nowMs: sim.nowMs,
       phase: booting ? 'bootstrap' : 'activity',
     }),
   };
-}
-
-function countMemberships(sim: Sim): number {
-  let n = 0;
-  for (let i = 0; i < sim.communities.live.size; i++) n += sim.communities.live.at(i)!.members.length;
-  return n;
 }

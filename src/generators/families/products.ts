@@ -2,12 +2,12 @@
 // edit, reprice and adjust inventory; orders reserve, release and consume stock. Invariants kept:
 // 0 <= reserved <= on-hand for every variant, and a product with reservations or running
 // promotions is never deleted.
-import { PRODUCT_FIELDS, type Payload } from '../../catalog/events.js';
+import { PRODUCT_FIELDS, type ADJUSTMENT_TYPES, type Payload } from '../../catalog/events.js';
 import type { Rng } from '../rng.js';
 import type { Sim } from '../sim.js';
-import type { OrderItem, Product, Supplier, Variant } from '../state.js';
+import { availableUnits, type OrderItem, type Product, type Supplier, type Variant } from '../state.js';
 import type { SimEvent } from '../types.js';
-import { priceCents, repriceCents, subset, type FamilyActions } from './util.js';
+import { actOnOne, ifCanGrow, ifCanShrink, priceCents, repriceCents, subset, type FamilyActions } from './util.js';
 
 export const CURRENCY = 'USD';
 const MAX_VARIANTS = 4;
@@ -20,16 +20,13 @@ const CORRECTION_REASONS = ['Stock count correction', 'Cycle count', 'Found misp
 const DAMAGE_REASONS = ['Damaged in warehouse', 'Water damage', 'Failed quality check'];
 const RETURN_REASONS = ['Customer return restocked', 'Return inspected and restocked'];
 
-export function available(v: Variant): number {
-  return v.onHand - v.reserved;
-}
-
-function adjust(
+/** Sets a variant's on-hand units and says so (fulfilment has its own path: consumeStock). */
+function adjustStock(
   sim: Sim,
   rng: Rng,
   v: Variant,
-  newQty: number,
-  type: 'initial' | 'restock' | 'correction' | 'damage' | 'return',
+  newUnits: number,
+  type: Exclude<(typeof ADJUSTMENT_TYPES)[number], 'fulfillment'>,
   reason: string,
   cause: SimEvent | null,
 ): SimEvent {
@@ -38,15 +35,13 @@ function adjust(
     product_id: p.id,
     variant_id: v.id,
     location_id: v.locationId,
-    previous_qty: v.onHand,
-    new_qty: newQty,
+    previous_qty: v.onHandUnits,
+    new_qty: newUnits,
     adjustment_type: type,
     reason,
   };
-  v.onHand = newQty;
-  return cause
-    ? sim.emitCaused('product.inventory_adjusted', p, payload, cause)
-    : sim.emit(rng, 'product.inventory_adjusted', p, payload, null, null);
+  v.onHandUnits = newUnits;
+  return sim.emitRootOrCaused(rng, 'product.inventory_adjusted', p, payload, cause);
 }
 
 /** Adds a variant (product.variant_added) and stocks it (inventory_adjusted `initial`, caused by it). */
@@ -63,8 +58,8 @@ export function addVariant(sim: Sim, rng: Rng, p: Product, cause: SimEvent | nul
     // Variants of one product cost about the same.
     priceCents:
       first && rng.chance(0.7) ? first.priceCents : first ? repriceCents(rng, first.priceCents) : priceCents(rng),
-    onHand: 0,
-    reserved: 0,
+    onHandUnits: 0,
+    reservedUnits: 0,
   };
   p.variants.push(v);
   const attributes: Record<string, string> = useSize ? { color, size: second } : { color, material: second };
@@ -76,64 +71,53 @@ export function addVariant(sim: Sim, rng: Rng, p: Product, cause: SimEvent | nul
     price_cents: v.priceCents,
     currency: CURRENCY,
   };
-  const added = cause
-    ? sim.emitCaused('product.variant_added', p, payload, cause)
-    : sim.emit(rng, 'product.variant_added', p, payload, null, null);
-  adjust(sim, rng, v, rng.range(20, 400), 'initial', 'Initial stock', added);
+  const added = sim.emitRootOrCaused(rng, 'product.variant_added', p, payload, cause);
+  adjustStock(sim, rng, v, rng.range(20, 400), 'initial', 'Initial stock', added);
   return v;
 }
 
 /** Emits product.created (draft) followed by its first variant and stock. */
 export function createProduct(sim: Sim, rng: Rng, supplier: Supplier): Product {
-  const products = sim.products;
   const p: Product = {
     id: rng.uuid(),
     seq: 0,
-    slots: products.set.newSlots(),
+    slots: sim.products.newSlots(),
     supplier,
     name: rng.pick(sim.pools.productNames),
     category: rng.pick(sim.pools.categories),
     status: 'draft',
     variants: [],
     promoRefs: 0,
-    reserved: 0,
-    si: supplier.products.length,
+    reservedUnits: 0,
+    si: -1,
   };
-  supplier.products.push(p);
-  products.population.live++;
-  const created = sim.emit(
-    rng,
-    'product.created',
-    p,
-    { product_id: p.id, supplier_id: supplier.id, name: p.name, category: p.category, status: 'draft' },
-    null,
-    null,
-  );
-  products.set.refresh(p);
+  const created = sim.emit(rng, 'product.created', p, {
+    product_id: p.id,
+    supplier_id: supplier.id,
+    name: p.name,
+    category: p.category,
+    status: 'draft',
+  });
+  sim.products.add(p);
   addVariant(sim, rng, p, created);
   return p;
 }
 
 export function publishProduct(sim: Sim, rng: Rng, p: Product): void {
-  sim.emit(rng, 'product.published', p, { product_id: p.id, published_at: sim.iso() }, null, null);
-  p.status = 'published';
-  sim.products.set.refresh(p);
+  sim.emit(rng, 'product.published', p, { product_id: p.id, published_at: sim.iso() });
+  sim.products.setStatus(p, 'published');
 }
 
 export function unpublishProduct(sim: Sim, rng: Rng, p: Product, reason: string, cause: SimEvent | null): void {
-  const payload: Payload<'product.unpublished'> = { product_id: p.id, reason };
-  if (cause) sim.emitCaused('product.unpublished', p, payload, cause);
-  else sim.emit(rng, 'product.unpublished', p, payload, null, null);
-  p.status = 'unpublished';
-  sim.products.set.refresh(p);
+  sim.emitRootOrCaused(rng, 'product.unpublished', p, { product_id: p.id, reason }, cause);
+  sim.products.setStatus(p, 'unpublished');
 }
 
 /** order.created -> product.inventory_reserved for one line item (and a restock if stock runs low). */
 export function reserveStock(sim: Sim, rng: Rng, item: OrderItem, cause: SimEvent): void {
   const v = item.variant;
   const p = v.product;
-  v.reserved += item.quantity;
-  p.reserved += item.quantity;
+  sim.products.reserve(v, item.quantity);
   const reserved = sim.emitCaused(
     'product.inventory_reserved',
     p,
@@ -141,17 +125,16 @@ export function reserveStock(sim: Sim, rng: Rng, item: OrderItem, cause: SimEven
     cause,
   );
   // Automatic replenishment keeps popular variants orderable in long, order-heavy runs.
-  if (available(v) < LOW_WATER_UNITS) {
-    adjust(sim, rng, v, v.onHand + rng.range(50, 300), 'restock', 'Automatic replenishment', reserved);
+  if (availableUnits(v) < LOW_WATER_UNITS) {
+    adjustStock(sim, rng, v, v.onHandUnits + rng.range(50, 300), 'restock', 'Automatic replenishment', reserved);
   }
 }
 
 /** order.cancelled -> product.inventory_released for one line item. */
-export function releaseStock(sim: Sim, rng: Rng, item: OrderItem, cause: SimEvent): void {
+export function releaseStock(sim: Sim, item: OrderItem, cause: SimEvent): void {
   const v = item.variant;
   const p = v.product;
-  v.reserved -= item.quantity;
-  p.reserved -= item.quantity;
+  sim.products.release(v, item.quantity);
   sim.emitCaused(
     'product.inventory_released',
     p,
@@ -161,13 +144,11 @@ export function releaseStock(sim: Sim, rng: Rng, item: OrderItem, cause: SimEven
 }
 
 /** order.item_shipped -> inventory_adjusted `fulfillment`: the shipped units leave stock and the reservation. */
-export function consumeStock(sim: Sim, rng: Rng, item: OrderItem, cause: SimEvent): void {
+export function consumeStock(sim: Sim, item: OrderItem, cause: SimEvent): void {
   const v = item.variant;
   const p = v.product;
-  const previous = v.onHand;
-  v.onHand -= item.quantity;
-  v.reserved -= item.quantity;
-  p.reserved -= item.quantity;
+  const previousUnits = v.onHandUnits;
+  sim.products.ship(v, item.quantity);
   sim.emitCaused(
     'product.inventory_adjusted',
     p,
@@ -175,8 +156,8 @@ export function consumeStock(sim: Sim, rng: Rng, item: OrderItem, cause: SimEven
       product_id: p.id,
       variant_id: v.id,
       location_id: v.locationId,
-      previous_qty: previous,
-      new_qty: v.onHand,
+      previous_qty: previousUnits,
+      new_qty: v.onHandUnits,
       adjustment_type: 'fulfillment',
       reason: 'Shipped to customer',
       order_id: item.order.id,
@@ -185,128 +166,100 @@ export function consumeStock(sim: Sim, rng: Rng, item: OrderItem, cause: SimEven
   );
 }
 
-function detach(p: Product): void {
-  const list = p.supplier.products;
-  const last = list.pop()!;
-  if (last !== p) {
-    list[p.si] = last;
-    last.si = p.si;
+function updateProduct(sim: Sim, rng: Rng, p: Product): void {
+  const changed = subset(rng, PRODUCT_FIELDS);
+  if (changed.includes('name')) p.name = rng.pick(sim.pools.productNames);
+  if (changed.includes('category')) p.category = rng.pick(sim.pools.categories);
+  sim.emit(rng, 'product.updated', p, { product_id: p.id, changed_fields: changed });
+}
+
+/** Only a product with stock, of a supplier in good standing, goes (back) on sale. */
+function isPublishable(p: Product): boolean {
+  return p.variants.length > 0 && p.supplier.status === 'verified';
+}
+
+function unpublishBySupplier(sim: Sim, rng: Rng, p: Product): void {
+  unpublishProduct(sim, rng, p, rng.pick(UNPUBLISH_REASONS), null);
+}
+
+function changePrice(sim: Sim, rng: Rng, p: Product): void {
+  const first = p.variants[0]!;
+  const uniform = p.variants.every((v) => v.priceCents === first.priceCents);
+  if (uniform && rng.chance(0.3)) {
+    // Product-wide change: every variant had the same price and all move together.
+    const nextCents = repriceCents(rng, first.priceCents);
+    sim.emit(rng, 'product.price_changed', p, {
+      product_id: p.id,
+      previous_price: first.priceCents,
+      new_price: nextCents,
+      currency: CURRENCY,
+    });
+    for (const v of p.variants) v.priceCents = nextCents;
+    return;
+  }
+  const v = rng.pick(p.variants);
+  const nextCents = repriceCents(rng, v.priceCents);
+  sim.emit(rng, 'product.price_changed', p, {
+    product_id: p.id,
+    variant_id: v.id,
+    previous_price: v.priceCents,
+    new_price: nextCents,
+    currency: CURRENCY,
+  });
+  v.priceCents = nextCents;
+}
+
+/** A delivery, a return, a count correction or damage, on the scarcer of two variants (as a buyer would find). */
+function adjustInventory(sim: Sim, rng: Rng, p: Product): void {
+  const a = rng.pick(p.variants);
+  const b = rng.pick(p.variants);
+  const v = availableUnits(a) <= availableUnits(b) ? a : b;
+  const r = rng.float();
+  if (r < 0.5) {
+    adjustStock(sim, rng, v, v.onHandUnits + rng.range(20, 200), 'restock', 'Supplier delivery received', null);
+  } else if (r < 0.65) {
+    adjustStock(sim, rng, v, v.onHandUnits + rng.range(1, 3), 'return', rng.pick(RETURN_REASONS), null);
+  } else {
+    // Corrections and damage never take stock below what is reserved.
+    const down = rng.range(1, 8);
+    const targetUnits = Math.max(v.reservedUnits, v.onHandUnits - down);
+    if (r < 0.85 || targetUnits === v.onHandUnits) {
+      const up = targetUnits === v.onHandUnits || rng.chance(0.4);
+      const newUnits = up ? v.onHandUnits + rng.range(1, 5) : targetUnits;
+      adjustStock(sim, rng, v, newUnits, 'correction', rng.pick(CORRECTION_REASONS), null);
+    } else {
+      adjustStock(sim, rng, v, targetUnits, 'damage', rng.pick(DAMAGE_REASONS), null);
+    }
   }
 }
 
-export function productActions(sim: Sim): FamilyActions<'product'> {
-  const rng = sim.rng.product;
-  const products = sim.products;
-  return {
-    'product.created': () => {
-      if (!products.population.canGrow) return false;
-      const s = sim.suppliers.verified.pick(rng);
-      if (!s) return false;
-      createProduct(sim, rng, s);
-      return true;
-    },
-    'product.updated': () => {
-      const p = products.live.pick(rng);
-      if (!p) return false;
-      const changed = subset(rng, PRODUCT_FIELDS);
-      if (changed.includes('name')) p.name = rng.pick(sim.pools.productNames);
-      if (changed.includes('category')) p.category = rng.pick(sim.pools.categories);
-      sim.emit(rng, 'product.updated', p, { product_id: p.id, changed_fields: changed }, null, null);
-      return true;
-    },
-    'product.published': () => {
-      const p = products.unpublishedOrDraft.pick(rng);
-      if (!p || p.variants.length === 0 || p.supplier.status !== 'verified') return false;
-      publishProduct(sim, rng, p);
-      return true;
-    },
-    'product.unpublished': () => {
-      const p = products.published.pick(rng);
-      if (!p) return false;
-      unpublishProduct(sim, rng, p, rng.pick(UNPUBLISH_REASONS), null);
-      return true;
-    },
-    'product.price_changed': () => {
-      const p = products.live.pick(rng);
-      if (!p || p.variants.length === 0) return false;
-      const first = p.variants[0]!;
-      const uniform = p.variants.every((v) => v.priceCents === first.priceCents);
-      if (uniform && rng.chance(0.3)) {
-        // Product-wide change: every variant had the same price and all move together.
-        const next = repriceCents(rng, first.priceCents);
-        sim.emit(
-          rng,
-          'product.price_changed',
-          p,
-          { product_id: p.id, previous_price: first.priceCents, new_price: next, currency: CURRENCY },
-          null,
-          null,
-        );
-        for (const v of p.variants) v.priceCents = next;
-        return true;
-      }
-      const v = rng.pick(p.variants);
-      const next = repriceCents(rng, v.priceCents);
-      sim.emit(
-        rng,
-        'product.price_changed',
-        p,
-        { product_id: p.id, variant_id: v.id, previous_price: v.priceCents, new_price: next, currency: CURRENCY },
-        null,
-        null,
-      );
-      v.priceCents = next;
-      return true;
-    },
-    'product.inventory_adjusted': () => {
-      const p = products.live.pick(rng);
-      if (!p || p.variants.length === 0) return false;
-      // Restocks go to the scarcer of two variants, as a buyer would.
-      const a = rng.pick(p.variants);
-      const b = rng.pick(p.variants);
-      const v = available(a) <= available(b) ? a : b;
-      const r = rng.float();
-      if (r < 0.5) {
-        adjust(sim, rng, v, v.onHand + rng.range(20, 200), 'restock', 'Supplier delivery received', null);
-      } else if (r < 0.65) {
-        adjust(sim, rng, v, v.onHand + rng.range(1, 3), 'return', rng.pick(RETURN_REASONS), null);
-      } else {
-        // Corrections and damage never take stock below what is reserved.
-        const down = rng.range(1, 8);
-        const target = Math.max(v.reserved, v.onHand - down);
-        if (r < 0.85 || target === v.onHand) {
-          const up = target === v.onHand || rng.chance(0.4);
-          adjust(
-            sim,
-            rng,
-            v,
-            up ? v.onHand + rng.range(1, 5) : target,
-            'correction',
-            rng.pick(CORRECTION_REASONS),
-            null,
-          );
-        } else {
-          adjust(sim, rng, v, target, 'damage', rng.pick(DAMAGE_REASONS), null);
-        }
-      }
-      return true;
-    },
-    'product.variant_added': () => {
-      const p = products.live.pick(rng);
-      if (!p || p.variants.length >= MAX_VARIANTS) return false;
-      addVariant(sim, rng, p, null);
-      return true;
-    },
-    'product.deleted': () => {
-      if (!products.population.canShrink) return false;
-      const p = products.unpublishedOrDraft.pick(rng);
-      if (!p || p.reserved > 0 || p.promoRefs > 0) return false;
-      sim.emit(rng, 'product.deleted', p, { product_id: p.id, reason: rng.pick(DELETE_REASONS) }, null, null);
-      p.status = 'deleted';
-      products.population.live--;
-      products.set.retire(p);
-      detach(p);
-      return true;
-    },
-  };
+function addAnotherVariant(sim: Sim, rng: Rng, p: Product): void {
+  addVariant(sim, rng, p, null);
 }
+
+function deleteProduct(sim: Sim, rng: Rng, p: Product): void {
+  sim.emit(rng, 'product.deleted', p, { product_id: p.id, reason: rng.pick(DELETE_REASONS) });
+  sim.products.remove(p);
+}
+
+const hasVariants = (p: Product): boolean => p.variants.length > 0;
+
+export const PRODUCT_ACTIONS: FamilyActions<'product'> = {
+  'product.created': actOnOne((sim) => ifCanGrow(sim.products, sim.suppliers.verified), createProduct),
+  'product.updated': actOnOne((sim) => sim.products.live, updateProduct),
+  'product.published': actOnOne((sim) => sim.products.unpublishedOrDraft, publishProduct, isPublishable),
+  'product.unpublished': actOnOne((sim) => sim.products.published, unpublishBySupplier),
+  'product.price_changed': actOnOne((sim) => sim.products.live, changePrice, hasVariants),
+  'product.inventory_adjusted': actOnOne((sim) => sim.products.live, adjustInventory, hasVariants),
+  'product.variant_added': actOnOne(
+    (sim) => sim.products.live,
+    addAnotherVariant,
+    (p) => p.variants.length < MAX_VARIANTS,
+  ),
+  'product.deleted': actOnOne(
+    (sim) => ifCanShrink(sim.products, sim.products.unpublishedOrDraft),
+    deleteProduct,
+    // Reserved stock or a running promotion keeps it.
+    (p) => p.reservedUnits === 0 && p.promoRefs === 0,
+  ),
+};

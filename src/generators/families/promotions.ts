@@ -4,14 +4,13 @@
 // Impressions and clicks happen only while active; config.hot.promotion focuses them on one
 // "viral" promotion that stays active for the whole run.
 import { FEED_TYPES, PROMOTION_TYPES, type Payload, type PROMOTION_VISIBILITIES } from '../../catalog/events.js';
-import { pickFromBags } from '../bag.js';
 import type { Rng } from '../rng.js';
 import type { Sim } from '../sim.js';
 import type { Community, Order, Promotion, Supplier } from '../state.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../time.js';
 import type { SimEvent } from '../types.js';
 import { CURRENCY } from './products.js';
-import { sample, slug, type Element, type FamilyActions } from './util.js';
+import { actOnOne, sample, slug, type Element, type FamilyActions } from './util.js';
 
 type PromotionVisibility = (typeof PROMOTION_VISIBILITIES)[number];
 
@@ -42,25 +41,18 @@ export function createPromotion(
   supplier: Supplier,
   opts: NewPromotionOptions = {},
 ): Promotion | null {
-  const promotions = sim.promotions;
   const published = supplier.products.filter((p) => p.status === 'published');
   if (published.length === 0) return null;
   const products = sample(rng, published, rng.range(1, 3));
   let visibility: PromotionVisibility =
     opts.visibility ?? (rng.chance(0.3) ? 'global' : rng.chance(0.65) ? 'community' : 'hybrid');
-  const communities: Community[] = [];
-  if (visibility !== 'global') {
-    for (let i = rng.range(1, 3); i > 0; i--) {
-      const c = sim.communities.live.pick(rng);
-      if (c && !communities.includes(c)) communities.push(c);
-    }
-    if (communities.length === 0) visibility = 'global';
-  }
+  const communities = visibility === 'global' ? [] : targetCommunities(sim, rng);
+  if (communities.length === 0) visibility = 'global';
   const title = rng.pick(sim.pools.promotionTitles);
   const p: Promotion = {
     id: rng.uuid(),
     seq: 0,
-    slots: promotions.set.newSlots(),
+    slots: sim.promotions.newSlots(),
     supplier,
     kind: rng.pick(PROMOTION_TYPES),
     title,
@@ -81,78 +73,54 @@ export function createPromotion(
     revenueCents: 0,
     viral: opts.viral ?? false,
   };
-  for (const x of products) x.promoRefs++;
-  for (const c of communities) c.promoRefs++;
-  supplier.promotions.push(p);
-  promotions.population.live++;
-  sim.emit(
-    rng,
-    'promotion.created',
-    p,
-    {
-      promotion_id: p.id,
-      supplier_id: supplier.id,
-      promotion_type: p.kind,
-      title,
-      visibility_type: visibility,
-      community_ids: communities.map((c) => c.id),
-      product_ids: products.map((x) => x.id),
-      status: 'draft',
-    },
-    null,
-    null,
-  );
-  promotions.set.refresh(p);
-  if (p.viral) promotions.viral = p;
+  sim.emit(rng, 'promotion.created', p, {
+    promotion_id: p.id,
+    supplier_id: supplier.id,
+    promotion_type: p.kind,
+    title,
+    visibility_type: visibility,
+    community_ids: communities.map((c) => c.id),
+    product_ids: products.map((x) => x.id),
+    status: 'draft',
+  });
+  sim.promotions.add(p);
   return p;
 }
 
-export function submitPromotion(sim: Sim, rng: Rng, p: Promotion): void {
-  p.requiresAdmin = p.visibility !== 'community';
-  if (p.visibility !== 'global') p.pendingCommunities.push(...p.communities);
-  const leaders: string[] = [];
-  for (const c of p.pendingCommunities) if (!leaders.includes(c.owner.id)) leaders.push(c.owner.id);
-  sim.emit(
-    rng,
-    'promotion.submitted',
-    p,
-    { promotion_id: p.id, submitted_at: sim.iso(), requires_admin: p.requiresAdmin, requires_leaders: leaders },
-    null,
-    null,
-  );
-  p.status = 'submitted';
-  sim.promotions.set.refresh(p);
+/** One to three distinct live communities (fewer when the draws repeat, none when there are none). */
+function targetCommunities(sim: Sim, rng: Rng): Community[] {
+  const communities: Community[] = [];
+  for (let i = rng.range(1, 3); i > 0; i--) {
+    const c = sim.communities.live.pick(rng);
+    if (c && !communities.includes(c)) communities.push(c);
+  }
+  return communities;
 }
 
-function approvedIfComplete(sim: Sim, p: Promotion): void {
-  if ((!p.requiresAdmin || p.adminApproved) && p.pendingCommunities.length === 0) p.status = 'approved';
-  sim.promotions.set.refresh(p);
+export function submitPromotion(sim: Sim, rng: Rng, p: Promotion): void {
+  sim.promotions.submit(p);
+  const leaders: string[] = [];
+  for (const c of p.pendingCommunities) if (!leaders.includes(c.owner.id)) leaders.push(c.owner.id);
+  sim.emit(rng, 'promotion.submitted', p, {
+    promotion_id: p.id,
+    submitted_at: sim.iso(),
+    requires_admin: p.requiresAdmin,
+    requires_leaders: leaders,
+  });
 }
 
 export function approveByAdmin(sim: Sim, rng: Rng, p: Promotion): void {
-  sim.emit(
-    rng,
-    'promotion.approved_admin',
-    p,
-    { promotion_id: p.id, approved_by: sim.admin(rng), notes: rng.pick(sim.pools.adminNotes) },
-    null,
-    null,
-  );
-  p.adminApproved = true;
-  approvedIfComplete(sim, p);
+  sim.emit(rng, 'promotion.approved_admin', p, {
+    promotion_id: p.id,
+    approved_by: sim.admin(rng),
+    notes: rng.pick(sim.pools.adminNotes),
+  });
+  sim.promotions.recordAdminApproval(p);
 }
 
 export function approveByLeader(sim: Sim, rng: Rng, p: Promotion, c: Community): void {
-  sim.emit(
-    rng,
-    'promotion.approved_leader',
-    p,
-    { promotion_id: p.id, community_id: c.id, approved_by: c.owner.id },
-    null,
-    null,
-  );
-  p.pendingCommunities.splice(p.pendingCommunities.indexOf(c), 1);
-  approvedIfComplete(sim, p);
+  sim.emit(rng, 'promotion.approved_leader', p, { promotion_id: p.id, community_id: c.id, approved_by: c.owner.id });
+  sim.promotions.recordLeaderApproval(p, c);
 }
 
 /** Runs every approval the promotion needs (used to bring the initial population live). */
@@ -169,53 +137,32 @@ export function approveFully(sim: Sim, rng: Rng, p: Promotion): void {
 
 /** Approved -> scheduled: goes live between 10 minutes and 3 hours from now, runs 1–7 days. */
 export function schedulePromotion(sim: Sim, rng: Rng, p: Promotion): void {
-  p.scheduled = true;
-  p.scheduledStartMs = sim.nowMs + rng.range(10, 180) * MINUTE_MS;
-  p.scheduledEndMs = p.scheduledStartMs + rng.range(1, 7) * DAY_MS + rng.range(0, 23) * HOUR_MS;
-  sim.emit(
-    rng,
-    'promotion.scheduled',
-    p,
-    { promotion_id: p.id, scheduled_start: sim.isoAt(p.scheduledStartMs), scheduled_end: sim.isoAt(p.scheduledEndMs) },
-    null,
-    null,
-  );
-  p.status = 'scheduled';
-  sim.promotions.set.refresh(p);
+  const startMs = sim.nowMs + rng.range(10, 180) * MINUTE_MS;
+  const endMs = startMs + rng.range(1, 7) * DAY_MS + rng.range(0, 23) * HOUR_MS;
+  sim.emit(rng, 'promotion.scheduled', p, {
+    promotion_id: p.id,
+    scheduled_start: sim.isoAt(startMs),
+    scheduled_end: sim.isoAt(endMs),
+  });
+  sim.promotions.schedule(p, startMs, endMs);
 }
 
+/** Goes live (once); an unscheduled promotion runs 1–14 days. */
 export function activatePromotion(sim: Sim, rng: Rng, p: Promotion): void {
-  if (!p.scheduled) p.scheduledEndMs = sim.nowMs + rng.range(1, 14) * DAY_MS;
-  sim.emit(
-    rng,
-    'promotion.activated',
-    p,
-    {
-      promotion_id: p.id,
-      first_activated_at: sim.iso(),
-      visibility_scope: p.visibility,
-      community_ids: p.communities.map((c) => c.id),
-      products_snapshot: p.products.map((x): Element<'promotion.activated', 'products_snapshot'> => ({
-        product_id: x.id,
-        name: x.name,
-        price_cents: Math.min(...x.variants.map((v) => v.priceCents)),
-        currency: CURRENCY,
-      })),
-    },
-    null,
-    null,
-  );
-  p.status = 'active';
-  sim.promotions.set.refresh(p);
-}
-
-function retire(sim: Sim, p: Promotion): void {
-  sim.promotions.population.live--;
-  sim.promotions.set.retire(p);
-  for (const x of p.products) x.promoRefs--;
-  for (const c of p.communities) c.promoRefs--;
-  const list = p.supplier.promotions;
-  list.splice(list.indexOf(p), 1);
+  const endMs = p.scheduled ? p.scheduledEndMs : sim.nowMs + rng.range(1, 14) * DAY_MS;
+  sim.emit(rng, 'promotion.activated', p, {
+    promotion_id: p.id,
+    first_activated_at: sim.iso(),
+    visibility_scope: p.visibility,
+    community_ids: p.communities.map((c) => c.id),
+    products_snapshot: p.products.map((x): Element<'promotion.activated', 'products_snapshot'> => ({
+      product_id: x.id,
+      name: x.name,
+      price_cents: Math.min(...x.variants.map((v) => v.priceCents)),
+      currency: CURRENCY,
+    })),
+  });
+  sim.promotions.activate(p, endMs);
 }
 
 export function cancelPromotion(
@@ -226,18 +173,15 @@ export function cancelPromotion(
   by: string,
   cause: SimEvent | null,
 ): void {
-  const payload: Payload<'promotion.cancelled'> = { promotion_id: p.id, cancelled_by: by, reason };
-  if (cause) sim.emitCaused('promotion.cancelled', p, payload, cause);
-  else sim.emit(rng, 'promotion.cancelled', p, payload, null, null);
-  p.status = 'cancelled';
-  retire(sim, p);
+  sim.emitRootOrCaused(rng, 'promotion.cancelled', p, { promotion_id: p.id, cancelled_by: by, reason }, cause);
+  sim.promotions.retire(p, 'cancelled');
 }
 
 /**
  * order.confirmed of an attributed order -> promotion.converted (if the promotion is still active),
  * which the order's attribution_recorded then names as its cause. Returns the converted event.
  */
-export function recordConversion(sim: Sim, rng: Rng, order: Order, cause: SimEvent): SimEvent | null {
+export function recordConversion(sim: Sim, order: Order, cause: SimEvent): SimEvent | null {
   const a = order.attribution;
   if (!a || a.promotion.status !== 'active') return null;
   const p = a.promotion;
@@ -257,190 +201,132 @@ export function engagementTarget(sim: Sim, rng: Rng): Promotion | undefined {
   return sim.promotions.active.pick(rng);
 }
 
-export function promotionActions(sim: Sim): FamilyActions<'promotion'> {
-  const rng = sim.rng.promotion;
-  const promotions = sim.promotions;
-  const endable = [promotions.active, promotions.paused];
-  const cancellable = [
-    promotions.draft,
-    promotions.submitted,
-    promotions.approved,
-    promotions.scheduled,
-    promotions.active,
-    promotions.paused,
-  ];
-  return {
-    'promotion.created': () => {
-      if (!promotions.population.canGrow) return false;
-      const s = sim.suppliers.verified.pick(rng);
-      if (!s) return false;
-      return createPromotion(sim, rng, s) !== null;
-    },
-    'promotion.submitted': () => {
-      const p = promotions.draft.pick(rng);
-      if (!p) return false;
-      submitPromotion(sim, rng, p);
-      return true;
-    },
-    'promotion.approved_admin': () => {
-      const p = promotions.needsAdmin.pick(rng);
-      if (!p) return false;
-      approveByAdmin(sim, rng, p);
-      return true;
-    },
-    'promotion.approved_leader': () => {
-      const p = promotions.needsLeader.pick(rng);
-      if (!p) return false;
-      approveByLeader(sim, rng, p, rng.pick(p.pendingCommunities));
-      return true;
-    },
-    'promotion.rejected_admin': () => {
-      const p = promotions.needsAdmin.pick(rng);
-      if (!p || p.viral) return false;
-      sim.emit(
-        rng,
-        'promotion.rejected_admin',
-        p,
-        { promotion_id: p.id, rejected_by: sim.admin(rng), rejection_reason: rng.pick(REJECT_REASONS) },
-        null,
-        null,
-      );
-      p.status = 'rejected';
-      retire(sim, p);
-      return true;
-    },
-    'promotion.rejected_leader': () => {
-      const p = promotions.needsLeader.pick(rng);
-      if (!p || p.viral) return false;
-      const c = rng.pick(p.pendingCommunities);
-      sim.emit(
-        rng,
-        'promotion.rejected_leader',
-        p,
-        {
-          promotion_id: p.id,
-          community_id: c.id,
-          rejected_by: c.owner.id,
-          rejection_reason: rng.pick(LEADER_REJECT_REASONS),
-        },
-        null,
-        null,
-      );
-      p.status = 'rejected';
-      retire(sim, p);
-      return true;
-    },
-    'promotion.scheduled': () => {
-      const p = promotions.approved.pick(rng);
-      if (!p) return false;
-      schedulePromotion(sim, rng, p);
-      return true;
-    },
-    'promotion.activated': () => {
-      const p = pickFromBags(rng, [promotions.approved, promotions.scheduled]);
-      // A scheduled promotion goes live only once its start time has come.
-      if (!p || (p.status === 'scheduled' && sim.nowMs < p.scheduledStartMs)) return false;
-      activatePromotion(sim, rng, p);
-      return true;
-    },
-    'promotion.paused': () => {
-      const p = promotions.active.pick(rng);
-      if (!p || p.viral) return false;
-      sim.emit(
-        rng,
-        'promotion.paused',
-        p,
-        { promotion_id: p.id, paused_by: p.supplier.id, reason: rng.pick(PAUSE_REASONS) },
-        null,
-        null,
-      );
-      p.status = 'paused';
-      promotions.set.refresh(p);
-      return true;
-    },
-    'promotion.resumed': () => {
-      const p = promotions.paused.pick(rng);
-      if (!p) return false;
-      sim.emit(rng, 'promotion.resumed', p, { promotion_id: p.id, resumed_by: p.supplier.id }, null, null);
-      p.status = 'active';
-      promotions.set.refresh(p);
-      return true;
-    },
-    'promotion.ended': () => {
-      const p = pickFromBags(rng, endable);
-      if (!p || p.viral) return false;
-      sim.emit(
-        rng,
-        'promotion.ended',
-        p,
-        {
-          promotion_id: p.id,
-          end_reason:
-            sim.nowMs >= p.scheduledEndMs ? 'end_date_reached' : rng.chance(0.7) ? 'manual' : 'budget_exhausted',
-          final_stats: {
-            impressions: p.impressions,
-            clicks: p.clicks,
-            conversions: p.conversions,
-            revenue_cents: p.revenueCents,
-          },
-        },
-        null,
-        null,
-      );
-      p.status = 'ended';
-      retire(sim, p);
-      return true;
-    },
-    'promotion.cancelled': () => {
-      const p = pickFromBags(rng, cancellable);
-      if (!p || p.viral) return false;
-      cancelPromotion(sim, rng, p, rng.pick(CANCEL_REASONS), p.supplier.id, null);
-      return true;
-    },
-    'promotion.impression': () => {
-      const p = engagementTarget(sim, rng);
-      if (!p) return false;
-      p.impressions++;
-      // Community-only promotions are seen in their communities' feeds; the others anywhere.
-      if (p.communities.length > 0 && (p.visibility === 'community' || rng.chance(0.5))) {
-        sim.emit(
-          rng,
-          'promotion.impression',
-          p,
-          { promotion_id: p.id, community_id: rng.pick(p.communities).id, feed_type: 'community' },
-          null,
-          null,
-        );
-      } else {
-        sim.emit(
-          rng,
-          'promotion.impression',
-          p,
-          { promotion_id: p.id, feed_type: rng.pick(NON_COMMUNITY_FEEDS) },
-          null,
-          null,
-        );
-      }
-      return true;
-    },
-    'promotion.clicked': () => {
-      const p = engagementTarget(sim, rng);
-      if (!p) return false;
-      p.clicks++;
-      const product = rng.pick(p.products);
-      if (p.communities.length > 0 && (p.visibility === 'community' || rng.chance(0.5))) {
-        sim.emit(
-          rng,
-          'promotion.clicked',
-          p,
-          { promotion_id: p.id, community_id: rng.pick(p.communities).id, product_id: product.id },
-          null,
-          null,
-        );
-      } else {
-        sim.emit(rng, 'promotion.clicked', p, { promotion_id: p.id, product_id: product.id }, null, null);
-      }
-      return true;
-    },
-  };
+/** A new promotion of a verified supplier, while the population has room. */
+function createNewPromotion(sim: Sim, rng: Rng): boolean {
+  if (!sim.promotions.population.canGrow) return false;
+  const s = sim.suppliers.verified.pick(rng);
+  if (!s) return false;
+  return createPromotion(sim, rng, s) !== null;
 }
+
+function approveForSomeCommunity(sim: Sim, rng: Rng, p: Promotion): void {
+  approveByLeader(sim, rng, p, rng.pick(p.pendingCommunities));
+}
+
+function rejectByAdmin(sim: Sim, rng: Rng, p: Promotion): void {
+  sim.emit(rng, 'promotion.rejected_admin', p, {
+    promotion_id: p.id,
+    rejected_by: sim.admin(rng),
+    rejection_reason: rng.pick(REJECT_REASONS),
+  });
+  sim.promotions.retire(p, 'rejected');
+}
+
+/** One targeted community's leader says no: the whole promotion is rejected. */
+function rejectByLeader(sim: Sim, rng: Rng, p: Promotion): void {
+  const c = rng.pick(p.pendingCommunities);
+  sim.emit(rng, 'promotion.rejected_leader', p, {
+    promotion_id: p.id,
+    community_id: c.id,
+    rejected_by: c.owner.id,
+    rejection_reason: rng.pick(LEADER_REJECT_REASONS),
+  });
+  sim.promotions.retire(p, 'rejected');
+}
+
+/** A scheduled promotion goes live only once its start time has come. */
+function isDue(p: Promotion, sim: Sim): boolean {
+  return p.status !== 'scheduled' || sim.nowMs >= p.scheduledStartMs;
+}
+
+/** The supplier pauses a running promotion. */
+function pausePromotion(sim: Sim, rng: Rng, p: Promotion): void {
+  sim.emit(rng, 'promotion.paused', p, {
+    promotion_id: p.id,
+    paused_by: p.supplier.id,
+    reason: rng.pick(PAUSE_REASONS),
+  });
+  sim.promotions.setStatus(p, 'paused');
+}
+
+function resumePromotion(sim: Sim, rng: Rng, p: Promotion): void {
+  sim.emit(rng, 'promotion.resumed', p, { promotion_id: p.id, resumed_by: p.supplier.id });
+  sim.promotions.setStatus(p, 'active');
+}
+
+/** Ends at its end date, or earlier (manually, or its budget ran out), with its final counters. */
+function endPromotion(sim: Sim, rng: Rng, p: Promotion): void {
+  sim.emit(rng, 'promotion.ended', p, {
+    promotion_id: p.id,
+    end_reason: sim.nowMs >= p.scheduledEndMs ? 'end_date_reached' : rng.chance(0.7) ? 'manual' : 'budget_exhausted',
+    final_stats: {
+      impressions: p.impressions,
+      clicks: p.clicks,
+      conversions: p.conversions,
+      revenue_cents: p.revenueCents,
+    },
+  });
+  sim.promotions.retire(p, 'ended');
+}
+
+function cancelBySupplier(sim: Sim, rng: Rng, p: Promotion): void {
+  cancelPromotion(sim, rng, p, rng.pick(CANCEL_REASONS), p.supplier.id, null);
+}
+
+/** Community-only promotions are seen in their communities' feeds; the others anywhere. */
+function seenInCommunity(rng: Rng, p: Promotion): boolean {
+  return p.communities.length > 0 && (p.visibility === 'community' || rng.chance(0.5));
+}
+
+function recordImpression(sim: Sim, rng: Rng): boolean {
+  const p = engagementTarget(sim, rng);
+  if (!p) return false;
+  p.impressions++;
+  if (seenInCommunity(rng, p)) {
+    sim.emit(rng, 'promotion.impression', p, {
+      promotion_id: p.id,
+      community_id: rng.pick(p.communities).id,
+      feed_type: 'community',
+    });
+  } else {
+    sim.emit(rng, 'promotion.impression', p, { promotion_id: p.id, feed_type: rng.pick(NON_COMMUNITY_FEEDS) });
+  }
+  return true;
+}
+
+function recordClick(sim: Sim, rng: Rng): boolean {
+  const p = engagementTarget(sim, rng);
+  if (!p) return false;
+  p.clicks++;
+  const product = rng.pick(p.products);
+  if (seenInCommunity(rng, p)) {
+    sim.emit(rng, 'promotion.clicked', p, {
+      promotion_id: p.id,
+      community_id: rng.pick(p.communities).id,
+      product_id: product.id,
+    });
+  } else {
+    sim.emit(rng, 'promotion.clicked', p, { promotion_id: p.id, product_id: product.id });
+  }
+  return true;
+}
+
+/** The viral promotion of config.hot.promotion stays active all run: never rejected, paused, ended or cancelled. */
+const isOrdinary = (p: Promotion): boolean => !p.viral;
+
+export const PROMOTION_ACTIONS: FamilyActions<'promotion'> = {
+  'promotion.created': createNewPromotion,
+  'promotion.submitted': actOnOne((sim) => sim.promotions.draft, submitPromotion),
+  'promotion.approved_admin': actOnOne((sim) => sim.promotions.needsAdmin, approveByAdmin),
+  'promotion.approved_leader': actOnOne((sim) => sim.promotions.needsLeader, approveForSomeCommunity),
+  'promotion.rejected_admin': actOnOne((sim) => sim.promotions.needsAdmin, rejectByAdmin, isOrdinary),
+  'promotion.rejected_leader': actOnOne((sim) => sim.promotions.needsLeader, rejectByLeader, isOrdinary),
+  'promotion.scheduled': actOnOne((sim) => sim.promotions.approved, schedulePromotion),
+  'promotion.activated': actOnOne((sim) => sim.promotions.activatable, activatePromotion, isDue),
+  'promotion.paused': actOnOne((sim) => sim.promotions.active, pausePromotion, isOrdinary),
+  'promotion.resumed': actOnOne((sim) => sim.promotions.paused, resumePromotion),
+  'promotion.ended': actOnOne((sim) => sim.promotions.endable, endPromotion, isOrdinary),
+  'promotion.cancelled': actOnOne((sim) => sim.promotions.cancellable, cancelBySupplier, isOrdinary),
+  'promotion.impression': recordImpression,
+  'promotion.clicked': recordClick,
+};

@@ -3,13 +3,12 @@
 // (after LOCK_AFTER_FAILURES consecutive failed logins; unlocks when locked_until passes);
 // deleted is final and leaves every community.
 import { LOGIN_METHODS, USER_PROFILE_FIELDS, USER_STAT_TYPES } from '../../catalog/events.js';
-import { pickFromBags } from '../bag.js';
 import type { Rng } from '../rng.js';
 import type { Sim } from '../sim.js';
 import type { AnonLogin, User, UserRole } from '../state.js';
 import { DAY_MS, MINUTE_MS } from '../time.js';
 import { leaveOnUserDeletion } from './communities.js';
-import { subset, type FamilyActions } from './util.js';
+import { actOnOne, ifCanShrink, nonNegativeDelta, subset, type FamilyActions } from './util.js';
 
 const SUSPEND_REASONS = [
   'Repeated spam in community posts',
@@ -37,11 +36,10 @@ const ANON_LOGINS = 24;
 
 /** Creates a user and emits user.created (status pending). */
 export function registerUser(sim: Sim, rng: Rng, role: UserRole): User {
-  const users = sim.users;
   const user: User = {
     id: rng.uuid(),
     seq: 0,
-    slots: users.set.newSlots(),
+    slots: sim.users.newSlots(),
     status: 'pending',
     role,
     displayName: rng.pick(sim.pools.displayNames),
@@ -51,32 +49,141 @@ export function registerUser(sim: Sim, rng: Rng, role: UserRole): User {
     failStreak: 0,
     lockedUntilMs: 0,
     memberships: [],
-    owned: 0,
+    ownedCommunities: 0,
   };
-  users.population.live++;
-  sim.emit(
-    rng,
-    'user.created',
-    user,
-    { user_id: user.id, role, status: 'pending', created_at: sim.iso(), display_name: user.displayName },
-    null,
-    null,
-  );
-  users.set.refresh(user);
+  sim.emit(rng, 'user.created', user, {
+    user_id: user.id,
+    role,
+    status: 'pending',
+    created_at: sim.iso(),
+    display_name: user.displayName,
+  });
+  sim.users.add(user);
   return user;
 }
 
 export function verifyUser(sim: Sim, rng: Rng, user: User): void {
-  sim.emit(
-    rng,
-    'user.verified',
-    user,
-    { user_id: user.id, previous_status: 'pending', new_status: 'active', verified_at: sim.iso() },
-    null,
-    null,
-  );
-  user.status = 'active';
-  sim.users.set.refresh(user);
+  sim.emit(rng, 'user.verified', user, {
+    user_id: user.id,
+    previous_status: 'pending',
+    new_status: 'active',
+    verified_at: sim.iso(),
+  });
+  sim.users.setStatus(user, 'active');
+}
+
+/** A new registration while the population has room; a leaderShare of them are leaders. */
+function registerNewUser(sim: Sim, rng: Rng): boolean {
+  if (!sim.users.population.canGrow) return false;
+  registerUser(sim, rng, rng.chance(sim.config.population.leaderShare) ? 'leader' : 'consumer');
+  return true;
+}
+
+function updateProfile(sim: Sim, rng: Rng, u: User): void {
+  const changed = subset(rng, USER_PROFILE_FIELDS);
+  if (changed.includes('display_name')) u.displayName = rng.pick(sim.pools.displayNames);
+  if (changed.includes('avatar_url')) u.avatarUrl = rng.pick(sim.pools.avatarUrls);
+  if (changed.includes('bio')) u.bio = rng.pick(sim.pools.bios);
+  sim.emit(rng, 'user.profile_updated', u, {
+    user_id: u.id,
+    changed_fields: changed,
+    display_name: u.displayName,
+    avatar_url: u.avatarUrl,
+    bio: u.bio,
+  });
+}
+
+/** Consumer <-> leader (an owner of a live community is never demoted: see ownsNoCommunity). */
+function changeRole(sim: Sim, rng: Rng, u: User): void {
+  const previous = u.role;
+  const next: UserRole = previous === 'leader' ? 'consumer' : 'leader';
+  sim.emit(rng, 'user.role_changed', u, {
+    user_id: u.id,
+    previous_role: previous,
+    new_role: next,
+    reason: rng.pick(next === 'leader' ? PROMOTE_REASONS : DEMOTE_REASONS),
+    actor_id: sim.admin(rng),
+  });
+  sim.users.setRole(u, next);
+}
+
+function suspendUser(sim: Sim, rng: Rng, u: User): void {
+  sim.emit(rng, 'user.suspended', u, {
+    user_id: u.id,
+    reason: rng.pick(SUSPEND_REASONS),
+    suspended_by: sim.admin(rng),
+    suspended_until: sim.isoAt(sim.nowMs + rng.range(1, 30) * DAY_MS),
+  });
+  sim.users.setStatus(u, 'suspended');
+}
+
+function reactivateUser(sim: Sim, rng: Rng, u: User): void {
+  sim.emit(rng, 'user.reactivated', u, { user_id: u.id, reactivated_by: sim.admin(rng) });
+  sim.users.setStatus(u, 'active');
+}
+
+/** Deleted by the user (mostly) or an admin; the account then leaves every community. */
+function deleteUser(sim: Sim, rng: Rng, u: User): void {
+  const byUser = rng.chance(0.7);
+  const deleted = sim.emit(rng, 'user.deleted', u, {
+    user_id: u.id,
+    deleted_by: byUser ? u.id : sim.admin(rng),
+    reason: byUser ? 'Requested by the user' : rng.pick(DELETE_REASONS),
+  });
+  sim.users.remove(u);
+  leaveOnUserDeletion(sim, u, deleted);
+}
+
+function changeStat(sim: Sim, rng: Rng, u: User): void {
+  const i = rng.int(USER_STAT_TYPES.length);
+  const stat = USER_STAT_TYPES[i]!;
+  const previous = u.stats[i]!;
+  // Followers come and go; orders and posts only count up.
+  const delta = nonNegativeDelta(previous, stat === 'followers' || stat === 'following' ? rng.range(-2, 6) : 1);
+  const next = previous + delta;
+  u.stats[i] = next;
+  sim.emit(rng, 'user.stats_changed', u, {
+    user_id: u.id,
+    stat_type: stat,
+    previous_value: previous,
+    new_value: next,
+    delta,
+  });
+}
+
+function logIn(sim: Sim, rng: Rng): boolean {
+  sim.users.expireLocks(sim.nowMs);
+  const u = sim.users.active.pick(rng);
+  if (!u) return false;
+  sim.emit(rng, 'user.login_succeeded', u, { user_id: u.id, login_method: rng.pick(LOGIN_METHODS) });
+  sim.users.recordLogin(u);
+  return true;
+}
+
+function failLogin(sim: Sim, rng: Rng): boolean {
+  sim.users.expireLocks(sim.nowMs);
+  const r = rng.float();
+  if (r < 0.2) {
+    failUnknownLogin(sim, rng);
+    return true;
+  }
+  // Failures cluster: most continue an account's current streak (someone mistyping, or an attack).
+  const u = (r < 0.75 ? sim.users.failing.pick(rng) : undefined) ?? sim.users.active.pick(rng);
+  if (!u) return false;
+  sim.users.recordFailedLogin(u);
+  sim.emit(rng, 'user.login_failed', u, {
+    user_id: u.id,
+    failure_reason: rng.pick(PASSWORD_FAILURES),
+    attempt_count: u.failStreak,
+  });
+  return true;
+}
+
+/** A failed login for a name that matches no account: no user_id (see anonLogin). */
+function failUnknownLogin(sim: Sim, rng: Rng): void {
+  const a = anonLogin(sim, rng);
+  a.failStreak = a.failStreak >= 8 ? 1 : a.failStreak + 1;
+  sim.emit(rng, 'user.login_failed', a, { failure_reason: 'unknown_account', attempt_count: a.failStreak });
 }
 
 /**
@@ -95,204 +202,33 @@ function anonLogin(sim: Sim, rng: Rng): AnonLogin {
   return rng.pick(anon);
 }
 
-/** Locks whose locked_until has passed end: the user is active again (no event; time-based). */
-function expireLocks(sim: Sim): void {
-  const { locked, set } = sim.users;
-  for (let i = locked.size - 1; i >= 0; i--) {
-    const u = locked.at(i)!;
-    if (sim.nowMs >= u.lockedUntilMs) {
-      u.status = 'active';
-      set.refresh(u);
-    }
-  }
+function lockUser(sim: Sim, rng: Rng): boolean {
+  sim.users.expireLocks(sim.nowMs);
+  const u = sim.users.lockable.pick(rng);
+  if (!u) return false;
+  const lockedUntilMs = sim.nowMs + rng.range(15, 60) * MINUTE_MS;
+  sim.emit(rng, 'user.locked', u, {
+    user_id: u.id,
+    locked_until: sim.isoAt(lockedUntilMs),
+    trigger_reason: 'too_many_failed_logins',
+  });
+  sim.users.lock(u, lockedUntilMs);
+  return true;
 }
 
-export function userActions(sim: Sim): FamilyActions<'user'> {
-  const rng = sim.rng.user;
-  const users = sim.users;
-  return {
-    'user.created': () => {
-      if (!users.population.canGrow) return false;
-      registerUser(sim, rng, rng.chance(sim.config.population.leaderShare) ? 'leader' : 'consumer');
-      return true;
-    },
-    'user.verified': () => {
-      const u = users.pending.pick(rng);
-      if (!u) return false;
-      verifyUser(sim, rng, u);
-      return true;
-    },
-    'user.profile_updated': () => {
-      const u = users.active.pick(rng);
-      if (!u) return false;
-      const changed = subset(rng, USER_PROFILE_FIELDS);
-      if (changed.includes('display_name')) u.displayName = rng.pick(sim.pools.displayNames);
-      if (changed.includes('avatar_url')) u.avatarUrl = rng.pick(sim.pools.avatarUrls);
-      if (changed.includes('bio')) u.bio = rng.pick(sim.pools.bios);
-      sim.emit(
-        rng,
-        'user.profile_updated',
-        u,
-        { user_id: u.id, changed_fields: changed, display_name: u.displayName, avatar_url: u.avatarUrl, bio: u.bio },
-        null,
-        null,
-      );
-      return true;
-    },
-    'user.role_changed': () => {
-      const u = users.active.pick(rng);
-      if (!u || u.owned > 0) return false;
-      const previous = u.role;
-      const next: UserRole = previous === 'leader' ? 'consumer' : 'leader';
-      sim.emit(
-        rng,
-        'user.role_changed',
-        u,
-        {
-          user_id: u.id,
-          previous_role: previous,
-          new_role: next,
-          reason: rng.pick(next === 'leader' ? PROMOTE_REASONS : DEMOTE_REASONS),
-          actor_id: sim.admin(rng),
-        },
-        null,
-        null,
-      );
-      u.role = next;
-      users.set.refresh(u);
-      return true;
-    },
-    'user.suspended': () => {
-      const u = users.active.pick(rng);
-      if (!u) return false;
-      sim.emit(
-        rng,
-        'user.suspended',
-        u,
-        {
-          user_id: u.id,
-          reason: rng.pick(SUSPEND_REASONS),
-          suspended_by: sim.admin(rng),
-          suspended_until: sim.isoAt(sim.nowMs + rng.range(1, 30) * DAY_MS),
-        },
-        null,
-        null,
-      );
-      u.status = 'suspended';
-      users.set.refresh(u);
-      return true;
-    },
-    'user.reactivated': () => {
-      const u = users.suspended.pick(rng);
-      if (!u) return false;
-      sim.emit(rng, 'user.reactivated', u, { user_id: u.id, reactivated_by: sim.admin(rng) }, null, null);
-      u.status = 'active';
-      users.set.refresh(u);
-      return true;
-    },
-    'user.deleted': () => {
-      if (!users.population.canShrink) return false;
-      const u = pickFromBags(rng, [users.pending, users.active, users.suspended, users.locked]);
-      if (!u || u.owned > 0) return false;
-      const byUser = rng.chance(0.7);
-      const deleted = sim.emit(
-        rng,
-        'user.deleted',
-        u,
-        {
-          user_id: u.id,
-          deleted_by: byUser ? u.id : sim.admin(rng),
-          reason: byUser ? 'Requested by the user' : rng.pick(DELETE_REASONS),
-        },
-        null,
-        null,
-      );
-      u.status = 'deleted';
-      users.population.live--;
-      users.set.retire(u);
-      leaveOnUserDeletion(sim, rng, u, deleted);
-      return true;
-    },
-    'user.stats_changed': () => {
-      const u = pickFromBags(rng, [users.active, users.suspended, users.locked]);
-      if (!u) return false;
-      const i = rng.int(USER_STAT_TYPES.length);
-      const stat = USER_STAT_TYPES[i]!;
-      const previous = u.stats[i]!;
-      // Followers come and go; orders and posts only count up.
-      let delta = stat === 'followers' || stat === 'following' ? rng.range(-2, 6) : 1;
-      if (delta === 0 || previous + delta < 0) delta = 1;
-      const next = previous + delta;
-      u.stats[i] = next;
-      sim.emit(
-        rng,
-        'user.stats_changed',
-        u,
-        { user_id: u.id, stat_type: stat, previous_value: previous, new_value: next, delta },
-        null,
-        null,
-      );
-      return true;
-    },
-    'user.login_succeeded': () => {
-      expireLocks(sim);
-      const u = users.active.pick(rng);
-      if (!u) return false;
-      sim.emit(rng, 'user.login_succeeded', u, { user_id: u.id, login_method: rng.pick(LOGIN_METHODS) }, null, null);
-      if (u.failStreak > 0) {
-        u.failStreak = 0;
-        users.set.refresh(u);
-      }
-      return true;
-    },
-    'user.login_failed': () => {
-      expireLocks(sim);
-      const r = rng.float();
-      if (r < 0.2) {
-        const a = anonLogin(sim, rng);
-        a.failStreak = a.failStreak >= 8 ? 1 : a.failStreak + 1;
-        sim.emit(
-          rng,
-          'user.login_failed',
-          a,
-          { failure_reason: 'unknown_account', attempt_count: a.failStreak },
-          null,
-          null,
-        );
-        return true;
-      }
-      // Failures cluster: most continue an account's current streak (someone mistyping, or an attack).
-      const u = (r < 0.75 ? users.failing.pick(rng) : undefined) ?? users.active.pick(rng);
-      if (!u) return false;
-      u.failStreak++;
-      sim.emit(
-        rng,
-        'user.login_failed',
-        u,
-        { user_id: u.id, failure_reason: rng.pick(PASSWORD_FAILURES), attempt_count: u.failStreak },
-        null,
-        null,
-      );
-      users.set.refresh(u);
-      return true;
-    },
-    'user.locked': () => {
-      expireLocks(sim);
-      const u = users.lockable.pick(rng);
-      if (!u) return false;
-      u.lockedUntilMs = sim.nowMs + rng.range(15, 60) * MINUTE_MS;
-      sim.emit(
-        rng,
-        'user.locked',
-        u,
-        { user_id: u.id, locked_until: sim.isoAt(u.lockedUntilMs), trigger_reason: 'too_many_failed_logins' },
-        null,
-        null,
-      );
-      u.status = 'locked';
-      u.failStreak = 0;
-      users.set.refresh(u);
-      return true;
-    },
-  };
-}
+/** An owner of a live community is neither deleted nor demoted. */
+const ownsNoCommunity = (u: User): boolean => u.ownedCommunities === 0;
+
+export const USER_ACTIONS: FamilyActions<'user'> = {
+  'user.created': registerNewUser,
+  'user.verified': actOnOne((sim) => sim.users.pending, verifyUser),
+  'user.profile_updated': actOnOne((sim) => sim.users.active, updateProfile),
+  'user.role_changed': actOnOne((sim) => sim.users.active, changeRole, ownsNoCommunity),
+  'user.suspended': actOnOne((sim) => sim.users.active, suspendUser),
+  'user.reactivated': actOnOne((sim) => sim.users.suspended, reactivateUser),
+  'user.deleted': actOnOne((sim) => ifCanShrink(sim.users, sim.users.deletable), deleteUser, ownsNoCommunity),
+  'user.stats_changed': actOnOne((sim) => sim.users.verified, changeStat),
+  'user.login_succeeded': logIn,
+  'user.login_failed': failLogin,
+  'user.locked': lockUser,
+};

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BagSet, pickFromBags } from '../../../src/generators/bag.js';
+import { BagSet, BagUnion, pickFromBags } from '../../../src/generators/bag.js';
 import { Rng } from '../../../src/generators/rng.js';
 
 interface Thing {
@@ -53,5 +53,17 @@ describe('Bag / BagSet', () => {
       counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
     }
     for (const t of things) expect(Math.abs(counts.get(t.name)! - 2000)).toBeLessThan(250);
+  });
+
+  it('BagUnion picks exactly what pickFromBags picks over the same bags, in the same order', () => {
+    const set = new BagSet<Thing>();
+    const a = set.bag('a', (t) => t.on);
+    const b = set.bag('b', (t) => !t.on);
+    const union = new BagUnion([a, b]);
+    expect(union.pick(Rng.derive(2, 'bag'))).toBeUndefined();
+    for (let i = 0; i < 7; i++) set.refresh({ slots: set.newSlots(), name: `t${i}`, on: i % 3 === 0 });
+    const r1 = Rng.derive(3, 'bag');
+    const r2 = Rng.derive(3, 'bag');
+    for (let i = 0; i < 200; i++) expect(union.pick(r1)).toBe(pickFromBags(r2, [a, b]));
   });
 });
