@@ -2,8 +2,7 @@
 // record size ProducerPerformance is given) and a sample of real events as its payload file.
 import { writeFileSync } from 'node:fs';
 import { newRunId } from '../src/app/prepare.js';
-import type { WorldConfigInput } from '../src/generators/config.js';
-import { createWorld } from '../src/generators/world.js';
+import { worldFromConfig } from '../src/generators/index.js';
 import type { Scenario } from '../src/scenarios/schema.js';
 import { median } from './stats.js';
 
@@ -30,7 +29,7 @@ export interface EventSample {
  * measures their serialized size exactly as the encoder produces it (JSON of the envelope).
  */
 export function sampleEvents(scenario: Scenario, seed: number, count: number, payloadLines: number): EventSample {
-  const world = createWorld({ ...(scenario.world as WorldConfigInput), seed }, { runId: newRunId() });
+  const world = worldFromConfig({ ...scenario.world, seed }, { runId: newRunId() });
   const values = new Array<number>(count);
   const keys = new Array<number>(count);
   const every = Math.max(1, Math.floor(count / payloadLines));

@@ -3,7 +3,7 @@
 // the run id and the plan line that describes it all back.
 import { randomBytes, randomInt } from 'node:crypto';
 import { ScSimError } from '../errors.js';
-import type { WorldConfigInput } from '../generators/index.js';
+import type { WorldConfig } from '../generators/index.js';
 import { applyOverrides, createSchedule, executorDurationMs, type Schedule } from '../runner/executors.js';
 import { formatDurationMs } from '../runner/duration.js';
 import { getScenario, loadScenarios, resolveScenariosPath, planLine, type Scenario } from '../scenarios/index.js';
@@ -37,8 +37,8 @@ export interface PreparedRun {
   seed: number;
   runId: string;
   prefix: string;
-  /** The scenario's world (parsed with the scenario) with the run's seed. */
-  world: WorldConfigInput & { seed: number };
+  /** The scenario's world (parsed with the scenario, not again) with the run's seed. */
+  world: WorldConfig & { seed: number };
 }
 
 /** `run-20260101T120000-a1b2c3`: sortable by time, unique enough to share a broker. */
@@ -84,6 +84,6 @@ export function prepareRun(settings: RunSettings, now = new Date()): PreparedRun
     seed,
     runId: newRunId(now),
     prefix: settings.prefix ?? '',
-    world: { ...(scenario.world as WorldConfigInput), seed },
+    world: { ...scenario.world, seed },
   };
 }

@@ -5,7 +5,7 @@
 import type { Writable } from 'node:stream';
 import { DOMAIN_TOPICS, getTopic, physicalTopicName } from '../catalog/topics.js';
 import { ExitCode, ScSimError } from '../errors.js';
-import { createWorld, type WorldStream } from '../generators/index.js';
+import { worldFromConfig, type WorldStream } from '../generators/index.js';
 import { AdminSession, type OffsetsByTopic } from '../kafka/admin.js';
 import type { KafkaConnection } from '../kafka/client.js';
 import { createEncoder } from '../records/encode.js';
@@ -173,7 +173,7 @@ export async function runScenario(req: RunRequest, deps: RunDeps = {}): Promise<
   const checks = toKafka ? checksWithScenarioDefaults(req.checks ?? {}, prepared.scenario) : {};
   log(`seed ${prepared.seed}, run id ${prepared.runId}`, true);
   // The world first: a bad world config fails before any connection is opened.
-  const world = createWorld(prepared.world, { runId: prepared.runId });
+  const world = worldFromConfig(prepared.world, { runId: prepared.runId });
 
   if (deps.sink || choice.kind === 'ndjson') {
     const sink = deps.sink ?? openNdjsonSink(choice.kind === 'ndjson' ? choice.file : undefined, deps.stdout);
@@ -223,7 +223,7 @@ export async function dryRun(settings: RunSettings, sampleCount: number, out: Wr
   out.write(
     `# scenario ${prepared.name}: ${prepared.scenario.description}\n# plan: ${prepared.plan}\n# seed ${prepared.seed}, run id ${prepared.runId}; first ${sampleCount} events:\n`,
   );
-  const world = createWorld(prepared.world, { runId: prepared.runId });
+  const world = worldFromConfig(prepared.world, { runId: prepared.runId });
   const encode = createEncoder({
     runId: prepared.runId,
     prefix: prepared.prefix,

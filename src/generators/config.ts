@@ -50,4 +50,7 @@ export const WorldConfigSchema = z
   .strict();
 
 export type WorldConfigInput = z.input<typeof WorldConfigSchema>;
-export type WorldConfig = z.output<typeof WorldConfigSchema>;
+/** Parsed settings; `mix` may name a subset of the types (a scenario's enum-keyed mix is one). */
+export type WorldConfig = Omit<z.output<typeof WorldConfigSchema>, 'mix'> & {
+  mix: Readonly<Partial<Record<string, number>>>;
+};

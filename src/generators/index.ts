@@ -4,4 +4,4 @@ export { WorldConfigSchema, type WorldConfig, type WorldConfigInput } from './co
 export { DERIVED_TYPES, isDerivedType, resolveMix } from './mix.js';
 export { sampleEvents } from './sample.js';
 export type { SimEvent } from './types.js';
-export { createWorld, parseWorldConfig, type WorldStats, type WorldStream } from './world.js';
+export { createWorld, parseWorldConfig, worldFromConfig, type WorldStats, type WorldStream } from './world.js';

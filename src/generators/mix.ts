@@ -125,7 +125,7 @@ function familyOf(type: string): Family {
 }
 
 /** Applies a scenario's `mix` to the defaults; unknown keys and derived types are E_CONFIG errors. */
-export function resolveMix(mix: Readonly<Record<string, number>>, where = 'world.mix'): ResolvedMix {
+export function resolveMix(mix: Readonly<Partial<Record<string, number>>>, where = 'world.mix'): ResolvedMix {
   const weights: Record<string, number> = { ...DEFAULT_WEIGHTS };
   const keys = Object.keys(mix);
   const validKeys = [...EntityTypes, ...ROOT_TYPES];

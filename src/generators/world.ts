@@ -133,8 +133,13 @@ function scheduler(sim: Sim, mix: ResolvedMix): () => void {
   };
 }
 
+/** A world from raw settings (parsed and checked here; E_CONFIG lists every problem). */
 export function createWorld(input: WorldConfigInput, opts: WorldOptions): WorldStream {
-  const config = parseWorldConfig(input);
+  return worldFromConfig(parseWorldConfig(input), opts);
+}
+
+/** A world from settings parsed already (a scenario's world, parsed with its scenario). */
+export function worldFromConfig(config: WorldConfig, opts: WorldOptions): WorldStream {
   const seed = config.seed ?? randomInt(0, 0xffffffff);
   const mix = resolveMix(config.mix);
   const sim = new Sim(config, seed, opts.runId, opts.pools ?? buildPools(seed));

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { closestNames } from '../catalog/events.js';
 import { ScSimError } from '../errors.js';
@@ -141,8 +141,29 @@ export function parseScenarios(text: string, path: string): LoadedScenarios {
     const message = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
     problems.push({ offset, text: `${file}:${line}:${col} (yaml): ${message}` });
   }
+  visit(doc, {
+    Alias(_key, node) {
+      // `*name` with no `&name` anchor before it: toJS() would throw on it.
+      if (node.resolve(doc) === undefined) {
+        const offset = node.range?.[0] ?? 0;
+        const { line, col } = lines.linePos(offset);
+        problems.push({
+          offset,
+          text: `${file}:${line}:${col} (yaml): alias *${node.source} has no anchor &${node.source}`,
+        });
+      }
+    },
+  });
+  let js: unknown;
   if (problems.length === 0) {
-    const js: unknown = doc.toJS();
+    try {
+      js = doc.toJS({ maxAliasCount: 100 });
+    } catch (err) {
+      // Whatever else YAML cannot turn into data (e.g. an alias bomb): still a coded error with a place.
+      problems.push({ offset: 0, text: `${file}:1:1 (yaml): ${(err as Error).message}` });
+    }
+  }
+  if (problems.length === 0) {
     const parsed = ScenariosFileSchema.safeParse(js);
     if (parsed.success) return { path, scenarios: parsed.data.scenarios };
     problems.push(...issueLines(doc, js, lines, file, parsed.error.issues));

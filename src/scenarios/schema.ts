@@ -110,7 +110,7 @@ const ScenarioWorldSchema = WorldConfigSchema.extend({
 }).superRefine((world, ctx) => {
   // A mix that turns everything off is caught here, with its line, not when a run starts.
   try {
-    resolveMix(world.mix as Record<string, number>);
+    resolveMix(world.mix);
   } catch (err) {
     if (!isScSimError(err)) throw err;
     ctx.addIssue({ code: 'custom', path: ['mix'], message: `${err.message}: ${err.hint ?? ''}`.replace(/: $/, '') });
