@@ -31,7 +31,7 @@ module.exports = {
     forbid(
       'tests-call-the-app',
       'only the CLI tests import the CLI; the others go through src/app',
-      { path: '^test/', pathNot: '^test/(cli/|unit/cli/)' },
+      { path: '^test/', pathNot: '^test/(cli/|unit/cli/|support/(cli|in-process-cli)\\.ts$)' },
       { path: CLI },
     ),
     forbid(
