@@ -1,5 +1,6 @@
 // The run report's public entry: built from metric snapshots (report/build.ts), checked against
-// thresholds, compared, and formatted (src/render/: console, JSON, HTML). Reporters only format.
+// thresholds, compared, and read back from files. It is plain data; src/render/ formats it
+// (console, JSON, HTML), and only formats.
 import type { z } from 'zod';
 import type { ConsumerSimReport } from './consume/report.js';
 import { ScSimError } from './errors.js';
@@ -10,13 +11,6 @@ export { buildReport, type BuildReportInput } from './report/build.js';
 export { ackedFromReport, offsetsFromReport, offsetsReport } from './report/offsets.js';
 export { compare, sideOf, type CompareInput, type CompareResult, type CompareSide } from './report/compare.js';
 export { REPORT_SCHEMA_VERSION, type RunReport } from './report/types.js';
-export { formatConsoleReport } from './render/console.js';
-export { renderHtmlReport, type HtmlReportInput } from './render/html/report.js';
-
-/** The `--json` / `--out` form: the report as is, 2-space indented. */
-export function formatJsonReport(report: RunReport): string {
-  return `${JSON.stringify(report, null, 2)}\n`;
-}
 
 /** Checks that parsed JSON is a run report this sc-sim understands (`where` names the file in errors). */
 export function parseRunReport(data: unknown, where: string): RunReport {

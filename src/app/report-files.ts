@@ -4,14 +4,9 @@ import { accessSync, constants, existsSync, readFileSync, statSync, writeFileSyn
 import { dirname, resolve } from 'node:path';
 import { isConsumerReport, type ConsumerSimReport } from '../consume/report.js';
 import { ScSimError } from '../errors.js';
-import {
-  formatJsonReport,
-  parseConsumerReport,
-  parseRunReport,
-  renderHtmlReport,
-  type CompareInput,
-  type RunReport,
-} from '../report.js';
+import { parseConsumerReport, parseRunReport, type CompareInput, type RunReport } from '../report.js';
+import { renderHtmlReport } from '../render/html/report.js';
+import { formatJsonReport } from '../render/json.js';
 
 /** Writes a file sc-sim produced (report, HTML, events); any failure is E_IO naming the path. */
 export function writeOutputFile(path: string, text: string, what: string): void {
@@ -52,11 +47,7 @@ export function assertWritable(path: string, what: string): void {
 }
 
 export function writeReportFile(path: string, report: RunReport | ConsumerSimReport): void {
-  writeOutputFile(
-    path,
-    isConsumerReport(report) ? `${JSON.stringify(report, null, 2)}\n` : formatJsonReport(report),
-    'report',
-  );
+  writeOutputFile(path, formatJsonReport(report), 'report');
 }
 
 export function writeHtmlReport(path: string, report: RunReport): void {

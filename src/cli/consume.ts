@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { runConsume } from '../app/consume.js';
 import { assertWritable, writeOutputFile, writeReportFile } from '../app/report-files.js';
 import { resolveConnection } from '../config.js';
-import { renderHtmlReport } from '../report.js';
+import { renderHtmlReport } from '../render/html/report.js';
 import { formatConsumerReport } from '../render/consumer.js';
 import { formatConsumerProgress } from '../render/progress.js';
 import {

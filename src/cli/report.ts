@@ -1,7 +1,9 @@
 // `sc-sim report <file>` and `sc-sim compare a b`: saved reports re-rendered or put side by side.
 import type { Command } from 'commander';
 import { assertWritable, loadCompareSide, readReportFile, writeHtmlReport } from '../app/report-files.js';
-import { compare, formatConsoleReport, formatJsonReport } from '../report.js';
+import { compare } from '../report.js';
+import { formatConsoleReport } from '../render/console.js';
+import { formatJsonReport } from '../render/json.js';
 import { compareRows, formatCompare } from '../render/compare.js';
 
 function reportAction(file: string, flags: { json?: boolean; html?: string }): void {

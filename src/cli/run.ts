@@ -8,7 +8,9 @@ import { dryRun, runScenario } from '../app/run.js';
 import { parseSinkChoice } from '../app/sinks.js';
 import { resolveConnection } from '../config.js';
 import { ScSimError } from '../errors.js';
-import { formatConsoleReport, formatJsonReport } from '../report.js';
+import { REPORT_SCHEMA_VERSION } from '../report.js';
+import { formatConsoleReport } from '../render/console.js';
+import { formatJsonReport } from '../render/json.js';
 import { formatRunProgress } from '../render/progress.js';
 import { renderTable } from '../render/table.js';
 import { renderScenariosJsonSchema, loadScenarios, resolveScenariosPath, planLine } from '../scenarios/index.js';
@@ -157,7 +159,7 @@ export function registerRun(program: Command): void {
       ),
     )
     .option('--sink <sink>', 'kafka (default), ndjson (stdout) or ndjson:<file>')
-    .option('--json', 'print the report as JSON on stdout (schemaVersion 1)')
+    .option('--json', `print the report as JSON on stdout (schemaVersion ${REPORT_SCHEMA_VERSION})`)
     .option('--out <file>', 'also write the JSON report to this file')
     .option('--html <file>', 'write a self-contained HTML report (charts; no network needed to view it)')
     .option('-q, --quiet', 'no progress or informational lines on stderr')

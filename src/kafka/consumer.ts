@@ -60,31 +60,74 @@ interface PartitionState {
  * kafkajs has no manual assignment: a throwaway group is joined and every partition seeked.
  */
 export function startRangeReader(opts: RangeReaderOptions): RangeReader {
-  const startedMs = Date.now();
-  const groupId = opts.groupId ?? `sc-sim-verify-${randomUUID()}`;
-  const consumer: Consumer = createKafka({ ...opts.connection, clientId: opts.clientId ?? 'sc-sim-verify' }).consumer({
-    groupId,
-    // Short fetch waits so the end of the range is noticed quickly; large fetches for throughput.
-    maxWaitTimeInMs: 100,
-    maxBytesPerPartition: 8 * 1024 * 1024,
-    maxBytes: 64 * 1024 * 1024,
-    sessionTimeout: 30_000,
-    allowAutoTopicCreation: false,
-  });
+  return new RangeReaderImpl(opts);
+}
 
-  const state = new Map<string, Map<number, PartitionState>>();
-  for (const [topic, byPartition] of opts.startOffsets) {
-    const m = new Map<number, PartitionState>();
-    for (const [partition, start] of byPartition) m.set(partition, { start, end: null, position: start });
-    state.set(topic, m);
+class RangeReaderImpl implements RangeReader {
+  readonly ready: Promise<void>;
+  private readonly startedMs = Date.now();
+  private readonly groupId: string;
+  private readonly consumer: Consumer;
+  private readonly state = new Map<string, Map<number, PartitionState>>();
+  private crashed: unknown = undefined;
+  /** Re-checks whether reading is done (set while finish() waits). */
+  private onProgress: (() => void) | undefined;
+  private stopped = false;
+
+  constructor(private readonly opts: RangeReaderOptions) {
+    this.groupId = opts.groupId ?? `sc-sim-verify-${randomUUID()}`;
+    this.consumer = createKafka({ ...opts.connection, clientId: opts.clientId ?? 'sc-sim-verify' }).consumer({
+      groupId: this.groupId,
+      // Short fetch waits so the end of the range is noticed quickly; large fetches for throughput.
+      maxWaitTimeInMs: 100,
+      maxBytesPerPartition: 8 * 1024 * 1024,
+      maxBytes: 64 * 1024 * 1024,
+      sessionTimeout: 30_000,
+      allowAutoTopicCreation: false,
+    });
+    for (const [topic, byPartition] of opts.startOffsets) {
+      const m = new Map<number, PartitionState>();
+      for (const [partition, start] of byPartition) m.set(partition, { start, end: null, position: start });
+      this.state.set(topic, m);
+    }
+    this.consumer.on(this.consumer.events.CRASH, (e) => {
+      // kafkajs restarts itself after retriable crashes (it rejoins, and we seek again on join).
+      if (e.payload.restart) return;
+      this.crashed = e.payload.error;
+      this.onProgress?.();
+    });
+    this.ready = this.join();
+    // Errors surface through `ready` or `finish`; keep an unobserved rejection from crashing the process.
+    this.ready.catch(() => undefined);
   }
 
-  let crashed: unknown = undefined;
-  let onProgress: (() => void) | undefined;
-  let stopped = false;
+  private async join(): Promise<void> {
+    try {
+      await this.consumer.connect();
+      const joined = new Promise<void>((resolve) => {
+        this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+          // Seek on every join: a restarted consumer would otherwise start from the beginning again.
+          this.seekAll();
+          resolve();
+        });
+      });
+      await this.consumer.subscribe({ topics: [...this.state.keys()], fromBeginning: true });
+      await this.consumer.run({ autoCommit: false, eachBatch: (p) => this.eachBatch(p) });
+      await joined;
+    } catch (err) {
+      await this.consumer.disconnect().catch(() => undefined);
+      throw toBrokerError(err, this.opts.connection.brokers);
+    }
+  }
 
-  const eachBatch = async ({ batch, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> => {
-    const p = state.get(batch.topic)?.get(batch.partition);
+  private seekAll(): void {
+    for (const [topic, m] of this.state) {
+      for (const [partition, p] of m) this.consumer.seek({ topic, partition, offset: p.position.toString() });
+    }
+  }
+
+  private async eachBatch({ batch, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const p = this.state.get(batch.topic)?.get(batch.partition);
     if (p === undefined) return; // a partition outside the range
     for (const m of batch.messages) {
       if (!isRunning() || isStale()) return;
@@ -92,7 +135,7 @@ export function startRangeReader(opts: RangeReaderOptions): RangeReader {
       if (offset < p.position) continue;
       if (p.end !== null && offset >= p.end) break;
       p.position = offset + 1n;
-      opts.onRecord(batch.topic, batch.partition, m);
+      this.opts.onRecord(batch.topic, batch.partition, m);
     }
     // Offsets can skip (compaction, aborted transactions): the fetch's last offset moves us on.
     if (!batch.isEmpty()) {
@@ -100,52 +143,11 @@ export function startRangeReader(opts: RangeReaderOptions): RangeReader {
       if (last > p.position && (p.end === null || last <= p.end)) p.position = last;
     }
     await heartbeat();
-    onProgress?.();
-  };
+    this.onProgress?.();
+  }
 
-  consumer.on(consumer.events.CRASH, (e) => {
-    // kafkajs restarts itself after retriable crashes (it rejoins, and we seek again below).
-    if (e.payload.restart) return;
-    crashed = e.payload.error;
-    onProgress?.();
-  });
-  // Seek on every join: a restarted consumer would otherwise start from the beginning again.
-  const seekAll = () => {
-    for (const [topic, m] of state) {
-      for (const [partition, p] of m) consumer.seek({ topic, partition, offset: p.position.toString() });
-    }
-  };
-
-  const ready = (async () => {
-    try {
-      await consumer.connect();
-      const joined = new Promise<void>((resolve) => {
-        consumer.on(consumer.events.GROUP_JOIN, () => {
-          seekAll();
-          resolve();
-        });
-      });
-      await consumer.subscribe({ topics: [...state.keys()], fromBeginning: true });
-      await consumer.run({ autoCommit: false, eachBatch });
-      await joined;
-    } catch (err) {
-      await consumer.disconnect().catch(() => undefined);
-      throw toBrokerError(err, opts.connection.brokers);
-    }
-  })();
-  // Errors surface through `ready` or `finish`; keep an unobserved rejection from crashing the process.
-  ready.catch(() => undefined);
-
-  const cleanup = async () => {
-    if (stopped) return;
-    stopped = true;
-    await consumer.disconnect().catch(() => undefined);
-    // Our throwaway group: leave no trace in the cluster's group list.
-    if (opts.groupId === undefined) await opts.deleteGroup?.(groupId).catch(() => undefined);
-  };
-
-  const progress = (): PartitionProgress[] =>
-    [...state].flatMap(([topic, m]) =>
+  private progress(): PartitionProgress[] {
+    return [...this.state].flatMap(([topic, m]) =>
       [...m].map(([partition, p]) => ({
         topic,
         partition,
@@ -154,62 +156,81 @@ export function startRangeReader(opts: RangeReaderOptions): RangeReader {
         position: p.position.toString(),
       })),
     );
+  }
 
-  const allDone = () =>
-    [...state.values()].every((m) => [...m.values()].every((p) => p.end !== null && p.position >= p.end));
+  private allDone(): boolean {
+    return [...this.state.values()].every((m) => [...m.values()].every((p) => p.end !== null && p.position >= p.end));
+  }
 
-  return {
-    ready,
-    async finish(endOffsets, timeoutMs) {
-      for (const [topic, m] of state) {
-        for (const [partition, p] of m) {
-          const end = endOffsets.get(topic)?.get(partition);
-          if (end === undefined) {
-            throw new ScSimError('E_KAFKA', `no end offset for ${topic}[${partition}]`, {
-              hint: 'pass the end offsets of every partition whose start offset was recorded',
-            });
-          }
-          p.end = end < p.start ? p.start : end;
+  private setEnds(endOffsets: OffsetsByTopic): void {
+    for (const [topic, m] of this.state) {
+      for (const [partition, p] of m) {
+        const end = endOffsets.get(topic)?.get(partition);
+        if (end === undefined) {
+          throw new ScSimError('E_KAFKA', `no end offset for ${topic}[${partition}]`, {
+            hint: 'pass the end offsets of every partition whose start offset was recorded',
+          });
         }
+        p.end = end < p.start ? p.start : end;
       }
-      try {
-        await ready;
-        await new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(() => {
-            onProgress = undefined;
-            const behind = progress().filter((p) => p.end !== null && BigInt(p.position) < BigInt(p.end));
-            reject(
-              new ScSimError('E_VERIFY_TIMEOUT', `reading back did not reach the end offsets within ${timeoutMs} ms`, {
-                details: behind.map(
-                  (p) =>
-                    `${p.topic}[${p.partition}]: at offset ${p.position}, end ${p.end} (${BigInt(p.end!) - BigInt(p.position)} to go)`,
-                ),
-                hint: 'the broker may be overloaded or the records deleted by retention; retry with a longer timeout',
-              }),
-            );
-          }, timeoutMs);
-          onProgress = () => {
-            if (crashed !== undefined) {
-              clearTimeout(timer);
-              reject(toBrokerError(crashed, opts.connection.brokers));
-            } else if (allDone()) {
-              clearTimeout(timer);
-              resolve();
-            }
-          };
-          onProgress();
-        });
-      } finally {
-        onProgress = undefined;
-        await cleanup();
-      }
-      return { tookMs: Date.now() - startedMs, partitions: progress() };
-    },
-    async stop() {
-      await ready.catch(() => undefined);
-      await cleanup();
-    },
-  };
+    }
+  }
+
+  private timeoutError(timeoutMs: number): ScSimError {
+    const behind = this.progress().filter((p) => p.end !== null && BigInt(p.position) < BigInt(p.end));
+    return new ScSimError('E_VERIFY_TIMEOUT', `reading back did not reach the end offsets within ${timeoutMs} ms`, {
+      details: behind.map(
+        (p) =>
+          `${p.topic}[${p.partition}]: at offset ${p.position}, end ${p.end} (${BigInt(p.end!) - BigInt(p.position)} to go)`,
+      ),
+      hint: 'the broker may be overloaded or the records deleted by retention; retry with a longer timeout',
+    });
+  }
+
+  /** Resolves once every partition reached its end; rejects on a crash or at the timeout. */
+  private untilDone(timeoutMs: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.onProgress = undefined;
+        reject(this.timeoutError(timeoutMs));
+      }, timeoutMs);
+      this.onProgress = () => {
+        if (this.crashed !== undefined) {
+          clearTimeout(timer);
+          reject(toBrokerError(this.crashed, this.opts.connection.brokers));
+        } else if (this.allDone()) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      this.onProgress();
+    });
+  }
+
+  async finish(endOffsets: OffsetsByTopic, timeoutMs: number) {
+    this.setEnds(endOffsets);
+    try {
+      await this.ready;
+      await this.untilDone(timeoutMs);
+    } finally {
+      this.onProgress = undefined;
+      await this.cleanup();
+    }
+    return { tookMs: Date.now() - this.startedMs, partitions: this.progress() };
+  }
+
+  async stop(): Promise<void> {
+    await this.ready.catch(() => undefined);
+    await this.cleanup();
+  }
+
+  private async cleanup(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await this.consumer.disconnect().catch(() => undefined);
+    // Our throwaway group: leave no trace in the cluster's group list.
+    if (this.opts.groupId === undefined) await this.opts.deleteGroup?.(this.groupId).catch(() => undefined);
+  }
 }
 
 /** One fetched batch of one partition, as a group member's handler sees it. */

@@ -1,27 +1,14 @@
-// SimEvent -> record: the key (entity or compound, per event family/type), the partition
-// (Java-compatible murmur2, chosen here so the report knows every event's partition), the
-// value (the envelope as JSON, serialized exactly once) and the sc-* headers.
-import { z } from 'zod';
+// SimEvent -> record: the key (records/keys.ts), the partition (Java-compatible murmur2, chosen
+// here so the report knows every event's partition), the value (the envelope as JSON, serialized
+// exactly once) and the sc-* headers.
 import { physicalTopicName, type DomainTopicName } from '../catalog/topics.js';
 import { HEADER_EVENT_TYPE, HEADER_RUN_ID, HEADER_SEQUENCE } from '../envelope.js';
 import type { SimEvent } from '../generators/index.js';
 import { partitionForKey } from '../partitioning/murmur2.js';
-import { PositiveDurationSchema } from '../runner/duration.js';
 import type { SinkRecord } from '../sinks/types.js';
+import { keyStrategyFor, recordKey, type KeyStrategies, type KeyStrategy } from './keys.js';
 
-export const KeyStrategySchema = z.discriminatedUnion('strategy', [
-  /** The catalog key: the entity id (order_id, promotion_id, …). Per-entity order on one partition. */
-  z.object({ strategy: z.literal('entity') }).strict(),
-  /**
-   * `${entityId}_${bucket}` with bucket = floor(occurredAtMs / bucket width) (spec §4): spreads a
-   * hot entity over partitions, giving up its ordering across buckets.
-   */
-  z.object({ strategy: z.literal('compound'), bucket: PositiveDurationSchema }).strict(),
-]);
-export type KeyStrategy = z.output<typeof KeyStrategySchema>;
-
-/** Key strategies by event type (`promotion.impression`) or family (`promotion`); the rest use `entity`. */
-export type KeyStrategies = Readonly<Partial<Record<string, KeyStrategy>>>;
+export type { KeyStrategies, KeyStrategy } from './keys.js';
 
 export interface EncoderOptions {
   runId: string;
@@ -33,20 +20,6 @@ export interface EncoderOptions {
 }
 
 export type Encoder = (event: SimEvent) => SinkRecord;
-
-const ENTITY: KeyStrategy = { strategy: 'entity' };
-
-/** The strategy for one event type: its own entry, else its family's, else `entity`. */
-export function keyStrategyFor(eventType: string, keys: KeyStrategies): KeyStrategy {
-  const family = eventType.slice(0, eventType.indexOf('.'));
-  return keys[eventType] ?? keys[family] ?? ENTITY;
-}
-
-export function recordKey(event: SimEvent, strategy: KeyStrategy): string {
-  return strategy.strategy === 'compound'
-    ? `${event.key}_${Math.floor(event.occurredAtMs / strategy.bucket)}`
-    : event.key;
-}
 
 export function createEncoder(opts: EncoderOptions): Encoder {
   const keys = opts.keys ?? {};

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { EVENT_TYPES } from '../catalog/events.js';
 import { EntityTypes } from '../envelope.js';
 import { DOMAIN_TOPICS } from '../catalog/topics.js';
-import { KeyStrategySchema } from '../records/encode.js';
+import { KeyStrategySchema } from '../records/keys.js';
 import { WorldConfigSchema, isDerivedType, resolveMix } from '../generators/index.js';
 import { isScSimError } from '../errors.js';
 import { DurationSchema } from '../runner/duration.js';

@@ -16,6 +16,11 @@ export interface SinkRecord {
   /** JSON of the envelope. */
   readonly value: Buffer;
   readonly headers: Record<string, string>;
+  /**
+   * The record's timestamp (Kafka CreateTime), ms since the epoch; undefined lets the producer
+   * stamp it when it sends.
+   */
+  readonly timestampMs?: number;
   /** key + value bytes (headers and protocol overhead excluded). */
   readonly sizeBytes: number;
   readonly eventType: string;

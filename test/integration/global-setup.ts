@@ -16,7 +16,8 @@ declare module 'vitest' {
 /** Its own home and port, so the test broker never touches a developer's `sc-sim kafka up` instance. */
 export const TEST_KAFKA_HOME = join(REPO_ROOT, '.sc-sim', 'kafka-test');
 // Below Linux's ephemeral port range (32768-60999): an outgoing connection can never be holding it.
-export const TEST_KAFKA_PORT = 19092;
+// SC_SIM_TEST_KAFKA_PORT moves it, so several checkouts can run their suites side by side.
+export const TEST_KAFKA_PORT = Number(process.env['SC_SIM_TEST_KAFKA_PORT'] ?? 19092);
 
 const progress = (msg: string): void => {
   process.stderr.write(`[test broker] ${msg}\n`);

@@ -10,7 +10,7 @@ import { EVENT_TYPES } from '../../src/catalog/events.js';
 import { applyCatalog, endOffsets } from '../support/kafka.js';
 import { AdminSession } from '../../src/kafka/admin.js';
 import { partitionForKey } from '../../src/partitioning/murmur2.js';
-import type { RunReport } from '../../src/report.js';
+import { REPORT_SCHEMA_VERSION, type RunReport } from '../../src/report.js';
 import type { AckObserver } from '../../src/runner.js';
 import { hasStackTrace, runCli, uniquePrefix } from '../support/cli.js';
 
@@ -165,7 +165,7 @@ describe('sc-sim run against the broker', () => {
     ]);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as RunReport;
-    expect(report.schemaVersion).toBe(1);
+    expect(report.schemaVersion).toBe(REPORT_SCHEMA_VERSION);
     expect(report.summary.totals.acked).toBe(5_000);
     expect(r.stderr).toMatch(/seed 42, run id run-/);
     const again = await runCli(['report', out]);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildReport, formatConsoleReport, formatJsonReport, parseRunReport } from '../../src/report.js';
+import { buildReport, parseRunReport } from '../../src/report.js';
+import { formatConsoleReport } from '../../src/render/console.js';
+import { formatJsonReport } from '../../src/render/json.js';
 import { runLoad } from '../../src/runner.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { ExecutorSchema, createSchedule } from '../../src/runner/executors.js';

@@ -255,43 +255,72 @@ async function upJvm(o: LocalKafkaOptions, r: Resolved, t0: number, timeoutMs: n
     paths.logFile,
     `${START_MARKER} ${new Date().toISOString()} Kafka ${KAFKA_VERSION} on ${HOST}:${port} -----\n`,
   );
-
-  if (!existsSync(join(paths.dataDir, 'meta.properties'))) {
-    progress(`formatting a new single-node KRaft cluster in ${paths.dataDir}…`);
-    await rm(paths.dataDir, { recursive: true, force: true });
-    const args = formatJavaArgs({
-      libsDir: jars.libsDir,
-      log4jConfigPath: LOG4J_CONFIG_PATH,
-      serverPropertiesPath: paths.serverProperties,
-      clusterId: generateClusterId(),
-    });
-    const f = await exec('java', args, { cwd: paths.home, timeoutMs: 120_000 });
-    await appendFile(paths.logFile, f.stdout + f.stderr);
-    if (f.exitCode !== 0) {
-      throw new ScSimError(
-        'E_BROKER_START_FAILED',
-        `formatting the Kafka data dir ${paths.dataDir} failed (exit ${f.exitCode})`,
-        {
-          details: lastLines(f.stdout + '\n' + f.stderr, 20),
-          hint: `remove ${paths.dataDir} and retry; the full output is in ${paths.logFile}`,
-        },
-      );
-    }
-  }
+  await formatIfNew(paths, jars.libsDir, progress);
 
   progress(`starting Kafka ${KAFKA_VERSION} on ${HOST}:${port} (log: ${paths.logFile})…`);
+  const broker = await spawnBroker(paths, jars.libsDir);
+  await writePidFile(paths.pidFile, broker.pid);
+  await writeInstance(
+    paths.instanceFile,
+    { mode: 'jvm', port, controllerPort, version: KAFKA_VERSION, startedAt: new Date().toISOString() },
+    paths.home,
+  );
+
+  const brokers = brokersFor(port);
+  progress(
+    `waiting for the broker to answer metadata requests on ${brokers.join(',')} (up to ${Math.round(timeoutMs / 1000)} s)…`,
+  );
+  await waitUntilAnswering(paths, broker, brokers, t0 + timeoutMs, progress);
+  return {
+    status: 'started',
+    brokers,
+    version: KAFKA_VERSION,
+    mode: 'jvm',
+    tookMs: Date.now() - t0,
+    downloaded: jars.downloaded,
+  };
+}
+
+/** Formats the KRaft data dir once (a new home, or one whose data was removed). */
+async function formatIfNew(paths: InstancePaths, libsDir: string, progress: (msg: string) => void): Promise<void> {
+  if (existsSync(join(paths.dataDir, 'meta.properties'))) return;
+  progress(`formatting a new single-node KRaft cluster in ${paths.dataDir}…`);
+  await rm(paths.dataDir, { recursive: true, force: true });
+  const args = formatJavaArgs({
+    libsDir,
+    log4jConfigPath: LOG4J_CONFIG_PATH,
+    serverPropertiesPath: paths.serverProperties,
+    clusterId: generateClusterId(),
+  });
+  const f = await exec('java', args, { cwd: paths.home, timeoutMs: 120_000 });
+  await appendFile(paths.logFile, f.stdout + f.stderr);
+  if (f.exitCode !== 0) {
+    throw new ScSimError(
+      'E_BROKER_START_FAILED',
+      `formatting the Kafka data dir ${paths.dataDir} failed (exit ${f.exitCode})`,
+      {
+        details: lastLines(f.stdout + '\n' + f.stderr, 20),
+        hint: `remove ${paths.dataDir} and retry; the full output is in ${paths.logFile}`,
+      },
+    );
+  }
+}
+
+interface SpawnedBroker {
+  pid: number;
+  /** Set once the JVM exited (it should not while we wait for it). */
+  exited(): { code: number | null; signal: NodeJS.Signals | null } | undefined;
+}
+
+/** Starts kafka.Kafka detached, its own session, output to the log: it outlives the CLI. */
+async function spawnBroker(paths: InstancePaths, libsDir: string): Promise<SpawnedBroker> {
   const logFd = openSync(paths.logFile, 'a');
   let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   let pid: number | undefined;
   try {
-    // Detached with its own session and no pipes to us: the broker keeps running after the CLI exits.
     const child = spawn(
       'java',
-      brokerJavaArgs({
-        libsDir: jars.libsDir,
-        log4jConfigPath: LOG4J_CONFIG_PATH,
-        serverPropertiesPath: paths.serverProperties,
-      }),
+      brokerJavaArgs({ libsDir, log4jConfigPath: LOG4J_CONFIG_PATH, serverPropertiesPath: paths.serverProperties }),
       { cwd: paths.home, detached: true, stdio: ['ignore', logFd, logFd] },
     );
     child.on('exit', (code, signal) => (exited = { code, signal }));
@@ -307,35 +336,27 @@ async function upJvm(o: LocalKafkaOptions, r: Resolved, t0: number, timeoutMs: n
     closeSync(logFd);
   }
   if (pid === undefined) throw new ScSimError('E_BROKER_START_FAILED', 'java started without a pid');
-  await writePidFile(paths.pidFile, pid);
-  await writeInstance(
-    paths.instanceFile,
-    { mode: 'jvm', port, controllerPort, version: KAFKA_VERSION, startedAt: new Date().toISOString() },
-    paths.home,
-  );
+  return { pid, exited: () => exited };
+}
 
-  const brokers = brokersFor(port);
-  progress(
-    `waiting for the broker to answer metadata requests on ${brokers.join(',')} (up to ${Math.round(timeoutMs / 1000)} s)…`,
-  );
-  const deadline = t0 + timeoutMs;
-  let nextNoteAt = Date.now() + 15_000;
+/** Polls until the broker answers metadata requests; a broker that exits or stays silent fails the start. */
+async function waitUntilAnswering(
+  paths: InstancePaths,
+  broker: SpawnedBroker,
+  brokers: string[],
+  deadline: number,
+  progress: (msg: string) => void,
+): Promise<void> {
+  const t0 = Date.now();
+  let nextNoteAt = t0 + 15_000;
   while (Date.now() < deadline) {
+    const exited = broker.exited();
     if (exited) {
       await removePidFile(paths.pidFile);
       const how = exited.signal ? `was killed by ${exited.signal}` : `exited with code ${exited.code}`;
       throw await startFailed(paths, how);
     }
-    if (await isBrokerAnswering(brokers, Math.min(2_000, Math.max(100, deadline - Date.now())))) {
-      return {
-        status: 'started',
-        brokers,
-        version: KAFKA_VERSION,
-        mode: 'jvm',
-        tookMs: Date.now() - t0,
-        downloaded: jars.downloaded,
-      };
-    }
+    if (await isBrokerAnswering(brokers, Math.min(2_000, Math.max(100, deadline - Date.now())))) return;
     if (Date.now() >= nextNoteAt) {
       progress(`still waiting (${Math.round((Date.now() - t0) / 1000)} s)…`);
       nextNoteAt += 15_000;
@@ -343,9 +364,9 @@ async function upJvm(o: LocalKafkaOptions, r: Resolved, t0: number, timeoutMs: n
     await sleep(250);
   }
   // A broker that did not come up in time is stopped, so the next `up` starts clean.
-  await stopProcess(pid, paths.serverProperties, 5_000);
+  await stopProcess(broker.pid, paths.serverProperties, 5_000);
   await removePidFile(paths.pidFile);
-  throw await startFailed(paths, `did not answer within ${timeoutMs} ms`, 'raise --timeout-ms on a slow machine');
+  throw await startFailed(paths, 'did not answer in time', 'raise --timeout-ms on a slow machine');
 }
 
 async function startFailed(paths: InstancePaths, how: string, extraHint?: string): Promise<ScSimError> {

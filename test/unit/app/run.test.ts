@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../../src/app/run.js';
-import { formatConsoleReport } from '../../../src/report.js';
+import { formatConsoleReport } from '../../../src/render/console.js';
 import type { Sink } from '../../../src/sinks/types.js';
 import { ExitCode } from '../../../src/errors.js';
 import { ScenarioSchema } from '../../../src/scenarios/schema.js';

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createEncoder, keyStrategyFor } from '../../../src/records/encode.js';
+import { createEncoder } from '../../../src/records/encode.js';
+import { keyStrategyFor } from '../../../src/records/keys.js';
 import { HEADER_EVENT_TYPE, HEADER_RUN_ID, HEADER_SEQUENCE, type Envelope } from '../../../src/envelope.js';
 import type { SimEvent } from '../../../src/generators/types.js';
 import { partitionForKey } from '../../../src/partitioning/murmur2.js';
