@@ -33,3 +33,5 @@ export interface Envelope<P extends Record<string, unknown> = Record<string, unk
 export const HEADER_EVENT_TYPE = 'sc-event-type';
 export const HEADER_RUN_ID = 'sc-run-id';
 export const HEADER_SEQUENCE = 'sc-sequence';
+/** `i/N` on the records of shard i of a sharded run (absent otherwise): verifiers tell shards apart by it. */
+export const HEADER_SHARD = 'sc-shard';

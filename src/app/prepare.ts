@@ -1,10 +1,17 @@
 // Everything a run decides before it touches the outside world, done once: the scenario (loaded
 // and validated once), --rate/--duration applied, the schedule built, the world config, the seed,
 // the run id and the plan line that describes it all back.
-import { randomBytes, randomInt } from 'node:crypto';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { ScSimError } from '../errors.js';
 import type { WorldConfig } from '../generators/index.js';
-import { applyOverrides, createSchedule, executorDurationMs, type Schedule } from '../runner/executors.js';
+import {
+  applyOverrides,
+  createSchedule,
+  executorDurationMs,
+  shardLoad,
+  shardSchedule,
+  type Schedule,
+} from '../runner/executors.js';
 import { formatDurationMs } from '../runner/duration.js';
 import { getScenario, loadScenarios, resolveScenariosPath, planLine, type Scenario } from '../scenarios/index.js';
 
@@ -25,6 +32,18 @@ export interface RunSettings {
   seed?: number;
   ratePerSec?: number;
   durationMs?: number;
+  /** This process's part of a sharded run (rates and counts divided, its own part of the world). */
+  shard?: Shard;
+  /** The start barrier: set-up happens first, then sending begins at this wall-clock instant. */
+  startAt?: Date;
+  /** The run id (shards of one run share it); default a fresh one, or one derived for a sharded run. */
+  runId?: string;
+}
+
+/** One part of a sharded run: shard `index` (0-based) of `count`. */
+export interface Shard {
+  index: number;
+  count: number;
 }
 
 export interface PreparedRun {
@@ -39,6 +58,8 @@ export interface PreparedRun {
   prefix: string;
   /** The scenario's world (parsed with the scenario, not again) with the run's seed. */
   world: WorldConfig & { seed: number };
+  shard: Shard | undefined;
+  startAt: Date | undefined;
 }
 
 /** `run-20260101T120000-a1b2c3`: sortable by time, unique enough to share a broker. */
@@ -71,19 +92,39 @@ export function withOverrides(scenario: Scenario, o: Pick<RunSettings, 'ratePerS
   return { ...scenario, load };
 }
 
+/**
+ * The run id all shards of one sharded run agree on without talking to each other: derived from
+ * what they share (scenario, seed, shard count, start time).
+ */
+export function sharedRunId(name: string, seed: number, count: number, startAt: Date | undefined): string {
+  const stamp = (startAt ?? new Date(0))
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, '');
+  const digest = createHash('sha256').update(`${name}\u0000${seed}\u0000${count}\u0000${startAt?.toISOString() ?? ''}`);
+  return `run-${stamp}-${digest.digest('hex').slice(0, 6)}`;
+}
+
 export function prepareRun(settings: RunSettings, now = new Date()): PreparedRun {
   const { name, scenario: base } = resolveScenario(settings.scenario, settings.file);
-  const scenario = withOverrides(base, settings);
-  const schedule = createSchedule(scenario.load);
+  const overridden = withOverrides(base, settings);
+  const shard = settings.shard && settings.shard.count > 1 ? settings.shard : undefined;
+  const scenario = shard ? { ...overridden, load: shardLoad(overridden.load, shard.index, shard.count) } : overridden;
+  // A shard takes every N-th event of the whole run's schedule, so the shards add up exactly.
+  const whole = createSchedule(overridden.load);
+  const schedule = shard ? shardSchedule(whole, shard.index, shard.count) : whole;
   const seed = settings.seed ?? scenario.world.seed ?? randomInt(0, 0xffffffff);
+  const shardNote = shard ? `; shard ${shard.index}/${shard.count}` : '';
   return {
     name,
     scenario,
     schedule,
-    plan: planLine(scenario, schedule),
+    plan: planLine(scenario, schedule) + shardNote,
     seed,
-    runId: newRunId(now),
+    runId: settings.runId ?? (shard ? sharedRunId(name, seed, shard.count, settings.startAt) : newRunId(now)),
     prefix: settings.prefix ?? '',
     world: { ...scenario.world, seed },
+    shard,
+    startAt: settings.startAt,
   };
 }

@@ -3,6 +3,7 @@
 // schedule, one admin session for topics, offsets and the checks. The CLI, the bench and the tests
 // all come through here.
 import type { Writable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DOMAIN_TOPICS, getTopic, physicalTopicName } from '../catalog/topics.js';
 import { ExitCode, ScSimError } from '../errors.js';
 import { worldFromConfig, type WorldStream } from '../generators/index.js';
@@ -85,11 +86,14 @@ async function drive(
     prefix: prepared.prefix,
     partitions: d.partitions,
     keys: scenario.keys,
+    shard: prepared.shard,
   });
-  const startedAt = new Date();
+  let startedAt = new Date();
   let outcome: RunOutcome;
   let closeError: unknown;
   try {
+    await waitForStart(prepared.startAt, req.signal, (line) => req.log?.(line, false));
+    startedAt = new Date();
     outcome = await runLoad({
       schedule: prepared.schedule,
       nextRecord: () => encode(d.world.next()),
@@ -145,6 +149,8 @@ function report(
     offsets: offsets && offsetsReport(DOMAIN_TOPICS, prepared.prefix, offsets.start, offsets.end),
     thresholds: prepared.scenario.thresholds,
   });
+  if (prepared.shard) built.run.shard = { ...prepared.shard };
+  if (prepared.startAt) built.run.startAt = prepared.startAt.toISOString();
   if (outcome.fatal) {
     const f = outcome.fatal;
     built.run.stoppedBy = { code: f.code, message: f.message };
@@ -153,6 +159,34 @@ function report(
   }
   const exitCode = outcome.interrupted ? ExitCode.interrupted : built.passed ? ExitCode.ok : ExitCode.thresholdFailed;
   return { report: built, exitCode };
+}
+
+/** The latest a start barrier may be in the past, and the furthest ahead it may be. */
+const START_LATE_MS = 5_000;
+const START_AHEAD_MAX_MS = 24 * 3_600_000;
+
+/**
+ * The start barrier (`--start-at`): everything is set up, then sending begins at that instant, so
+ * the shards of a run start within a second of each other without talking to each other.
+ */
+async function waitForStart(startAt: Date | undefined, signal: AbortSignal | undefined, log: (l: string) => void) {
+  if (!startAt) return;
+  const waitMs = startAt.getTime() - Date.now();
+  if (waitMs < -START_LATE_MS) {
+    throw new ScSimError(
+      'E_CONFIG',
+      `the start time ${startAt.toISOString()} passed ${Math.round(-waitMs / 1000)} s ago: this shard would not start with the others`,
+      { hint: 'give every shard the same --start-at, far enough ahead for all of them to be ready (e.g. a minute)' },
+    );
+  }
+  if (waitMs > START_AHEAD_MAX_MS) {
+    throw new ScSimError('E_CONFIG', `the start time ${startAt.toISOString()} is more than 24 h ahead`, {
+      hint: 'check the date and time zone of --start-at (ISO-8601, e.g. 2026-12-01T12:00:00Z)',
+    });
+  }
+  if (waitMs <= 0) return;
+  log(`set up; waiting ${(waitMs / 1000).toFixed(1)} s for the start time ${startAt.toISOString()}`);
+  await sleep(waitMs, undefined, { signal }).catch(() => undefined);
 }
 
 /** Runs one scenario end to end and builds its report. Tool failures throw ScSimError. */
@@ -173,7 +207,7 @@ export async function runScenario(req: RunRequest, deps: RunDeps = {}): Promise<
   const checks = toKafka ? checksWithScenarioDefaults(req.checks ?? {}, prepared.scenario) : {};
   log(`seed ${prepared.seed}, run id ${prepared.runId}`, true);
   // The world first: a bad world config fails before any connection is opened.
-  const world = worldFromConfig(prepared.world, { runId: prepared.runId });
+  const world = worldFromConfig(prepared.world, { runId: prepared.runId, shard: prepared.shard });
 
   if (deps.sink || choice.kind === 'ndjson') {
     const sink = deps.sink ?? openNdjsonSink(choice.kind === 'ndjson' ? choice.file : undefined, deps.stdout);
@@ -223,7 +257,7 @@ export async function dryRun(settings: RunSettings, sampleCount: number, out: Wr
   out.write(
     `# scenario ${prepared.name}: ${prepared.scenario.description}\n# plan: ${prepared.plan}\n# seed ${prepared.seed}, run id ${prepared.runId}; first ${sampleCount} events:\n`,
   );
-  const world = worldFromConfig(prepared.world, { runId: prepared.runId });
+  const world = worldFromConfig(prepared.world, { runId: prepared.runId, shard: prepared.shard });
   const encode = createEncoder({
     runId: prepared.runId,
     prefix: prepared.prefix,

@@ -4,6 +4,7 @@ import { withAdmin } from '../kafka/admin.js';
 import type { KafkaConnection } from '../kafka/client.js';
 import { ackedFromReport, offsetsFromReport, type RunReport } from '../report.js';
 import { HotKeyTracker } from '../verify/hot-keys.js';
+import { runIdentity } from '../verify/decode.js';
 import { startReadBack } from '../verify/read-back.js';
 import { buildVerificationSection, type VerificationSection } from '../verify/section.js';
 import { Verifier } from '../verify/verifier.js';
@@ -21,7 +22,8 @@ export async function verifySavedReport(
     startReadBack({
       connection,
       startOffsets: start,
-      runId: report.run.id,
+      // A shard's report checks that shard's records; a merged report all of them.
+      runId: runIdentity(report.run.id, report.run.shard && `${report.run.shard.index}/${report.run.shard.count}`),
       deleteGroup: (id) => admin.deleteGroups([id]),
       onRecord: (r) => {
         verifier.addConsumed(r);

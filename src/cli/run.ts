@@ -21,8 +21,12 @@ import {
   parsePositiveInt,
   parseRate,
   parseSeed,
+  parseRunId,
+  parseShard,
+  parseStartAt,
   parseTopicList,
   prefixOption,
+  shardFromEnv,
 } from './options.js';
 import { info, progressLine, runLog, withInterrupt } from './output.js';
 
@@ -44,6 +48,9 @@ export interface RunFlags {
   consumerMs?: number;
   consumerConcurrency?: number;
   consumerTopics?: string;
+  shard?: { index: number; count: number };
+  startAt?: Date;
+  runId?: string;
 }
 
 /** The checks the flags ask for (a scenario's own `consumer:` block is applied by the app). */
@@ -86,6 +93,9 @@ export async function runAction(scenarioName: string, flags: RunFlags): Promise<
     seed: flags.seed,
     ratePerSec: flags.rate,
     durationMs: flags.duration,
+    shard: flags.shard ?? shardFromEnv(),
+    startAt: flags.startAt,
+    runId: flags.runId,
   };
   if (flags.dryRun) {
     await dryRun(settings, 5, process.stdout);
@@ -165,6 +175,21 @@ export function registerRun(program: Command): void {
     .option('-q, --quiet', 'no progress or informational lines on stderr')
     .option('--dry-run', 'print the plan and a sample of events; send nothing (no broker needed)')
     .option('-f, --file <path>', 'scenarios file (default ./scenarios.yaml)')
+    .addOption(
+      new Option(
+        '--shard <i/N>',
+        'run shard i of N: its own part of the world, rate/N (env: JOB_COMPLETION_INDEX + SC_SIM_SHARDS)',
+      ).argParser(parseShard),
+    )
+    .addOption(
+      new Option(
+        '--start-at <time>',
+        'set up, then start sending at this ISO-8601 instant (a barrier for shards)',
+      ).argParser(parseStartAt),
+    )
+    .addOption(
+      new Option('--run-id <id>', 'the run id (default fresh; shards derive a shared one)').argParser(parseRunId),
+    )
     .option(
       '--verify',
       'read back what is sent, while sending, and check it (lost, duplicate, reordered…); exit 4 if any',

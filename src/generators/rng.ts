@@ -45,15 +45,22 @@ export class Rng {
   private c: number;
   private d: number;
 
-  constructor(state: readonly [number, number, number, number]) {
+  /**
+   * `idStamp` (0..65535) is written into 16 fixed bits of every UUID this stream draws: the shards
+   * of a sharded run each have their own stamp, so their ids can never collide.
+   */
+  constructor(
+    state: readonly [number, number, number, number],
+    private readonly idStamp?: number,
+  ) {
     [this.a, this.b, this.c, this.d] = state;
     // Discard the first outputs: they are still correlated with the raw hash words.
     for (let i = 0; i < 12; i++) this.u32();
   }
 
   /** A generator for `stream` under run seed `seed`; same pair, same sequence. */
-  static derive(seed: number, stream: string): Rng {
-    return new Rng(hash128(`${seed}:${stream}`));
+  static derive(seed: number, stream: string, idStamp?: number): Rng {
+    return new Rng(hash128(`${seed}:${stream}`), idStamp);
   }
 
   u32(): number {
@@ -100,7 +107,8 @@ export class Rng {
   uuid(): string {
     const a = this.u32();
     const b = this.u32();
-    const c = this.u32();
+    const drawn = this.u32();
+    const c = this.idStamp === undefined ? drawn : (drawn & 0xffff0000) | this.idStamp;
     const d = this.u32();
     // One expression (no helper calls): the version nibble is 4, the variant bits 10.
     return (

@@ -19,7 +19,7 @@ import {
   type Entity,
 } from './state.js';
 import { isoUtc } from './time.js';
-import type { SimEvent } from './types.js';
+import type { Shard, SimEvent } from './types.js';
 
 interface TypeInfo {
   readonly topic: DomainTopicName;
@@ -70,14 +70,20 @@ export class Sim {
     readonly seed: number,
     readonly runId: string,
     readonly pools: Pools,
+    /** This world's part of a sharded run; its index stamps every id it draws. */
+    readonly shard?: Shard,
   ) {
-    this.rng = Object.fromEntries(EntityTypes.map((f) => [f, Rng.derive(seed, `family:${f}`)])) as Record<Family, Rng>;
+    const stamp = shard?.index;
+    this.rng = Object.fromEntries(EntityTypes.map((f) => [f, Rng.derive(seed, `family:${f}`, stamp)])) as Record<
+      Family,
+      Rng
+    >;
     this.schedulerRng = Rng.derive(seed, 'scheduler');
     this.clockRng = Rng.derive(seed, 'clock');
-    this.consequenceRng = Rng.derive(seed, 'consequences');
+    this.consequenceRng = Rng.derive(seed, 'consequences', stamp);
     this.clockMs = Date.parse(config.startAt);
     this.meanStepMs = config.simMsPerEvent;
-    const adminRng = Rng.derive(seed, 'admins');
+    const adminRng = Rng.derive(seed, 'admins', stamp);
     this.admins = Array.from({ length: 6 }, () => adminRng.uuid());
     const pop = config.population;
     this.users = new UserState(new Population(pop.users));
@@ -87,7 +93,7 @@ export class Sim {
     this.promotions = new PromotionState(new Population(pop.promotions));
     this.posts = new PostState(new Population(pop.posts));
     // Orders in flight at once: enough for realistic interleaving, bounded for memory.
-    this.orders = new OrderState(Math.max(50, pop.users));
+    this.orders = new OrderState(Math.max(50, pop.users), shard);
   }
 
   /** Simulated now, integer ms since the epoch; only ever increases over the emitted events. */

@@ -21,3 +21,9 @@ export interface EventStream {
   /** Next event in emission order. Causal order holds: a cause is returned before its effects. */
   next(): SimEvent;
 }
+
+/** One part of a sharded run: shard `index` (0-based) of `count`. */
+export interface Shard {
+  readonly index: number;
+  readonly count: number;
+}

@@ -2,7 +2,7 @@
 // here so the report knows every event's partition), the value (the envelope as JSON, serialized
 // exactly once) and the sc-* headers.
 import { physicalTopicName, type DomainTopicName } from '../catalog/topics.js';
-import { HEADER_EVENT_TYPE, HEADER_RUN_ID, HEADER_SEQUENCE } from '../envelope.js';
+import { HEADER_EVENT_TYPE, HEADER_RUN_ID, HEADER_SEQUENCE, HEADER_SHARD } from '../envelope.js';
 import type { SimEvent } from '../generators/index.js';
 import { partitionForKey } from '../partitioning/murmur2.js';
 import type { SinkRecord } from '../sinks/types.js';
@@ -17,6 +17,8 @@ export interface EncoderOptions {
   /** Partition count per logical topic (from the broker, or the catalog when nothing is sent). */
   partitions: ReadonlyMap<string, number>;
   keys?: KeyStrategies;
+  /** Shard `i/N` of a sharded run: sent as the sc-shard header. */
+  shard?: { index: number; count: number };
 }
 
 export type Encoder = (event: SimEvent) => SinkRecord;
@@ -40,6 +42,7 @@ export function createEncoder(opts: EncoderOptions): Encoder {
     return info;
   };
 
+  const shardHeader = opts.shard ? `${opts.shard.index}/${opts.shard.count}` : undefined;
   return (event: SimEvent): SinkRecord => {
     const env = event.envelope;
     let strategy = strategies.get(env.event_type);
@@ -58,11 +61,18 @@ export function createEncoder(opts: EncoderOptions): Encoder {
       key,
       keyText,
       value,
-      headers: {
-        [HEADER_EVENT_TYPE]: env.event_type,
-        [HEADER_RUN_ID]: opts.runId,
-        [HEADER_SEQUENCE]: String(env.sequence),
-      },
+      headers: shardHeader
+        ? {
+            [HEADER_EVENT_TYPE]: env.event_type,
+            [HEADER_RUN_ID]: opts.runId,
+            [HEADER_SEQUENCE]: String(env.sequence),
+            [HEADER_SHARD]: shardHeader,
+          }
+        : {
+            [HEADER_EVENT_TYPE]: env.event_type,
+            [HEADER_RUN_ID]: opts.runId,
+            [HEADER_SEQUENCE]: String(env.sequence),
+          },
       sizeBytes: key.length + value.length,
       eventType: env.event_type,
       eventId: env.event_id,

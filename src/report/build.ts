@@ -143,6 +143,7 @@ export function buildReport(input: BuildReportInput): RunReport {
       interrupted: input.interrupted,
       warmupMs: metrics.warmupMs,
       lateThresholdMs: metrics.lateThresholdMs,
+      scheduleEndMs: input.scheduleEndMs,
     },
     sink: input.sink,
     producer: input.sink.producer ?? null,

@@ -196,6 +196,14 @@ export const RunReportSchema = z.looseObject({
     interrupted: z.boolean(),
     warmupMs: num,
     lateThresholdMs: num,
+    scheduleEndMs: num.nullable().optional(),
+    shard: z.looseObject({ index: z.number().int().nonnegative(), count: z.number().int().positive() }).optional(),
+    shards: z
+      .array(
+        z.looseObject({ index: z.number().int().nonnegative(), count: z.number().int().positive(), runStartedAt: str }),
+      )
+      .optional(),
+    startAt: str.optional(),
     stoppedBy: z.looseObject({ code: str, message: str }).optional(),
   }),
   sink: z.looseObject({ kind: str, target: str }),

@@ -81,8 +81,16 @@ export interface RunReport {
     interrupted: boolean;
     /** Set when the run stopped because its sink could not go on (e.g. E_IO): the coded reason. */
     stoppedBy?: { code: string; message: string };
+    /** This run is shard `index` of `count` of a sharded run (absent for a whole run). */
+    shard?: { index: number; count: number };
+    /** A merged report: the shards it was merged from (`sc-sim report merge`). */
+    shards?: { index: number; count: number; runStartedAt: string }[];
+    /** The start barrier the run waited for (`--start-at`), ISO-8601. */
+    startAt?: string;
     warmupMs: number;
     lateThresholdMs: number;
+    /** When scheduling ended, ms after the start (null for unthrottled runs): what rates are measured against. */
+    scheduleEndMs?: number | null;
   };
   sink: SinkDescription;
   /** How records were produced (null when nothing went to Kafka). */

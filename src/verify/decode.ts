@@ -1,6 +1,6 @@
 // Turns a record read from Kafka into what the verifier checks: the envelope's entity, sequence and
 // event id, or a reason it cannot be checked (another run's record, or not an sc-sim envelope).
-import { HEADER_RUN_ID } from '../envelope.js';
+import { HEADER_RUN_ID, HEADER_SHARD } from '../envelope.js';
 import type { KafkaRecord } from '../kafka/consumer.js';
 import type { ConsumedRecord } from './verifier.js';
 
@@ -23,8 +23,21 @@ function headerText(headers: RawRecord['headers'], name: string): string | undef
 }
 
 /**
- * Decodes one record. With `runId`, records of other runs are recognised from the header alone
- * (no JSON parse), so reading a shared topic costs little for what is not ours.
+ * Whose a record is: its run id, and for a shard of a sharded run `<run id>#<i>/<N>` (the shards
+ * share one run id). A run id alone owns every shard's records: the merged view of a sharded run.
+ */
+export function runIdentity(runId: string, shard: string | undefined): string {
+  return shard === undefined ? runId : `${runId}#${shard}`;
+}
+
+function owns(wanted: string, identity: string): boolean {
+  return identity === wanted || identity.startsWith(`${wanted}#`);
+}
+
+/**
+ * Decodes one record. With `runId` (a run identity, see runIdentity), records of other runs and
+ * other shards are recognised from the headers alone (no JSON parse), so reading a shared topic
+ * costs little for what is not ours.
  */
 export function decodeRecord(
   topic: string,
@@ -34,8 +47,9 @@ export function decodeRecord(
   consumedAtMs: number,
 ): Decoded {
   const headerRun = headerText(raw.headers, HEADER_RUN_ID);
-  if (runId !== undefined && headerRun !== undefined && headerRun !== runId)
-    return { kind: 'foreign', runId: headerRun };
+  const shard = headerText(raw.headers, HEADER_SHARD);
+  if (runId !== undefined && headerRun !== undefined && !owns(runId, runIdentity(headerRun, shard)))
+    return { kind: 'foreign', runId: runIdentity(headerRun, shard) };
   const value = text(raw.value);
   if (value === undefined) return { kind: 'undecodable', reason: 'record has no value' };
   let env: unknown;
@@ -53,10 +67,11 @@ export function decodeRecord(
   ) {
     return { kind: 'undecodable', reason: 'value is not an sc-sim envelope (event_id, entity_id, sequence, run_id)' };
   }
-  if (runId !== undefined && e.run_id !== runId) return { kind: 'foreign', runId: e.run_id };
+  const identity = runIdentity(e.run_id, shard);
+  if (runId !== undefined && !owns(runId, identity)) return { kind: 'foreign', runId: identity };
   return {
     kind: 'record',
-    runId: e.run_id,
+    runId: identity,
     record: {
       topic,
       partition,

@@ -8,7 +8,8 @@ import type { ReadBack } from './read-back.js';
 import { HotKeyTracker } from './hot-keys.js';
 import { buildVerificationSection, type VerificationSection } from './section.js';
 import { Verifier, type ConsumedRecord } from './verifier.js';
-import { HEADER_RUN_ID } from '../envelope.js';
+import { HEADER_RUN_ID, HEADER_SHARD } from '../envelope.js';
+import { runIdentity } from './decode.js';
 
 /** Starts reading back a run's offset range, handing each decoded record to `onRecord`. */
 export type OpenReadBack = (onRecord: (record: ConsumedRecord, runId: string) => void, runId?: string) => ReadBack;
@@ -54,7 +55,8 @@ export class LiveVerification {
   /** The runner's ack observer: every send's outcome, record by record. */
   readonly onAck: AckObserver = (batch: readonly SinkRecord[], result: SendResult) => {
     if (this.runId === undefined && batch.length > 0) {
-      this.runId = batch[0]!.headers[HEADER_RUN_ID];
+      const first = batch[0]!.headers;
+      this.runId = runIdentity(first[HEADER_RUN_ID]!, first[HEADER_SHARD]);
       const early = this.early;
       this.early = [];
       for (const e of early) this.read(e.record, e.runId);

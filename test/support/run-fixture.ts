@@ -27,6 +27,8 @@ export async function fixtureRun(
     onAck?: AckObserver[];
     seed?: number;
     world?: Partial<WorldConfigInput>;
+    shard?: { index: number; count: number };
+    runId?: string;
   },
 ): Promise<FixtureRun> {
   const { scenario } = resolveScenario(scenarioName);
@@ -54,6 +56,8 @@ export async function fixtureRun(
       seed: opts.seed ?? 42,
       ratePerSec: opts.ratePerSec,
       durationMs: opts.durationMs,
+      ...(opts.shard ? { shard: opts.shard } : {}),
+      ...(opts.runId ? { runId: opts.runId } : {}),
     },
     { clock, sink, onAck: [keep, ...(opts.onAck ?? [])] },
   );
