@@ -8,6 +8,7 @@ import { registerTopics } from './topics.js';
 import { registerStart } from './start.js';
 import { registerCatalog } from './catalog.js';
 import { registerConsume } from './consume.js';
+import { registerK8s } from './k8s.js';
 import { registerReport } from './report.js';
 import { registerRun } from './run.js';
 import { registerVerify } from './verify.js';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerReport(program);
   registerVerify(program);
   registerConsume(program);
+  registerK8s(program);
   return program;
 }
 
