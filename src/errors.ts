@@ -39,6 +39,8 @@ export const ErrorCodes = [
   'E_VERIFY_TIMEOUT',
   'E_PRODUCER_CRASHED',
   'E_REPORT_MERGE',
+  'E_GROUP_IDLE',
+  'E_AUTHORIZATION',
 ] as const;
 export type ErrorCode = (typeof ErrorCodes)[number];
 
