@@ -18,11 +18,16 @@ export interface BatchLimits {
 }
 
 /**
- * Sees every completed send: the batch, its outcome and when it completed (runner clock, ms).
+ * Sees every completed send: the batch, its outcome, when it completed and when it was sent (runner clock, ms).
  * This is how a verifier attaches (topic, partition, offset, key, sequence of each acked record)
  * without the runner keeping anything per event.
  */
-export type AckObserver = (batch: readonly SinkRecord[], result: SendResult, completedAtMs: number) => void;
+export type AckObserver = (
+  batch: readonly SinkRecord[],
+  result: SendResult,
+  completedAtMs: number,
+  sentAtMs: number,
+) => void;
 
 export interface Progress extends LiveStats {
   /** Batches handed to the sink and not answered yet. */
@@ -163,7 +168,7 @@ class Dispatcher {
     }
     for (const observe of this.observers) {
       try {
-        observe(batch, result, doneAtMs);
+        observe(batch, result, doneAtMs, sentAtMs);
       } catch (err) {
         this.observerError ??= err;
       }

@@ -11,6 +11,7 @@ import { AdminSession, type OffsetsByTopic } from '../kafka/admin.js';
 import type { KafkaConnection } from '../kafka/client.js';
 import { createEncoder } from '../records/encode.js';
 import { buildReport, offsetsReport, type RunReport } from '../report.js';
+import { thresholdsOf } from '../report/thresholds.js';
 import { runLoad, type AckObserver, type Progress, type RunOutcome } from '../runner.js';
 import { realClock, type Clock } from '../runner/clock.js';
 import type { Sink } from '../sinks/types.js';
@@ -205,6 +206,16 @@ export async function runScenario(req: RunRequest, deps: RunDeps = {}): Promise<
   if (!toKafka && prepared.scenario.consumer)
     log("the scenario's consumer block is skipped: nothing goes to Kafka", false);
   const checks = toKafka ? checksWithScenarioDefaults(req.checks ?? {}, prepared.scenario) : {};
+  const groupMetrics = Object.keys(thresholdsOf(prepared.scenario.thresholds, true));
+  if (groupMetrics.length > 0 && !checks.watch) {
+    throw new ScSimError(
+      'E_USAGE',
+      `thresholds on consumer groups (${groupMetrics.join(', ')}) need a group to watch`,
+      {
+        hint: 'add --watch-group <your consumer group> (with the Kafka sink), or remove those thresholds',
+      },
+    );
+  }
   log(`seed ${prepared.seed}, run id ${prepared.runId}`, true);
   // The world first: a bad world config fails before any connection is opened.
   const world = worldFromConfig(prepared.world, { runId: prepared.runId, shard: prepared.shard });
@@ -218,6 +229,7 @@ export async function runScenario(req: RunRequest, deps: RunDeps = {}): Promise<
 
   if (!req.connection) throw new ScSimError('E_USAGE', 'a Kafka run needs a connection (broker addresses)');
   const connection = req.connection;
+  const clock = deps.clock ?? realClock();
   const admin = await AdminSession.open(connection);
   let attached: AttachedChecks | undefined;
   try {
@@ -236,14 +248,18 @@ export async function runScenario(req: RunRequest, deps: RunDeps = {}): Promise<
       prefix: prepared.prefix,
       startOffsets: start,
       partitions: physical,
+      clock,
+      thresholds: prepared.scenario.thresholds,
       log: (line) => log(line, false),
     });
     const sink = await openKafkaSink(connection, prepared.scenario.producer, `sc-sim-${prepared.runId}`);
-    const outcome = await drive({ prepared, world, sink, partitions, onAck: attached.onAck }, req, deps);
+    const outcome = await drive({ prepared, world, sink, partitions, onAck: attached.onAck }, req, { ...deps, clock });
     const end = await admin.endOffsets([...physical.keys()]);
     const result = report(prepared, outcome, sink, partitions, { start, end });
-    result.exitCode = await attached.complete(result.report, end, result.exitCode);
+    const checked = await attached.complete(result.report, end, result.exitCode);
     attached = undefined;
+    result.exitCode = checked.exitCode;
+    result.error ??= checked.error;
     return result;
   } finally {
     await attached?.abort();

@@ -12,6 +12,7 @@ import { registerK8s } from './k8s.js';
 import { registerReport } from './report.js';
 import { registerRun } from './run.js';
 import { registerVerify } from './verify.js';
+import { registerWatch } from './watch.js';
 
 export function buildProgram(): Command {
   const program = new Command('sc-sim')
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerVerify(program);
   registerConsume(program);
   registerK8s(program);
+  registerWatch(program);
   return program;
 }
 

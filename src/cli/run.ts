@@ -1,7 +1,7 @@
 // `sc-sim run <scenario>` and `sc-sim scenarios`: flags in, the app layer runs, the report out.
 // Flags beat env (SC_SIM_BROKERS), which beats the scenario file, which beats defaults.
 import { Option, type Command } from 'commander';
-import { CONSUMER_DEFAULTS, VERIFY_TIMEOUT_MS, type RunChecks } from '../app/checks.js';
+import { CONSUMER_DEFAULTS, VERIFY_TIMEOUT_MS, WATCH_DEFAULTS, type RunChecks } from '../app/checks.js';
 import { resolveScenario } from '../app/prepare.js';
 import { assertWritable, writeHtmlReport, writeReportFile } from '../app/report-files.js';
 import { dryRun, runScenario } from '../app/run.js';
@@ -51,6 +51,10 @@ export interface RunFlags {
   shard?: { index: number; count: number };
   startAt?: Date;
   runId?: string;
+  watchGroup?: string;
+  watchTopics?: string;
+  watchInterval?: number;
+  drainTimeout?: number;
 }
 
 /** The checks the flags ask for (a scenario's own `consumer:` block is applied by the app). */
@@ -68,6 +72,26 @@ export function checksFromFlags(flags: RunFlags): RunChecks {
       concurrency: flags.consumerConcurrency ?? CONSUMER_DEFAULTS.concurrency,
       topics: parseTopicList('--consumer-topics', flags.consumerTopics),
       drainTimeoutMs: CONSUMER_DEFAULTS.drainTimeoutMs,
+    };
+  }
+  if (flags.watchTopics !== undefined && flags.watchGroup === undefined) {
+    throw new ScSimError('E_USAGE', '--watch-topics needs --watch-group (the group it describes)', {
+      hint: 'add --watch-group <your consumer group>, or drop --watch-topics',
+    });
+  }
+  if (flags.watchGroup !== undefined) {
+    const groups = flags.watchGroup
+      .split(',')
+      .map((g) => g.trim())
+      .filter(Boolean);
+    if (groups.length === 0)
+      throw new ScSimError('E_USAGE', '--watch-group: no group given', { hint: 'e.g. --watch-group feed-builder' });
+    checks.watch = {
+      groups,
+      ...(flags.watchTopics !== undefined ? { topics: parseTopicList('--watch-topics', flags.watchTopics) } : {}),
+      intervalMs: flags.watchInterval ?? WATCH_DEFAULTS.intervalMs,
+      drainTimeoutMs: flags.drainTimeout ?? WATCH_DEFAULTS.drainTimeoutMs,
+      noCommitTimeoutMs: WATCH_DEFAULTS.noCommitTimeoutMs,
     };
   }
   return checks;
@@ -213,6 +237,21 @@ export function registerRun(program: Command): void {
     .option(
       '--consumer-topics <list>',
       'catalog topics the consumer reads (default the 7 domain topics; needs --consumer-ms)',
+    )
+    .option(
+      '--watch-group <ids>',
+      'watch your consumer group(s) under the load: lag, time lag, rebalances, drain (comma-separated)',
+    )
+    .option('--watch-topics <list>', 'catalog topics the watched groups consume (default: every topic the run writes)')
+    .addOption(
+      new Option('--watch-interval <d>', 'how often the groups are sampled')
+        .argParser(parseDurationFlag('--watch-interval'))
+        .default(WATCH_DEFAULTS.intervalMs, '1s'),
+    )
+    .addOption(
+      new Option('--drain-timeout <d>', 'after the load, watch the groups until no lag, at most this long')
+        .argParser(parseDurationFlag('--drain-timeout'))
+        .default(WATCH_DEFAULTS.drainTimeoutMs, '5m'),
     )
     .action(runAction);
 

@@ -3,6 +3,7 @@
 import { formatConsumerReport } from './consumer.js';
 import { formatBytes, int, ms, pct, secs } from './format.js';
 import { formatVerification } from './verification.js';
+import { formatGroupWatch } from './watch.js';
 import { renderTable } from './table.js';
 import type { LatencySummaryMs } from '../metrics/histogram.js';
 import type { ProducerMode } from '../sinks/types.js';
@@ -98,6 +99,7 @@ export function formatChecks(report: RunReport): string {
   const parts: string[] = [];
   if (report.verification) parts.push(formatVerification(report.verification));
   if (report.consumer) parts.push(formatConsumerReport(report.consumer));
+  for (const w of report.watch ?? []) parts.push(formatGroupWatch(w));
   return parts.map((p) => `\n${p}\n`).join('');
 }
 

@@ -4,7 +4,7 @@ import { decodeHistogram, summarizeUs } from '../metrics/histogram.js';
 import { mergePhases, type MetricsSnapshot, type PhaseSnapshot } from '../metrics/snapshot.js';
 import { physicalTopicName } from '../catalog/topics.js';
 import type { SinkDescription } from '../sinks/types.js';
-import { evaluateThresholds, type ThresholdMetric, type Thresholds } from './thresholds.js';
+import { evaluateThresholds, thresholdsOf, type RunThresholdMetric, type Thresholds } from './thresholds.js';
 import {
   REPORT_SCHEMA_VERSION,
   type OffsetsReport,
@@ -110,7 +110,7 @@ export function buildReport(input: BuildReportInput): RunReport {
   const scheduleDelayMs = summarizeUs(decodeHistogram(phase.scheduleDelayUs));
 
   const errors = whole.failed + whole.indeterminate;
-  const observed: Record<ThresholdMetric, number | null> = {
+  const observed: Record<RunThresholdMetric, number | null> = {
     ack_latency_p50_ms: ackLatencyMs.p50,
     ack_latency_p90_ms: ackLatencyMs.p90,
     ack_latency_p99_ms: ackLatencyMs.p99,
@@ -126,7 +126,8 @@ export function buildReport(input: BuildReportInput): RunReport {
     achieved_rate_ratio: totals.achievedRateRatio,
     achieved_rate: totals.achievedRatePerSec,
   };
-  const thresholds = evaluateThresholds(input.thresholds, observed);
+  // Thresholds on watched consumer groups are evaluated when the watch is over (app/checks.ts).
+  const thresholds = evaluateThresholds(thresholdsOf(input.thresholds, false), observed);
 
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,

@@ -179,6 +179,62 @@ export const ConsumerReportSchema = z.looseObject({
   }),
 });
 
+const nullableNum = num.nullable();
+
+/** A watched consumer group (`run --watch-group`, `sc-sim watch --out`). */
+export const GroupWatchSchema = z.looseObject({
+  kind: z.literal('sc-sim.group-watch'),
+  groupId: str,
+  topics: z.array(str),
+  partitions: z.array(partitionRef),
+  sampleIntervalMs: num,
+  durationMs: num,
+  samples: z.array(
+    z.looseObject({
+      tMs: num,
+      lag: z.array(num),
+      timeLagMs: z.array(nullableNum),
+      exact: z.array(z.boolean()),
+      committedPerSec: z.array(num),
+      state: str,
+      members: count,
+    }),
+  ),
+  rebalances: z.array(
+    z.looseObject({
+      startMs: num,
+      endMs: nullableNum,
+      durationMs: nullableNum,
+      membersBefore: count,
+      membersAfter: count,
+    }),
+  ),
+  endToEndLatency: latencySnapshot.nullable(),
+  drain: z.looseObject({
+    loadStoppedAtMs: nullableNum,
+    drainedAtMs: nullableNum,
+    drainMs: nullableNum,
+    drained: z.boolean(),
+    timeoutMs: num,
+  }),
+  summary: z.looseObject({
+    maxLag: num,
+    maxLagAt: partitionRef.nullable(),
+    maxTimeLagMs: nullableNum,
+    maxTimeLagExact: z.boolean().nullable(),
+    partitionsBuildingLag: z.array(
+      partitionRef.extend({
+        maxLag: num,
+        hottestKeys: z.array(z.looseObject({ key: str, events: count })).optional(),
+      }),
+    ),
+    rebalances: count,
+    meanCommittedPerSec: num,
+  }),
+  index: z.looseObject({ peakRuns: count, approxBytes: count, evicted: count }).nullable(),
+  stopReason: str,
+});
+
 const offsetsOf = z.record(str, z.string().regex(/^\d+$/, 'expected an offset as a decimal string'));
 
 export const RunReportSchema = z.looseObject({
@@ -261,6 +317,7 @@ export const RunReportSchema = z.looseObject({
   metrics,
   verification: verification.optional(),
   consumer: ConsumerReportSchema.optional(),
+  watch: z.array(GroupWatchSchema).optional(),
 });
 
 /** The first few problems of a failed parse, as `path: message` lines. */

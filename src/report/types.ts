@@ -6,6 +6,7 @@ import type { ProducerMode, SinkDescription } from '../sinks/types.js';
 import type { ThresholdResult } from './thresholds.js';
 import type { VerificationSection } from '../verify/section.js';
 import type { ConsumerSimReport } from '../consume/report.js';
+import type { GroupWatchReport } from '../watch/group-watch.js';
 
 /** 2: summary.totals counts cover the whole run (warm-up included); rates stay the measured window's. */
 export const REPORT_SCHEMA_VERSION = 2;
@@ -127,4 +128,6 @@ export interface RunReport {
   verification?: VerificationSection;
   /** `run --consumer-ms`: the consumer-group simulator's lag per partition over time. */
   consumer?: ConsumerSimReport;
+  /** `run --watch-group`: each watched consumer group (the user's own services) under the run's load. */
+  watch?: GroupWatchReport[];
 }

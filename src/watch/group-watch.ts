@@ -88,8 +88,13 @@ export interface GroupWatchReport {
     maxLagAt: { topic: string; partition: number } | null;
     maxTimeLagMs: number | null;
     maxTimeLagExact: boolean | null;
-    /** Partitions whose lag grew while the load ran (where to look first). */
-    partitionsBuildingLag: { topic: string; partition: number; maxLag: number }[];
+    /** Partitions whose lag grew while the load ran (where to look first), with their hottest keys. */
+    partitionsBuildingLag: {
+      topic: string;
+      partition: number;
+      maxLag: number;
+      hottestKeys?: { key: string; events: number }[];
+    }[];
     rebalances: number;
     meanCommittedPerSec: number;
   };

@@ -5,6 +5,7 @@ import type { RunReport } from '../../report/types.js';
 import { int, ms, pct } from '../format.js';
 import type { ConsumerSimReport } from '../../consume/report.js';
 import type { VerificationSection } from '../../verify/section.js';
+import type { GroupWatchReport } from '../../watch/group-watch.js';
 import { decodeHistogram } from '../../metrics/histogram.js';
 import {
   barChart,
@@ -19,6 +20,8 @@ import {
 
 export interface HtmlReportInput {
   run?: RunReport | null;
+  /** Watched consumer groups (default: the run's `watch` section). */
+  watch?: GroupWatchReport[] | null;
   verification?: VerificationSection | null;
   consumer?: ConsumerSimReport | null;
   title?: string;
@@ -111,6 +114,60 @@ function lagChart(c: ConsumerSimReport): string {
     x: { label: 'seconds since the consumer joined' },
     y: { label: 'records behind' },
   });
+}
+
+/** A watched group's lag and time lag per partition (the 8 that lagged most), rebalances marked. */
+function watchCharts(w: GroupWatchReport, n: number): string[] {
+  const order = w.partitions
+    .map((p, i) => ({ p, i, max: Math.max(0, ...w.samples.map((s) => s.lag[i] ?? 0)) }))
+    .sort((a, b) => b.max - a.max || a.p.partition - b.p.partition)
+    .slice(0, 8);
+  const markers = w.rebalances.map((r) => ({ x: r.startMs / 1000, label: 'rebalance' }));
+  const x = { label: 'seconds since watching began' };
+  const lag = lineChart(
+    order.map(({ p, i }) => ({
+      name: `${shortTopic(p.topic)}/${p.partition}`,
+      points: w.samples.map((s) => ({ x: s.tMs / 1000, y: s.lag[i] ?? 0 })),
+    })),
+    {
+      id: `watch-lag-${n}`,
+      title: `Group ${w.groupId}: lag per partition`,
+      x,
+      y: { label: 'records behind' },
+      markers,
+    },
+  );
+  const timeLag = lineChart(
+    order.map(({ p, i }) => ({
+      name: `${shortTopic(p.topic)}/${p.partition}`,
+      points: w.samples.map((s) => ({ x: s.tMs / 1000, y: (s.timeLagMs[i] ?? 0) / 1000 })),
+    })),
+    {
+      id: `watch-time-lag-${n}`,
+      title: `Group ${w.groupId}: time lag per partition`,
+      x,
+      y: { label: 'seconds behind' },
+      markers,
+    },
+  );
+  return [lag, timeLag];
+}
+
+function watchSection(w: GroupWatchReport): string {
+  const s = w.summary;
+  const drain = w.drain.drained
+    ? `drained ${((w.drain.drainMs ?? 0) / 1000).toFixed(1)} s after the load stopped`
+    : w.drain.loadStoppedAtMs === null
+      ? 'the load did not stop while watched'
+      : `<span class="fail">not drained</span> within ${(w.drain.timeoutMs / 1000).toFixed(0)} s`;
+  const building = s.partitionsBuildingLag.map((p) => [
+    p.topic,
+    String(p.partition),
+    p.maxLag,
+    (p.hottestKeys ?? []).map((k) => `${k.key} (${int(k.events)})`).join(', '),
+  ]);
+  return `<section><h2>Consumer group ${escapeXml(w.groupId)}</h2><p>Max lag ${int(s.maxLag)}${s.maxLagAt ? ` on ${escapeXml(s.maxLagAt.topic)}[${s.maxLagAt.partition}]` : ''}; max time lag ${s.maxTimeLagMs === null ? '-' : `${int(s.maxTimeLagMs)} ms`}${s.maxTimeLagExact === false ? ' (estimated)' : ''}; ${drain}; ${s.rebalances} rebalance(s).</p>
+${building.length ? `<h3>Where lag built up</h3>${table(['topic', 'partition', 'max lag', 'hottest keys'], building)}` : ''}</section>`;
 }
 
 function table(headers: string[], rows: (string | number)[][]): string {
@@ -270,10 +327,13 @@ export function renderHtmlReport(input: HtmlReportInput): string {
   charts.push(latencyChart(input));
   if (run) charts.push(partitionChart(run));
   if (input.consumer) charts.push(lagChart(input.consumer));
+  const watch = input.watch ?? run?.watch ?? [];
+  watch.forEach((w, i) => charts.push(...watchCharts(w, i)));
   const sections = [
     run ? runSection(run) : '',
     input.verification ? verificationSection(input.verification) : '',
     input.consumer ? consumerSection(input.consumer) : '',
+    ...watch.map(watchSection),
   ].join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">

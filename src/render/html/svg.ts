@@ -31,6 +31,8 @@ export interface LineChartOptions {
   height?: number;
   /** Marks the chart for the page's self-check (data-chart attribute). */
   id: string;
+  /** Vertical dashed lines at these x values, labelled (e.g. rebalances). */
+  markers?: { x: number; label: string }[];
 }
 
 export interface Bar {
@@ -154,6 +156,16 @@ export function lineChart(series: LineSeries[], o: LineChartOptions): string {
   if (all.length === 0) {
     parts.push(
       `<text class="empty" x="${m.left + plotW / 2}" y="${m.top + plotH / 2}" text-anchor="middle">no data</text>`,
+    );
+  }
+  for (const mk of o.markers ?? []) {
+    if (!Number.isFinite(mk.x) || mk.x < xMin || mk.x > xMax) continue;
+    const x = f(sx(mk.x));
+    parts.push(
+      `<line class="marker" x1="${x}" x2="${x}" y1="${m.top}" y2="${m.top + plotH}" stroke="#b00020" stroke-dasharray="3 3"><title>${escapeXml(mk.label)}</title></line>`,
+    );
+    parts.push(
+      `<text class="tick" x="${x}" y="${m.top + 10}" text-anchor="middle" fill="#b00020">${escapeXml(mk.label)}</text>`,
     );
   }
   series.forEach((s, i) => {

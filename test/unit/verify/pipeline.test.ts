@@ -146,6 +146,7 @@ describe('LiveVerification', () => {
       log.map((l) => l.record),
       { ok: true, offsets: log.map((l) => l.offset) },
       0,
+      0,
     );
     for (const { record, offset } of log.slice(40)) fake.deliver(asConsumed(record, offset), runId);
     const section = await live.finish(new Map(), 1_000);
