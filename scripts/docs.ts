@@ -18,7 +18,10 @@ function update(url: URL, text: string): void {
 }
 
 const readme = new URL('../README.md', import.meta.url);
-update(readme, replaceGeneratedBlock(readFileSync(readme, 'utf8'), TOPIC_TABLE_BEGIN, TOPIC_TABLE_END, topicCatalogMarkdown()));
+update(
+  readme,
+  replaceGeneratedBlock(readFileSync(readme, 'utf8'), TOPIC_TABLE_BEGIN, TOPIC_TABLE_END, topicCatalogMarkdown()),
+);
 
 const schema = new URL('../scenarios.schema.json', import.meta.url);
 writeFileSync(schema, renderScenariosJsonSchema());
