@@ -14,6 +14,7 @@ import type { Clock } from '../runner/clock.js';
 import { evaluateThresholds, thresholdsOf, type ThresholdResult, type Thresholds } from '../report/thresholds.js';
 import { GroupWatcher, type GroupSource, type GroupWatchReport } from '../watch/group-watch.js';
 import { OffsetTimeIndex } from '../watch/offset-times.js';
+import type { GroupLagPoint } from '../metrics/exporter.js';
 import { HotKeyTracker } from '../verify/hot-keys.js';
 import type { Scenario } from '../scenarios/index.js';
 import { startReadBack } from '../verify/read-back.js';
@@ -101,6 +102,8 @@ export interface AttachedChecks {
   ): Promise<{ exitCode: ExitCode; error?: ScSimError }>;
   /** Stops whatever is still running (on error paths). */
   abort(): Promise<void>;
+  /** The watched groups' latest lag, partition by partition (for live metrics). */
+  groupLag(): GroupLagPoint[];
 }
 
 /** The admin session as a watcher's view of a group. */
@@ -262,5 +265,6 @@ export async function attachChecks(checks: RunChecks, ctx: CheckContext): Promis
       return { exitCode, ...(error ? { error } : {}) };
     },
     abort,
+    groupLag: () => watchers.flatMap((w, i) => w.latest().map((p) => ({ group: checks.watch!.groups[i]!, ...p }))),
   };
 }

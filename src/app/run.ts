@@ -8,6 +8,7 @@ import { DOMAIN_TOPICS, getTopic, physicalTopicName } from '../catalog/topics.js
 import { ExitCode, ScSimError } from '../errors.js';
 import { worldFromConfig, type WorldStream } from '../generators/index.js';
 import { AdminSession, type OffsetsByTopic } from '../kafka/admin.js';
+import { startMetricsExporter, type MetricsExporter } from '../metrics/exporter.js';
 import type { KafkaConnection } from '../kafka/client.js';
 import { createEncoder } from '../records/encode.js';
 import { buildReport, offsetsReport, type RunReport } from '../report.js';
@@ -31,6 +32,8 @@ export interface RunRequest extends RunSettings {
   signal?: AbortSignal;
   /** Progress once a second. */
   onProgress?: (p: Progress) => void;
+  /** Serve live metrics (OpenMetrics) on this host:port while the run lasts. */
+  metricsListen?: string;
   /**
    * Informational lines; `essential` marks the seed/run-id line, which the CLI prints even with
    * --quiet (it is what reproduces the run).
@@ -232,6 +235,7 @@ export async function runScenario(req: RunRequest, deps: RunDeps = {}): Promise<
   const clock = deps.clock ?? realClock();
   const admin = await AdminSession.open(connection);
   let attached: AttachedChecks | undefined;
+  let exporter: MetricsExporter | undefined;
   try {
     const physical = await checkRunTopics(admin, DOMAIN_TOPICS, prepared.prefix);
     const partitions = new Map(
@@ -252,8 +256,18 @@ export async function runScenario(req: RunRequest, deps: RunDeps = {}): Promise<
       thresholds: prepared.scenario.thresholds,
       log: (line) => log(line, false),
     });
+    if (req.metricsListen) {
+      exporter = await startMetricsExporter(req.metricsListen);
+      exporter.watchGroups(() => attached?.groupLag() ?? []);
+      log(`metrics (OpenMetrics) at http://${exporter.address}/metrics`, false);
+    }
     const sink = await openKafkaSink(connection, prepared.scenario.producer, `sc-sim-${prepared.runId}`);
-    const outcome = await drive({ prepared, world, sink, partitions, onAck: attached.onAck }, req, { ...deps, clock });
+    const live = exporter ? liveMetrics(exporter) : undefined;
+    const outcome = await drive(
+      { prepared, world, sink, partitions, onAck: [...attached.onAck, ...(live ? [live.onAck] : [])] },
+      live ? { ...req, onProgress: (p) => (live.onProgress(p), req.onProgress?.(p)) } : req,
+      { ...deps, clock },
+    );
     const end = await admin.endOffsets([...physical.keys()]);
     const result = report(prepared, outcome, sink, partitions, { start, end });
     const checked = await attached.complete(result.report, end, result.exitCode);
@@ -263,8 +277,27 @@ export async function runScenario(req: RunRequest, deps: RunDeps = {}): Promise<
     return result;
   } finally {
     await attached?.abort();
+    await exporter?.close();
     await admin.close();
   }
+}
+
+/** Feeds the metrics exporter: records per partition and outcome from acks, the rate from progress. */
+function liveMetrics(exporter: MetricsExporter): { onAck: AckObserver; onProgress: (p: Progress) => void } {
+  return {
+    onAck: (batch, result) => {
+      const counts = new Map<string, { topic: string; partition: number; n: number }>();
+      for (const r of batch) {
+        const key = `${r.topic}\u0000${r.partition}`;
+        const c = counts.get(key);
+        if (c) c.n++;
+        else counts.set(key, { topic: r.topic, partition: r.partition, n: 1 });
+      }
+      for (const c of counts.values())
+        exporter.countRecords(c.topic, c.partition, result.ok ? c.n : 0, result.ok ? 0 : c.n);
+    },
+    onProgress: (p) => exporter.setRate(p.ackedRatePerSec),
+  };
 }
 
 /** `--dry-run`: the plan and the first few events as they would be sent (NDJSON), without a broker. */

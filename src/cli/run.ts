@@ -55,6 +55,7 @@ export interface RunFlags {
   watchTopics?: string;
   watchInterval?: number;
   drainTimeout?: number;
+  metrics?: string;
 }
 
 /** The checks the flags ask for (a scenario's own `consumer:` block is applied by the app). */
@@ -134,6 +135,7 @@ export async function runAction(scenarioName: string, flags: RunFlags): Promise<
       checks,
       signal,
       log: runLog(flags.quiet),
+      metricsListen: flags.metrics,
       onProgress: progress.write && ((p) => progress.write!(formatRunProgress(p))),
     }).finally(progress.clear),
   );
@@ -242,6 +244,7 @@ export function registerRun(program: Command): void {
       '--watch-group <ids>',
       'watch your consumer group(s) under the load: lag, time lag, rebalances, drain (comma-separated)',
     )
+    .option('--metrics <host:port>', 'serve live metrics (OpenMetrics, for Prometheus) while the run lasts, e.g. :9464')
     .option('--watch-topics <list>', 'catalog topics the watched groups consume (default: every topic the run writes)')
     .addOption(
       new Option('--watch-interval <d>', 'how often the groups are sampled')

@@ -130,6 +130,13 @@ export class GroupWatcher {
     this.loadStoppedAtMs ??= this.opts.clock.now() - this.startMs;
   }
 
+  /** The latest sample, partition by partition (for live metrics). */
+  latest(): { topic: string; partition: number; lag: number; timeLagMs: number | null }[] {
+    const s = this.samples.at(-1);
+    if (!s) return [];
+    return this.refs.map((r, i) => ({ ...r, lag: s.lag[i] ?? 0, timeLagMs: s.timeLagMs[i] ?? null }));
+  }
+
   /** Stops watching now (the report says why). */
   cancel(): void {
     this.stop.abort();
