@@ -1,12 +1,13 @@
 // SimEvent -> record: the key (records/keys.ts), the partition (Java-compatible murmur2, chosen
 // here so the report knows every event's partition), the value (the envelope as JSON, serialized
-// exactly once) and the sc-* headers.
+// exactly once by records/serialize.ts) and the sc-* headers.
 import { physicalTopicName, type DomainTopicName } from '../catalog/topics.js';
 import { HEADER_EVENT_TYPE, HEADER_RUN_ID, HEADER_SEQUENCE, HEADER_SHARD } from '../envelope.js';
 import type { SimEvent } from '../generators/index.js';
 import { partitionForKey } from '../partitioning/murmur2.js';
 import type { SinkRecord } from '../sinks/types.js';
 import { keyStrategyFor, recordKey, type KeyStrategies, type KeyStrategy } from './keys.js';
+import { serializeEnvelope } from './serialize.js';
 
 export type { KeyStrategies, KeyStrategy } from './keys.js';
 
@@ -52,7 +53,7 @@ export function createEncoder(opts: EncoderOptions): Encoder {
     }
     const keyText = recordKey(event, strategy);
     const key = Buffer.from(keyText, 'utf8');
-    const value = Buffer.from(JSON.stringify(env), 'utf8');
+    const value = serializeEnvelope(env);
     const info = topicInfo(event.topic);
     return {
       topic: info.physical,
