@@ -26,6 +26,8 @@ export const CONSUMER_DEFAULTS = { concurrency: 3, drainTimeoutMs: 60_000 } as c
 export const VERIFY_TIMEOUT_MS = 60_000;
 
 export interface ConsumerCheck {
+  /** Keep the simulator's consumer group afterwards (default: deleted, leaving no trace). */
+  keepGroup?: boolean;
   perEventMs: number;
   concurrency: number;
   /** Catalog topics the group reads (default every domain topic). */
@@ -231,6 +233,8 @@ export async function attachChecks(checks: RunChecks, ctx: CheckContext): Promis
         const timer = setTimeout(() => running.stop(), checks.consumer!.drainTimeoutMs);
         try {
           report.consumer = (await running.done) satisfies ConsumerSimReport;
+          if (!checks.consumer!.keepGroup)
+            await ctx.admin.deleteGroups([report.consumer.groupId]).catch(() => undefined);
         } finally {
           clearTimeout(timer);
           sim = undefined;

@@ -1,6 +1,6 @@
 // The topic catalog against a cluster: read its plan, apply it, and check a run's topics before
 // sending. Planning is pure (topics/plan.ts); the admin session does the I/O.
-import { getTopic, physicalTopicName } from '../catalog/topics.js';
+import { TOPICS, getTopic, physicalTopicName } from '../catalog/topics.js';
 import { ScSimError } from '../errors.js';
 import type { AdminSession } from '../kafka/admin.js';
 import { actionable, desiredConfigs, planTopics, type TopicPlan } from '../topics/plan.js';
@@ -93,4 +93,21 @@ export async function checkRunTopics(
     }
   }
   return partitions;
+}
+
+/**
+ * Deletes the catalog's topics under `prefix` (those that exist; never another `sc.*` topic).
+ * Without a prefix it deletes the un-prefixed catalog, so the caller must ask for that explicitly.
+ */
+export async function deleteCatalogTopics(
+  admin: AdminSession,
+  prefix: string,
+  dryRun: boolean,
+): Promise<{ deleted: string[]; missing: string[] }> {
+  const wanted = TOPICS.map((t) => physicalTopicName(t.name, prefix));
+  const existing = new Set(await admin.listTopics());
+  const deleted = wanted.filter((t) => existing.has(t));
+  const missing = wanted.filter((t) => !existing.has(t));
+  if (!dryRun) await admin.deleteTopics(deleted);
+  return { deleted, missing };
 }

@@ -36,7 +36,10 @@ export function formatStatus(s: KafkaStatus): string {
     ['version', `Kafka ${s.version}`],
     ['address', s.brokers.join(',')],
     ['mode', s.mode],
-    ['data', `${formatBytes(s.dataSizeBytes)} (${s.dataSizeBytes} bytes)`],
+    [
+      'data',
+      `${formatBytes(s.dataSizeBytes)} on disk (${s.dataSizeBytes} bytes)${s.dataApparentBytes !== undefined ? `; ${formatBytes(s.dataApparentBytes)} apparent (sparse index files)` : ''}`,
+    ],
     ['home', s.home],
   ];
   return rows.map(([k, v]) => `${(k + ':').padEnd(9)}${v}`).join('\n') + '\n';

@@ -56,6 +56,7 @@ export interface RunFlags {
   watchInterval?: number;
   drainTimeout?: number;
   metrics?: string;
+  keepGroups?: boolean;
 }
 
 /** The checks the flags ask for (a scenario's own `consumer:` block is applied by the app). */
@@ -73,6 +74,7 @@ export function checksFromFlags(flags: RunFlags): RunChecks {
       concurrency: flags.consumerConcurrency ?? CONSUMER_DEFAULTS.concurrency,
       topics: parseTopicList('--consumer-topics', flags.consumerTopics),
       drainTimeoutMs: CONSUMER_DEFAULTS.drainTimeoutMs,
+      ...(flags.keepGroups ? { keepGroup: true } : {}),
     };
   }
   if (flags.watchTopics !== undefined && flags.watchGroup === undefined) {
@@ -243,6 +245,10 @@ export function registerRun(program: Command): void {
     .option(
       '--watch-group <ids>',
       'watch your consumer group(s) under the load: lag, time lag, rebalances, drain (comma-separated)',
+    )
+    .option(
+      '--keep-groups',
+      "keep sc-sim's own consumer groups afterwards (the consumer simulator's; default: deleted)",
     )
     .option('--metrics <host:port>', 'serve live metrics (OpenMetrics, for Prometheus) while the run lasts, e.g. :9464')
     .option('--watch-topics <list>', 'catalog topics the watched groups consume (default: every topic the run writes)')

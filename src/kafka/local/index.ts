@@ -18,7 +18,7 @@ import {
 } from './docker.js';
 import { exec, lastLines } from './exec.js';
 import {
-  dirSizeBytes,
+  dirUsage,
   lastStartLines,
   readInstance,
   rotateLogIfLarge,
@@ -83,7 +83,10 @@ export interface KafkaStatus {
   version: string;
   brokers: string[];
   pid?: number;
+  /** Bytes the data takes on disk (allocated, as `du` counts). */
   dataSizeBytes: number;
+  /** The files' apparent size (Kafka's sparse, preallocated index files make it much larger). */
+  dataApparentBytes?: number;
   home: string;
 }
 
@@ -460,12 +463,14 @@ export async function kafkaStatus(o: LocalKafkaOptions = {}): Promise<KafkaStatu
     };
   }
   const pid = await runningPid(r.paths);
+  const usage = await dirUsage(r.paths.dataDir);
   const status: KafkaStatus = {
     running: pid !== undefined,
     mode,
     version,
     brokers,
-    dataSizeBytes: await dirSizeBytes(r.paths.dataDir),
+    dataSizeBytes: usage.allocatedBytes,
+    dataApparentBytes: usage.apparentBytes,
     home: r.paths.home,
   };
   if (pid !== undefined) status.pid = pid;
