@@ -57,6 +57,7 @@ export interface RunFlags {
   drainTimeout?: number;
   metrics?: string;
   keepGroups?: boolean;
+  commitTimeout?: number;
 }
 
 /** The checks the flags ask for (a scenario's own `consumer:` block is applied by the app). */
@@ -94,7 +95,7 @@ export function checksFromFlags(flags: RunFlags): RunChecks {
       ...(flags.watchTopics !== undefined ? { topics: parseTopicList('--watch-topics', flags.watchTopics) } : {}),
       intervalMs: flags.watchInterval ?? WATCH_DEFAULTS.intervalMs,
       drainTimeoutMs: flags.drainTimeout ?? WATCH_DEFAULTS.drainTimeoutMs,
-      noCommitTimeoutMs: WATCH_DEFAULTS.noCommitTimeoutMs,
+      noCommitTimeoutMs: flags.commitTimeout ?? WATCH_DEFAULTS.noCommitTimeoutMs,
     };
   }
   return checks;
@@ -256,6 +257,11 @@ export function registerRun(program: Command): void {
       new Option('--watch-interval <d>', 'how often the groups are sampled')
         .argParser(parseDurationFlag('--watch-interval'))
         .default(WATCH_DEFAULTS.intervalMs, '1s'),
+    )
+    .addOption(
+      new Option('--commit-timeout <d>', 'a watched group that commits nothing for this long fails the run')
+        .argParser(parseDurationFlag('--commit-timeout'))
+        .default(WATCH_DEFAULTS.noCommitTimeoutMs, '30s'),
     )
     .addOption(
       new Option('--drain-timeout <d>', 'after the load, watch the groups until no lag, at most this long')

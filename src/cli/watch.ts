@@ -20,6 +20,7 @@ interface WatchFlags {
   json?: boolean;
   out?: string;
   quiet?: boolean;
+  commitTimeout: number;
 }
 
 async function watchAction(flags: WatchFlags): Promise<void> {
@@ -35,7 +36,7 @@ async function watchAction(flags: WatchFlags): Promise<void> {
       intervalMs: flags.interval,
       durationMs: flags.duration,
       untilDrained: flags.untilDrained ?? false,
-      noCommitTimeoutMs: WATCH_DEFAULTS.noCommitTimeoutMs,
+      noCommitTimeoutMs: flags.commitTimeout,
       signal,
       onSample:
         progress.write &&
@@ -71,6 +72,11 @@ export function registerWatch(program: Command): void {
         .default(60_000, '1m'),
     )
     .option('--until-drained', 'stop as soon as the group has no lag')
+    .addOption(
+      new Option('--commit-timeout <d>', 'fail when the group has committed nothing on the topics for this long')
+        .argParser(parseDurationFlag('--commit-timeout'))
+        .default(WATCH_DEFAULTS.noCommitTimeoutMs, '30s'),
+    )
     .option('--json', 'print the watch report as JSON')
     .option('--out <file>', 'also write the watch report (JSON) to this file')
     .option('-q, --quiet', 'no progress on stderr')

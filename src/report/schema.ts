@@ -188,6 +188,7 @@ export const GroupWatchSchema = z.looseObject({
   topics: z.array(str),
   partitions: z.array(partitionRef),
   sampleIntervalMs: num,
+  startedAt: str,
   durationMs: num,
   samples: z.array(
     z.looseObject({

@@ -69,6 +69,8 @@ export interface GroupWatchReport {
   topics: string[];
   partitions: { topic: string; partition: number }[];
   sampleIntervalMs: number;
+  /** Wall-clock ISO time watching began (sample times are ms after it). */
+  startedAt: string;
   durationMs: number;
   samples: GroupWatchSample[];
   rebalances: Rebalance[];
@@ -117,6 +119,7 @@ export class GroupWatcher {
   private readonly stop = new AbortController();
   private loadStoppedAtMs: number | null = null;
   private startMs = 0;
+  private startedAt = new Date();
 
   constructor(private readonly opts: GroupWatchOptions) {
     this.intervalMs = opts.intervalMs ?? 1_000;
@@ -156,6 +159,7 @@ export class GroupWatcher {
   private async watch(): Promise<GroupWatchReport> {
     const { clock, groupId } = this.opts;
     this.startMs = clock.now();
+    this.startedAt = new Date();
     const noCommitMs = this.opts.noCommitTimeoutMs ?? 30_000;
     const drainTimeoutMs = this.opts.drainTimeoutMs ?? 300_000;
     let everCommitted = false;
@@ -356,6 +360,7 @@ export class GroupWatcher {
       topics: [...this.opts.topics],
       partitions: this.refs.map((r) => ({ ...r })),
       sampleIntervalMs: this.intervalMs,
+      startedAt: this.startedAt.toISOString(),
       durationMs: Math.round(this.opts.clock.now() - this.startMs),
       samples: this.samples,
       rebalances: this.rebalances,
