@@ -250,7 +250,8 @@ export async function attachChecks(checks: RunChecks, ctx: CheckContext): Promis
         for (const w of report.watch) {
           for (const p of w.summary.partitionsBuildingLag) {
             p.hottestKeys = (hot.find((h) => h.topic === p.topic)?.hottest ?? [])
-              .filter((k) => k.producedPartitions.includes(p.partition))
+              // Only keys that stand out (1% of the topic or more): the rest is noise.
+              .filter((k) => k.producedPartitions.includes(p.partition) && k.share >= 0.01)
               .slice(0, 3)
               .map((k) => ({ key: k.key, events: k.events }));
           }

@@ -81,7 +81,7 @@ export function formatGroupWatch(w: GroupWatchReport): string {
     lines.push('', 'lag built up on (hottest keys sent there):');
     for (const p of s.partitionsBuildingLag.slice(0, 10)) {
       const keys = (p.hottestKeys ?? []).map((k) => `${k.key} (${int(k.events)})`).join(', ');
-      lines.push(`  ${p.topic}[${p.partition}]: max lag ${int(p.maxLag)}${keys ? `; ${keys}` : ''}`);
+      lines.push(`  ${p.topic}[${p.partition}]: max lag ${int(p.maxLag)}; ${keys || 'no key stands out'}`);
     }
   }
   if (w.index)
