@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { DOMAIN_TOPICS, physicalTopicName } from '../catalog/topics.js';
 import type { ConsumerSimReport } from '../consume/report.js';
-import { startConsumerSim, type ConsumerSim } from '../consume/consumer-sim.js';
+import { startConsumerSim } from '../consume/consumer-sim.js';
 import { ExitCode, isScSimError, ScSimError } from '../errors.js';
 import type { AdminSession, OffsetsByTopic } from '../kafka/admin.js';
 import type { KafkaConnection } from '../kafka/client.js';
@@ -147,129 +147,171 @@ function groupThresholds(thresholds: Thresholds, watches: readonly GroupWatchRep
   });
 }
 
-export async function attachChecks(checks: RunChecks, ctx: CheckContext): Promise<AttachedChecks> {
-  let live: LiveVerification | undefined;
-  let sim: ConsumerSim | undefined;
-  let watchers: GroupWatcher[] = [];
-  const indexes: OffsetTimeIndex[] = [];
+/** One check attached to a run: what it observes, and what it adds to the report afterwards. */
+interface Check {
+  onAck?: AckObserver;
+  complete(
+    report: RunReport,
+    endOffsets: OffsetsByTopic,
+    exitCode: ExitCode,
+  ): Promise<{ exitCode: ExitCode; error?: ScSimError }>;
+  abort(): Promise<void>;
+  groupLag?(): GroupLagPoint[];
+}
+
+/** `--verify`: read back while sending; lost, duplicate or reordered records fail the run (exit 4). */
+async function verifyCheck(cfg: NonNullable<RunChecks['verify']>, ctx: CheckContext): Promise<Check> {
+  const live = await LiveVerification.start({
+    openReader: (onRecord, runId) =>
+      startReadBack({
+        connection: ctx.connection,
+        startOffsets: ctx.startOffsets,
+        runId,
+        onRecord,
+        deleteGroup: (id) => ctx.admin.deleteGroups([id]),
+      }),
+    partitions: ctx.partitions,
+    producer: null,
+  });
+  ctx.log('verifying: reading back while sending');
+  return {
+    onAck: live.onAck,
+    async complete(report, endOffsets, exitCode) {
+      report.verification = await live.finish(endOffsets, cfg.timeoutMs, report.producer);
+      const failed = !report.verification.passed && exitCode !== ExitCode.interrupted;
+      return { exitCode: failed ? ExitCode.verificationFailed : exitCode };
+    },
+    abort: () => live.abort(),
+  };
+}
+
+/** `--consumer-ms`: the consumer-group simulator, drained after the run (bounded). */
+async function consumerCheck(cfg: ConsumerCheck, ctx: CheckContext): Promise<Check> {
+  const sim = startConsumerSim({
+    connection: ctx.connection,
+    admin: ctx.admin,
+    topics: (cfg.topics ?? DOMAIN_TOPICS).map((t) => physicalTopicName(t, ctx.prefix)),
+    groupId: `sc-sim-consumer-${randomBytes(3).toString('hex')}`,
+    perEventMs: cfg.perEventMs,
+    concurrency: cfg.concurrency,
+    // Stopped once drained after the run, or by the drain timeout.
+    untilDrainedQuietMs: 1_500,
+  });
+  try {
+    await sim.ready;
+  } catch (err) {
+    sim.stop();
+    throw err;
+  }
+  ctx.log(`consumer simulator joined: ${cfg.perEventMs} ms/event, ${cfg.concurrency} partition(s) at once`);
+  return {
+    async complete(report, _endOffsets, exitCode) {
+      ctx.log('waiting for the consumer simulator to drain');
+      const timer = setTimeout(() => sim.stop(), cfg.drainTimeoutMs);
+      try {
+        report.consumer = (await sim.done) satisfies ConsumerSimReport;
+      } finally {
+        clearTimeout(timer);
+      }
+      if (!cfg.keepGroup) await ctx.admin.deleteGroups([report.consumer.groupId]).catch(() => undefined);
+      return { exitCode };
+    },
+    async abort() {
+      sim.stop();
+      await sim.done.catch(() => undefined);
+    },
+  };
+}
+
+/** `--watch-group`: the user's own groups watched through the run and its drain. */
+function watchCheck(cfg: WatchCheck, ctx: CheckContext): Check {
+  const topics = cfg.topics ? cfg.topics.map((t) => physicalTopicName(t, ctx.prefix)) : [...ctx.startOffsets.keys()];
   // The keys sent to each partition, to name the hottest ones where a watched group's lag builds.
   const producedKeys = new HotKeyTracker((t) => ctx.partitions.get(t), { top: 25 });
+  const indexes = cfg.groups.map(() => new OffsetTimeIndex());
+  const watchers = cfg.groups.map(
+    (groupId, i) =>
+      new GroupWatcher({
+        groupId,
+        topics,
+        source: groupSource(ctx.admin),
+        clock: ctx.clock,
+        index: indexes[i]!,
+        intervalMs: cfg.intervalMs,
+        drainTimeoutMs: cfg.drainTimeoutMs,
+        noCommitTimeoutMs: cfg.noCommitTimeoutMs,
+      }),
+  );
+  ctx.log(
+    `watching consumer group${cfg.groups.length > 1 ? 's' : ''} ${cfg.groups.join(', ')} on ${topics.length} topic(s)`,
+  );
+  return {
+    onAck: indexAcks(indexes, producedKeys),
+    async complete(report, _endOffsets, exitCode) {
+      ctx.log('watching the drain of the consumer groups');
+      for (const w of watchers) w.loadStopped();
+      const settled = await Promise.allSettled(watchers.map((w) => w.done));
+      report.watch = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+      nameHotKeys(report.watch, producedKeys);
+      const results = groupThresholds(ctx.thresholds, report.watch);
+      if (results.length > 0) {
+        report.thresholds.push(...results);
+        report.passed = report.thresholds.every((t) => t.pass);
+        if (!report.passed && exitCode === ExitCode.ok) exitCode = ExitCode.thresholdFailed;
+      }
+      const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+      if (!failed) return { exitCode };
+      const error = isScSimError(failed.reason) ? failed.reason : new ScSimError('E_KAFKA', String(failed.reason));
+      return { exitCode: error.exitCode, error };
+    },
+    async abort() {
+      for (const w of watchers) w.cancel();
+      await Promise.all(watchers.map((w) => w.done.catch(() => undefined)));
+    },
+    groupLag: () => watchers.flatMap((w, i) => w.latest().map((p) => ({ group: cfg.groups[i]!, ...p }))),
+  };
+}
+
+/** Names the hottest keys sent to each partition where a watched group's lag built up. */
+function nameHotKeys(watches: readonly GroupWatchReport[], producedKeys: HotKeyTracker): void {
+  const hot = producedKeys.result();
+  for (const w of watches) {
+    for (const p of w.summary.partitionsBuildingLag) {
+      p.hottestKeys = (hot.find((h) => h.topic === p.topic)?.hottest ?? [])
+        // Only keys that stand out (1% of the topic or more): the rest is noise.
+        .filter((k) => k.producedPartitions.includes(p.partition) && k.share >= 0.01)
+        .slice(0, 3)
+        .map((k) => ({ key: k.key, events: k.events }));
+    }
+  }
+}
+
+export async function attachChecks(checks: RunChecks, ctx: CheckContext): Promise<AttachedChecks> {
+  const attached: Check[] = [];
   const abort = async () => {
-    await live?.abort();
-    sim?.stop();
-    await sim?.done.catch(() => undefined);
-    for (const w of watchers) w.cancel();
-    await Promise.all(watchers.map((w) => w.done.catch(() => undefined)));
+    for (const c of attached) await c.abort();
   };
   try {
-    if (checks.verify) {
-      live = await LiveVerification.start({
-        openReader: (onRecord, runId) =>
-          startReadBack({
-            connection: ctx.connection,
-            startOffsets: ctx.startOffsets,
-            runId,
-            onRecord,
-            deleteGroup: (id) => ctx.admin.deleteGroups([id]),
-          }),
-        partitions: ctx.partitions,
-        producer: null,
-      });
-      ctx.log('verifying: reading back while sending');
-    }
-    if (checks.consumer) {
-      const c = checks.consumer;
-      sim = startConsumerSim({
-        connection: ctx.connection,
-        admin: ctx.admin,
-        topics: (c.topics ?? DOMAIN_TOPICS).map((t) => physicalTopicName(t, ctx.prefix)),
-        groupId: `sc-sim-consumer-${randomBytes(3).toString('hex')}`,
-        perEventMs: c.perEventMs,
-        concurrency: c.concurrency,
-        // Stopped once drained after the run, or by the drain timeout.
-        untilDrainedQuietMs: 1_500,
-      });
-      await sim.ready;
-      ctx.log(`consumer simulator joined: ${c.perEventMs} ms/event, ${c.concurrency} partition(s) at once`);
-    }
-    if (checks.watch) {
-      const w = checks.watch;
-      const topics = w.topics ? w.topics.map((t) => physicalTopicName(t, ctx.prefix)) : [...ctx.startOffsets.keys()];
-      watchers = w.groups.map((groupId) => {
-        const index = new OffsetTimeIndex();
-        indexes.push(index);
-        return new GroupWatcher({
-          groupId,
-          topics,
-          source: groupSource(ctx.admin),
-          clock: ctx.clock,
-          index,
-          intervalMs: w.intervalMs,
-          drainTimeoutMs: w.drainTimeoutMs,
-          noCommitTimeoutMs: w.noCommitTimeoutMs,
-        });
-      });
-      ctx.log(
-        `watching consumer group${w.groups.length > 1 ? 's' : ''} ${w.groups.join(', ')} on ${topics.length} topic(s)`,
-      );
-    }
+    if (checks.verify) attached.push(await verifyCheck(checks.verify, ctx));
+    if (checks.consumer) attached.push(await consumerCheck(checks.consumer, ctx));
+    if (checks.watch) attached.push(watchCheck(checks.watch, ctx));
   } catch (err) {
     await abort();
     throw err;
   }
-
   return {
-    onAck: [...(live ? [live.onAck] : []), ...(indexes.length ? [indexAcks(indexes, producedKeys)] : [])],
+    onAck: attached.flatMap((c) => (c.onAck ? [c.onAck] : [])),
     async complete(report, endOffsets, exitCode) {
       let error: ScSimError | undefined;
-      if (live) {
-        report.verification = await live.finish(endOffsets, checks.verify!.timeoutMs, report.producer);
-        live = undefined;
-        if (!report.verification.passed && exitCode !== ExitCode.interrupted) exitCode = ExitCode.verificationFailed;
+      for (const c of attached) {
+        const r = await c.complete(report, endOffsets, exitCode);
+        exitCode = r.exitCode;
+        error ??= r.error;
       }
-      if (sim) {
-        ctx.log('waiting for the consumer simulator to drain');
-        const running = sim;
-        const timer = setTimeout(() => running.stop(), checks.consumer!.drainTimeoutMs);
-        try {
-          report.consumer = (await running.done) satisfies ConsumerSimReport;
-          if (!checks.consumer!.keepGroup)
-            await ctx.admin.deleteGroups([report.consumer.groupId]).catch(() => undefined);
-        } finally {
-          clearTimeout(timer);
-          sim = undefined;
-        }
-      }
-      if (watchers.length > 0) {
-        ctx.log('watching the drain of the consumer groups');
-        for (const w of watchers) w.loadStopped();
-        const settled = await Promise.allSettled(watchers.map((w) => w.done));
-        watchers = [];
-        report.watch = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-        const hot = producedKeys.result();
-        for (const w of report.watch) {
-          for (const p of w.summary.partitionsBuildingLag) {
-            p.hottestKeys = (hot.find((h) => h.topic === p.topic)?.hottest ?? [])
-              // Only keys that stand out (1% of the topic or more): the rest is noise.
-              .filter((k) => k.producedPartitions.includes(p.partition) && k.share >= 0.01)
-              .slice(0, 3)
-              .map((k) => ({ key: k.key, events: k.events }));
-          }
-        }
-        const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-        if (failed)
-          error = isScSimError(failed.reason) ? failed.reason : new ScSimError('E_KAFKA', String(failed.reason));
-        const results = groupThresholds(ctx.thresholds, report.watch);
-        if (results.length > 0) {
-          report.thresholds.push(...results);
-          report.passed = report.thresholds.every((t) => t.pass);
-          if (!report.passed && exitCode === ExitCode.ok) exitCode = ExitCode.thresholdFailed;
-        }
-      }
-      if (error) exitCode = error.exitCode;
+      attached.length = 0;
       return { exitCode, ...(error ? { error } : {}) };
     },
     abort,
-    groupLag: () => watchers.flatMap((w, i) => w.latest().map((p) => ({ group: checks.watch!.groups[i]!, ...p }))),
+    groupLag: () => attached.flatMap((c) => c.groupLag?.() ?? []),
   };
 }

@@ -47,28 +47,9 @@ function dnsName(raw: string, max: number): string {
 const SCENARIOS_DIR = '/etc/sc-sim/scenarios';
 const CLIENT_DIR = '/etc/sc-sim/client';
 
-/** The objects, in the order `kubectl apply -f` should create them. */
-export function k8sObjects(req: K8sRunRequest): Record<string, unknown>[] {
-  if (req.clientSecret && req.commandConfigFile) {
-    throw new ScSimError('E_USAGE', '--client-secret and --command-config both give the client config', {
-      hint: 'mount an existing Secret with --client-secret, or render a new one from a file with --command-config',
-    });
-  }
-  const path = resolveScenariosPath(req.file);
-  const scenario = getScenario(loadScenarios(path), req.scenario);
-  const scenariosText = readFileSync(path, 'utf8');
-  const seed = req.seed ?? scenario.world.seed ?? randomInt(0, 0xffffffff);
-  const runId = req.runId ?? sharedRunId(req.scenario, seed, req.shards, req.startAt);
-  const job = dnsName(`sc-sim-${req.scenario}-${runId.slice(-6)}`, 52);
-  const labels = {
-    'app.kubernetes.io/name': 'sc-sim',
-    'app.kubernetes.io/instance': job,
-    'sc-sim/run-id': dnsName(runId, 63),
-  };
-  const meta = (name: string) => ({ name, labels, ...(req.namespace ? { namespace: req.namespace } : {}) });
-  const secretName = req.clientSecret ?? (req.commandConfigFile ? `${job}-client` : undefined);
-
-  const args = [
+/** What every pod runs: the same arguments for all shards (their shard comes from the Job's index). */
+function podArgs(req: K8sRunRequest, seed: number, runId: string, withClientConfig: boolean): string[] {
+  return [
     'run',
     req.scenario,
     '--file',
@@ -87,42 +68,23 @@ export function k8sObjects(req: K8sRunRequest): Record<string, unknown>[] {
     ...(req.prefix ? ['--prefix', req.prefix] : []),
     ...(req.ratePerSec !== undefined ? ['--rate', String(req.ratePerSec)] : []),
     ...(req.durationMs !== undefined ? ['--duration', `${req.durationMs}ms`] : []),
-    ...(secretName ? ['--command-config', `${CLIENT_DIR}/client.properties`] : []),
+    ...(withClientConfig ? ['--command-config', `${CLIENT_DIR}/client.properties`] : []),
   ];
+}
 
-  const objects: Record<string, unknown>[] = [
-    {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: meta(`${job}-scenarios`),
-      data: { 'scenarios.yaml': scenariosText },
-    },
-  ];
-  if (req.commandConfigFile) {
-    let text: string;
-    try {
-      text = readFileSync(req.commandConfigFile, 'utf8');
-    } catch (err) {
-      throw new ScSimError(
-        'E_CONFIG',
-        `cannot read the client config ${req.commandConfigFile}: ${(err as Error).message}`,
-        {
-          hint: 'give the path of a Kafka client properties file',
-        },
-      );
-    }
-    objects.push({
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: meta(secretName!),
-      type: 'Opaque',
-      data: { 'client.properties': Buffer.from(text).toString('base64') },
-    });
-  }
-  objects.push({
+/** The Indexed Job: one pod per shard, the scenarios and (if any) the client config mounted. */
+function jobObject(
+  req: K8sRunRequest,
+  metadata: Record<string, unknown>,
+  labels: Record<string, string>,
+  job: string,
+  args: string[],
+  secretName: string | undefined,
+): Record<string, unknown> {
+  return {
     apiVersion: 'batch/v1',
     kind: 'Job',
-    metadata: meta(job),
+    metadata,
     spec: {
       completionMode: 'Indexed',
       completions: req.shards,
@@ -158,7 +120,62 @@ export function k8sObjects(req: K8sRunRequest): Record<string, unknown>[] {
         },
       },
     },
-  });
+  };
+}
+
+/** The objects, in the order `kubectl apply -f` should create them. */
+export function k8sObjects(req: K8sRunRequest): Record<string, unknown>[] {
+  if (req.clientSecret && req.commandConfigFile) {
+    throw new ScSimError('E_USAGE', '--client-secret and --command-config both give the client config', {
+      hint: 'mount an existing Secret with --client-secret, or render a new one from a file with --command-config',
+    });
+  }
+  const path = resolveScenariosPath(req.file);
+  const scenario = getScenario(loadScenarios(path), req.scenario);
+  const scenariosText = readFileSync(path, 'utf8');
+  const seed = req.seed ?? scenario.world.seed ?? randomInt(0, 0xffffffff);
+  const runId = req.runId ?? sharedRunId(req.scenario, seed, req.shards, req.startAt);
+  const job = dnsName(`sc-sim-${req.scenario}-${runId.slice(-6)}`, 52);
+  const labels = {
+    'app.kubernetes.io/name': 'sc-sim',
+    'app.kubernetes.io/instance': job,
+    'sc-sim/run-id': dnsName(runId, 63),
+  };
+  const meta = (name: string) => ({ name, labels, ...(req.namespace ? { namespace: req.namespace } : {}) });
+  const secretName = req.clientSecret ?? (req.commandConfigFile ? `${job}-client` : undefined);
+
+  const args = podArgs(req, seed, runId, secretName !== undefined);
+
+  const objects: Record<string, unknown>[] = [
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: meta(`${job}-scenarios`),
+      data: { 'scenarios.yaml': scenariosText },
+    },
+  ];
+  if (req.commandConfigFile) {
+    let text: string;
+    try {
+      text = readFileSync(req.commandConfigFile, 'utf8');
+    } catch (err) {
+      throw new ScSimError(
+        'E_CONFIG',
+        `cannot read the client config ${req.commandConfigFile}: ${(err as Error).message}`,
+        {
+          hint: 'give the path of a Kafka client properties file',
+        },
+      );
+    }
+    objects.push({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: meta(secretName!),
+      type: 'Opaque',
+      data: { 'client.properties': Buffer.from(text).toString('base64') },
+    });
+  }
+  objects.push(jobObject(req, meta(job), labels, job, args, secretName));
   return objects;
 }
 
