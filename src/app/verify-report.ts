@@ -23,6 +23,7 @@ export async function verifySavedReport(
       startOffsets: start,
       runId: report.run.id,
       deleteGroup: (id) => admin.deleteGroups([id]),
+      onPathology: (topic, partition) => verifier.countPathology(topic, partition),
       onRecord: (r) => {
         verifier.addConsumed(r);
         // Without per-send records, the hottest keys are counted from what was read.
@@ -36,7 +37,13 @@ export async function verifySavedReport(
   result.totals.indeterminate = report.summary.totals.indeterminate + (report.warmup?.totals.indeterminate ?? 0);
   return buildVerificationSection({
     result,
-    readBack: { records: stats.records, foreign: stats.foreign, undecodable: stats.undecodable, tookMs: stats.tookMs },
+    readBack: {
+      records: stats.records,
+      foreign: stats.foreign,
+      undecodable: stats.undecodable,
+      tookMs: stats.tookMs,
+      pathologies: stats.pathologies,
+    },
     producer: report.producer,
     hotKeys: hotKeys.result(),
   });

@@ -4,13 +4,14 @@
 import { z } from 'zod';
 import { EVENT_TYPES } from '../catalog/events.js';
 import { EntityTypes } from '../envelope.js';
-import { DOMAIN_TOPICS } from '../catalog/topics.js';
+import { TOPICS } from '../catalog/topics.js';
 import { KeyStrategySchema } from '../records/keys.js';
 import { WorldConfigSchema, isDerivedType, resolveMix } from '../generators/index.js';
 import { isScSimError } from '../errors.js';
 import { DurationSchema } from '../runner/duration.js';
 import { ExecutorSchema, executorDurationMs } from '../runner/executors.js';
 import { ThresholdsSchema } from '../report/thresholds.js';
+import { TopicSelectionSchema, topicSelectionProblems } from './topics.js';
 
 export const ProducerSchema = z
   .object({
@@ -123,7 +124,7 @@ export const ConsumerSimSchema = z
     perEvent: DurationSchema.describe('simulated processing cost per event, e.g. 1ms'),
     concurrency: z.number().int().min(1).max(64).default(3).describe('partitions processed at once'),
     topics: z
-      .array(enumOf(DOMAIN_TOPICS))
+      .array(enumOf(TOPICS.map((t) => t.name)))
       .min(1)
       .optional()
       .describe('catalog topics the consumer group reads (default: every domain topic)'),
@@ -134,6 +135,7 @@ export const ScenarioSchema = z
   .object({
     description: z.string().min(1).describe('what this scenario is for, in a sentence or two'),
     world: ScenarioWorldSchema.prefault({}),
+    topics: TopicSelectionSchema,
     load: ExecutorSchema.describe('the load shape: constant-rate, ramping-rate or unthrottled'),
     warmup: DurationSchema.default(0).describe(
       'events intended in this first part are excluded from the summary and thresholds',
@@ -155,6 +157,7 @@ export const ScenarioSchema = z
   })
   .strict()
   .superRefine((s, ctx) => {
+    for (const message of topicSelectionProblems(s.topics)) ctx.addIssue({ code: 'custom', path: ['topics'], message });
     const durationMs = executorDurationMs(s.load);
     if (s.warmup > 0 && durationMs !== undefined && s.warmup >= durationMs) {
       ctx.addIssue({

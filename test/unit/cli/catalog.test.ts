@@ -80,11 +80,11 @@ describe('sc-sim catalog / sample / schema', () => {
     await expect(run('sample', 'order.craeted')).rejects.toMatchObject({ code: 'E_EVENT_TYPE_UNKNOWN', exitCode: 2 });
   });
 
-  it('exports 75 schema files', async () => {
+  it('exports 96 schema files: the envelope, 74 event types, 20 derived topics, the heartbeat', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sc-sim-cli-schemas-'));
     dirs.push(dir);
     const { stdout } = await run('schema', 'export', '--out', dir);
-    expect(stdout.trim().split('\n')).toHaveLength(75);
-    expect(await readdir(dir)).toHaveLength(75);
+    expect(stdout.trim().split('\n')).toHaveLength(96);
+    expect(await readdir(dir)).toHaveLength(96);
   });
 });
