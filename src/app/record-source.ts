@@ -41,6 +41,8 @@ export interface RecordSource {
   onProgress(p: Progress): void;
   /** True when the source needs the runner's progress ticks (it writes heartbeats). */
   readonly wantsProgress: boolean;
+  /** Dead letters still due when the schedule is done (their failed records were acked last). */
+  finalRecords(): SinkRecord[];
 }
 
 interface AwaitingDlq {
@@ -70,7 +72,8 @@ export function createRecordSource(o: RecordSourceOptions): RecordSource {
   // due now (dead letters, heartbeats) and go out first.
   let pending: SinkRecord[] = [];
   let head = 0;
-  const due: SinkRecord[] = [];
+  const dueLetters: SinkRecord[] = [];
+  const dueHeartbeats: SinkRecord[] = [];
   const awaiting = new Map<string, AwaitingDlq>();
   let heartbeatSeq = 0;
 
@@ -116,22 +119,24 @@ export function createRecordSource(o: RecordSourceOptions): RecordSource {
         // The record's own timestamp, or (stamped by the producer at send) the ack's arrival.
         timestampMs: a.timestampMs ?? nowMs(),
       };
-      for (const pick of a.picks) due.push(encoder.dlq(pick, a.env, a.value, origin));
+      for (const pick of a.picks) dueLetters.push(encoder.dlq(pick, a.env, a.value, origin));
     }
   };
 
   return {
     next() {
-      if (due.length > 0) return due.shift()!;
+      if (dueLetters.length > 0) return dueLetters.shift()!;
+      if (dueHeartbeats.length > 0) return dueHeartbeats.shift()!;
       if (head >= pending.length) refill();
       return pending[head++]!;
     },
     onAck,
     wantsProgress: heartbeats,
+    finalRecords: () => dueLetters.splice(0),
     onProgress(p) {
       if (!heartbeats) return;
       heartbeatSeq++;
-      due.push(
+      dueHeartbeats.push(
         encoder.heartbeat({
           instance_id: instanceId,
           run_id: o.runId,

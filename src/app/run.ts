@@ -107,6 +107,7 @@ async function drive(
     outcome = await runLoad({
       schedule: prepared.schedule,
       nextRecord: () => source.next(),
+      finalRecords: () => source.finalRecords(),
       sink,
       clock: deps.clock ?? realClock(),
       batch: {
