@@ -339,11 +339,9 @@ async function sendFinalRecords(
 ): Promise<void> {
   if (!opts.finalRecords) return;
   for (let records = opts.finalRecords(); records.length > 0 && !signal.aborted; records = opts.finalRecords()) {
+    // Not part of the schedule (the target rate stays the schedule's): sent and acked like the rest.
     const nowMs = opts.clock.now();
-    for (const r of records) {
-      recorder.scheduled(nowMs);
-      r.intendedAtMs = nowMs;
-    }
+    for (const r of records) r.intendedAtMs = nowMs;
     // Batch limits still hold: a long tail goes out in several batches.
     for (let i = 0; i < records.length; i += opts.batch.maxEvents) {
       const part = records.slice(i, i + opts.batch.maxEvents);

@@ -97,11 +97,16 @@ export async function attachChecks(checks: RunChecks, ctx: CheckContext): Promis
     }
     if (checks.consumer) {
       const c = checks.consumer;
+      const topics = (c.topics ?? DOMAIN_TOPICS).map((t) => physicalTopicName(t, ctx.prefix));
+      const groupId = `sc-sim-consumer-${randomBytes(3).toString('hex')}`;
+      // The group starts exactly where the run starts writing: "latest" would be resolved only at
+      // the first fetch, which on a busy machine can come after the run's first records.
+      for (const t of topics) await ctx.admin.setGroupOffsets(groupId, t, ctx.startOffsets.get(t) ?? new Map());
       sim = startConsumerSim({
         connection: ctx.connection,
         admin: ctx.admin,
-        topics: (c.topics ?? DOMAIN_TOPICS).map((t) => physicalTopicName(t, ctx.prefix)),
-        groupId: `sc-sim-consumer-${randomBytes(3).toString('hex')}`,
+        topics,
+        groupId,
         perEventMs: c.perEventMs,
         concurrency: c.concurrency,
         // Stopped once drained after the run, or by the drain timeout.

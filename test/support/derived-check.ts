@@ -105,7 +105,8 @@ export function checkDerived(
       continue;
     }
     const validate = validatorFor(r.topic);
-    if (!validate(structuredClone(env) as unknown)) problem(`${r.topic} ${env.event_id}: schema: ${JSON.stringify(validate.errors?.slice(0, 2))}`);
+    if (!validate(structuredClone(env) as unknown))
+      problem(`${r.topic} ${env.event_id}: schema: ${JSON.stringify(validate.errors?.slice(0, 2))}`);
     const keyValue = (env.payload as Record<string, unknown>)[spec.keyField];
     if (r.key !== keyValue || env.entity_id !== r.key)
       problem(
