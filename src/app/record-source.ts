@@ -9,7 +9,9 @@ import { DOMAIN_TOPICS, type TopicName } from '../catalog/topics.js';
 import { DerivedEncoder } from '../derive/encode.js';
 import { dlqPicks, type DlqPick } from '../derive/dlq.js';
 import { Projector } from '../derive/projector.js';
-import type { Envelope } from '../envelope.js';
+import { HEADER_PATHOLOGY, type Envelope } from '../envelope.js';
+import { unitDraw } from '../derive/ids.js';
+import type { Pathologies } from '../scenarios/index.js';
 import type { WorldStream } from '../generators/index.js';
 import type { Encoder } from '../records/encode.js';
 import type { AckObserver, Progress } from '../runner.js';
@@ -30,6 +32,29 @@ export interface RecordSourceOptions {
   instanceId?: string;
   /** Wall clock for heartbeats and for DLQ timestamps of producer-stamped records (default Date.now). */
   nowMs?: () => number;
+  /** Opt-in abnormal records (duplicates, late copies, poison), each labelled in a header. */
+  pathologies?: Pathologies;
+}
+
+/** A late copy goes out this many records after its original. */
+export const LATE_AFTER_RECORDS = 1_000;
+
+type PathologyKind = keyof Pathologies;
+
+/** A labelled copy of `r` (or, for poison, a record with a broken value) that the verifier skips. */
+function pathological(r: SinkRecord, kind: PathologyKind): SinkRecord {
+  const value =
+    kind === 'poison'
+      ? Buffer.concat([r.value.subarray(0, Math.floor(r.value.length / 2)), Buffer.from('\u0000\ufffd}{')])
+      : r.value;
+  return {
+    ...r,
+    value,
+    headers: { ...r.headers, [HEADER_PATHOLOGY]: kind },
+    sizeBytes: (r.key?.length ?? 0) + value.length,
+    eventId: `${r.eventId}#${kind}`,
+    intendedAtMs: 0,
+  };
 }
 
 export interface RecordSource {
@@ -76,6 +101,12 @@ export function createRecordSource(o: RecordSourceOptions): RecordSource {
   const dueHeartbeats: SinkRecord[] = [];
   const awaiting = new Map<string, AwaitingDlq>();
   let heartbeatSeq = 0;
+  const pathologies = (Object.entries(o.pathologies ?? {}) as [PathologyKind, number | undefined][]).filter(
+    ([, share]) => share !== undefined && share > 0,
+  ) as [PathologyKind, number][];
+  /** Late copies and the record count after which each is due. */
+  const late: { dueAt: number; record: SinkRecord }[] = [];
+  let handedOut = 0;
 
   const refill = () => {
     pending = [];
@@ -86,6 +117,11 @@ export function createRecordSource(o: RecordSourceOptions): RecordSource {
       const record = o.encode(event);
       if (domainSelected.has(event.topic)) {
         pending.push(record);
+        for (const [kind, share] of pathologies) {
+          if (unitDraw(record.eventId, 'pathology', kind) >= share) continue;
+          if (kind === 'late') late.push({ dueAt: handedOut + LATE_AFTER_RECORDS, record: pathological(record, kind) });
+          else pending.push(pathological(record, kind));
+        }
         if (dlqSelected.size > 0) {
           const picks = dlqPicks(event.envelope, event.topic, dlqSelected);
           if (picks.length > 0)
@@ -125,8 +161,10 @@ export function createRecordSource(o: RecordSourceOptions): RecordSource {
 
   return {
     next() {
+      handedOut++;
       if (dueLetters.length > 0) return dueLetters.shift()!;
       if (dueHeartbeats.length > 0) return dueHeartbeats.shift()!;
+      if (late.length > 0 && late[0]!.dueAt <= handedOut) return late.shift()!.record;
       if (head >= pending.length) refill();
       return pending[head++]!;
     },

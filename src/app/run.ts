@@ -93,6 +93,7 @@ async function drive(
     prefix: prepared.prefix,
     topics: prepared.topics,
     partitions: d.partitions,
+    pathologies: scenario.pathologies,
   });
   const onProgress = source.wantsProgress
     ? (p: Progress) => {

@@ -21,6 +21,9 @@ export function planLine(scenario: Scenario, schedule?: Schedule): string {
   const topics = resolveTopics(scenario.topics).length;
   const parts = [describeExecutor(scenario.load, schedule), `${topics} topic${topics === 1 ? '' : 's'}`];
   if (scenario.warmup > 0) parts.push(`warm-up ${formatDurationMs(scenario.warmup)}`);
+  const sick = Object.entries(scenario.pathologies).filter(([, share]) => share !== undefined && share > 0);
+  if (sick.length > 0)
+    parts.push(`pathologies ${sick.map(([k, share]) => `${k} ${(share! * 100).toFixed(1)}%`).join(', ')}`);
   const keys = describeKeys(scenario);
   if (keys) parts.push(keys);
   if (scenario.consumer) {

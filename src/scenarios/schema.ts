@@ -118,6 +118,23 @@ const ScenarioWorldSchema = WorldConfigSchema.extend({
   }
 });
 
+const share = (what: string) =>
+  z.number().min(0).max(0.5).optional().describe(`share of domain records (0–0.5) followed by ${what}`);
+
+/** Opt-in data pathologies for testing consumers; each record carries an sc-pathology header. */
+export const PathologiesSchema = z
+  .object({
+    duplicate: share('an identical copy (same event_id) right after it'),
+    late: share('a copy sent again 1,000 records later, its event time behind the stream'),
+    poison: share('a poison record on the same topic and key: a value that is not valid JSON'),
+  })
+  .strict()
+  .default({})
+  .describe(
+    'deliberately abnormal records, labelled sc-pathology: duplicate|late|poison; the verifier counts them apart',
+  );
+export type Pathologies = z.output<typeof PathologiesSchema>;
+
 /** A consumer-group simulator run alongside the scenario (what `run --consumer-ms` sets from the CLI). */
 export const ConsumerSimSchema = z
   .object({
@@ -136,6 +153,7 @@ export const ScenarioSchema = z
     description: z.string().min(1).describe('what this scenario is for, in a sentence or two'),
     world: ScenarioWorldSchema.prefault({}),
     topics: TopicSelectionSchema,
+    pathologies: PathologiesSchema,
     load: ExecutorSchema.describe('the load shape: constant-rate, ramping-rate or unthrottled'),
     warmup: DurationSchema.default(0).describe(
       'events intended in this first part are excluded from the summary and thresholds',
