@@ -21,7 +21,6 @@ import type { DerivedEnvelope, Envelope } from '../envelope.js';
 import {
   feedAction,
   feedItem,
-  lockExpired,
   payloadOf,
   reduceCommunityCard,
   reduceOrderSummary,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Kafka } from 'kafkajs';
 import { describe, expect, inject, it, vi } from 'vitest';
 import { runScenario } from '../../src/app/run.js';
-import { DOMAIN_TOPICS, getTopic, physicalTopicName } from '../../src/catalog/topics.js';
+import { getTopic, physicalTopicName } from '../../src/catalog/topics.js';
 import { EVENT_TYPES } from '../../src/catalog/events.js';
 import { applyCatalog, endOffsets } from '../support/kafka.js';
 import { AdminSession } from '../../src/kafka/admin.js';
