@@ -149,7 +149,7 @@ export function derivedTopicsMarkdown(samples: readonly DocSample[]): string {
     '',
     '| Topic | Key | Written when | Fields |',
     '|---|---|---|---|',
-    `| \`${HEARTBEAT_TOPIC}\` | none | once a second per producer instance, while the run sends | ${fieldList(HEARTBEAT_FIELDS)} |`,
+    `| \`${HEARTBEAT_TOPIC}\` | none | once a second per producer instance while the run schedules records | ${fieldList(HEARTBEAT_FIELDS)} |`,
     ...samplesBlock(sampleOf(HEARTBEAT_TOPIC), (s) => s.value),
   );
   return out.join('\n');

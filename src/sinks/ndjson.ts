@@ -4,6 +4,7 @@
 // the run with E_IO; closing is bounded, so nothing waits on a stream that died.
 import { createWriteStream, openSync } from 'node:fs';
 import type { Writable } from 'node:stream';
+import { HEADER_PATHOLOGY } from '../envelope.js';
 import { ScSimError } from '../errors.js';
 import type { SendResult, Sink, SinkDescription, SinkFatal, SinkRecord } from './types.js';
 
@@ -64,10 +65,10 @@ export class NdjsonSink implements Sink {
       offsets.push(offset);
       // The value is already JSON: it is spliced in as bytes, never parsed or serialized again.
       const head = `{"topic":${JSON.stringify(r.topic)},"partition":${r.partition},"offset":${offset},"key":${r.key === null ? 'null' : JSON.stringify(r.keyText)},"headers":${headersJson(r.headers)},"value":`;
-      // A DLQ value may be malformed JSON: it goes out as a JSON string instead of spliced in.
+      // A dead letter or a poison record may not be JSON: it goes out as a JSON string instead.
       chunks.push(
         Buffer.from(head),
-        isDlq(r) ? Buffer.from(JSON.stringify(r.value.toString('utf8'))) : r.value,
+        mayBeMalformed(r) ? Buffer.from(JSON.stringify(r.value.toString('utf8'))) : r.value,
         LINE_END,
       );
     }
@@ -124,6 +125,6 @@ function headersJson(headers: SinkRecord['headers']): string {
   );
 }
 
-function isDlq(r: SinkRecord): boolean {
-  return r.logicalTopic.startsWith('sc.dlq.');
+function mayBeMalformed(r: SinkRecord): boolean {
+  return r.logicalTopic.startsWith('sc.dlq.') || r.headers[HEADER_PATHOLOGY] === 'poison';
 }
