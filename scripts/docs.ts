@@ -3,9 +3,13 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { derivedSamples } from '../src/derive/samples.js';
 import {
+  DERIVED_DOCS_BEGIN,
+  DERIVED_DOCS_END,
   TOPIC_TABLE_BEGIN,
   TOPIC_TABLE_END,
+  derivedTopicsMarkdown,
   replaceGeneratedBlock,
   topicCatalogMarkdown,
 } from '../src/render/catalog-docs.js';
@@ -20,7 +24,12 @@ function update(url: URL, text: string): void {
 const readme = new URL('../README.md', import.meta.url);
 update(
   readme,
-  replaceGeneratedBlock(readFileSync(readme, 'utf8'), TOPIC_TABLE_BEGIN, TOPIC_TABLE_END, topicCatalogMarkdown()),
+  replaceGeneratedBlock(
+    replaceGeneratedBlock(readFileSync(readme, 'utf8'), TOPIC_TABLE_BEGIN, TOPIC_TABLE_END, topicCatalogMarkdown()),
+    DERIVED_DOCS_BEGIN,
+    DERIVED_DOCS_END,
+    derivedTopicsMarkdown(derivedSamples()),
+  ),
 );
 
 const schema = new URL('../scenarios.schema.json', import.meta.url);

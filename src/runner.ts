@@ -57,6 +57,12 @@ export interface RunnerOptions {
   /** Events intended in the first warmupMs are recorded apart and excluded from the summary. */
   warmupMs: number;
   onAck?: readonly AckObserver[];
+  /**
+   * Records that became due only through the answers to the last sends (dead letters name their
+   * failed record's offset): asked for once the schedule is done and every send answered, and sent
+   * as they come until there are none. Not called when the run was stopped.
+   */
+  finalRecords?: () => SinkRecord[];
   /** Aborting stops scheduling; what was generated is still sent and answered before returning. */
   signal?: AbortSignal;
   onProgress?: (p: Progress) => void;
@@ -224,6 +230,7 @@ export async function runLoad(opts: RunnerOptions): Promise<RunOutcome> {
     await runUnthrottled(paced, startMs, recorder, dispatcher);
   }
   await dispatcher.drain();
+  await sendFinalRecords(opts, recorder, dispatcher, signal);
   opts.signal?.removeEventListener('abort', onAbort);
 
   stopProgress.abort();
@@ -326,6 +333,29 @@ async function runUnthrottled(
     dispatcher.enqueue(batch, bytes);
     // Let answers and timers run between batches.
     await clock.sleepUntil(nowMs, signal);
+  }
+}
+
+async function sendFinalRecords(
+  opts: RunnerOptions,
+  recorder: MetricsRecorder,
+  dispatcher: Dispatcher,
+  signal: AbortSignal,
+): Promise<void> {
+  if (!opts.finalRecords) return;
+  for (let records = opts.finalRecords(); records.length > 0 && !signal.aborted; records = opts.finalRecords()) {
+    // Not part of the schedule (the target rate stays the schedule's): sent and acked like the rest.
+    const nowMs = opts.clock.now();
+    for (const r of records) r.intendedAtMs = nowMs;
+    // Batch limits still hold: a long tail goes out in several batches.
+    for (let i = 0; i < records.length; i += opts.batch.maxEvents) {
+      const part = records.slice(i, i + opts.batch.maxEvents);
+      dispatcher.enqueue(
+        part,
+        part.reduce((n, r) => n + r.sizeBytes, 0),
+      );
+    }
+    await dispatcher.drain();
   }
 }
 

@@ -187,11 +187,16 @@ async function verifyCheck(cfg: NonNullable<RunChecks['verify']>, ctx: CheckCont
 
 /** `--consumer-ms`: the consumer-group simulator, drained after the run (bounded). */
 async function consumerCheck(cfg: ConsumerCheck, ctx: CheckContext): Promise<Check> {
+  const topics = (cfg.topics ?? DOMAIN_TOPICS).map((t) => physicalTopicName(t, ctx.prefix));
+  const groupId = `sc-sim-consumer-${randomBytes(3).toString('hex')}`;
+  // The group starts exactly where the run starts writing: "latest" would be resolved only at the
+  // first fetch, which on a busy machine can come after the run's first records.
+  for (const t of topics) await ctx.admin.setGroupOffsets(groupId, t, ctx.startOffsets.get(t) ?? new Map());
   const sim = startConsumerSim({
     connection: ctx.connection,
     admin: ctx.admin,
-    topics: (cfg.topics ?? DOMAIN_TOPICS).map((t) => physicalTopicName(t, ctx.prefix)),
-    groupId: `sc-sim-consumer-${randomBytes(3).toString('hex')}`,
+    topics,
+    groupId,
     perEventMs: cfg.perEventMs,
     concurrency: cfg.concurrency,
     // Stopped once drained after the run, or by the drain timeout.

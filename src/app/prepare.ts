@@ -13,7 +13,15 @@ import {
   type Schedule,
 } from '../runner/executors.js';
 import { formatDurationMs } from '../runner/duration.js';
-import { getScenario, loadScenarios, resolveScenariosPath, planLine, type Scenario } from '../scenarios/index.js';
+import type { TopicName } from '../catalog/topics.js';
+import {
+  getScenario,
+  loadScenarios,
+  resolveScenariosPath,
+  resolveTopics,
+  planLine,
+  type Scenario,
+} from '../scenarios/index.js';
 
 export interface NamedScenario {
   name: string;
@@ -56,6 +64,8 @@ export interface PreparedRun {
   seed: number;
   runId: string;
   prefix: string;
+  /** The logical topics the run writes (the scenario's `topics`), in catalog order. */
+  topics: TopicName[];
   /** The scenario's world (parsed with the scenario, not again) with the run's seed. */
   world: WorldConfig & { seed: number };
   shard: Shard | undefined;
@@ -123,6 +133,7 @@ export function prepareRun(settings: RunSettings, now = new Date()): PreparedRun
     seed,
     runId: settings.runId ?? (shard ? sharedRunId(name, seed, shard.count, settings.startAt) : newRunId(now)),
     prefix: settings.prefix ?? '',
+    topics: resolveTopics(scenario.topics),
     world: { ...scenario.world, seed },
     shard,
     startAt: settings.startAt,

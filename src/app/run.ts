@@ -4,7 +4,7 @@
 // all come through here.
 import type { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DOMAIN_TOPICS, getTopic, physicalTopicName } from '../catalog/topics.js';
+import { TOPICS, physicalTopicName } from '../catalog/topics.js';
 import { ExitCode, ScSimError } from '../errors.js';
 import { worldFromConfig, type WorldStream } from '../generators/index.js';
 import { AdminSession, type OffsetsByTopic } from '../kafka/admin.js';
@@ -19,6 +19,7 @@ import type { Sink } from '../sinks/types.js';
 import { PRODUCER } from '../version.js';
 import { attachChecks, checksWithScenarioDefaults, hasChecks, type AttachedChecks, type RunChecks } from './checks.js';
 import { prepareRun, type PreparedRun, type RunSettings } from './prepare.js';
+import { createRecordSource } from './record-source.js';
 import { openKafkaSink, openNdjsonSink, type SinkChoice } from './sinks.js';
 import { checkRunTopics } from './topics.js';
 
@@ -65,7 +66,7 @@ export interface RunResult {
 
 /** Partition counts as the catalog has them: what an offline sink's report shows. */
 function catalogPartitions(): Map<string, number> {
-  return new Map(DOMAIN_TOPICS.map((t) => [t, getTopic(t)!.partitions]));
+  return new Map(TOPICS.map((t) => [t.name, t.partitions]));
 }
 
 interface Drive {
@@ -85,13 +86,28 @@ async function drive(
 ): Promise<RunOutcome & { startedAt: Date; endedAt: Date }> {
   const { prepared, sink } = d;
   const { scenario } = prepared;
-  const encode = createEncoder({
+  const source = createRecordSource({
+    world: d.world,
+    encode: createEncoder({
+      runId: prepared.runId,
+      prefix: prepared.prefix,
+      partitions: d.partitions,
+      keys: scenario.keys,
+      shard: prepared.shard,
+    }),
     runId: prepared.runId,
     prefix: prepared.prefix,
+    topics: prepared.topics,
     partitions: d.partitions,
-    keys: scenario.keys,
+    pathologies: scenario.pathologies,
     shard: prepared.shard,
   });
+  const onProgress = source.wantsProgress
+    ? (p: Progress) => {
+        source.onProgress(p);
+        req.onProgress?.(p);
+      }
+    : req.onProgress;
   let startedAt = new Date();
   let outcome: RunOutcome;
   let closeError: unknown;
@@ -100,7 +116,8 @@ async function drive(
     startedAt = new Date();
     outcome = await runLoad({
       schedule: prepared.schedule,
-      nextRecord: () => encode(d.world.next()),
+      nextRecord: () => source.next(),
+      finalRecords: () => source.finalRecords(),
       sink,
       clock: deps.clock ?? realClock(),
       batch: {
@@ -112,9 +129,9 @@ async function drive(
       maxBacklogEvents: scenario.pacing.maxBacklog,
       lateThresholdMs: scenario.pacing.lateAfter,
       warmupMs: scenario.warmup,
-      onAck: [...(deps.onAck ?? []), ...d.onAck],
+      onAck: [...(deps.onAck ?? []), ...d.onAck, source.onAck],
       signal: req.signal,
-      onProgress: req.onProgress,
+      onProgress,
     });
   } finally {
     await sink.close().catch((err: unknown) => (closeError = err));
@@ -149,8 +166,9 @@ function report(
     scheduleEndMs: outcome.scheduleEndMs,
     sink: sink.description,
     prefix: prepared.prefix,
-    partitions,
-    offsets: offsets && offsetsReport(DOMAIN_TOPICS, prepared.prefix, offsets.start, offsets.end),
+    // The report covers what the run writes; other topics' counts are encoder-only.
+    partitions: new Map(prepared.topics.map((t) => [t, partitions.get(t)!])),
+    offsets: offsets && offsetsReport(prepared.topics, prepared.prefix, offsets.start, offsets.end),
     thresholds: prepared.scenario.thresholds,
   });
   if (prepared.shard) built.run.shard = { ...prepared.shard };
@@ -237,10 +255,10 @@ export async function runScenario(req: RunRequest, deps: RunDeps = {}): Promise<
   let attached: AttachedChecks | undefined;
   let exporter: MetricsExporter | undefined;
   try {
-    const physical = await checkRunTopics(admin, DOMAIN_TOPICS, prepared.prefix);
-    const partitions = new Map(
-      DOMAIN_TOPICS.map((t) => [t, physical.get(physicalTopicName(t, prepared.prefix)) ?? getTopic(t)!.partitions]),
-    );
+    const physical = await checkRunTopics(admin, prepared.topics, prepared.prefix);
+    // Catalog counts for topics the run does not write (their events are encoded, never sent).
+    const partitions = catalogPartitions();
+    for (const t of prepared.topics) partitions.set(t, physical.get(physicalTopicName(t, prepared.prefix))!);
     const start = await admin.endOffsets([...physical.keys()]);
     log(
       `topics ready on ${connection.brokers.join(',')}${prepared.prefix ? ` (prefix ${prepared.prefix})` : ''}`,
@@ -307,12 +325,21 @@ export async function dryRun(settings: RunSettings, sampleCount: number, out: Wr
     `# scenario ${prepared.name}: ${prepared.scenario.description}\n# plan: ${prepared.plan}\n# seed ${prepared.seed}, run id ${prepared.runId}; first ${sampleCount} events:\n`,
   );
   const world = worldFromConfig(prepared.world, { runId: prepared.runId, shard: prepared.shard });
-  const encode = createEncoder({
+  const partitions = catalogPartitions();
+  const source = createRecordSource({
+    world,
+    encode: createEncoder({
+      runId: prepared.runId,
+      prefix: prepared.prefix,
+      partitions,
+      keys: prepared.scenario.keys,
+      shard: prepared.shard,
+    }),
     runId: prepared.runId,
     prefix: prepared.prefix,
-    partitions: catalogPartitions(),
-    keys: prepared.scenario.keys,
+    topics: prepared.topics,
+    partitions,
   });
   const sink = openNdjsonSink(undefined, out);
-  await sink.send(Array.from({ length: sampleCount }, () => encode(world.next())));
+  await sink.send(Array.from({ length: sampleCount }, () => source.next()));
 }

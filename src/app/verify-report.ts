@@ -25,6 +25,7 @@ export async function verifySavedReport(
       // A shard's report checks that shard's records; a merged report all of them.
       runId: runIdentity(report.run.id, report.run.shard && `${report.run.shard.index}/${report.run.shard.count}`),
       deleteGroup: (id) => admin.deleteGroups([id]),
+      onPathology: (topic, partition) => verifier.countPathology(topic, partition),
       onRecord: (r) => {
         verifier.addConsumed(r);
         // Without per-send records, the hottest keys are counted from what was read.
@@ -38,7 +39,13 @@ export async function verifySavedReport(
   result.totals.indeterminate = report.summary.totals.indeterminate + (report.warmup?.totals.indeterminate ?? 0);
   return buildVerificationSection({
     result,
-    readBack: { records: stats.records, foreign: stats.foreign, undecodable: stats.undecodable, tookMs: stats.tookMs },
+    readBack: {
+      records: stats.records,
+      foreign: stats.foreign,
+      undecodable: stats.undecodable,
+      tookMs: stats.tookMs,
+      pathologies: stats.pathologies,
+    },
     producer: report.producer,
     hotKeys: hotKeys.result(),
   });

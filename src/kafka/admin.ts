@@ -236,6 +236,20 @@ export class AdminSession {
     });
   }
 
+  /** Commits offsets for a group that has no active member yet (where a new consumer group starts). */
+  setGroupOffsets(groupId: string, topic: string, offsets: ReadonlyMap<number, bigint>): Promise<void> {
+    if (offsets.size === 0) return Promise.resolve();
+    return this.call((admin) =>
+      retryRetriable(() =>
+        admin.setOffsets({
+          groupId,
+          topic,
+          partitions: [...offsets].map(([partition, offset]) => ({ partition, offset: offset.toString() })),
+        }),
+      ),
+    );
+  }
+
   deleteTopics(names: readonly string[], timeoutMs = 30_000): Promise<void> {
     if (names.length === 0) return Promise.resolve();
     return this.call((admin) => admin.deleteTopics({ topics: [...names], timeout: timeoutMs }));

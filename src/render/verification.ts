@@ -24,6 +24,18 @@ export function formatVerification(s: VerificationSection): string {
       `also: ${int(t.failedButRead)} failed sends found in the log, ${int(t.unexpected)} records no send accounts for, ${int(t.redelivered)} offsets delivered twice by the consumer (ignored)`,
     );
   }
+  if (r.derived !== undefined && r.derived.records > 0) {
+    const d = r.derived;
+    lines.push(
+      `projections and analytics: ${int(d.records)} records — keys not the catalog key ${int(d.keyMismatches)}, out of source order ${int(d.sourceReordered)}`,
+    );
+  }
+  const pathologies = Object.entries(s.readBack.pathologies ?? {});
+  if (pathologies.length > 0) {
+    lines.push(
+      `pathologies (opt-in, labelled sc-pathology, not anomalies): ${pathologies.map(([k, n]) => `${k} ${int(n)}`).join(', ')}`,
+    );
+  }
   if (r.compoundKeys.records > 0) {
     const c = r.compoundKeys;
     lines.push(

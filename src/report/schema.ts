@@ -94,7 +94,13 @@ const verification = z.looseObject({
   passed: z.boolean(),
   failing: z.array(str),
   producer: z.looseObject({ note: str }).nullable(),
-  readBack: z.looseObject({ records: count, foreign: count, undecodable: count, tookMs: num }),
+  readBack: z.looseObject({
+    records: count,
+    foreign: count,
+    undecodable: count,
+    tookMs: num,
+    pathologies: z.record(str, count).optional(),
+  }),
   result: z.looseObject({
     mode: z.enum(['records', 'counts']),
     totals: z.looseObject({
@@ -119,6 +125,7 @@ const verification = z.looseObject({
         detail: str,
       }),
     ),
+    derived: z.looseObject({ records: count, keyMismatches: count, sourceReordered: count }).optional(),
     compoundKeys: z.looseObject({
       keys: count,
       entities: count,

@@ -1,6 +1,7 @@
 // One plan line per scenario ("ramp 500→5000 ev/s over 2m, …; 7 topics"), shared by
 // `sc-sim scenarios`, `run --dry-run` and the report header.
 import { DOMAIN_TOPICS } from '../catalog/topics.js';
+import { resolveTopics } from './topics.js';
 import { formatDurationMs } from '../runner/duration.js';
 import { describeExecutor, type Schedule } from '../runner/executors.js';
 import type { Scenario } from './schema.js';
@@ -17,8 +18,12 @@ export function describeKeys(scenario: Scenario): string | undefined {
 
 /** The plan line; a run passes the schedule it built so it is not built again. */
 export function planLine(scenario: Scenario, schedule?: Schedule): string {
-  const parts = [describeExecutor(scenario.load, schedule), `${DOMAIN_TOPICS.length} topics`];
+  const topics = resolveTopics(scenario.topics).length;
+  const parts = [describeExecutor(scenario.load, schedule), `${topics} topic${topics === 1 ? '' : 's'}`];
   if (scenario.warmup > 0) parts.push(`warm-up ${formatDurationMs(scenario.warmup)}`);
+  const sick = Object.entries(scenario.pathologies).filter(([, share]) => share !== undefined && share > 0);
+  if (sick.length > 0)
+    parts.push(`pathologies ${sick.map(([k, share]) => `${k} ${(share! * 100).toFixed(1)}%`).join(', ')}`);
   const keys = describeKeys(scenario);
   if (keys) parts.push(keys);
   if (scenario.consumer) {

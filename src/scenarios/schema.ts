@@ -4,13 +4,14 @@
 import { z } from 'zod';
 import { EVENT_TYPES } from '../catalog/events.js';
 import { EntityTypes } from '../envelope.js';
-import { DOMAIN_TOPICS } from '../catalog/topics.js';
+import { TOPICS } from '../catalog/topics.js';
 import { KeyStrategySchema } from '../records/keys.js';
 import { WorldConfigSchema, isDerivedType, resolveMix } from '../generators/index.js';
 import { isScSimError } from '../errors.js';
 import { DurationSchema } from '../runner/duration.js';
 import { ExecutorSchema, executorDurationMs } from '../runner/executors.js';
 import { ThresholdsSchema } from '../report/thresholds.js';
+import { TopicSelectionSchema, topicSelectionProblems } from './topics.js';
 
 export const ProducerSchema = z
   .object({
@@ -117,13 +118,30 @@ const ScenarioWorldSchema = WorldConfigSchema.extend({
   }
 });
 
+const share = (what: string) =>
+  z.number().min(0).max(0.5).optional().describe(`share of domain records (0–0.5) followed by ${what}`);
+
+/** Opt-in data pathologies for testing consumers; each record carries an sc-pathology header. */
+export const PathologiesSchema = z
+  .object({
+    duplicate: share('an identical copy (same event_id) right after it'),
+    late: share('a copy sent again 1,000 records later, its event time behind the stream'),
+    poison: share('a poison record on the same topic and key: a value that is not valid JSON'),
+  })
+  .strict()
+  .default({})
+  .describe(
+    'deliberately abnormal records, labelled sc-pathology: duplicate|late|poison; the verifier counts them apart',
+  );
+export type Pathologies = z.output<typeof PathologiesSchema>;
+
 /** A consumer-group simulator run alongside the scenario (what `run --consumer-ms` sets from the CLI). */
 export const ConsumerSimSchema = z
   .object({
     perEvent: DurationSchema.describe('simulated processing cost per event, e.g. 1ms'),
     concurrency: z.number().int().min(1).max(64).default(3).describe('partitions processed at once'),
     topics: z
-      .array(enumOf(DOMAIN_TOPICS))
+      .array(enumOf(TOPICS.map((t) => t.name)))
       .min(1)
       .optional()
       .describe('catalog topics the consumer group reads (default: every domain topic)'),
@@ -134,6 +152,8 @@ export const ScenarioSchema = z
   .object({
     description: z.string().min(1).describe('what this scenario is for, in a sentence or two'),
     world: ScenarioWorldSchema.prefault({}),
+    topics: TopicSelectionSchema,
+    pathologies: PathologiesSchema,
     load: ExecutorSchema.describe('the load shape: constant-rate, ramping-rate or unthrottled'),
     warmup: DurationSchema.default(0).describe(
       'events intended in this first part are excluded from the summary and thresholds',
@@ -155,6 +175,7 @@ export const ScenarioSchema = z
   })
   .strict()
   .superRefine((s, ctx) => {
+    for (const message of topicSelectionProblems(s.topics)) ctx.addIssue({ code: 'custom', path: ['topics'], message });
     const durationMs = executorDurationMs(s.load);
     if (s.warmup > 0 && durationMs !== undefined && s.warmup >= durationMs) {
       ctx.addIssue({

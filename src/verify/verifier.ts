@@ -40,7 +40,33 @@ export interface ConsumedRecord {
   consumedAtMs?: number | undefined;
   /** The record's CreateTime, used as the send time when no producer record is known. */
   timestampMs?: number | undefined;
+  /** Projection and analytics records: what their key and source position say. */
+  derived?: DerivedFacts;
 }
+
+export interface DerivedFacts {
+  /** The record key equals entity_id and the payload's catalog key field. */
+  keyMatches: boolean;
+  /** The source event's entity and sequence. */
+  sourceEntityId: string;
+  sourceSequence: number;
+}
+
+/** Checks of projection and analytics records; key mismatches and source reorders fail a verification. */
+export interface DerivedVerification {
+  /** Projection and analytics records read. */
+  records: number;
+  /** Records whose key is not the catalog key field's value in their payload. */
+  keyMismatches: number;
+  /**
+   * Records of an entity-keyed topic whose source sequence is not above the previous one of the
+   * same key: the projection does not follow source order.
+   */
+  sourceReordered: number;
+}
+
+/** Deliberately abnormal records (opt-in pathologies), counted apart: never lost or duplicates. */
+export type PathologyCounts = Record<string, number>;
 
 export interface VerifyOptions {
   /** Latency start: the producer's send time (default) or its ack time. */
@@ -86,7 +112,7 @@ export interface KeyVerification extends AnomalyCounts {
 }
 
 export interface AnomalyExample {
-  kind: AnomalyKind | 'unexpected' | 'failedButRead';
+  kind: AnomalyKind | 'unexpected' | 'failedButRead' | 'keyMismatch' | 'sourceReordered';
   topic: string;
   partition: number;
   offset?: number;
@@ -135,6 +161,8 @@ export interface VerificationResult {
   keysWithAnomalies: number;
   examples: AnomalyExample[];
   compoundKeys: CompoundKeyView;
+  /** Absent in reports saved before sc-sim checked derived records. */
+  derived?: DerivedVerification;
   latency: LatencySnapshot | null;
 }
 
@@ -175,6 +203,8 @@ interface EntityState {
 interface KeyState {
   partition: number;
   last: number;
+  /** Derived records keyed by their source entity: the last source sequence read. */
+  lastSource: number;
   /** Last sequence per further partition, only when the key moved. */
   otherLast: Map<number, number> | undefined;
 }
@@ -205,6 +235,7 @@ export class Verifier {
   private compoundKeyCount = 0;
   private compoundRecords = 0;
   private entityOutOfOrder = 0;
+  private readonly derived: DerivedVerification = { records: 0, keyMismatches: 0, sourceReordered: 0 };
   private finished = false;
 
   constructor(options: VerifyOptions = {}) {
@@ -310,6 +341,8 @@ export class Verifier {
       );
     }
 
+    if (r.derived) this.checkDerived(r, r.derived, keyState);
+
     if (compound) {
       this.compoundRecords++;
       entity.compoundPartitions ??= new Set();
@@ -341,6 +374,14 @@ export class Verifier {
     this.settle(sent.outcome, r.topic, r.partition, r.key, r.sequence, r.offset);
     const startMs = sent.startMs ?? r.timestampMs;
     if (startMs !== undefined && r.consumedAtMs !== undefined) this.recordLatency(r.consumedAtMs - startMs);
+  }
+
+  /**
+   * A record labelled as a scenario pathology was read: counted as read on its partition when only
+   * acked counts are known (it is among them), and otherwise not checked at all.
+   */
+  countPathology(topic: string, partition: number): void {
+    if (this.mode === 'counts') this.partition(topic, partition).consumed++;
   }
 
   /** Closes the books: whatever was acked and not read is lost. Call once. */
@@ -433,7 +474,10 @@ export class Verifier {
     }
 
     return {
-      ok: FAILING_ANOMALIES.every((k) => totals[k] === 0),
+      ok:
+        FAILING_ANOMALIES.every((k) => totals[k] === 0) &&
+        this.derived.keyMismatches === 0 &&
+        this.derived.sourceReordered === 0,
       mode: this.mode ?? 'records',
       totals,
       partitions,
@@ -448,8 +492,41 @@ export class Verifier {
         entityOutOfOrder: this.entityOutOfOrder,
         records: this.compoundRecords,
       },
+      derived: { ...this.derived },
       latency: this.latency.totalCount > 0 ? snapshotLatency(this.latency) : null,
     };
+  }
+
+  private checkDerived(r: ConsumedRecord, d: DerivedFacts, k: KeyState): void {
+    this.derived.records++;
+    if (!d.keyMatches) {
+      this.derived.keyMismatches++;
+      this.example(
+        'keyMismatch',
+        r.topic,
+        r.partition,
+        r.key,
+        'key is not the catalog key field’s value',
+        r.offset,
+        r.sequence,
+      );
+    }
+    // Only where the key is the source entity does its sequence order the key's records.
+    if (d.sourceEntityId !== r.key) return;
+    if (d.sourceSequence <= k.lastSource) {
+      this.derived.sourceReordered++;
+      this.example(
+        'sourceReordered',
+        r.topic,
+        r.partition,
+        r.key,
+        `source sequence ${d.sourceSequence} after ${k.lastSource}`,
+        r.offset,
+        r.sequence,
+      );
+    } else {
+      k.lastSource = d.sourceSequence;
+    }
   }
 
   private settle(
@@ -520,7 +597,7 @@ export class Verifier {
     if (byKey === undefined) this.keys.set(topic, (byKey = new Map()));
     let k = byKey.get(key);
     if (k === undefined) {
-      k = { partition, last: 0, otherLast: undefined };
+      k = { partition, last: 0, lastSource: 0, otherLast: undefined };
       byKey.set(key, k);
       if (compound) this.compoundKeyCount++;
     }

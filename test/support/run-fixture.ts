@@ -3,7 +3,8 @@
 // sink stored too, so tests can read it back as a consumer would.
 import { resolveScenario } from '../../src/app/prepare.js';
 import { runScenario } from '../../src/app/run.js';
-import { DOMAIN_TOPICS, getTopic, physicalTopicName } from '../../src/catalog/topics.js';
+import { getTopic, physicalTopicName } from '../../src/catalog/topics.js';
+import { resolveTopics } from '../../src/scenarios/index.js';
 import type { WorldConfigInput } from '../../src/generators/config.js';
 import { offsetsReport, type RunReport } from '../../src/report.js';
 import type { AckObserver } from '../../src/runner.js';
@@ -11,6 +12,7 @@ import { ManualClock } from './manual-clock.js';
 import { MemorySink } from './memory-sink.js';
 import type { SinkRecord } from '../../src/sinks/types.js';
 import type { ConsumedRecord, ProducedRecord } from '../../src/verify/verifier.js';
+import { verifierKey } from '../../src/verify/session.js';
 
 export interface FixtureRun {
   report: RunReport;
@@ -62,16 +64,17 @@ export async function fixtureRun(
     { clock, sink, onAck: [keep, ...(opts.onAck ?? [])] },
   );
   // The memory sink starts every partition at offset 0, as a fresh topic would.
-  const partitions = new Map(DOMAIN_TOPICS.map((t) => [t, getTopic(t)!.partitions]));
+  const topics = resolveTopics(scenario.topics);
+  const partitions = new Map(topics.map((t) => [t, getTopic(t)!.partitions]));
   const start = new Map<string, Map<number, bigint>>();
   const end = new Map<string, Map<number, bigint>>();
-  for (const t of DOMAIN_TOPICS) {
+  for (const t of topics) {
     const physical = physicalTopicName(t, prefix);
     const parts = Array.from({ length: partitions.get(t)! }, (_, p) => p);
     start.set(physical, new Map(parts.map((p) => [p, 0n])));
     end.set(physical, new Map(parts.map((p) => [p, BigInt(sink.nextOffsets.get(`${physical}/${p}`) ?? 0)])));
   }
-  report.offsets = offsetsReport(DOMAIN_TOPICS, prefix, start, end);
+  report.offsets = offsetsReport(topics, prefix, start, end);
   return { report, log };
 }
 
@@ -82,11 +85,11 @@ export function asProduced(
   outcome: ProducedRecord['outcome'] = 'acked',
 ): ProducedRecord {
   const { topic, partition, entityId, sequence, eventId } = r;
-  return { topic, partition, offset, key: r.keyText, entityId, sequence, eventId, outcome };
+  return { topic, partition, offset, key: verifierKey(r), entityId, sequence, eventId, outcome };
 }
 
 /** The same record as a consumer reads it back. */
 export function asConsumed(r: SinkRecord, offset: number): ConsumedRecord {
   const { topic, partition, entityId, sequence, eventId } = r;
-  return { topic, partition, offset, key: r.keyText, entityId, sequence, eventId };
+  return { topic, partition, offset, key: verifierKey(r), entityId, sequence, eventId };
 }

@@ -38,7 +38,7 @@ describe('createEncoder', () => {
     expect(r.topic).toBe('t1.sc.domain.order');
     expect(r.logicalTopic).toBe('sc.domain.order');
     expect(r.keyText).toBe('ord-42');
-    expect(r.key.toString()).toBe('ord-42');
+    expect(r.key!.toString()).toBe('ord-42');
     expect(r.partition).toBe(partitionForKey('ord-42', 6));
     expect(JSON.parse(r.value.toString())).toMatchObject({ event_type: 'order.created', sequence: 3 });
     expect(r.headers).toEqual({
@@ -46,7 +46,7 @@ describe('createEncoder', () => {
       [HEADER_RUN_ID]: 'run-1',
       [HEADER_SEQUENCE]: '3',
     });
-    expect(r.sizeBytes).toBe(r.key.length + r.value.length);
+    expect(r.sizeBytes).toBe(r.key!.length + r.value.length);
     expect(r).toMatchObject({ eventType: 'order.created', entityId: 'ord-42', sequence: 3, eventId: 'ev-ord-42-3' });
   });
 

@@ -35,15 +35,15 @@ describe('packBatch / unpackBatch', () => {
 
   it('gives back each record’s topic, partition, key, value and headers, in order', () => {
     const out = unpackBatch(packBatch(batch));
-    expect(out.map((r) => [r.topic, r.partition, r.key.toString(), r.value.toString(), r.headers])).toEqual(
-      batch.map((r) => [r.topic, r.partition, r.key.toString(), r.value.toString(), r.headers]),
+    expect(out.map((r) => [r.topic, r.partition, r.key!.toString(), r.value.toString(), r.headers])).toEqual(
+      batch.map((r) => [r.topic, r.partition, r.key!.toString(), r.value.toString(), r.headers]),
     );
     expect(Buffer.isBuffer(out[0]!.key) && Buffer.isBuffer(out[0]!.value)).toBe(true);
   });
 
   it('holds all keys and values in one buffer of exactly their size, topics once each', () => {
     const packed = packBatch(batch);
-    expect(packed.bytes.byteLength).toBe(batch.reduce((n, r) => n + r.key.length + r.value.length, 0));
+    expect(packed.bytes.byteLength).toBe(batch.reduce((n, r) => n + r.key!.length + r.value.length, 0));
     expect(packed.topics).toEqual(['p.sc.domain.order', 'p.sc.domain.user']);
     expect(transferList(packed)).toEqual([packed.bytes, packed.meta.buffer]);
   });

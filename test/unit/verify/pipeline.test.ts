@@ -113,6 +113,7 @@ describe('LiveVerification', () => {
         foreign: 0,
         undecodable: 0,
         undecodableReason: null,
+        pathologies: {},
         tookMs: 1,
         partitions: [],
       }),
@@ -132,7 +133,7 @@ describe('LiveVerification', () => {
 
   it("buffers reads that arrive before the first ack, then checks them as this run's once its id is known", async () => {
     const { log } = await fixtureRun('seed-dev', { ratePerSec: 1_000, durationMs: 500 });
-    const runId = log[0]!.record.headers[HEADER_RUN_ID]!;
+    const runId = String(log[0]!.record.headers[HEADER_RUN_ID]);
     const fake = fakeReadBack();
     const live = await LiveVerification.start({
       openReader: fake.open,
