@@ -14,6 +14,10 @@ import type { Clock } from '../runner/clock.js';
 import { evaluateThresholds, thresholdsOf, type ThresholdResult, type Thresholds } from '../report/thresholds.js';
 import { GroupWatcher, type GroupSource, type GroupWatchReport } from '../watch/group-watch.js';
 import { OffsetTimeIndex } from '../watch/offset-times.js';
+import { DLQ_CATALOG } from '../catalog/derived.js';
+import { DeadLetterComparer, EXPECTABLE, ExpectedProjection, ProjectionComparer } from '../watch/expect.js';
+import { startRangeReader } from '../kafka/consumer.js';
+import { HEADER_PATHOLOGY, type Envelope } from '../envelope.js';
 import type { GroupLagPoint } from '../metrics/exporter.js';
 import { HotKeyTracker } from '../verify/hot-keys.js';
 import type { Scenario } from '../scenarios/index.js';
@@ -55,6 +59,8 @@ export interface RunChecks {
   consumer?: ConsumerCheck;
   /** Real consumer groups to watch under the load: lag, time lag, rebalances, drain. */
   watch?: WatchCheck;
+  /** Derived topics the consumer under test writes, checked against sc-sim's derivation (needs `watch`). */
+  expect?: readonly string[];
 }
 
 /** A scenario's own `consumer:` block applies unless the caller set one (--consumer-ms wins). */
@@ -73,7 +79,7 @@ export function checksWithScenarioDefaults(checks: RunChecks, scenario: Scenario
 }
 
 export const hasChecks = (c: RunChecks): boolean =>
-  c.verify !== undefined || c.consumer !== undefined || c.watch !== undefined;
+  c.verify !== undefined || c.consumer !== undefined || c.watch !== undefined || (c.expect?.length ?? 0) > 0;
 
 export interface CheckContext {
   connection: KafkaConnection;
@@ -291,6 +297,73 @@ function nameHotKeys(watches: readonly GroupWatchReport[], producedKeys: HotKeyT
   }
 }
 
+/**
+ * `--expect`: what the consumer under test writes to derived topics, against sc-sim's derivation
+ * of the same domain events; read once the watched groups have drained.
+ */
+async function expectCheck(topics: readonly string[], ctx: CheckContext): Promise<Check> {
+  const physical = topics.map((t) => physicalTopicName(t, ctx.prefix));
+  const partitions = await ctx.admin.partitionCounts(physical);
+  const missing = physical.filter((t) => !partitions.has(t));
+  if (missing.length > 0) {
+    throw new ScSimError('E_TOPIC_MISSING', `--expect: ${missing.join(', ')} does not exist`, {
+      hint: `create the catalog's topics: sc-sim topics apply${ctx.prefix ? ` --prefix ${ctx.prefix}` : ''}`,
+    });
+  }
+  const start = await ctx.admin.endOffsets(physical);
+  const projections = topics.flatMap((t) => {
+    const e = EXPECTABLE[t];
+    return e ? [{ topic: t, source: e.source, expected: new ExpectedProjection(e.reduce) }] : [];
+  });
+  // Per dead-letter topic, the poison records sent to the topics its consumer reads.
+  const deadLetters = topics.flatMap((t) => {
+    const d = DLQ_CATALOG.find((x) => x.topic === t);
+    return d ? [{ topic: t, sources: new Set<string>(d.sourceTopics), poison: new Set<string>() }] : [];
+  });
+  return {
+    onAck: (batch, result) => {
+      if (!result.ok || !result.offsets) return;
+      for (let i = 0; i < batch.length; i++) {
+        const r = batch[i]!;
+        const pathology = r.headers[HEADER_PATHOLOGY];
+        if (pathology === 'poison') {
+          for (const d of deadLetters)
+            if (d.sources.has(r.logicalTopic)) d.poison.add(`${r.topic}/${r.partition}/${result.offsets[i]}`);
+        } else if (pathology === undefined) {
+          // Duplicates and late copies are the consumer's to drop: they change no expected card.
+          for (const p of projections)
+            if (r.logicalTopic === p.source) p.expected.observe(JSON.parse(r.value.toString()) as Envelope);
+        }
+      }
+    },
+    async complete(report, _endOffsets, exitCode) {
+      const end = await ctx.admin.endOffsets(physical);
+      const comparers = topics.map((t, i) => {
+        const p = projections.find((x) => x.topic === t);
+        return p
+          ? new ProjectionComparer(t, physical[i]!, partitions.get(physical[i]!)!, p.expected)
+          : new DeadLetterComparer(t, physical[i]!, deadLetters.find((d) => d.topic === t)!.poison);
+      });
+      const byPhysical = new Map(physical.map((t, i) => [t, comparers[i]!]));
+      await startRangeReader({
+        connection: ctx.connection,
+        startOffsets: start,
+        deleteGroup: (id) => ctx.admin.deleteGroups([id]),
+        onRecord: (topic, partition, rec) => {
+          const c = byPhysical.get(topic)!;
+          const key = typeof rec.key === 'string' ? rec.key : (rec.key?.toString('utf8') ?? '');
+          if (c instanceof ProjectionComparer) c.add(partition, key, rec.value === null ? null : String(rec.value));
+          else c.add(key, (rec.headers ?? {}) as Record<string, Buffer | string | undefined>);
+        },
+      }).finish(end, VERIFY_TIMEOUT_MS);
+      report.expect = comparers.map((c) => c.finish());
+      const failed = report.expect.some((e) => !e.passed);
+      return { exitCode: failed && exitCode === ExitCode.ok ? ExitCode.thresholdFailed : exitCode };
+    },
+    abort: async () => undefined,
+  };
+}
+
 export async function attachChecks(checks: RunChecks, ctx: CheckContext): Promise<AttachedChecks> {
   const attached: Check[] = [];
   const abort = async () => {
@@ -300,6 +373,8 @@ export async function attachChecks(checks: RunChecks, ctx: CheckContext): Promis
     if (checks.verify) attached.push(await verifyCheck(checks.verify, ctx));
     if (checks.consumer) attached.push(await consumerCheck(checks.consumer, ctx));
     if (checks.watch) attached.push(watchCheck(checks.watch, ctx));
+    // After the watch: by the time it completes, the groups have drained (or timed out).
+    if (checks.expect?.length) attached.push(await expectCheck(checks.expect, ctx));
   } catch (err) {
     await abort();
     throw err;

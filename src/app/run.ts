@@ -4,6 +4,7 @@
 // all come through here.
 import type { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { DLQ_CATALOG } from '../catalog/derived.js';
 import { TOPICS, physicalTopicName } from '../catalog/topics.js';
 import { ExitCode, ScSimError } from '../errors.js';
 import { worldFromConfig, type WorldStream } from '../generators/index.js';
@@ -22,6 +23,7 @@ import { prepareRun, type PreparedRun, type RunSettings } from './prepare.js';
 import { createRecordSource } from './record-source.js';
 import { openKafkaSink, openNdjsonSink, type SinkChoice } from './sinks.js';
 import { checkRunTopics } from './topics.js';
+import { EXPECTABLE } from '../watch/expect.js';
 
 export interface RunRequest extends RunSettings {
   /** Where Kafka is (needed by the Kafka sink and by the checks). */
@@ -211,6 +213,32 @@ async function waitForStart(startAt: Date | undefined, signal: AbortSignal | und
   await sleep(waitMs, undefined, { signal }).catch(() => undefined);
 }
 
+/**
+ * `--expect`: the topics the consumer under test writes are its own — sc-sim stops writing them,
+ * and checks that it sends what they are derived from.
+ */
+function claimExpectedTopics(prepared: PreparedRun, checks: RunChecks, log: (line: string, essential: boolean) => void): void {
+  const expected = checks.expect ?? [];
+  if (expected.length === 0) return;
+  if (!checks.watch) {
+    throw new ScSimError('E_USAGE', '--expect compares what your consumer wrote once it has caught up', {
+      hint: 'add --watch-group <the group that writes those topics>, so sc-sim waits for it to drain first',
+    });
+  }
+  for (const t of expected) {
+    const sources = EXPECTABLE[t] ? [EXPECTABLE[t].source] : (DLQ_CATALOG.find((d) => d.topic === t)?.sourceTopics ?? []);
+    if (!sources.some((s) => (prepared.topics as readonly string[]).includes(s))) {
+      throw new ScSimError('E_USAGE', `--expect ${t}: scenario ${prepared.name} sends nothing it is derived from`, {
+        hint: `${t} comes from ${sources.join(', ')}: pick a scenario that writes it, or add it to the scenario's topics`,
+      });
+    }
+  }
+  const before = prepared.topics.length;
+  prepared.topics = prepared.topics.filter((t) => !expected.includes(t));
+  if (prepared.topics.length < before)
+    log(`sc-sim does not write ${expected.join(', ')} in this run: your consumer does`, false);
+}
+
 /** Runs one scenario end to end and builds its report. Tool failures throw ScSimError. */
 export async function runScenario(req: RunRequest, deps: RunDeps = {}): Promise<RunResult> {
   const log = req.log ?? (() => undefined);
@@ -237,6 +265,7 @@ export async function runScenario(req: RunRequest, deps: RunDeps = {}): Promise<
       },
     );
   }
+  claimExpectedTopics(prepared, checks, log);
   log(`seed ${prepared.seed}, run id ${prepared.runId}`, true);
   // The world first: a bad world config fails before any connection is opened.
   const world = worldFromConfig(prepared.world, { runId: prepared.runId, shard: prepared.shard });

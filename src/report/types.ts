@@ -7,6 +7,7 @@ import type { ThresholdResult } from './thresholds.js';
 import type { VerificationSection } from '../verify/section.js';
 import type { ConsumerSimReport } from '../consume/report.js';
 import type { GroupWatchReport } from '../watch/group-watch.js';
+import type { ExpectSection } from '../watch/expect.js';
 
 /** 2: summary.totals counts cover the whole run (warm-up included); rates stay the measured window's. */
 export const REPORT_SCHEMA_VERSION = 2;
@@ -130,4 +131,6 @@ export interface RunReport {
   consumer?: ConsumerSimReport;
   /** `run --watch-group`: each watched consumer group (the user's own services) under the run's load. */
   watch?: GroupWatchReport[];
+  /** `run --expect`: what the consumer under test wrote, against sc-sim's own derivation. */
+  expect?: ExpectSection[];
 }
