@@ -24,6 +24,11 @@ export interface WorldOptions {
   runId: string;
   /** Pre-built value pools for this seed (the benchmark times pool building separately). */
   pools?: Pools;
+  /**
+   * World durations (lock-outs, suspensions, promotion schedules) pass this many times faster than
+   * the stream's clock (default 1: a 15-minute lock-out lasts 15 minutes of event time).
+   */
+  timeScale?: number;
 }
 
 /** Live entity counts and queue length: what the world holds in memory right now. */
@@ -142,12 +147,13 @@ export function createWorld(input: WorldConfigInput, opts: WorldOptions): WorldS
 export function worldFromConfig(config: WorldConfig, opts: WorldOptions): WorldStream {
   const seed = config.seed ?? randomInt(0, 0xffffffff);
   const mix = resolveMix(config.mix);
-  const sim = new Sim(config, seed, opts.runId, opts.pools ?? buildPools(seed));
+  const sim = new Sim(config, seed, opts.runId, opts.pools ?? buildPools(seed), opts.timeScale);
   const act = scheduler(sim, mix);
   const boot = bootstrap(sim);
   let booting = true;
 
-  function next(): SimEvent {
+  function next(atMs?: number): SimEvent {
+    if (atMs !== undefined) sim.setTime(atMs);
     while (!sim.hasQueued()) {
       if (booting && boot.next().done) booting = false;
       if (!booting) act();
