@@ -10,8 +10,9 @@ export interface SinkRecord {
   readonly logicalTopic: DomainTopicName;
   /** Chosen before sending with the Java-compatible murmur2 partitioner, and sent explicitly. */
   readonly partition: number;
-  readonly key: Buffer;
-  /** The key as text: the entity id, or `${entityId}_${bucket}` for compound keys. */
+  /** null: no key (key strategy `none`; the partition is still chosen before sending). */
+  readonly key: Buffer | null;
+  /** The key as text: the entity id, a compound or salted key (records/keys.ts); '' when there is no key. */
   readonly keyText: string;
   /** JSON of the envelope. */
   readonly value: Buffer;
