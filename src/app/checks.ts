@@ -59,6 +59,8 @@ export interface CheckContext {
   startOffsets: OffsetsByTopic;
   /** Physical topic -> partition count. */
   partitions: Map<string, number>;
+  /** Record timestamps are recent event times (live), not a history's (backfill): latencies start there. */
+  recordTimesAreRecent: boolean;
   log: (line: string) => void;
 }
 
@@ -92,6 +94,7 @@ export async function attachChecks(checks: RunChecks, ctx: CheckContext): Promis
           }),
         partitions: ctx.partitions,
         producer: null,
+        latencyFromRecordTime: ctx.recordTimesAreRecent,
       });
       ctx.log('verifying: reading back while sending');
     }
@@ -106,6 +109,7 @@ export async function attachChecks(checks: RunChecks, ctx: CheckContext): Promis
         concurrency: c.concurrency,
         // Stopped once drained after the run, or by the drain timeout.
         untilDrainedQuietMs: 1_500,
+        latencyFromRecordTime: ctx.recordTimesAreRecent,
       });
       await sim.ready;
       ctx.log(`consumer simulator joined: ${c.perEventMs} ms/event, ${c.concurrency} partition(s) at once`);

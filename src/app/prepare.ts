@@ -1,11 +1,12 @@
 // Everything a run decides before it touches the outside world, done once: the scenario (loaded
-// and validated once), --rate/--duration applied, the schedule built, the world config, the seed,
-// the run id and the plan line that describes it all back.
+// and validated once), --rate/--duration applied, the schedule built, the time mode's window, the
+// world config, the seed, the run id and the plan line that describes it all back.
 import { randomBytes, randomInt } from 'node:crypto';
 import { ScSimError } from '../errors.js';
 import type { WorldConfig } from '../generators/index.js';
 import { applyOverrides, createSchedule, executorDurationMs, type Schedule } from '../runner/executors.js';
 import { formatDurationMs } from '../runner/duration.js';
+import { retentionFloors, topicsBeyondRetention, type TimeSettings } from '../runner/time-mode.js';
 import { getScenario, loadScenarios, resolveScenariosPath, planLine, type Scenario } from '../scenarios/index.js';
 
 export interface NamedScenario {
@@ -27,6 +28,19 @@ export interface RunSettings {
   durationMs?: number;
 }
 
+/** The run's time mode, worked out once. */
+export interface PreparedTime {
+  settings: TimeSettings;
+  /** Backfill: the history's first and last instants (ms since the epoch); null when live. */
+  window: { startMs: number; endMs: number } | null;
+  /** Backfill: how many events the history holds (the schedule's total). */
+  totalEvents: number | null;
+  /** Backfill with beyondRetention clamp: per logical topic, the earliest record timestamp. */
+  minTimestampMs: ReadonlyMap<string, number> | undefined;
+  /** How much faster world durations pass than the stream's clock (live timeScale; 1 for backfill). */
+  timeScale: number;
+}
+
 export interface PreparedRun {
   name: string;
   /** The scenario with the overrides applied. */
@@ -34,6 +48,7 @@ export interface PreparedRun {
   /** Built once; the plan line and the runner use this one. */
   schedule: Schedule;
   plan: string;
+  time: PreparedTime;
   seed: number;
   runId: string;
   prefix: string;
@@ -71,16 +86,50 @@ export function withOverrides(scenario: Scenario, o: Pick<RunSettings, 'ratePerS
   return { ...scenario, load };
 }
 
+/** The time mode's window and clamps; a backfill needs a known event count and (unless clamped) retention room. */
+export function prepareTime(time: TimeSettings, schedule: Schedule, nowMs: number): PreparedTime {
+  if (time.mode === 'live') {
+    return { settings: time, window: null, totalEvents: null, minTimestampMs: undefined, timeScale: time.timeScale };
+  }
+  const totalEvents = schedule.totalEvents;
+  if (totalEvents === undefined) {
+    throw new ScSimError('E_USAGE', 'a backfill spreads a known number of events over its history: this run has none', {
+      hint: 'give the unthrottled load a count (not a duration), or drop --duration',
+    });
+  }
+  const endMs = time.endAt === undefined ? nowMs : Date.parse(time.endAt);
+  const startMs = endMs - time.history;
+  // The broker deletes by age from now: a history pinned in the past can reach past retention too.
+  const beyond = topicsBeyondRetention(nowMs - startMs);
+  if (beyond.length > 0 && time.beyondRetention === 'refuse') {
+    const first = beyond[0]!;
+    throw new ScSimError(
+      'E_CONFIG',
+      `the backfill reaches back to ${new Date(startMs).toISOString()}, past ${first.topic}'s ${formatDurationMs(first.retentionMs)} retention: its oldest events would be deleted at once`,
+      { hint: 'shorten time.history, move time.endAt closer to now, or set time.beyondRetention: clamp' },
+    );
+  }
+  return {
+    settings: time,
+    window: { startMs, endMs },
+    totalEvents,
+    minTimestampMs: time.beyondRetention === 'clamp' ? retentionFloors(nowMs) : undefined,
+    timeScale: 1,
+  };
+}
+
 export function prepareRun(settings: RunSettings, now = new Date()): PreparedRun {
   const { name, scenario: base } = resolveScenario(settings.scenario, settings.file);
   const scenario = withOverrides(base, settings);
   const schedule = createSchedule(scenario.load);
   const seed = settings.seed ?? scenario.world.seed ?? randomInt(0, 0xffffffff);
+  const time = prepareTime(scenario.time, schedule, now.getTime());
   return {
     name,
     scenario,
     schedule,
-    plan: planLine(scenario, schedule),
+    plan: planLine(scenario, schedule, time.window?.endMs),
+    time,
     seed,
     runId: newRunId(now),
     prefix: settings.prefix ?? '',

@@ -9,13 +9,15 @@ import { worldFromConfig, type WorldStream } from '../generators/index.js';
 import { AdminSession, type OffsetsByTopic } from '../kafka/admin.js';
 import type { KafkaConnection } from '../kafka/client.js';
 import { createEncoder } from '../records/encode.js';
-import { buildReport, offsetsReport, type RunReport } from '../report.js';
+import { keyStrategyTable } from '../records/keys.js';
+import { buildReport, offsetsReport, type RunReport, type TimeReport } from '../report.js';
 import { runLoad, type AckObserver, type Progress, type RunOutcome } from '../runner.js';
 import { realClock, type Clock } from '../runner/clock.js';
 import type { Sink } from '../sinks/types.js';
 import { PRODUCER } from '../version.js';
 import { attachChecks, checksWithScenarioDefaults, hasChecks, type AttachedChecks, type RunChecks } from './checks.js';
 import { prepareRun, type PreparedRun, type RunSettings } from './prepare.js';
+import { eventClock, eventSource } from './event-time.js';
 import { openKafkaSink, openNdjsonSink, type SinkChoice } from './sinks.js';
 import { checkRunTopics } from './topics.js';
 
@@ -45,6 +47,8 @@ export interface RunDeps {
   stdout?: Writable;
   /** Called for every answered batch (e.g. a test's own observer). */
   onAck?: readonly AckObserver[];
+  /** The wall clock, read once at the start (default Date.now): live event times count from it. */
+  wallClock?: () => number;
 }
 
 export interface RunResult {
@@ -77,7 +81,7 @@ async function drive(
   d: Drive,
   req: RunRequest,
   deps: RunDeps,
-): Promise<RunOutcome & { startedAt: Date; endedAt: Date }> {
+): Promise<RunOutcome & { startedAt: Date; endedAt: Date; time: TimeReport }> {
   const { prepared, sink } = d;
   const { scenario } = prepared;
   const encode = createEncoder({
@@ -85,14 +89,18 @@ async function drive(
     prefix: prepared.prefix,
     partitions: d.partitions,
     keys: scenario.keys,
+    minTimestampMs: prepared.time.minTimestampMs,
   });
-  const startedAt = new Date();
+  const wallClockStartMs = (deps.wallClock ?? Date.now)();
+  const events = eventSource(prepared.time, d.world, encode, wallClockStartMs);
+  const startedAt = new Date(wallClockStartMs);
   let outcome: RunOutcome;
   let closeError: unknown;
   try {
     outcome = await runLoad({
       schedule: prepared.schedule,
-      nextRecord: () => encode(d.world.next()),
+      nextRecord: events.nextRecord,
+      wallClockStartMs,
       sink,
       clock: deps.clock ?? realClock(),
       batch: {
@@ -116,7 +124,7 @@ async function drive(
     if (!(closeError instanceof ScSimError)) throw closeError;
     outcome.fatal ??= { code: closeError.code, message: closeError.message, hint: closeError.hint };
   }
-  return { ...outcome, startedAt, endedAt: new Date() };
+  return { ...outcome, startedAt, endedAt: new Date(), time: events.report() };
 }
 
 function report(
@@ -144,6 +152,8 @@ function report(
     partitions,
     offsets: offsets && offsetsReport(DOMAIN_TOPICS, prepared.prefix, offsets.start, offsets.end),
     thresholds: prepared.scenario.thresholds,
+    time: outcome.time,
+    keys: keyStrategyTable(prepared.scenario.keys),
   });
   if (outcome.fatal) {
     const f = outcome.fatal;
@@ -158,7 +168,8 @@ function report(
 /** Runs one scenario end to end and builds its report. Tool failures throw ScSimError. */
 export async function runScenario(req: RunRequest, deps: RunDeps = {}): Promise<RunResult> {
   const log = req.log ?? (() => undefined);
-  const prepared = prepareRun(req);
+  // A backfill history ends when the run starts: on the same wall clock the run reads.
+  const prepared = prepareRun(req, new Date((deps.wallClock ?? Date.now)()));
   const choice = req.sink ?? { kind: 'kafka' };
   const toKafka = choice.kind === 'kafka' && !deps.sink;
   if (hasChecks(req.checks ?? {}) && !toKafka) {
@@ -173,7 +184,7 @@ export async function runScenario(req: RunRequest, deps: RunDeps = {}): Promise<
   const checks = toKafka ? checksWithScenarioDefaults(req.checks ?? {}, prepared.scenario) : {};
   log(`seed ${prepared.seed}, run id ${prepared.runId}`, true);
   // The world first: a bad world config fails before any connection is opened.
-  const world = worldFromConfig(prepared.world, { runId: prepared.runId });
+  const world = worldFromConfig(prepared.world, { runId: prepared.runId, timeScale: prepared.time.timeScale });
 
   if (deps.sink || choice.kind === 'ndjson') {
     const sink = deps.sink ?? openNdjsonSink(choice.kind === 'ndjson' ? choice.file : undefined, deps.stdout);
@@ -202,6 +213,7 @@ export async function runScenario(req: RunRequest, deps: RunDeps = {}): Promise<
       prefix: prepared.prefix,
       startOffsets: start,
       partitions: physical,
+      recordTimesAreRecent: prepared.time.settings.mode === 'live',
       log: (line) => log(line, false),
     });
     const sink = await openKafkaSink(connection, prepared.scenario.producer, `sc-sim-${prepared.runId}`);
@@ -223,13 +235,18 @@ export async function dryRun(settings: RunSettings, sampleCount: number, out: Wr
   out.write(
     `# scenario ${prepared.name}: ${prepared.scenario.description}\n# plan: ${prepared.plan}\n# seed ${prepared.seed}, run id ${prepared.runId}; first ${sampleCount} events:\n`,
   );
-  const world = worldFromConfig(prepared.world, { runId: prepared.runId });
+  const world = worldFromConfig(prepared.world, { runId: prepared.runId, timeScale: prepared.time.timeScale });
   const encode = createEncoder({
     runId: prepared.runId,
     prefix: prepared.prefix,
     partitions: catalogPartitions(),
     keys: prepared.scenario.keys,
+    minTimestampMs: prepared.time.minTimestampMs,
   });
+  // The events as a run starting now would time them.
+  const at = eventClock(prepared.time, Date.now());
+  const { schedule } = prepared;
+  const offsetOf = (i: number) => (schedule.kind === 'paced' ? schedule.intendedOffsetMs(i) : 0);
   const sink = openNdjsonSink(undefined, out);
-  await sink.send(Array.from({ length: sampleCount }, () => encode(world.next())));
+  await sink.send(Array.from({ length: sampleCount }, (_, i) => encode(world.next(at(i, offsetOf(i))))));
 }

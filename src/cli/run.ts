@@ -189,6 +189,19 @@ export function registerRun(program: Command): void {
       '--consumer-topics <list>',
       'catalog topics the consumer reads (default the 7 domain topics; needs --consumer-ms)',
     )
+    .addHelpText(
+      'after',
+      `
+Time modes (the scenario's time: block; the plan line and the report name the one in use):
+  live       the default: occurred_at is the wall-clock instant each event is due, and the record's
+             timestamp (CreateTime) is the same; time: { mode: live, timeScale: 60 } makes world
+             durations (lock-outs, promotion schedules) pass 60x faster, occurred_at stays the wall clock
+  backfill   time: { mode: backfill, history: 7d }: the run's events spread over a history ending
+             now, written as fast as the load allows, each record's timestamp its event time; events
+             older than a topic's retention are refused (default) or, with beyondRetention: clamp,
+             get their record timestamp clamped to the retention edge (occurred_at kept)
+Key strategies (keys:): entity (default), compound { bucket }, salted { salts, by }, none { partitioner }`,
+    )
     .action(runAction);
 
   program
