@@ -13,7 +13,7 @@ export interface SecondsColumn {
   events: number;
   /** Per partition: its share of the column's events (0..1; 0 when the column has none). */
   shares: number[];
-  /** Ends before the warm-up does (excluded from the summary's per-second share). */
+  /** Starts before the warm-up ends (not a measured second: the summary's per-second share leaves it out). */
   warmup: boolean;
 }
 
@@ -42,7 +42,7 @@ export function perSecondView(report: RunReport, topicName: string, maxColumns: 
       toSecond: Math.round(startOf(s + slice.length)),
       events,
       shares: sums.map((n) => (events > 0 ? n / events : 0)),
-      warmup: startOf(s + slice.length) * 1_000 <= report.run.warmupMs,
+      warmup: report.run.warmupMs > 0 && startOf(s) * 1_000 < report.run.warmupMs,
     });
   }
   return { topic, partitions, columns };

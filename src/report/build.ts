@@ -74,8 +74,8 @@ export function hotTopics(topics: readonly TopicReport[], keys: readonly KeyRepo
 export const PER_SECOND_MIN_EVENTS = 100;
 
 /**
- * The hottest partition's share of `topic` per second, over the measured seconds (those starting at
- * or after the warm-up) with at least PER_SECOND_MIN_EVENTS events: p50 and max.
+ * The hottest partition's share of `topic` per second, over the measured seconds (all, or those
+ * starting at or after the warm-up) with at least PER_SECOND_MIN_EVENTS events: p50 and max.
  */
 export function perSecondShare(
   ps: PartitionSecondsSnapshot | undefined,
@@ -86,7 +86,7 @@ export function perSecondShare(
   if (!ps || !rows) return null;
   const shares: number[] = [];
   rows.forEach((row, s) => {
-    if (ps.firstSecondOffsetMs + s * 1_000 < warmupMs) return;
+    if (warmupMs > 0 && ps.firstSecondOffsetMs + s * 1_000 < warmupMs) return;
     const total = row.reduce((a, b) => a + b, 0);
     if (total >= PER_SECOND_MIN_EVENTS) shares.push(Math.max(...row) / total);
   });
