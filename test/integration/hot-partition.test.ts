@@ -39,7 +39,7 @@ async function runWithConsumer(scenario: string, prefix: string): Promise<Compar
 }
 
 describe('hot partition', () => {
-  it('per second, entity ≈ 100% > time bucket > salted; the entity key lags far behind the unkeyed one', async () => {
+  it('per second, entity ≈ 100% ≥ time bucket ≫ salted, unkeyed; the entity key lags far behind', async () => {
     const prefix = uniquePrefix('hot');
     await applyCatalog(brokers.split(','), prefix);
     // Same topics: each group starts at the end of the run before (new records only).
@@ -59,14 +59,15 @@ describe('hot partition', () => {
     process.stderr.write(
       `per-second max: entity ${e!.max}, bucketed ${b!.max}, salted ${s!.max}, unkeyed ${n!.max} (p50 ${e!.p50} / ${b!.p50} / ${s!.p50} / ${n!.p50})\n`,
     );
+    // Entity ≈ 100% in every second; the time bucket nearly as hot in its median second (it lacks
+    // the clicks, keyed promotion_id, in the ~2/3 of seconds its partition is another one: a few
+    // points, too few to order the two reliably over ~6 measured seconds — the deterministic unit
+    // test in test/unit/report/compare.test.ts does) and as hot at worst; salted and unkeyed spread.
+    expect(e!.p50).toBeGreaterThan(0.9);
     expect(e!.max).toBeGreaterThan(0.9);
-    expect(e!.p50).toBeGreaterThan(b!.p50);
-    expect(b!.p50).toBeGreaterThan(s!.p50);
-    // In about a third of the seconds the bucket's partition is the one the promotion's other events
-    // (clicks, keyed promotion_id) go to: then the time bucket's second is as hot as the entity key's.
-    expect(b!.max).toBeLessThanOrEqual(e!.max + 0.02);
-    expect(b!.max).toBeGreaterThan(s!.max);
-    expect(b!.p50).toBeGreaterThan(0.6);
+    expect(b!.p50).toBeGreaterThan(0.8);
+    expect(b!.max).toBeGreaterThan(0.85);
+    expect(Math.min(e!.p50, b!.p50)).toBeGreaterThan(s!.max + 0.3);
     expect(s!.max).toBeLessThan(0.6);
     expect(n!.max).toBeLessThan(0.6);
     // Over the whole run the bucketed hot spot moves from partition to partition: no single one holds most.
