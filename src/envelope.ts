@@ -11,7 +11,7 @@ export interface Envelope<P extends Record<string, unknown> = Record<string, unk
   event_type: string;
   /** Version of this event type's payload schema. */
   event_version: number;
-  /** Simulated event time, ISO-8601 UTC with milliseconds; monotonic per entity. */
+  /** Event time, ISO-8601 UTC with milliseconds (the run's time mode: wall clock or history); monotonic per entity. */
   occurred_at: string;
   entity_type: EntityType;
   /** Value of the topic's key field (user_id for sc.domain.user, …). */

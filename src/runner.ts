@@ -43,8 +43,18 @@ export interface Progress extends LiveStats {
 
 export interface RunnerOptions {
   schedule: Schedule;
-  /** The next event, encoded. Called only for events that will be sent (dropped ones are never generated). */
-  nextRecord: () => SinkRecord;
+  /**
+   * The next event, encoded, handed the time it happens at: its index in the schedule and its
+   * intended offset from the run's start (ms). Called only for events that will be sent (dropped
+   * ones are never generated).
+   */
+  nextRecord: (index: number, intendedOffsetMs: number) => SinkRecord;
+  /**
+   * The wall-clock time (ms since the epoch) of the run's start: per-second partition counts are
+   * then kept on whole wall-clock seconds, the seconds a time-bucket key changes on. Without it they
+   * are kept on seconds since the start.
+   */
+  wallClockStartMs?: number;
   sink: Sink;
   clock: Clock;
   batch: BatchLimits;
@@ -199,7 +209,12 @@ export async function runLoad(opts: RunnerOptions): Promise<RunOutcome> {
   const { clock, schedule } = opts;
   if (opts.maxInFlightBatches < 1) throw new RangeError('maxInFlightBatches must be at least 1');
   const startMs = clock.now();
-  const recorder = new MetricsRecorder({ startMs, warmupMs: opts.warmupMs, lateThresholdMs: opts.lateThresholdMs });
+  const recorder = new MetricsRecorder({
+    startMs,
+    warmupMs: opts.warmupMs,
+    lateThresholdMs: opts.lateThresholdMs,
+    wallClockStartMs: opts.wallClockStartMs,
+  });
   // Scheduling stops on the caller's signal or on the sink's first fatal result.
   const stop = new AbortController();
   const onAbort = () => stop.abort();
@@ -271,9 +286,10 @@ async function runPaced(
     const nowMs = clock.now();
     let generated = 0;
     while (i < total && generated < chunk) {
-      const intendedAtMs = startMs + schedule.intendedOffsetMs(i);
+      const offsetMs = schedule.intendedOffsetMs(i);
+      const intendedAtMs = startMs + offsetMs;
       if (intendedAtMs > nowMs) break;
-      i++;
+      const index = i++;
       generated++;
       recorder.scheduled(intendedAtMs);
       // Open model: a sink that falls behind never slows the schedule; beyond the backlog bound
@@ -282,7 +298,7 @@ async function runPaced(
         recorder.dropped(intendedAtMs);
         continue;
       }
-      const record = opts.nextRecord();
+      const record = opts.nextRecord(index, offsetMs);
       record.intendedAtMs = intendedAtMs;
       if (open.length === 0) openSinceMs = nowMs;
       open.push(record);
@@ -324,7 +340,7 @@ async function runUnthrottled(
     let bytes = 0;
     while (i < total && batch.length < limits.maxEvents && bytes < limits.maxBytes) {
       recorder.scheduled(nowMs);
-      const record = opts.nextRecord();
+      const record = opts.nextRecord(i, nowMs - startMs);
       record.intendedAtMs = nowMs;
       batch.push(record);
       bytes += record.sizeBytes;

@@ -93,6 +93,8 @@ export interface CheckContext {
   clock: Clock;
   /** The scenario's thresholds: those on watched groups are evaluated here, after the watch. */
   thresholds: Thresholds;
+  /** Record timestamps are recent event times (live), not a history's (backfill): latencies start there. */
+  recordTimesAreRecent: boolean;
   log: (line: string) => void;
 }
 
@@ -178,6 +180,7 @@ async function verifyCheck(cfg: NonNullable<RunChecks['verify']>, ctx: CheckCont
       }),
     partitions: ctx.partitions,
     producer: null,
+    latencyFromRecordTime: ctx.recordTimesAreRecent,
   });
   ctx.log('verifying: reading back while sending');
   return {
@@ -207,6 +210,7 @@ async function consumerCheck(cfg: ConsumerCheck, ctx: CheckContext): Promise<Che
     concurrency: cfg.concurrency,
     // Stopped once drained after the run, or by the drain timeout.
     untilDrainedQuietMs: 1_500,
+    latencyFromRecordTime: ctx.recordTimesAreRecent,
   });
   try {
     await sim.ready;

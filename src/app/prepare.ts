@@ -1,6 +1,6 @@
 // Everything a run decides before it touches the outside world, done once: the scenario (loaded
-// and validated once), --rate/--duration applied, the schedule built, the world config, the seed,
-// the run id and the plan line that describes it all back.
+// and validated once), --rate/--duration applied, the schedule built, the time mode's window, the
+// world config, the seed, the run id and the plan line that describes it all back.
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { ScSimError } from '../errors.js';
 import type { WorldConfig } from '../generators/index.js';
@@ -22,6 +22,8 @@ import {
   planLine,
   type Scenario,
 } from '../scenarios/index.js';
+import { eventTimedTopics, retentionFloors, topicsBeyondRetention, type TimeSettings } from '../runner/time-mode.js';
+import { DOMAIN_TOPICS } from '../catalog/topics.js';
 
 export interface NamedScenario {
   name: string;
@@ -54,6 +56,21 @@ export interface Shard {
   count: number;
 }
 
+/** The run's time mode, worked out once. */
+export interface PreparedTime {
+  settings: TimeSettings;
+  /** Backfill: the history's first and last instants (ms since the epoch); null when live. */
+  window: { startMs: number; endMs: number } | null;
+  /** Backfill: how many events the history holds (the schedule's total). */
+  totalEvents: number | null;
+  /** Backfill with beyondRetention clamp: per logical topic, the earliest record timestamp. */
+  minTimestampMs: ReadonlyMap<string, number> | undefined;
+  /** How much faster world durations pass than the stream's clock (live timeScale; 1 for backfill). */
+  timeScale: number;
+  /** A shard's event i is the whole run's event i·count + index: its place in a backfill's history. */
+  shard?: Shard;
+}
+
 export interface PreparedRun {
   name: string;
   /** The scenario with the overrides applied. */
@@ -61,6 +78,7 @@ export interface PreparedRun {
   /** Built once; the plan line and the runner use this one. */
   schedule: Schedule;
   plan: string;
+  time: PreparedTime;
   seed: number;
   runId: string;
   prefix: string;
@@ -115,6 +133,44 @@ export function sharedRunId(name: string, seed: number, count: number, startAt: 
   return `run-${stamp}-${digest.digest('hex').slice(0, 6)}`;
 }
 
+/** The time mode's window and clamps; a backfill needs a known event count and (unless clamped) retention room. */
+export function prepareTime(
+  time: TimeSettings,
+  schedule: Schedule,
+  nowMs: number,
+  topics: readonly string[] = DOMAIN_TOPICS,
+): PreparedTime {
+  if (time.mode === 'live') {
+    return { settings: time, window: null, totalEvents: null, minTimestampMs: undefined, timeScale: time.timeScale };
+  }
+  const totalEvents = schedule.totalEvents;
+  if (totalEvents === undefined) {
+    throw new ScSimError('E_USAGE', 'a backfill spreads a known number of events over its history: this run has none', {
+      hint: 'give the unthrottled load a count (not a duration), or drop --duration',
+    });
+  }
+  const endMs = time.endAt === undefined ? nowMs : Date.parse(time.endAt);
+  const startMs = endMs - time.history;
+  // The broker deletes by age from now: a history pinned in the past can reach past retention too.
+  const timed = eventTimedTopics(topics);
+  const beyond = topicsBeyondRetention(nowMs - startMs, timed);
+  if (beyond.length > 0 && time.beyondRetention === 'refuse') {
+    const first = beyond[0]!;
+    throw new ScSimError(
+      'E_CONFIG',
+      `the backfill reaches back to ${new Date(startMs).toISOString()}, past ${first.topic}'s ${formatDurationMs(first.retentionMs)} retention: its oldest events would be deleted at once`,
+      { hint: 'shorten time.history, move time.endAt closer to now, or set time.beyondRetention: clamp' },
+    );
+  }
+  return {
+    settings: time,
+    window: { startMs, endMs },
+    totalEvents,
+    minTimestampMs: time.beyondRetention === 'clamp' ? retentionFloors(nowMs, timed) : undefined,
+    timeScale: 1,
+  };
+}
+
 export function prepareRun(settings: RunSettings, now = new Date()): PreparedRun {
   const { name, scenario: base } = resolveScenario(settings.scenario, settings.file);
   const overridden = withOverrides(base, settings);
@@ -125,15 +181,19 @@ export function prepareRun(settings: RunSettings, now = new Date()): PreparedRun
   const schedule = shard ? shardSchedule(whole, shard.index, shard.count) : whole;
   const seed = settings.seed ?? scenario.world.seed ?? randomInt(0, 0xffffffff);
   const shardNote = shard ? `; shard ${shard.index}/${shard.count}` : '';
+  // A backfill spreads the whole run's events over its history; shards agree on its end (the start barrier).
+  const topics = resolveTopics(scenario.topics);
+  const time = { ...prepareTime(scenario.time, whole, (settings.startAt ?? now).getTime(), topics), shard };
   return {
     name,
     scenario,
     schedule,
-    plan: planLine(scenario, schedule) + shardNote,
+    plan: planLine(scenario, schedule, time.window?.endMs) + shardNote,
+    time,
     seed,
     runId: settings.runId ?? (shard ? sharedRunId(name, seed, shard.count, settings.startAt) : newRunId(now)),
     prefix: settings.prefix ?? '',
-    topics: resolveTopics(scenario.topics),
+    topics,
     world: { ...scenario.world, seed },
     shard,
     startAt: settings.startAt,

@@ -14,6 +14,7 @@ import { unitDraw } from '../derive/ids.js';
 import type { Pathologies } from '../scenarios/index.js';
 import type { WorldStream } from '../generators/index.js';
 import type { Encoder } from '../records/encode.js';
+import type { EventClock } from '../runner/time-mode.js';
 import type { AckObserver, Progress } from '../runner.js';
 import type { SinkRecord } from '../sinks/types.js';
 import { PRODUCER } from '../version.js';
@@ -22,6 +23,8 @@ export interface RecordSourceOptions {
   world: WorldStream;
   /** Encodes a domain event (key strategy, partition, value, headers). */
   encode: Encoder;
+  /** The instant of the event that fills schedule slot i (the run's time mode); default the world's own clock. */
+  at?: EventClock;
   runId: string;
   prefix: string;
   /** The logical topics the run writes. */
@@ -36,6 +39,8 @@ export interface RecordSourceOptions {
   pathologies?: Pathologies;
   /** Shard `i/N` of a sharded run (its derived records carry the sc-shard header too). */
   shard?: { index: number; count: number };
+  /** Per logical topic, the earliest record timestamp it keeps (backfill with `beyondRetention: clamp`). */
+  minTimestampMs?: ReadonlyMap<string, number>;
 }
 
 /** A late copy goes out this many records after its original. */
@@ -60,8 +65,8 @@ function pathological(r: SinkRecord, kind: PathologyKind): SinkRecord {
 }
 
 export interface RecordSource {
-  /** The next record to send. */
-  next(): SinkRecord;
+  /** The record for schedule slot `index`, due `intendedOffsetMs` into the run. */
+  next(index?: number, intendedOffsetMs?: number): SinkRecord;
   /** Learns the offsets of records that will be dead-lettered. */
   readonly onAck: AckObserver;
   /** Once a second (the runner's progress): the next heartbeat. */
@@ -93,6 +98,7 @@ export function createRecordSource(o: RecordSourceOptions): RecordSource {
     prefix: o.prefix,
     partitions: o.partitions,
     ...(o.shard ? { shard: o.shard } : {}),
+    ...(o.minTimestampMs ? { minTimestampMs: o.minTimestampMs } : {}),
   });
   // Load scenarios write domain topics only: then nothing is projected at all.
   const projector =
@@ -115,12 +121,12 @@ export function createRecordSource(o: RecordSourceOptions): RecordSource {
   const late: { dueAt: number; record: SinkRecord }[] = [];
   let handedOut = 0;
 
-  const refill = () => {
+  const refill = (index: number, offsetMs: number) => {
     pending = [];
     head = 0;
     // Derived-only selections skip the domain records but still fold every event.
     while (pending.length === 0) {
-      const event = o.world.next();
+      const event = o.world.next(o.at?.(index, offsetMs));
       const record = o.encode(event);
       if (domainSelected.has(event.topic)) {
         pending.push(record);
@@ -167,12 +173,12 @@ export function createRecordSource(o: RecordSourceOptions): RecordSource {
   };
 
   return {
-    next() {
+    next(index = handedOut, intendedOffsetMs = 0) {
       handedOut++;
       if (dueLetters.length > 0) return dueLetters.shift()!;
       if (dueHeartbeats.length > 0) return dueHeartbeats.shift()!;
       if (late.length > 0 && late[0]!.dueAt <= handedOut) return late.shift()!.record;
-      if (head >= pending.length) refill();
+      if (head >= pending.length) refill(index, intendedOffsetMs);
       return pending[head++]!;
     },
     onAck,

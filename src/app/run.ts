@@ -12,7 +12,8 @@ import { AdminSession, type OffsetsByTopic } from '../kafka/admin.js';
 import { startMetricsExporter, type MetricsExporter } from '../metrics/exporter.js';
 import type { KafkaConnection } from '../kafka/client.js';
 import { createEncoder } from '../records/encode.js';
-import { buildReport, offsetsReport, type RunReport } from '../report.js';
+import { keyStrategyTable } from '../records/keys.js';
+import { buildReport, offsetsReport, type RunReport, type TimeReport } from '../report.js';
 import { thresholdsOf } from '../report/thresholds.js';
 import { runLoad, type AckObserver, type Progress, type RunOutcome } from '../runner.js';
 import { realClock, type Clock } from '../runner/clock.js';
@@ -21,6 +22,7 @@ import { PRODUCER } from '../version.js';
 import { attachChecks, checksWithScenarioDefaults, hasChecks, type AttachedChecks, type RunChecks } from './checks.js';
 import { prepareRun, type PreparedRun, type RunSettings } from './prepare.js';
 import { createRecordSource } from './record-source.js';
+import { eventClock, eventTimes, type EventTimes } from './event-time.js';
 import { openKafkaSink, openNdjsonSink, type SinkChoice } from './sinks.js';
 import { checkRunTopics } from './topics.js';
 import { EXPECTABLE } from '../watch/expect.js';
@@ -53,6 +55,8 @@ export interface RunDeps {
   stdout?: Writable;
   /** Called for every answered batch (e.g. a test's own observer). */
   onAck?: readonly AckObserver[];
+  /** The wall clock, read once at the start (default Date.now): live event times count from it. */
+  wallClock?: () => number;
 }
 
 export interface RunResult {
@@ -85,41 +89,51 @@ async function drive(
   d: Drive,
   req: RunRequest,
   deps: RunDeps,
-): Promise<RunOutcome & { startedAt: Date; endedAt: Date }> {
+): Promise<RunOutcome & { startedAt: Date; endedAt: Date; time: TimeReport }> {
   const { prepared, sink } = d;
   const { scenario } = prepared;
-  const source = createRecordSource({
-    world: d.world,
-    encode: createEncoder({
-      runId: prepared.runId,
-      prefix: prepared.prefix,
-      partitions: d.partitions,
-      keys: scenario.keys,
-      shard: prepared.shard,
-    }),
-    runId: prepared.runId,
-    prefix: prepared.prefix,
-    topics: prepared.topics,
-    partitions: d.partitions,
-    pathologies: scenario.pathologies,
-    shard: prepared.shard,
-  });
-  const onProgress = source.wantsProgress
-    ? (p: Progress) => {
-        source.onProgress(p);
-        req.onProgress?.(p);
-      }
-    : req.onProgress;
-  let startedAt = new Date();
   let outcome: RunOutcome;
   let closeError: unknown;
+  let startedAt = new Date();
+  let times: EventTimes | undefined;
   try {
+    // Live time starts when sending does: after the start barrier of a sharded run.
     await waitForStart(prepared.startAt, req.signal, (line) => req.log?.(line, false));
-    startedAt = new Date();
+    const wallClockStartMs = (deps.wallClock ?? Date.now)();
+    startedAt = new Date(wallClockStartMs);
+    times = eventTimes(prepared.time, wallClockStartMs);
+    const source = createRecordSource({
+      world: d.world,
+      encode: times.tally(
+        createEncoder({
+          runId: prepared.runId,
+          prefix: prepared.prefix,
+          partitions: d.partitions,
+          keys: scenario.keys,
+          shard: prepared.shard,
+          minTimestampMs: prepared.time.minTimestampMs,
+        }),
+      ),
+      at: times.at,
+      runId: prepared.runId,
+      prefix: prepared.prefix,
+      topics: prepared.topics,
+      partitions: d.partitions,
+      pathologies: scenario.pathologies,
+      shard: prepared.shard,
+      minTimestampMs: prepared.time.minTimestampMs,
+    });
+    const onProgress = source.wantsProgress
+      ? (p: Progress) => {
+          source.onProgress(p);
+          req.onProgress?.(p);
+        }
+      : req.onProgress;
     outcome = await runLoad({
       schedule: prepared.schedule,
-      nextRecord: () => source.next(),
+      nextRecord: (index, offsetMs) => source.next(index, offsetMs),
       finalRecords: () => source.finalRecords(),
+      wallClockStartMs,
       sink,
       clock: deps.clock ?? realClock(),
       batch: {
@@ -143,7 +157,7 @@ async function drive(
     if (!(closeError instanceof ScSimError)) throw closeError;
     outcome.fatal ??= { code: closeError.code, message: closeError.message, hint: closeError.hint };
   }
-  return { ...outcome, startedAt, endedAt: new Date() };
+  return { ...outcome, startedAt, endedAt: new Date(), time: times!.report() };
 }
 
 function report(
@@ -172,6 +186,8 @@ function report(
     partitions: new Map(prepared.topics.map((t) => [t, partitions.get(t)!])),
     offsets: offsets && offsetsReport(prepared.topics, prepared.prefix, offsets.start, offsets.end),
     thresholds: prepared.scenario.thresholds,
+    time: outcome.time,
+    keys: keyStrategyTable(prepared.scenario.keys),
   });
   if (prepared.shard) built.run.shard = { ...prepared.shard };
   if (prepared.startAt) built.run.startAt = prepared.startAt.toISOString();
@@ -217,7 +233,11 @@ async function waitForStart(startAt: Date | undefined, signal: AbortSignal | und
  * `--expect`: the topics the consumer under test writes are its own — sc-sim stops writing them,
  * and checks that it sends what they are derived from.
  */
-function claimExpectedTopics(prepared: PreparedRun, checks: RunChecks, log: (line: string, essential: boolean) => void): void {
+function claimExpectedTopics(
+  prepared: PreparedRun,
+  checks: RunChecks,
+  log: (line: string, essential: boolean) => void,
+): void {
   const expected = checks.expect ?? [];
   if (expected.length === 0) return;
   if (!checks.watch) {
@@ -226,7 +246,9 @@ function claimExpectedTopics(prepared: PreparedRun, checks: RunChecks, log: (lin
     });
   }
   for (const t of expected) {
-    const sources = EXPECTABLE[t] ? [EXPECTABLE[t].source] : (DLQ_CATALOG.find((d) => d.topic === t)?.sourceTopics ?? []);
+    const sources = EXPECTABLE[t]
+      ? [EXPECTABLE[t].source]
+      : (DLQ_CATALOG.find((d) => d.topic === t)?.sourceTopics ?? []);
     if (!sources.some((s) => (prepared.topics as readonly string[]).includes(s))) {
       throw new ScSimError('E_USAGE', `--expect ${t}: scenario ${prepared.name} sends nothing it is derived from`, {
         hint: `${t} comes from ${sources.join(', ')}: pick a scenario that writes it, or add it to the scenario's topics`,
@@ -242,7 +264,8 @@ function claimExpectedTopics(prepared: PreparedRun, checks: RunChecks, log: (lin
 /** Runs one scenario end to end and builds its report. Tool failures throw ScSimError. */
 export async function runScenario(req: RunRequest, deps: RunDeps = {}): Promise<RunResult> {
   const log = req.log ?? (() => undefined);
-  const prepared = prepareRun(req);
+  // A backfill history ends when the run starts: on the same wall clock the run reads.
+  const prepared = prepareRun(req, new Date((deps.wallClock ?? Date.now)()));
   const choice = req.sink ?? { kind: 'kafka' };
   const toKafka = choice.kind === 'kafka' && !deps.sink;
   if (hasChecks(req.checks ?? {}) && !toKafka) {
@@ -268,7 +291,11 @@ export async function runScenario(req: RunRequest, deps: RunDeps = {}): Promise<
   claimExpectedTopics(prepared, checks, log);
   log(`seed ${prepared.seed}, run id ${prepared.runId}`, true);
   // The world first: a bad world config fails before any connection is opened.
-  const world = worldFromConfig(prepared.world, { runId: prepared.runId, shard: prepared.shard });
+  const world = worldFromConfig(prepared.world, {
+    runId: prepared.runId,
+    shard: prepared.shard,
+    timeScale: prepared.time.timeScale,
+  });
 
   if (deps.sink || choice.kind === 'ndjson') {
     const sink = deps.sink ?? openNdjsonSink(choice.kind === 'ndjson' ? choice.file : undefined, deps.stdout);
@@ -301,6 +328,7 @@ export async function runScenario(req: RunRequest, deps: RunDeps = {}): Promise<
       partitions: physical,
       clock,
       thresholds: prepared.scenario.thresholds,
+      recordTimesAreRecent: prepared.time.settings.mode === 'live',
       log: (line) => log(line, false),
     });
     if (req.metricsListen) {
@@ -353,8 +381,13 @@ export async function dryRun(settings: RunSettings, sampleCount: number, out: Wr
   out.write(
     `# scenario ${prepared.name}: ${prepared.scenario.description}\n# plan: ${prepared.plan}\n# seed ${prepared.seed}, run id ${prepared.runId}; first ${sampleCount} events:\n`,
   );
-  const world = worldFromConfig(prepared.world, { runId: prepared.runId, shard: prepared.shard });
+  const world = worldFromConfig(prepared.world, {
+    runId: prepared.runId,
+    shard: prepared.shard,
+    timeScale: prepared.time.timeScale,
+  });
   const partitions = catalogPartitions();
+  const { schedule } = prepared;
   const source = createRecordSource({
     world,
     encode: createEncoder({
@@ -363,12 +396,17 @@ export async function dryRun(settings: RunSettings, sampleCount: number, out: Wr
       partitions,
       keys: prepared.scenario.keys,
       shard: prepared.shard,
+      minTimestampMs: prepared.time.minTimestampMs,
     }),
+    // The events as a run starting now would time them.
+    at: eventClock(prepared.time, Date.now()),
     runId: prepared.runId,
     prefix: prepared.prefix,
     topics: prepared.topics,
     partitions,
+    minTimestampMs: prepared.time.minTimestampMs,
   });
+  const offsetOf = (i: number) => (schedule.kind === 'paced' ? schedule.intendedOffsetMs(i) : 0);
   const sink = openNdjsonSink(undefined, out);
-  await sink.send(Array.from({ length: sampleCount }, () => source.next()));
+  await sink.send(Array.from({ length: sampleCount }, (_, i) => source.next(i, offsetOf(i))));
 }

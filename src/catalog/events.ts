@@ -420,11 +420,13 @@ export const EVENT_CATALOG = [
     promotion_id: uuid(),
     community_id: opt(uuid()),
     feed_type: oneOf(FEED_TYPES),
+    viewer_id: ext(uuid('The user who saw it: what a salted record key hashes (see `keys:` in scenarios)')),
   }),
   ev('promotion.clicked', 'User clicked', {
     promotion_id: uuid(),
     community_id: opt(uuid()),
     product_id: uuid(),
+    viewer_id: ext(uuid('The user who clicked')),
   }),
   ev('promotion.converted', 'Purchase attributed', {
     promotion_id: uuid(),

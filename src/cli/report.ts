@@ -1,4 +1,4 @@
-// `sc-sim report <file>` and `sc-sim compare a b`: saved reports re-rendered or put side by side.
+// `sc-sim report <file>` and `sc-sim compare a b [c …]`: saved reports re-rendered or put side by side.
 import type { Command } from 'commander';
 import {
   assertWritable,
@@ -20,16 +20,17 @@ function reportAction(file: string, flags: { json?: boolean; html?: string }): v
   process.stdout.write(flags.json ? formatJsonReport(report) : formatConsoleReport(report));
 }
 
-function compareAction(a: string, b: string, flags: { json?: boolean }): void {
-  const result = compare(loadCompareSide(a, 'A'), loadCompareSide(b, 'B'));
+/** A, B, C, … Z, then S27, S28, … */
+const sideLabel = (i: number) => (i < 26 ? String.fromCharCode(65 + i) : `S${i + 1}`);
+
+function compareAction(a: string, b: string, more: string[], flags: { json?: boolean }): void {
+  const files = [a, b, ...more];
+  const result = compare(...files.map((f, i) => loadCompareSide(f, sideLabel(i))));
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ ...result, rows: compareRows(result) }, null, 2)}\n`);
     return;
   }
-  const legend = [
-    `A: ${a}${result.a.scenario ? ` (${result.a.scenario})` : ''}`,
-    `B: ${b}${result.b.scenario ? ` (${result.b.scenario})` : ''}`,
-  ];
+  const legend = result.sides.map((s, i) => `${s.label}: ${files[i]}${s.scenario ? ` (${s.scenario})` : ''}`);
   process.stdout.write(`${legend.join('\n')}\n\n${formatCompare(result)}\n`);
 }
 
@@ -65,9 +66,12 @@ export function registerReport(program: Command): void {
 
   program
     .command('compare')
-    .description('two reports side by side: rate, p99, skew, hottest partition, max lag, time to drain')
+    .description(
+      'reports side by side: key strategy, rate, p99, skew, hottest partition (overall and per second), max lag, time to drain',
+    )
     .argument('<a>', 'report A: run.json, consumer.json, or run.json,consumer.json')
     .argument('<b>', 'report B, the same way')
+    .argument('[more...]', 'reports C, D, … the same way (two reports also get a B/A ratio column)')
     .option('--json', 'as JSON')
     .action(compareAction);
 }

@@ -8,6 +8,7 @@ import { dryRun, runScenario } from '../app/run.js';
 import { parseSinkChoice } from '../app/sinks.js';
 import { resolveConnection } from '../config.js';
 import { ScSimError } from '../errors.js';
+import { EXPECTABLE_TOPICS, isExpectableTopic } from '../watch/expect.js';
 import { REPORT_SCHEMA_VERSION } from '../report.js';
 import { formatConsoleReport } from '../render/console.js';
 import { formatJsonReport } from '../render/json.js';
@@ -58,6 +59,25 @@ export interface RunFlags {
   metrics?: string;
   keepGroups?: boolean;
   commitTimeout?: number;
+  expect?: string;
+}
+
+/** `--expect`: derived topics sc-sim can check (the entity-card projections and the DLQs). */
+function parseExpectList(list: string): string[] {
+  const topics = list
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
+  if (topics.length === 0)
+    throw new ScSimError('E_USAGE', '--expect: no topic given', { hint: 'e.g. --expect sc.proj.consumer.user-cards' });
+  for (const t of topics) {
+    if (!isExpectableTopic(t)) {
+      throw new ScSimError('E_USAGE', `--expect: sc-sim cannot check ${JSON.stringify(t)}`, {
+        hint: `one of: ${EXPECTABLE_TOPICS.join(', ')} (logical names; --prefix applies)`,
+      });
+    }
+  }
+  return topics;
 }
 
 /** The checks the flags ask for (a scenario's own `consumer:` block is applied by the app). */
@@ -98,6 +118,7 @@ export function checksFromFlags(flags: RunFlags): RunChecks {
       noCommitTimeoutMs: flags.commitTimeout ?? WATCH_DEFAULTS.noCommitTimeoutMs,
     };
   }
+  if (flags.expect !== undefined) checks.expect = parseExpectList(flags.expect);
   return checks;
 }
 
@@ -267,6 +288,23 @@ export function registerRun(program: Command): void {
       new Option('--drain-timeout <d>', 'after the load, watch the groups until no lag, at most this long')
         .argParser(parseDurationFlag('--drain-timeout'))
         .default(WATCH_DEFAULTS.drainTimeoutMs, '5m'),
+    )
+    .option(
+      '--expect <topics>',
+      "check what your consumer wrote to these derived topics (entity cards, DLQs) against sc-sim's own derivation; needs --watch-group",
+    )
+    .addHelpText(
+      'after',
+      `
+Time modes (the scenario's time: block; the plan line and the report name the one in use):
+  live       the default: occurred_at is the wall-clock instant each event is due, and the record's
+             timestamp (CreateTime) is the same; time: { mode: live, timeScale: 60 } makes world
+             durations (lock-outs, promotion schedules) pass 60x faster, occurred_at stays the wall clock
+  backfill   time: { mode: backfill, history: 7d }: the run's events spread over a history ending
+             now, written as fast as the load allows, each record's timestamp its event time; events
+             older than a topic's retention are refused (default) or, with beyondRetention: clamp,
+             get their record timestamp clamped to the retention edge (occurred_at kept)
+Key strategies (keys:): entity (default), compound { bucket }, salted { salts, by }, none { partitioner }`,
     )
     .action(runAction);
 

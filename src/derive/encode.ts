@@ -17,6 +17,8 @@ export interface DerivedEncoderOptions {
   partitions: ReadonlyMap<string, number>;
   /** Shard `i/N` of a sharded run: its records carry the sc-shard header like the domain ones. */
   shard?: { index: number; count: number };
+  /** Per logical topic, the earliest timestamp it keeps (backfill with `beyondRetention: clamp`). */
+  minTimestampMs?: ReadonlyMap<string, number>;
 }
 
 /** What a DLQ or heartbeat record's identity is for the verifier: unique across all topics. */
@@ -47,6 +49,12 @@ export class DerivedEncoder {
   /** A projection or analytics record; its timestamp is its source record's (when that has one). */
   derived(r: DerivedRecord, sourceTimestampMs: number | undefined): SinkRecord {
     const info = this.info(r.topic);
+    // A projection may keep less history than its source: clamped to its own retention edge.
+    const floorMs = this.opts.minTimestampMs?.get(r.topic);
+    const timestampMs =
+      sourceTimestampMs !== undefined && floorMs !== undefined
+        ? Math.max(sourceTimestampMs, floorMs)
+        : sourceTimestampMs;
     const key = Buffer.from(r.key, 'utf8');
     const value = Buffer.from(JSON.stringify(r.envelope), 'utf8');
     const env = r.envelope;
@@ -63,7 +71,7 @@ export class DerivedEncoder {
         [HEADER_SEQUENCE]: String(env.sequence),
         ...this.shardHeader,
       },
-      ...(sourceTimestampMs === undefined ? {} : { timestampMs: sourceTimestampMs }),
+      ...(timestampMs === undefined ? {} : { timestampMs }),
       sizeBytes: key.length + value.length,
       eventType: env.event_type,
       eventId: env.event_id,

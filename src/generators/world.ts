@@ -31,6 +31,11 @@ export interface WorldOptions {
    * and sequences hold; references stay inside the shard.
    */
   shard?: Shard;
+  /**
+   * World durations (lock-outs, suspensions, promotion schedules) pass this many times faster than
+   * the stream's clock (default 1: a 15-minute lock-out lasts 15 minutes of event time).
+   */
+  timeScale?: number;
 }
 
 /** Live entity counts and queue length: what the world holds in memory right now. */
@@ -152,12 +157,13 @@ export function worldFromConfig(config: WorldConfig, opts: WorldOptions): WorldS
   if (opts.shard) config = shardConfig(config, opts.shard);
   const seed = config.seed ?? randomInt(0, 0xffffffff);
   const mix = resolveMix(config.mix);
-  const sim = new Sim(config, seed, opts.runId, opts.pools ?? buildPools(seed), shard);
+  const sim = new Sim(config, seed, opts.runId, opts.pools ?? buildPools(seed), shard, opts.timeScale);
   const act = scheduler(sim, mix);
   const boot = bootstrap(sim);
   let booting = true;
 
-  function next(): SimEvent {
+  function next(atMs?: number): SimEvent {
+    if (atMs !== undefined) sim.setTime(atMs);
     while (!sim.hasQueued()) {
       if (booting && boot.next().done) booting = false;
       if (!booting) act();

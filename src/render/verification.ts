@@ -1,7 +1,7 @@
 // The verification section for the console: anomaly counts, the producer's guarantees, examples,
 // latency and the hottest keys. A pure function of the section.
 import type { VerificationSection } from '../verify/section.js';
-import { COMPOUND_NOTE } from '../verify/verifier.js';
+import { COMPOUND_NOTE, UNKEYED_NOTE } from '../verify/verifier.js';
 import { int, pct } from './format.js';
 import { renderTable } from './table.js';
 
@@ -39,7 +39,14 @@ export function formatVerification(s: VerificationSection): string {
   if (r.compoundKeys.records > 0) {
     const c = r.compoundKeys;
     lines.push(
-      `compound keys: ${int(c.records)} records under ${int(c.keys)} keys of ${int(c.entities)} entities; ${int(c.entitiesOnSeveralPartitions)} entities spread over several partitions, ${int(c.entityOutOfOrder)} reads out of entity order — ${COMPOUND_NOTE}`,
+      `compound/salted keys: ${int(c.records)} records under ${int(c.keys)} keys of ${int(c.entities)} entities; ${int(c.entitiesOnSeveralPartitions)} entities spread over several partitions, ${int(c.entityOutOfOrder)} reads out of entity order — ${COMPOUND_NOTE}`,
+    );
+  }
+  // Older saved reports have no unkeyed view.
+  const u = r.unkeyed as typeof r.unkeyed | undefined;
+  if (u && u.records > 0) {
+    lines.push(
+      `no key: ${int(u.records)} records of ${int(u.entities)} entities; ${int(u.entitiesOnSeveralPartitions)} entities spread over several partitions, ${int(u.entityOutOfOrder)} reads out of entity order — ${UNKEYED_NOTE}`,
     );
   }
   const bad = r.partitions.filter((p) => p.lost + p.duplicate + p.reordered + p.gaps + p.keyPartitionMoves > 0);
@@ -87,7 +94,7 @@ export function formatVerification(s: VerificationSection): string {
       'hottest keys (predicted partition = murmur2(key) % partitions):',
       renderTable(rows, [
         { header: 'TOPIC', value: (k) => k.topic },
-        { header: 'KEY', value: (k) => k.key },
+        { header: 'KEY', value: (k) => (k.key === '' ? '(no key)' : k.key) },
         { header: 'EVENTS', value: (k) => int(k.events), align: 'right' },
         { header: 'SHARE', value: (k) => pct(k.share), align: 'right' },
         {

@@ -70,7 +70,35 @@ const metrics = z.looseObject({
   warmup: phase,
   measured: phase,
   series: z.array(seriesPoint),
+  partitionSeconds: z
+    .looseObject({
+      firstSecondAtMs: num,
+      firstSecondOffsetMs: num,
+      topics: z.record(str, z.array(z.array(count))),
+    })
+    .optional(),
 });
+
+const timeReport = z.looseObject({
+  mode: z.enum(['live', 'backfill']),
+  timeScale: num,
+  history: z.looseObject({ startAt: str, endAt: str, durationMs: num }).nullable(),
+  beyondRetention: z.enum(['refuse', 'clamp']).nullable(),
+  firstEventAt: str.nullable(),
+  lastEventAt: str.nullable(),
+  clampedRecords: count,
+  note: str,
+});
+
+const keyReport = z.looseObject({
+  appliesTo: z.array(str),
+  strategy: str,
+  key: str,
+  orderingScope: str,
+  consumerRebuild: str,
+});
+
+const perSecondShare = z.looseObject({ p50: num, max: num, seconds: count, minEvents: count });
 
 const producerMode = z.looseObject({
   acks: z.enum(['all', 'leader', 'none']),
@@ -133,6 +161,9 @@ const verification = z.looseObject({
       entityOutOfOrder: count,
       records: count,
     }),
+    unkeyed: z
+      .looseObject({ records: count, entities: count, entitiesOnSeveralPartitions: count, entityOutOfOrder: count })
+      .optional(),
     latency: latencySnapshot.nullable(),
   }),
   hotKeys: z.array(
@@ -269,7 +300,9 @@ export const RunReportSchema = z.looseObject({
       .optional(),
     startAt: str.optional(),
     stoppedBy: z.looseObject({ code: str, message: str }).optional(),
+    time: timeReport.optional(),
   }),
+  keys: z.array(keyReport).optional(),
   sink: z.looseObject({ kind: str, target: str }),
   producer: producerMode.nullable(),
   prefix: str,
@@ -314,9 +347,11 @@ export const RunReportSchema = z.looseObject({
             shareOfTopic: num,
           }),
         ),
+        perSecondShare: perSecondShare.nullable().optional(),
       }),
     ),
     errors: z.record(str, count),
+    hotTopics: z.array(str).optional(),
   }),
   warmup: z.looseObject({ totals: counters }).nullable(),
   series: z.array(seriesPoint.extend({ warmup: z.boolean() })),

@@ -42,6 +42,8 @@ export interface TopicReport {
   scheduleDelayMs: LatencySummaryMs;
   /** Every partition of the topic, including those that received nothing. */
   partitions: PartitionReport[];
+  /** The hottest partition's share per second (from metrics.partitionSeconds); absent in older reports. */
+  perSecondShare?: PerSecondShare | null;
 }
 
 /**
@@ -61,6 +63,44 @@ export interface TotalsReport extends Counters {
 export interface OffsetsReport {
   /** Per logical topic: physical name and, per partition, end offsets before and after the run (decimal strings). */
   topics: Record<string, { physicalTopic: string; start: Record<string, string>; end: Record<string, string> }>;
+}
+
+/** The run's time mode and what it wrote (run.time). */
+export interface TimeReport {
+  mode: 'live' | 'backfill';
+  /** How much faster world durations (lock-outs, promotion schedules) passed than event time. */
+  timeScale: number;
+  /** Backfill: the requested history; null when live. */
+  history: { startAt: string; endAt: string; durationMs: number } | null;
+  /** Backfill: what happens to events older than their topic's retention; null when live. */
+  beyondRetention: 'refuse' | 'clamp' | null;
+  /** occurred_at of the first and last event generated (null when none was). */
+  firstEventAt: string | null;
+  lastEventAt: string | null;
+  /** Records whose timestamp was clamped to their topic's retention edge. */
+  clampedRecords: number;
+  /** What occurred_at and the record timestamp mean in this mode, in a sentence. */
+  note: string;
+}
+
+/** What a key strategy keeps of the entity's ordering, for the event types that use it (report.keys). */
+export interface KeyReport {
+  /** Event types and families with this strategy (`*` for every other event type: the entity key). */
+  appliesTo: string[];
+  strategy: string;
+  key: string;
+  orderingScope: string;
+  consumerRebuild: string;
+}
+
+/** The hottest partition's share of a topic, second by second (seconds with enough events). */
+export interface PerSecondShare {
+  /** Median and maximum over the counted seconds of (hottest partition's events / topic's events). */
+  p50: number;
+  max: number;
+  /** Seconds counted: measured seconds with at least `minEvents` acked events on the topic. */
+  seconds: number;
+  minEvents: number;
 }
 
 export interface RunReport {
@@ -93,8 +133,12 @@ export interface RunReport {
     lateThresholdMs: number;
     /** When scheduling ended, ms after the start (null for unthrottled runs): what rates are measured against. */
     scheduleEndMs?: number | null;
+    /** The time mode (live or backfill) and what it wrote; absent in older reports. */
+    time?: TimeReport;
   };
   sink: SinkDescription;
+  /** Key strategies in use, with the ordering each keeps and what consumers must do; absent in older reports. */
+  keys?: KeyReport[];
   /** How records were produced (null when nothing went to Kafka). */
   producer: ProducerMode | null;
   /** Namespace prefix of topic names ("" for none). */
@@ -113,6 +157,11 @@ export interface RunReport {
     ackLatencyMs: LatencySummaryMs;
     scheduleDelayMs: LatencySummaryMs;
     topics: TopicReport[];
+    /**
+     * Logical topics the per-second picture is about (key strategies other than the entity's, or a
+     * partition with twice its fair share in the median second), busiest first; absent in older reports.
+     */
+    hotTopics?: string[];
     /** Send error messages and how many records each failed (whole run). */
     errors: Record<string, number>;
   };

@@ -1,5 +1,5 @@
-// `--sink ndjson[:file]`: writes each record as one JSON line (topic, partition, offset, key,
-// headers and the envelope as value) instead of sending it, for dry runs and piping into tools.
+// `--sink ndjson[:file]`: writes each record as one JSON line (topic, partition, offset, key (null
+// for none), timestamp, headers and the envelope as value) instead of sending it, for dry runs and piping into tools.
 // A file that cannot be opened fails at once; one that stops taking writes (a full disk) stops
 // the run with E_IO; closing is bounded, so nothing waits on a stream that died.
 import { createWriteStream, openSync } from 'node:fs';
@@ -64,7 +64,9 @@ export class NdjsonSink implements Sink {
       this.nextOffsets.set(tp, offset + 1);
       offsets.push(offset);
       // The value is already JSON: it is spliced in as bytes, never parsed or serialized again.
-      const head = `{"topic":${JSON.stringify(r.topic)},"partition":${r.partition},"offset":${offset},"key":${r.key === null ? 'null' : JSON.stringify(r.keyText)},"headers":${headersJson(r.headers)},"value":`;
+      const key = r.key === null ? 'null' : JSON.stringify(r.keyText);
+      const timestamp = r.timestampMs === undefined ? '' : `"timestamp":${r.timestampMs},`;
+      const head = `{"topic":${JSON.stringify(r.topic)},"partition":${r.partition},"offset":${offset},"key":${key},${timestamp}"headers":${headersJson(r.headers)},"value":`;
       // A dead letter or a poison record may not be JSON: it goes out as a JSON string instead.
       chunks.push(
         Buffer.from(head),

@@ -6,16 +6,21 @@ import type { SinkRecord } from './types.js';
 export interface ProduceRecord {
   readonly topic: string;
   readonly partition: number;
+  /** null: no key. */
   readonly key: Buffer | null;
   readonly value: Buffer;
   readonly headers: Record<string, string | Buffer>;
+  /** CreateTime (ms since the epoch); undefined: stamped by the producer. */
+  readonly timestampMs?: number;
 }
 
 export interface PackedBatch {
   /** Keys and values back to back, in record order (transferred, not copied, to the worker). */
   bytes: ArrayBuffer;
-  /** Per record: key length (-1 for a null key), value length, partition, topic index, header count. */
+  /** Per record: key length (-1: no key), value length, partition, topic index, header count. */
   meta: Int32Array;
+  /** Per record: the timestamp in ms, NaN when the producer stamps it. */
+  timestamps: Float64Array;
   /** Distinct topics of the batch; records refer to them by index. */
   topics: string[];
   /** Header names and values of all records, in record order (binary values cross as bytes). */
@@ -31,6 +36,7 @@ export function packBatch(batch: readonly SinkRecord[]): PackedBatch {
   // allocUnsafeSlow: a buffer of its own (not a slice of Node's shared pool), so it can be transferred.
   const bytes = Buffer.allocUnsafeSlow(size);
   const meta = new Int32Array(batch.length * FIELDS);
+  const timestamps = new Float64Array(batch.length);
   const topics: string[] = [];
   const topicIndex = new Map<string, number>();
   const headerKeys: string[] = [];
@@ -54,12 +60,13 @@ export function packBatch(batch: readonly SinkRecord[]): PackedBatch {
     }
     const m = i * FIELDS;
     meta[m] = r.key ? r.key.length : -1;
+    timestamps[i] = r.timestampMs ?? Number.NaN;
     meta[m + 1] = r.value.length;
     meta[m + 2] = r.partition;
     meta[m + 3] = t;
     meta[m + 4] = headerCount;
   }
-  return { bytes: bytes.buffer as ArrayBuffer, meta, topics, headerKeys, headerValues };
+  return { bytes: bytes.buffer as ArrayBuffer, meta, timestamps, topics, headerKeys, headerValues };
 }
 
 /** The records again, keys and values as views into the one buffer (no copies). */
@@ -82,12 +89,17 @@ export function unpackBatch(p: PackedBatch): ProduceRecord[] {
       const v = p.headerValues[h]!;
       headers[p.headerKeys[h]!] = typeof v === 'string' ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength);
     }
-    out[i] = { topic: p.topics[p.meta[m + 3]!]!, partition: p.meta[m + 2]!, key, value, headers };
+    const topic = p.topics[p.meta[m + 3]!]!;
+    const partition = p.meta[m + 2]!;
+    const timestampMs = p.timestamps[i]!;
+    out[i] = Number.isNaN(timestampMs)
+      ? { topic, partition, key, value, headers }
+      : { topic, partition, key, value, headers, timestampMs };
   }
   return out;
 }
 
 /** The buffers postMessage should transfer rather than copy. */
 export function transferList(p: PackedBatch): ArrayBuffer[] {
-  return [p.bytes, p.meta.buffer as ArrayBuffer];
+  return [p.bytes, p.meta.buffer as ArrayBuffer, p.timestamps.buffer as ArrayBuffer];
 }

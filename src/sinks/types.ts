@@ -10,9 +10,9 @@ export interface SinkRecord {
   readonly logicalTopic: TopicName;
   /** Chosen before sending with the Java-compatible murmur2 partitioner, and sent explicitly. */
   readonly partition: number;
-  /** null for keyless records (the heartbeat). */
+  /** null: no key (the heartbeat; key strategy `none`, whose partition is still chosen before sending). */
   readonly key: Buffer | null;
-  /** The key as text: the entity id, or `${entityId}_${bucket}` for compound keys; '' when keyless. */
+  /** The key as text: the entity id, a compound or salted key (records/keys.ts); '' when there is no key. */
   readonly keyText: string;
   /** JSON of the envelope (for DLQ records: the failed record's bytes, possibly malformed). */
   readonly value: Buffer;

@@ -22,6 +22,12 @@ export interface LiveVerifyOptions {
   /** Physical topic -> partition count (for murmur2 predictions). */
   partitions: Map<string, number>;
   producer: Pick<ProducerMode, 'idempotent' | 'maxInFlightRequests'> | null;
+  /**
+   * End-to-end latency runs from each record's timestamp (its event time: in a live run the instant
+   * it was due, so the figure includes the producer's schedule delay). False for a backfill, whose
+   * timestamps lie in the history: no latency is recorded then.
+   */
+  latencyFromRecordTime?: boolean;
 }
 
 /**
@@ -85,7 +91,7 @@ export class LiveVerification {
         sequence: r.sequence,
         eventId: r.eventId,
         outcome,
-        // Latency starts at the record's CreateTime, which the producer stamps at send.
+        // Latency starts at the record's CreateTime: its event time (see latencyFromRecordTime).
       });
       if (outcome === 'acked') this.hotKeys.addProduced(r.topic, verifierKey(r), r.partition);
     }
@@ -100,7 +106,9 @@ export class LiveVerification {
       this.foreign++;
       return;
     }
-    this.verifier.addConsumed(r);
+    this.verifier.addConsumed(
+      this.opts.latencyFromRecordTime === false ? { ...r, timestampMs: undefined, consumedAtMs: undefined } : r,
+    );
     this.hotKeys.observe(r.topic, r.key, r.partition);
   }
 

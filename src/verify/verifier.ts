@@ -15,7 +15,7 @@ export interface ProducedRecord {
   partition: number;
   /** Offset from the ack, when the sink reports it. */
   offset?: number | undefined;
-  /** Record key as sent (the entity id, or a compound key such as `promo_123_2874`). */
+  /** Record key as sent (the entity id, a compound or salted key such as `promo_123_2874`; '' for none). */
   key: string;
   entityId: string;
   sequence: number;
@@ -121,7 +121,7 @@ export interface AnomalyExample {
   detail: string;
 }
 
-export const COMPOUND_NOTE = 'not an anomaly: ordering per compound key only';
+export const COMPOUND_NOTE = 'not an anomaly: ordering per record key only (compound or salted keys)';
 
 /** Compound-keyed events (record key != entity id): what an entity-ordered consumer would see. */
 export interface CompoundKeyView {
@@ -136,6 +136,21 @@ export interface CompoundKeyView {
   entityOutOfOrder: number;
   /** Records read under compound keys. */
   records: number;
+}
+
+export const UNKEYED_NOTE = 'not an anomaly: records without a key are promised no order';
+
+/** Records read without a key (key strategy none): where an entity's events went and in what order. */
+export interface UnkeyedView {
+  note: typeof UNKEYED_NOTE;
+  /** Records read without a key. */
+  records: number;
+  /** Entities whose events were read without a key. */
+  entities: number;
+  /** Of those, entities whose events were spread over more than one partition. */
+  entitiesOnSeveralPartitions: number;
+  /** Reads whose entity sequence was lower than one already read for that entity, in read order. */
+  entityOutOfOrder: number;
 }
 
 export interface VerificationResult {
@@ -163,6 +178,7 @@ export interface VerificationResult {
   compoundKeys: CompoundKeyView;
   /** Absent in reports saved before sc-sim checked derived records. */
   derived?: DerivedVerification;
+  unkeyed: UnkeyedView;
   latency: LatencySnapshot | null;
 }
 
@@ -198,6 +214,9 @@ interface EntityState {
   /** Compound-keyed reads only: partitions and highest sequence in read order. */
   compoundPartitions: Set<number> | undefined;
   compoundLast: number;
+  /** Reads without a key only: partitions and highest sequence in read order. */
+  unkeyedPartitions: Set<number> | undefined;
+  unkeyedLast: number;
 }
 
 interface KeyState {
@@ -236,6 +255,8 @@ export class Verifier {
   private compoundRecords = 0;
   private entityOutOfOrder = 0;
   private readonly derived: DerivedVerification = { records: 0, keyMismatches: 0, sourceReordered: 0 };
+  private unkeyedRecords = 0;
+  private unkeyedOutOfOrder = 0;
   private finished = false;
 
   constructor(options: VerifyOptions = {}) {
@@ -309,7 +330,45 @@ export class Verifier {
     }
     p.consumed++;
 
-    // Ordering per (partition, record key): what Kafka promises and a keyed consumer relies on.
+    if (r.key === '') this.readUnkeyed(entity, r);
+    else this.readKeyed(entity, r, p, compound);
+
+    if (this.mode === 'counts') {
+      if (r.timestampMs !== undefined && r.consumedAtMs !== undefined)
+        this.recordLatency(r.consumedAtMs - r.timestampMs);
+      return;
+    }
+    const sent = this.pending.get(r.eventId);
+    if (sent === undefined) {
+      // Not (yet) reported by the producer: matched if its record arrives later, else unexpected.
+      this.early.set(r.eventId, {
+        topic: r.topic,
+        partition: r.partition,
+        offset: r.offset,
+        key: r.key,
+        sequence: r.sequence,
+        consumedAtMs: r.consumedAtMs,
+        timestampMs: r.timestampMs,
+      });
+      return;
+    }
+    this.pending.delete(r.eventId);
+    this.settle(sent.outcome, r.topic, r.partition, r.key, r.sequence, r.offset);
+    const startMs = sent.startMs ?? r.timestampMs;
+    if (startMs !== undefined && r.consumedAtMs !== undefined) this.recordLatency(r.consumedAtMs - startMs);
+  }
+
+  /** No key, no order promised: only where the entity's events went and in what order is noted. */
+  private readUnkeyed(entity: EntityState, r: ConsumedRecord): void {
+    this.unkeyedRecords++;
+    entity.unkeyedPartitions ??= new Set();
+    entity.unkeyedPartitions.add(r.partition);
+    if (r.sequence < entity.unkeyedLast) this.unkeyedOutOfOrder++;
+    else entity.unkeyedLast = r.sequence;
+  }
+
+  /** Ordering per (partition, record key): what Kafka promises and a keyed consumer relies on. */
+  private readKeyed(entity: EntityState, r: ConsumedRecord, p: PartitionState, compound: boolean): void {
     const keyState = this.keyState(r.topic, r.key, r.partition, compound);
     const last = this.lastOn(keyState, r.partition);
     if (r.sequence < last) {
@@ -350,30 +409,6 @@ export class Verifier {
       if (r.sequence < entity.compoundLast) this.entityOutOfOrder++;
       else entity.compoundLast = r.sequence;
     }
-
-    if (this.mode === 'counts') {
-      if (r.timestampMs !== undefined && r.consumedAtMs !== undefined)
-        this.recordLatency(r.consumedAtMs - r.timestampMs);
-      return;
-    }
-    const sent = this.pending.get(r.eventId);
-    if (sent === undefined) {
-      // Not (yet) reported by the producer: matched if its record arrives later, else unexpected.
-      this.early.set(r.eventId, {
-        topic: r.topic,
-        partition: r.partition,
-        offset: r.offset,
-        key: r.key,
-        sequence: r.sequence,
-        consumedAtMs: r.consumedAtMs,
-        timestampMs: r.timestampMs,
-      });
-      return;
-    }
-    this.pending.delete(r.eventId);
-    this.settle(sent.outcome, r.topic, r.partition, r.key, r.sequence, r.offset);
-    const startMs = sent.startMs ?? r.timestampMs;
-    if (startMs !== undefined && r.consumedAtMs !== undefined) this.recordLatency(r.consumedAtMs - startMs);
   }
 
   /**
@@ -465,11 +500,18 @@ export class Verifier {
 
     let entitiesCompound = 0;
     let spread = 0;
+    let entitiesUnkeyed = 0;
+    let unkeyedSpread = 0;
     for (const byEntity of this.entities.values()) {
       for (const e of byEntity.values()) {
-        if (e.compoundPartitions === undefined) continue;
-        entitiesCompound++;
-        if (e.compoundPartitions.size > 1) spread++;
+        if (e.compoundPartitions !== undefined) {
+          entitiesCompound++;
+          if (e.compoundPartitions.size > 1) spread++;
+        }
+        if (e.unkeyedPartitions !== undefined) {
+          entitiesUnkeyed++;
+          if (e.unkeyedPartitions.size > 1) unkeyedSpread++;
+        }
       }
     }
 
@@ -493,6 +535,13 @@ export class Verifier {
         records: this.compoundRecords,
       },
       derived: { ...this.derived },
+      unkeyed: {
+        note: UNKEYED_NOTE,
+        records: this.unkeyedRecords,
+        entities: entitiesUnkeyed,
+        entitiesOnSeveralPartitions: unkeyedSpread,
+        entityOutOfOrder: this.unkeyedOutOfOrder,
+      },
       latency: this.latency.totalCount > 0 ? snapshotLatency(this.latency) : null,
     };
   }
@@ -586,6 +635,8 @@ export class Verifier {
         firstKey: key,
         compoundPartitions: undefined,
         compoundLast: 0,
+        unkeyedPartitions: undefined,
+        unkeyedLast: 0,
       };
       byEntity.set(entityId, e);
     }

@@ -29,8 +29,9 @@ export const EXPECTABLE: Readonly<Record<string, { source: DomainTopicName; redu
   'sc.proj.consumer.order-summaries': { source: 'sc.domain.order', reduce: reduceOrderSummary as Reduce },
 };
 
-export const isExpectableTopic = (t: string): boolean =>
-  t in EXPECTABLE || DLQ_CATALOG.some((d) => d.topic === t);
+export const EXPECTABLE_TOPICS: readonly string[] = [...Object.keys(EXPECTABLE), ...DLQ_CATALOG.map((d) => d.topic)];
+
+export const isExpectableTopic = (t: string): boolean => EXPECTABLE_TOPICS.includes(t);
 
 export type ExpectKind = 'missing' | 'stale' | 'wrongValue' | 'outOfOrder' | 'wrongKeyOrPartition' | 'unexpected';
 
@@ -192,7 +193,8 @@ export class ProjectionComparer {
   finish(): ExpectSection {
     for (const [key, latestExpected] of this.expected.lastChange) {
       const latestWritten = this.lastSeq.get(key);
-      if (latestWritten === undefined) this.note({ kind: 'missing', key, expected: `a card up to source ${latestExpected}` });
+      if (latestWritten === undefined)
+        this.note({ kind: 'missing', key, expected: `a card up to source ${latestExpected}` });
       else if (latestWritten < latestExpected)
         this.note({ kind: 'stale', key, expected: latestExpected, got: latestWritten, sourceSequence: latestWritten });
     }
@@ -242,13 +244,15 @@ export class DeadLetterComparer {
     if (this.poison.has(origin)) this.seen.add(origin);
     else {
       this.goodDeadLettered++;
-      if (this.examples.length < MAX_EXAMPLES_PER_KIND) this.examples.push({ kind: 'goodRecordDeadLettered', key, got: origin });
+      if (this.examples.length < MAX_EXAMPLES_PER_KIND)
+        this.examples.push({ kind: 'goodRecordDeadLettered', key, got: origin });
     }
   }
 
   finish(): ExpectSection {
     const missing = [...this.poison].filter((p) => !this.seen.has(p));
-    for (const m of missing.slice(0, MAX_EXAMPLES_PER_KIND)) this.examples.push({ kind: 'poisonNotDeadLettered', key: m });
+    for (const m of missing.slice(0, MAX_EXAMPLES_PER_KIND))
+      this.examples.push({ kind: 'poisonNotDeadLettered', key: m });
     return {
       kind: 'sc-sim.expect',
       topic: this.topic,

@@ -2,7 +2,7 @@
 // total rate R. Together they send what one process would, never the same id twice, and their
 // merged report is exact (histograms, per-partition counts = the broker's end-offset deltas) and
 // verifies clean.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
@@ -28,6 +28,23 @@ describe('a run sharded over 4 processes', () => {
     const physical = DOMAIN_TOPICS.map((t) => physicalTopicName(t, prefix));
     const before = await endOffsets(brokerList, physical);
     const dir = mkdtempSync(join(tmpdir(), 'sc-sim-shards-'));
+    // seed-dev's world, on the seven domain topics only: every record sent is one read back here
+    // (seed-dev itself writes all 32 topics, heartbeats included, which this test does not read).
+    const scenarios = join(dir, 'scenarios.yaml');
+    writeFileSync(
+      scenarios,
+      [
+        'scenarios:',
+        '  shard-seed:',
+        '    world:',
+        '      seed: 42',
+        '      population: { users: 200, suppliers: 20, communities: 15, products: 100, promotions: 10, posts: 50 }',
+        '    topics: domain',
+        `    load: { executor: constant-rate, rate: ${RATE}, duration: ${DURATION_S}s }`,
+        '    time: { mode: backfill, history: 6d }',
+        '',
+      ].join('\n'),
+    );
     // Far enough ahead for four processes to start on a busy 2-core machine.
     const startAt = new Date(Date.now() + 20_000).toISOString();
     const common = ['--brokers', brokers, '--prefix', prefix, '--rate', String(RATE), '--duration', `${DURATION_S}s`];
@@ -35,7 +52,9 @@ describe('a run sharded over 4 processes', () => {
       Array.from({ length: SHARDS }, (_, i) =>
         runCli([
           'run',
-          'seed-dev',
+          'shard-seed',
+          '--file',
+          scenarios,
           ...common,
           '--shard',
           `${i}/${SHARDS}`,

@@ -267,7 +267,8 @@ describe('seed-dev, verified', () => {
     }).toEqual({ lost: 0, duplicate: 0, reordered: 0, gaps: 0, moves: 0, unexpected: 0 });
     expect(section.passed).toBe(true);
     expect(section.producer?.reorderingOnRetryPossible).toBe(false);
-    expect(section.result.latency?.count).toBe(acked);
+    // A backfill's record timestamps are its history, days old: no end-to-end latency is claimed.
+    expect(section.result.latency).toBeNull();
     // Every hot key was read from the partition murmur2 predicts.
     expect(section.hotKeys.flatMap((h) => h.hottest).every((k) => k.matchesPrediction === true)).toBe(true);
 

@@ -20,6 +20,9 @@ export interface FixtureRun {
   log: { record: SinkRecord; offset: number }[];
 }
 
+/** A fixture run's wall-clock start, unless given. */
+export const FIXTURE_WALL_CLOCK_MS = Date.parse('2026-12-01T12:00:00.250Z');
+
 export async function fixtureRun(
   scenarioName: string,
   opts: {
@@ -31,6 +34,8 @@ export async function fixtureRun(
     world?: Partial<WorldConfigInput>;
     shard?: { index: number; count: number };
     runId?: string;
+    /** The wall clock at the start (default 2026-12-01T12:00:00.250Z: fixtures do not depend on today). */
+    wallClockStartMs?: number;
   },
 ): Promise<FixtureRun> {
   const { scenario } = resolveScenario(scenarioName);
@@ -46,9 +51,14 @@ export async function fixtureRun(
     {
       scenario: {
         name: scenarioName,
-        // Small batches, several in flight and no warm-up: many sends in a short fixture run.
+        // Small batches, several in flight and no warm-up: many sends in a short fixture run. An
+        // unthrottled scenario (seed-dev) is paced at the given rate, so it runs on the manual clock.
         scenario: {
           ...scenario,
+          load:
+            scenario.load.executor === 'unthrottled'
+              ? { executor: 'constant-rate', rate: opts.ratePerSec, duration: opts.durationMs }
+              : scenario.load,
           world: { ...scenario.world, ...opts.world } as typeof scenario.world,
           warmup: 0,
           producer: { ...scenario.producer, batchMaxEvents: 200, inFlightBatches: 4, linger: 5 },
@@ -61,7 +71,12 @@ export async function fixtureRun(
       ...(opts.shard ? { shard: opts.shard } : {}),
       ...(opts.runId ? { runId: opts.runId } : {}),
     },
-    { clock, sink, onAck: [keep, ...(opts.onAck ?? [])] },
+    {
+      clock,
+      sink,
+      onAck: [keep, ...(opts.onAck ?? [])],
+      wallClock: () => opts.wallClockStartMs ?? FIXTURE_WALL_CLOCK_MS,
+    },
   );
   // The memory sink starts every partition at offset 0, as a fresh topic would.
   const topics = resolveTopics(scenario.topics);

@@ -1,5 +1,6 @@
 // The self-contained HTML report (`--html report.html`): achieved vs target rate, latency
-// percentile curves, events per partition and consumer lag per partition, as inline SVG built here,
+// percentile curves, events per partition, a partition × second heat map per hot topic and consumer
+// lag per partition, as inline SVG built here,
 // plus a few lines of inline JS that only check the page rendered. Opens without any network.
 import type { RunReport } from '../../report/types.js';
 import { int, ms, pct } from '../format.js';
@@ -7,10 +8,13 @@ import type { ConsumerSimReport } from '../../consume/report.js';
 import type { VerificationSection } from '../../verify/section.js';
 import type { GroupWatchReport } from '../../watch/group-watch.js';
 import { decodeHistogram } from '../../metrics/histogram.js';
+import { describeTimeReport } from '../console.js';
+import { describePerSecondShare, perSecondView } from '../per-second.js';
 import {
   barChart,
   CURVE_PERCENTILES,
   escapeXml,
+  heatMap,
   lineChart,
   PERCENTILE_TICKS,
   percentileX,
@@ -94,6 +98,28 @@ function partitionChart(run: RunReport): string {
     id: 'partitions',
     title: 'Events per partition (highlighted: over 1.5× its fair share)',
     y: { label: 'events' },
+  });
+}
+
+/** Per hot topic: each partition's share of every second's events; a hot spot is a dark run of cells. */
+function heatMaps(run: RunReport): string[] {
+  return (run.summary.hotTopics ?? []).flatMap((name) => {
+    // One column per second up to 10 minutes; longer runs group seconds (the title says so).
+    const view = perSecondView(run, name, 600);
+    if (!view) return [];
+    const rows = Array.from({ length: view.partitions }, (_, p) => String(p));
+    const cells = rows.map((_, p) => view.columns.map((c) => (c.events === 0 ? null : c.shares[p]!)));
+    const grouped = view.columns.some((c) => c.toSecond - c.fromSecond > 1) ? ' (seconds grouped)' : '';
+    return [
+      heatMap(cells, {
+        id: `heat-${name}`,
+        title: `Each partition's share of every second's events — ${shortTopic(view.topic.physicalTopic)}${grouped}`,
+        rows,
+        columns: view.columns.map((c) => `${c.fromSecond}s`),
+        xLabel: `wall-clock seconds since start; ${describePerSecondShare(view.topic)}`,
+        yLabel: 'partition',
+      }),
+    ];
   });
 }
 
@@ -186,6 +212,7 @@ function runSection(run: RunReport): string {
   const facts: [string, string][] = [
     ['scenario', `${run.run.scenario} — ${run.run.description}`],
     ['plan', run.run.plan],
+    ...(run.run.time ? [['time', describeTimeReport(run.run.time)] as [string, string]] : []),
     ['run id / seed', `${run.run.id} / ${run.run.seed}`],
     ['started', run.run.startedAt],
     ['duration', `${(run.run.durationMs / 1000).toFixed(1)} s${run.run.interrupted ? ' (interrupted)' : ''}`],
@@ -230,7 +257,14 @@ function runSection(run: RunReport): string {
         x.skew.toFixed(2),
       ]),
   );
-  return `<section><h2>Run</h2><dl>${facts.map(([k, v]) => `<dt>${escapeXml(k)}</dt><dd>${escapeXml(v)}</dd>`).join('')}</dl>${topics}</section>`;
+  const keys =
+    run.keys && run.keys.length > 1
+      ? `<h3>Keys: ordering kept, and what a consumer must do</h3>${table(
+          ['applies to', 'strategy', 'key', 'ordering kept', 'consumer must'],
+          run.keys.map((k) => [k.appliesTo.join(', '), k.strategy, k.key, k.orderingScope, k.consumerRebuild]),
+        )}`
+      : '';
+  return `<section><h2>Run</h2><dl>${facts.map(([k, v]) => `<dt>${escapeXml(k)}</dt><dd>${escapeXml(v)}</dd>`).join('')}</dl>${topics}${keys}</section>`;
 }
 
 function verificationSection(v: VerificationSection): string {
@@ -246,7 +280,7 @@ function verificationSection(v: VerificationSection): string {
         .slice(0, 3)
         .map((k) => [
           h.topic,
-          k.key,
+          k.key === '' ? '(no key)' : k.key,
           k.events,
           pct(k.share),
           k.predictedPartition === null ? '-' : String(k.predictedPartition),
@@ -292,7 +326,7 @@ const SELF_CHECK = `(function () {
       var charts = document.querySelectorAll('svg.chart');
       var drawn = 0;
       for (var i = 0; i < charts.length; i++) {
-        var shapes = charts[i].querySelectorAll('path.series, rect.bar');
+        var shapes = charts[i].querySelectorAll('path.series, rect.bar, rect.cell');
         var visible = 0;
         for (var j = 0; j < shapes.length; j++) {
           var box = shapes[j].getBBox();
@@ -325,7 +359,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
   const charts: string[] = [];
   if (run) charts.push(rateChart(run));
   charts.push(latencyChart(input));
-  if (run) charts.push(partitionChart(run));
+  if (run) charts.push(partitionChart(run), ...heatMaps(run));
   if (input.consumer) charts.push(lagChart(input.consumer));
   const watch = input.watch ?? run?.watch ?? [];
   watch.forEach((w, i) => charts.push(...watchCharts(w, i)));

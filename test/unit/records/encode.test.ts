@@ -81,3 +81,42 @@ describe('createEncoder', () => {
     expect(keyStrategyFor('order.created', keys)).toEqual({ strategy: 'entity' });
   });
 });
+
+describe('createEncoder: record timestamps', () => {
+  it("stamps each record with its event time (the record's CreateTime)", () => {
+    const encode = createEncoder({ runId: 'r', prefix: '', partitions });
+    expect(encode(event('order.created', 'o1', 1_764_590_400_123)).timestampMs).toBe(1_764_590_400_123);
+  });
+
+  it("clamps a timestamp older than its topic's floor, keeping occurred_at", () => {
+    const encode = createEncoder({
+      runId: 'r',
+      prefix: '',
+      partitions,
+      minTimestampMs: new Map([['sc.domain.order', 50_000]]),
+    });
+    const old = encode(event('order.created', 'o1', 10_000));
+    expect(old.timestampMs).toBe(50_000);
+    expect(JSON.parse(old.value.toString()).occurred_at).toBe(new Date(10_000).toISOString());
+    expect(encode(event('order.created', 'o2', 60_000)).timestampMs).toBe(60_000);
+    // Another topic has no floor.
+    expect(encode(event('promotion.impression', 'p1', 10_000)).timestampMs).toBe(10_000);
+  });
+
+  it('sends unkeyed records with no key and still names their partition', () => {
+    const encode = createEncoder({
+      runId: 'r',
+      prefix: '',
+      partitions,
+      keys: { 'promotion.impression': { strategy: 'none', partitioner: 'round-robin' } },
+    });
+    const records = [1, 2, 3, 4].map((i) => encode(event('promotion.impression', 'p1', i, i)));
+    expect(records.map((r) => [r.key, r.keyText, r.partition])).toEqual([
+      [null, '', 0],
+      [null, '', 1],
+      [null, '', 2],
+      [null, '', 0],
+    ]);
+    expect(records[0]!.sizeBytes).toBe(records[0]!.value.length);
+  });
+});
