@@ -1,7 +1,9 @@
 // An example consumer to load-test with sc-sim: a projection builder that folds sc.domain.user
 // events into user cards and writes them to sc.proj.consumer.user-cards, as a real service would.
-// It has knobs to make it slow, to commit rarely, and a deliberate bug, so `sc-sim run
-// --watch-group` (and `--expect`) have something to find.
+// Records it cannot parse (sc-sim's opt-in poison records) go to sc.dlq.proj-user-cards with Spring
+// Kafka's dead-letter headers. It has knobs to make it slow, to commit rarely, and a deliberate bug
+// (a role change not applied for users whose id starts with 'a'), so `sc-sim run --watch-group`
+// and `--expect` have something to find.
 //
 //   npx tsx examples/user-cards-builder.ts --brokers 127.0.0.1:9092 [--prefix P] [--group user-cards-builder]
 //       [--delay-ms 0] [--commit-interval-ms 1000] [--bug] [--from-beginning] [--no-produce]
@@ -10,7 +12,10 @@
 // cleanly on SIGTERM/SIGINT.
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel, Partitioners, type KafkaMessage, type Message } from 'kafkajs';
+import { reduceUserCard, type UserCard } from '../src/derive/cards.js';
+import type { Envelope } from '../src/envelope.js';
 
 const { values: o } = parseArgs({
   options: {
@@ -31,44 +36,69 @@ const target = `${o.prefix}sc.proj.consumer.user-cards`;
 const log = (event: string, fields: Record<string, unknown> = {}) =>
   process.stderr.write(`${JSON.stringify({ event, atMs: Date.now(), ...fields })}\n`);
 
-interface Envelope {
-  event_id: string;
-  event_type: string;
-  entity_id: string;
-  sequence: number;
-  occurred_at: string;
-  payload: Record<string, unknown>;
-}
-
-interface UserCard {
-  user_id: string;
-  display_name: string | null;
-  role: string | null;
-  status: string;
-  source_event_id: string;
-  source_sequence: number;
-  updated_at: string;
-}
-
+// The card fold is sc-sim's own (src/derive/cards.ts), so this builder is right by construction
+// and `--expect` has a known-good consumer to pass; `--bug` breaks it on purpose. Your service has
+// its own fold: that is what `--expect` checks.
 const cards = new Map<string, UserCard>();
+/** Per card, the number of card records written (the envelope's sequence). */
+const sequences = new Map<string, number>();
+const dlq = `${o.prefix}sc.dlq.proj-user-cards`;
 
-/** The card after one user event: what the user-cards screen shows. */
-function fold(e: Envelope): UserCard {
+interface Output {
+  topic: string;
+  messages: Message[];
+}
+
+/** The card record after one user event, or undefined when the event changes no card. */
+function cardRecord(e: Envelope): Message | undefined {
   const prev = cards.get(e.entity_id);
-  const p = e.payload;
-  const card: UserCard = {
-    user_id: e.entity_id,
-    display_name: (p['display_name'] as string | undefined) ?? prev?.display_name ?? null,
-    role: (p['new_role'] as string | undefined) ?? (p['role'] as string | undefined) ?? prev?.role ?? null,
-    status: (p['new_status'] as string | undefined) ?? (p['status'] as string | undefined) ?? prev?.status ?? 'pending',
-    source_event_id: e.event_id,
-    source_sequence: e.sequence,
-    updated_at: e.occurred_at,
-  };
-  // The deliberate bug: for users whose id starts with 'a', a status change is not applied.
-  if (o.bug && e.entity_id.startsWith('a') && prev) card.status = prev.status;
+  let card = reduceUserCard(prev, e);
+  if (!card) return undefined;
+  // The deliberate bug: for users whose id starts with 'a', a role change is not applied.
+  if (o.bug && e.event_type === 'user.role_changed' && e.entity_id.startsWith('a') && prev)
+    card = { ...card, role: prev.role };
   cards.set(e.entity_id, card);
-  return card;
+  const envelope = {
+    event_id: randomUUID(),
+    event_type: 'proj.user_card',
+    event_version: 1,
+    occurred_at: e.occurred_at,
+    entity_type: 'user',
+    entity_id: e.entity_id,
+    sequence: (sequences.get(e.entity_id) ?? 0) + 1,
+    correlation_id: e.correlation_id,
+    causation_id: e.event_id,
+    producer: 'user-cards-builder/example',
+    source: {
+      topic: 'sc.domain.user',
+      event_id: e.event_id,
+      event_type: e.event_type,
+      entity_id: e.entity_id,
+      sequence: e.sequence,
+    },
+    projection_version: 1,
+    payload: card,
+  };
+  sequences.set(e.entity_id, envelope.sequence);
+  return { key: e.entity_id, value: JSON.stringify(envelope) };
+}
+/** A record this builder cannot read goes to its dead-letter topic, as Spring Kafka would send it. */
+function deadLetter(m: KafkaMessage, partition: number, error: string): Message {
+  const int32 = Buffer.alloc(4);
+  int32.writeInt32BE(partition);
+  const int64 = Buffer.alloc(8);
+  int64.writeBigInt64BE(BigInt(m.offset));
+  return {
+    key: m.key,
+    value: m.value,
+    headers: {
+      'kafka_dlt-original-topic': source,
+      'kafka_dlt-original-partition': int32,
+      'kafka_dlt-original-offset': int64,
+      'kafka_dlt-original-consumer-group': o.group,
+      'kafka_dlt-exception-message': error,
+    },
+  };
 }
 
 const kafka = new Kafka({ clientId: 'user-cards-builder', brokers: o.brokers.split(','), logLevel: logLevel.NOTHING });
@@ -95,16 +125,29 @@ await consumer.subscribe({ topics: [source], fromBeginning: o['from-beginning'] 
 await consumer.run({
   autoCommitInterval: Number(o['commit-interval-ms']),
   eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-    const out: { key: string; value: string }[] = [];
+    const cardsOut: Message[] = [];
+    const lettersOut: Message[] = [];
     for (const m of batch.messages) {
       if (!isRunning() || isStale() || stopping) break;
-      const card = fold(JSON.parse(String(m.value)) as Envelope);
-      out.push({ key: card.user_id, value: JSON.stringify(card) });
+      let e: Envelope;
+      try {
+        e = JSON.parse(String(m.value)) as Envelope;
+      } catch (err) {
+        lettersOut.push(deadLetter(m, batch.partition, (err as Error).message));
+        resolveOffset(m.offset);
+        continue;
+      }
+      const record = cardRecord(e);
+      if (record) cardsOut.push(record);
       if (delayMs > 0) await sleep(delayMs);
       resolveOffset(m.offset);
-      if (out.length % 100 === 0) await heartbeat();
+      if ((cardsOut.length + 1) % 100 === 0) await heartbeat();
     }
-    if (out.length > 0 && !o['no-produce']) await producer.send({ topic: target, messages: out, acks: -1 });
+    const out: Output[] = [
+      { topic: target, messages: cardsOut },
+      { topic: dlq, messages: lettersOut },
+    ].filter((t) => t.messages.length > 0);
+    if (out.length > 0 && !o['no-produce']) await producer.sendBatch({ topicMessages: out, acks: -1 });
     await heartbeat();
   },
 });

@@ -46,6 +46,18 @@ export interface GroupState {
 }
 
 /** One connected admin client; every call turns a broker failure into an ScSimError. */
+/**
+ * kafkajs 2.2.4's fetchTopicOffsets destructures the answer for the topic without checking it is
+ * there; while the admin client's metadata does not list the topic's partitions yet (seen right
+ * after many topics were read), the answer is empty and it throws a TypeError. That is a moment,
+ * not a failure: retried like Kafka's own retriable errors.
+ */
+export function emptyAnswerIsRetriable(err: unknown): never {
+  if (err instanceof TypeError && /of '(low|high)\.pop\(\.\.\.\)'/.test(err.message))
+    throw Object.assign(new Error(`no offsets in the answer yet (${err.message})`), { retriable: true });
+  throw err;
+}
+
 export class AdminSession {
   private constructor(
     private readonly admin: Admin,
@@ -211,7 +223,10 @@ export class AdminSession {
   /** Low and high watermarks per partition of one topic (retrying while leadership settles). */
   watermarks(topic: string, timeoutMs = 30_000): Promise<PartitionMarks[]> {
     return this.call(async (admin) => {
-      const offsets = await retryRetriable(() => admin.fetchTopicOffsets(topic), timeoutMs);
+      const offsets = await retryRetriable(
+        () => admin.fetchTopicOffsets(topic).catch(emptyAnswerIsRetriable),
+        timeoutMs,
+      );
       return offsets.map((o) => ({ partition: o.partition, low: BigInt(o.low), high: BigInt(o.high) }));
     });
   }

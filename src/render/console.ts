@@ -5,6 +5,7 @@ import { formatBytes, int, ms, pct, secs } from './format.js';
 import { formatPerSecond } from './per-second.js';
 import { formatVerification } from './verification.js';
 import { formatGroupWatch } from './watch.js';
+import { formatExpect } from './expect.js';
 import { renderTable } from './table.js';
 import type { LatencySummaryMs } from '../metrics/histogram.js';
 import type { ProducerMode } from '../sinks/types.js';
@@ -123,6 +124,7 @@ export function formatChecks(report: RunReport): string {
   if (report.verification) parts.push(formatVerification(report.verification));
   if (report.consumer) parts.push(formatConsumerReport(report.consumer));
   for (const w of report.watch ?? []) parts.push(formatGroupWatch(w));
+  for (const e of report.expect ?? []) parts.push(formatExpect(e));
   return parts.map((p) => `\n${p}\n`).join('');
 }
 

@@ -219,6 +219,37 @@ export const ConsumerReportSchema = z.looseObject({
 
 const nullableNum = num.nullable();
 
+/** `run --expect`: a derived topic the consumer under test wrote, compared with sc-sim's derivation. */
+const ExpectSectionSchema = z.looseObject({
+  kind: z.literal('sc-sim.expect'),
+  topic: str,
+  physicalTopic: str,
+  passed: z.boolean(),
+  read: count,
+  unchecked: count,
+  keysExpected: count,
+  counts: z.record(str, count),
+  examples: z.array(
+    z.looseObject({
+      kind: z.enum([
+        'missing',
+        'stale',
+        'wrongValue',
+        'outOfOrder',
+        'wrongKeyOrPartition',
+        'unexpected',
+        'poisonNotDeadLettered',
+        'goodRecordDeadLettered',
+      ]),
+      key: str,
+      field: str.optional(),
+      sourceSequence: num.optional(),
+    }),
+  ),
+  statesKept: count,
+  partial: z.boolean(),
+});
+
 /** A watched consumer group (`run --watch-group`, `sc-sim watch --out`). */
 export const GroupWatchSchema = z.looseObject({
   kind: z.literal('sc-sim.group-watch'),
@@ -361,6 +392,7 @@ export const RunReportSchema = z.looseObject({
   verification: verification.optional(),
   consumer: ConsumerReportSchema.optional(),
   watch: z.array(GroupWatchSchema).optional(),
+  expect: z.array(ExpectSectionSchema).optional(),
 });
 
 /** The first few problems of a failed parse, as `path: message` lines. */

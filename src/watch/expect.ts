@@ -84,7 +84,10 @@ export class ExpectedProjection {
   peak = 0;
   partial = false;
 
-  constructor(private readonly reduce: Reduce) {}
+  constructor(
+    private readonly reduce: Reduce,
+    private readonly maxStates = MAX_STATES,
+  ) {}
 
   observe(e: Envelope): void {
     const prev = this.current.get(e.entity_id);
@@ -93,7 +96,7 @@ export class ExpectedProjection {
     if (next === undefined) return;
     this.current.set(e.entity_id, next);
     if (folded !== undefined) this.lastChange.set(e.entity_id, e.sequence);
-    if (this.kept >= MAX_STATES) {
+    if (this.kept >= this.maxStates) {
       this.partial = true;
       return;
     }

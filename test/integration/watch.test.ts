@@ -3,6 +3,9 @@
 // grows while the consumer falls behind, the drain is timed within a second, a member joining
 // mid-run is a rebalance, an idle group gets its error, and live metrics parse as OpenMetrics.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { resolveScenario } from '../../src/app/prepare.js';
 import { runScenario } from '../../src/app/run.js';
@@ -10,6 +13,7 @@ import { physicalTopicName } from '../../src/catalog/topics.js';
 import { KAFKA_VERSION } from '../../src/kafka/local/index.js';
 import { jarCachePaths, resolveCacheRoot } from '../../src/kafka/local/paths.js';
 import type { GroupWatchReport } from '../../src/watch/group-watch.js';
+import type { RunReport } from '../../src/report.js';
 import { hasStackTrace, REPO_ROOT, runCli, uniquePrefix } from '../support/cli.js';
 import { applyCatalog, endOffsets } from '../support/kafka.js';
 
@@ -300,4 +304,92 @@ describe('watching a real consumer group', () => {
     expect((JSON.parse(other.stdout) as { counts: { ok: number } }).counts.ok).toBe(32);
     expect((await endOffsets(brokerList, [physicalTopicName('sc.domain.user', b)])).size).toBe(1);
   }, 90_000);
+});
+
+describe("--expect: what the consumer under test wrote, against sc-sim's derivation", () => {
+  // User events at a modest rate with opt-in poison records: the builder folds them into cards and
+  // dead-letters what it cannot parse.
+  const dir = mkdtempSync(join(tmpdir(), 'sc-sim-expect-'));
+  const scenarios = join(dir, 'scenarios.yaml');
+  writeFileSync(
+    scenarios,
+    [
+      'scenarios:',
+      '  cards:',
+      '    description: user events for a user-cards builder under --expect.',
+      '    world:',
+      '      seed: 11',
+      '      population: { users: 300, suppliers: 5, communities: 5, products: 20, promotions: 3, posts: 10 }',
+      '      mix: { user: 100 }',
+      '    pathologies: { poison: 0.01 }',
+      '    load: { executor: constant-rate, rate: 400, duration: 6s }',
+      '',
+    ].join('\n'),
+  );
+  const expectRun = async (prefix: string, group: string) => {
+    const out = join(dir, `${group}.json`);
+    const r = await runCli([
+      'run',
+      'cards',
+      '--file',
+      scenarios,
+      '--brokers',
+      brokers,
+      '--prefix',
+      prefix,
+      '--watch-group',
+      group,
+      '--expect',
+      'sc.proj.consumer.user-cards,sc.dlq.proj-user-cards',
+      '--drain-timeout',
+      '60s',
+      '--out',
+      out,
+    ]);
+    return { ...r, report: JSON.parse(readFileSync(out, 'utf8')) as RunReport };
+  };
+
+  it('a correct consumer passes: every card at its source position, every poison record dead-lettered', async () => {
+    const prefix = uniquePrefix('expect-ok');
+    await applyCatalog(brokerList, prefix);
+    const group = `${prefix}cards`;
+    const builder = startConsumer(prefix, group, ['--commit-interval-ms', '200']);
+    try {
+      await builder.joined;
+      const r = await expectRun(prefix, group);
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      const [cards, letters] = r.report.expect!;
+      expect(cards).toMatchObject({ topic: 'sc.proj.consumer.user-cards', passed: true, partial: false });
+      expect(cards!.read).toBeGreaterThan(500);
+      expect(cards!.keysExpected).toBeGreaterThan(100);
+      expect(letters).toMatchObject({ topic: 'sc.dlq.proj-user-cards', passed: true });
+      expect(letters!.counts['poisonDeadLettered']).toBeGreaterThan(0);
+      expect(r.stdout).toMatch(/expect sc\.proj\.consumer\.user-cards: PASSED/);
+    } finally {
+      await stopConsumer(builder);
+    }
+  }, 120_000);
+
+  it('a consumer that drops some role changes fails with exit 3, naming the key and the field', async () => {
+    const prefix = uniquePrefix('expect-bug');
+    await applyCatalog(brokerList, prefix);
+    const group = `${prefix}cards`;
+    const builder = startConsumer(prefix, group, ['--commit-interval-ms', '200', '--bug']);
+    try {
+      await builder.joined;
+      const r = await expectRun(prefix, group);
+      expect(r.code, r.stdout + r.stderr).toBe(3);
+      expect(hasStackTrace(r.stderr)).toBe(false);
+      const cards = r.report.expect!.find((e) => e.topic === 'sc.proj.consumer.user-cards')!;
+      expect(cards.passed).toBe(false);
+      expect(cards.counts['wrongValue']).toBeGreaterThan(0);
+      const example = cards.examples.find((e) => e.kind === 'wrongValue')!;
+      expect(example.field).toBe('role');
+      expect(example.key.startsWith('a')).toBe(true);
+      expect(r.stdout).toContain(example.key);
+      expect(r.stdout).toMatch(/expect sc\.proj\.consumer\.user-cards: FAILED/);
+    } finally {
+      await stopConsumer(builder);
+    }
+  }, 120_000);
 });

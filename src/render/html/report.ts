@@ -7,6 +7,8 @@ import { int, ms, pct } from '../format.js';
 import type { ConsumerSimReport } from '../../consume/report.js';
 import type { VerificationSection } from '../../verify/section.js';
 import type { GroupWatchReport } from '../../watch/group-watch.js';
+import type { ExpectSection } from '../../watch/expect.js';
+import { describeExpectExample } from '../expect.js';
 import { decodeHistogram } from '../../metrics/histogram.js';
 import { describeTimeReport } from '../console.js';
 import { describePerSecondShare, perSecondView } from '../per-second.js';
@@ -196,6 +198,14 @@ function watchSection(w: GroupWatchReport): string {
 ${building.length ? `<h3>Where lag built up</h3>${table(['topic', 'partition', 'max lag', 'hottest keys'], building)}` : ''}</section>`;
 }
 
+/** `--expect`: pass or fail per derived topic, the counts, the first examples. */
+function expectSection(e: ExpectSection): string {
+  const counts = Object.entries(e.counts).map(([k, n]) => [k, n] as (string | number)[]);
+  const examples = e.examples.map((x) => [describeExpectExample(x)]);
+  return `<section><h2>Expect ${escapeXml(e.topic)}: ${e.passed ? 'passed' : '<span class="fail">FAILED</span>'}</h2><p>Read ${int(e.read)} record(s) of ${escapeXml(e.physicalTopic)}; ${int(e.keysExpected)} ${e.topic.startsWith('sc.dlq.') ? 'poison record(s) sent' : 'key(s) expected'}${e.partial ? `; partial: ${int(e.unchecked)} record(s) past the ${int(e.statesKept)} kept states not compared` : ''}.</p>
+${table(['kind', 'records'], counts)}${examples.length ? `<h3>Examples</h3>${table(['what, where'], examples)}` : ''}</section>`;
+}
+
 function table(headers: string[], rows: (string | number)[][]): string {
   const th = headers.map((h) => `<th>${escapeXml(h)}</th>`).join('');
   const tr = rows
@@ -368,6 +378,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
     input.verification ? verificationSection(input.verification) : '',
     input.consumer ? consumerSection(input.consumer) : '',
     ...watch.map(watchSection),
+    ...(run?.expect ?? []).map(expectSection),
   ].join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
