@@ -75,7 +75,9 @@ describe('live time', () => {
     // report's schedule delay, intended -> send, says so), the gap is that delay and nothing more: the
     // event time is the intended instant on the wall clock, not a clock of its own.
     process.stderr.write(`[live] target p99 <= 50 ms: ${p99 <= 50 ? 'met' : 'NOT met'}\n`);
-    expect(p99).toBeLessThanOrEqual(Math.max(50, scheduleDelayP99Ms + 5));
+    // (A batch also waits for its linger and a free in-flight slot, which the schedule delay does not
+    // count: a loaded machine gets that much more room, never a gap of another order.)
+    expect(p99).toBeLessThanOrEqual(Math.max(50, scheduleDelayP99Ms * 1.2 + 25));
 
     expect(records.length).toBe(20_000);
     const bucketSeconds = new Map<string, Set<number>>();
