@@ -38,6 +38,7 @@ export const ErrorCodes = [
   'E_IO',
   'E_VERIFY_TIMEOUT',
   'E_PRODUCER_CRASHED',
+  'E_AUTHORIZATION',
 ] as const;
 export type ErrorCode = (typeof ErrorCodes)[number];
 

@@ -1,21 +1,17 @@
-// A batch of records as a few flat arrays, so it crosses to the sink's worker thread with one
-// transferred buffer (keys and values) instead of a structured clone of thousands of objects.
+// A batch of records as a few flat arrays, so it crosses to the sink's worker thread with a few
+// transferred buffers (keys and values, numbers) instead of a structured clone of thousands of objects.
+import type { ProduceRecord } from '../kafka/producer/producer.js';
 import type { SinkRecord } from './types.js';
 
-/** What the Kafka producer needs of a record (a SinkRecord has it, and more). */
-export interface ProduceRecord {
-  readonly topic: string;
-  readonly partition: number;
-  readonly key: Buffer;
-  readonly value: Buffer;
-  readonly headers: Record<string, string>;
-}
+export type { ProduceRecord };
 
 export interface PackedBatch {
   /** Keys and values back to back, in record order (transferred, not copied, to the worker). */
   bytes: ArrayBuffer;
   /** Per record: key length, value length, partition, topic index, header count. */
   meta: Int32Array;
+  /** Per record: its CreateTime (ms since the epoch), NaN when the producer stamps it. */
+  timestamps: Float64Array;
   /** Distinct topics of the batch; records refer to them by index. */
   topics: string[];
   /** Header names and values of all records, in record order. */
@@ -31,6 +27,7 @@ export function packBatch(batch: readonly SinkRecord[]): PackedBatch {
   // allocUnsafeSlow: a buffer of its own (not a slice of Node's shared pool), so it can be transferred.
   const bytes = Buffer.allocUnsafeSlow(size);
   const meta = new Int32Array(batch.length * FIELDS);
+  const timestamps = new Float64Array(batch.length);
   const topics: string[] = [];
   const topicIndex = new Map<string, number>();
   const headerKeys: string[] = [];
@@ -58,8 +55,9 @@ export function packBatch(batch: readonly SinkRecord[]): PackedBatch {
     meta[m + 2] = r.partition;
     meta[m + 3] = t;
     meta[m + 4] = headerCount;
+    timestamps[i] = r.timestampMs ?? Number.NaN;
   }
-  return { bytes: bytes.buffer as ArrayBuffer, meta, topics, headerKeys, headerValues };
+  return { bytes: bytes.buffer as ArrayBuffer, meta, timestamps, topics, headerKeys, headerValues };
 }
 
 /** The records again, keys and values as views into the one buffer (no copies). */
@@ -79,12 +77,20 @@ export function unpackBatch(p: PackedBatch): ProduceRecord[] {
     offset += valueLength;
     const headers: Record<string, string> = {};
     for (let end = h + p.meta[m + 4]!; h < end; h++) headers[p.headerKeys[h]!] = p.headerValues[h]!;
-    out[i] = { topic: p.topics[p.meta[m + 3]!]!, partition: p.meta[m + 2]!, key, value, headers };
+    const timestampMs = p.timestamps[i]!;
+    out[i] = {
+      topic: p.topics[p.meta[m + 3]!]!,
+      partition: p.meta[m + 2]!,
+      key,
+      value,
+      headers,
+      ...(Number.isNaN(timestampMs) ? {} : { timestampMs }),
+    };
   }
   return out;
 }
 
 /** The buffers postMessage should transfer rather than copy. */
 export function transferList(p: PackedBatch): ArrayBuffer[] {
-  return [p.bytes, p.meta.buffer as ArrayBuffer];
+  return [p.bytes, p.meta.buffer as ArrayBuffer, p.timestamps.buffer as ArrayBuffer];
 }
