@@ -25,6 +25,8 @@ export interface RunSettings {
   seed?: number;
   ratePerSec?: number;
   durationMs?: number;
+  /** Overrides the scenario's producer.deliveryTimeout (--delivery-timeout). */
+  deliveryTimeoutMs?: number;
 }
 
 export interface PreparedRun {
@@ -57,7 +59,14 @@ export function resolveScenario(ref: string | NamedScenario, file?: string): Nam
 }
 
 /** The scenario with the rate/duration overrides applied to its load shape. */
-export function withOverrides(scenario: Scenario, o: Pick<RunSettings, 'ratePerSec' | 'durationMs'>): Scenario {
+export function withOverrides(
+  base: Scenario,
+  o: Pick<RunSettings, 'ratePerSec' | 'durationMs' | 'deliveryTimeoutMs'>,
+): Scenario {
+  const scenario =
+    o.deliveryTimeoutMs === undefined
+      ? base
+      : { ...base, producer: { ...base.producer, deliveryTimeout: o.deliveryTimeoutMs } };
   const load = applyOverrides(scenario.load, o);
   if (load === scenario.load) return scenario;
   const durationMs = executorDurationMs(load);

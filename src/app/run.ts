@@ -102,6 +102,7 @@ async function drive(
       },
       maxInFlightBatches: scenario.producer.inFlightBatches,
       maxBacklogEvents: scenario.pacing.maxBacklog,
+      deliveryTimeoutMs: scenario.producer.deliveryTimeout,
       lateThresholdMs: scenario.pacing.lateAfter,
       warmupMs: scenario.warmup,
       onAck: [...(deps.onAck ?? []), ...d.onAck],
@@ -144,6 +145,7 @@ function report(
     partitions,
     offsets: offsets && offsetsReport(DOMAIN_TOPICS, prepared.prefix, offsets.start, offsets.end),
     thresholds: prepared.scenario.thresholds,
+    delivery: outcome.delivery,
   });
   if (outcome.fatal) {
     const f = outcome.fatal;

@@ -1,6 +1,7 @@
 // Builds the run report from what the runner recorded: the only place numbers are derived
 // (rates, shares, skew, percentiles, thresholds); formatters only lay them out.
 import { decodeHistogram, summarizeUs } from '../metrics/histogram.js';
+import type { DeliverySnapshot } from '../metrics/delivery.js';
 import { mergePhases, type MetricsSnapshot, type PhaseSnapshot } from '../metrics/snapshot.js';
 import { physicalTopicName } from '../catalog/topics.js';
 import type { SinkDescription } from '../sinks/types.js';
@@ -34,6 +35,8 @@ export interface BuildReportInput {
   partitions: ReadonlyMap<string, number>;
   offsets: OffsetsReport | null;
   thresholds: Thresholds;
+  /** The runner's delivery view (absent for callers that have none). */
+  delivery?: DeliverySnapshot;
 }
 
 const perSec = (count: number, durationMs: number) => (durationMs > 0 ? (count * 1_000) / durationMs : 0);
@@ -72,6 +75,7 @@ function topicReports(
         acked: t.acked,
         failed: t.failed,
         indeterminate: t.indeterminate,
+        unsent: t.unsent,
         late: t.late,
         bytes: t.bytesAcked,
         ratePerSec: round(perSec(t.acked, durationMs), 1),
@@ -109,7 +113,8 @@ export function buildReport(input: BuildReportInput): RunReport {
   const ackLatencyMs = summarizeUs(decodeHistogram(phase.ackLatencyUs));
   const scheduleDelayMs = summarizeUs(decodeHistogram(phase.scheduleDelayUs));
 
-  const errors = whole.failed + whole.indeterminate;
+  // Every event generated and not acked is an error: failed, unknown outcome, or never sent.
+  const errors = whole.failed + whole.indeterminate + whole.unsent;
   const observed: Record<ThresholdMetric, number | null> = {
     ack_latency_p50_ms: ackLatencyMs.p50,
     ack_latency_p90_ms: ackLatencyMs.p90,
@@ -163,5 +168,6 @@ export function buildReport(input: BuildReportInput): RunReport {
     thresholds,
     passed: thresholds.every((t) => t.pass),
     metrics,
+    ...(input.delivery ? { delivery: input.delivery } : {}),
   };
 }

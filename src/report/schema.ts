@@ -30,6 +30,8 @@ const topicCounters = {
   acked: count,
   failed: count,
   indeterminate: count,
+  // Added later: older reports have none.
+  unsent: count.optional(),
   bytesSent: count,
   bytesAcked: count,
   late: count,
@@ -253,6 +255,28 @@ export const RunReportSchema = z.looseObject({
   metrics,
   verification: verification.optional(),
   consumer: ConsumerReportSchema.optional(),
+  delivery: z
+    .looseObject({
+      deliveryTimeoutMs: num,
+      backlog: z.looseObject({ limitEvents: count, peakEvents: count, peakBytes: count }),
+      retries: z.looseObject({ batches: count, attempts: count, errors: z.record(str, count) }),
+      expired: z.looseObject({ batches: count, events: count }),
+      undelivered: z.looseObject({
+        events: count,
+        entities: count,
+        listed: z.array(
+          z.looseObject({
+            topic: str,
+            entityId: str,
+            failed: count,
+            indeterminate: count,
+            unsent: count,
+            sequences: z.array(z.number().int()),
+          }),
+        ),
+      }),
+    })
+    .optional(),
 });
 
 /** The first few problems of a failed parse, as `path: message` lines. */

@@ -59,6 +59,9 @@ export const ProducerSchema = z
         'batches sent and not yet acked, at most (default 1 when idempotent — kafkajs serialises those per broker — else 5)',
       ),
     timeout: DurationSchema.default(30_000).describe('how long the broker may take to ack a request'),
+    deliveryTimeout: DurationSchema.default(120_000).describe(
+      "how long a batch may take from being queued to being acked, retries included (the Java producer's delivery.timeout.ms); past it its events count as failed",
+    ),
     worker: z
       .boolean()
       .default(true)
