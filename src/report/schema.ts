@@ -90,6 +90,8 @@ const anomalyCounts = {
   gaps: count,
   keyPartitionMoves: count,
   indeterminate: count,
+  // Added later: older reports have none.
+  undelivered: count.optional(),
 };
 
 const verification = z.looseObject({
