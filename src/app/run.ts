@@ -157,6 +157,28 @@ function report(
   return { report: built, exitCode };
 }
 
+/**
+ * End offsets after the run. A run stopped by a fatal error may have lost a topic (deleted while it
+ * wrote): the report then keeps the offsets of the topics still there, a missing one ends where it
+ * started, and `complete` is false.
+ */
+async function endOffsetsAfter(
+  admin: AdminSession,
+  start: OffsetsByTopic,
+  stoppedByFatal: boolean,
+): Promise<{ offsets: OffsetsByTopic; complete: boolean }> {
+  const topics = [...start.keys()];
+  try {
+    return { offsets: await admin.endOffsets(topics), complete: true };
+  } catch (err) {
+    if (!stoppedByFatal) throw err;
+    const existing = new Set(await admin.listTopics());
+    const left = await admin.endOffsets(topics.filter((t) => existing.has(t)));
+    const offsets: OffsetsByTopic = new Map(topics.map((t) => [t, left.get(t) ?? start.get(t)!]));
+    return { offsets, complete: false };
+  }
+}
+
 /** Runs one scenario end to end and builds its report. Tool failures throw ScSimError. */
 export async function runScenario(req: RunRequest, deps: RunDeps = {}): Promise<RunResult> {
   const log = req.log ?? (() => undefined);
@@ -208,10 +230,12 @@ export async function runScenario(req: RunRequest, deps: RunDeps = {}): Promise<
     });
     const sink = await openKafkaSink(connection, prepared.scenario.producer, `sc-sim-${prepared.runId}`);
     const outcome = await drive({ prepared, world, sink, partitions, onAck: attached.onAck }, req, deps);
-    const end = await admin.endOffsets([...physical.keys()]);
-    const result = report(prepared, outcome, sink, partitions, { start, end });
-    result.exitCode = await attached.complete(result.report, end, result.exitCode);
-    attached = undefined;
+    const end = await endOffsetsAfter(admin, start, outcome.fatal !== null);
+    const result = report(prepared, outcome, sink, partitions, { start, end: end.offsets });
+    if (end.complete) {
+      result.exitCode = await attached.complete(result.report, end.offsets, result.exitCode);
+      attached = undefined;
+    } else log('verification and the consumer check are skipped: a topic of the run no longer exists', false);
     return result;
   } finally {
     await attached?.abort();
