@@ -172,9 +172,12 @@ async function endOffsetsAfter(
     return { offsets: await admin.endOffsets(topics), complete: true };
   } catch (err) {
     if (!stoppedByFatal) throw err;
-    const existing = new Set(await admin.listTopics());
-    const left = await admin.endOffsets(topics.filter((t) => existing.has(t)));
-    const offsets: OffsetsByTopic = new Map(topics.map((t) => [t, left.get(t) ?? start.get(t)!]));
+    // Topic by topic, briefly: a deleted topic can still be listed while the broker removes it.
+    const offsets: OffsetsByTopic = new Map();
+    for (const t of topics) {
+      const one = await admin.endOffsets([t], 5_000).catch(() => undefined);
+      offsets.set(t, one?.get(t) ?? start.get(t)!);
+    }
     return { offsets, complete: false };
   }
 }

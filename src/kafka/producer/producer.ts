@@ -355,8 +355,10 @@ export class BatchProducer {
     const answers = new Map<string, { errorCode: number; baseOffset: string }>();
     for (const t of response.topics) for (const p of t.partitions) answers.set(`${t.topicName}\u0000${p.partition}`, p);
     const verdicts: AttemptVerdict[] = [];
-    r.encoded.batches.forEach((b, i) => {
-      const state = r.states[i]!;
+    // The request lists batches topic by topic, not in the order of r.states: match by group.
+    const stateOf = new Map(r.states.map((s) => [s.group, s]));
+    for (const b of r.encoded.batches) {
+      const state = stateOf.get(b.group)!;
       const answer = answers.get(`${b.group.topic}\u0000${b.group.partition}`);
       const code = answer?.errorCode;
       // 46 DUPLICATE_SEQUENCE_NUMBER: the broker has this batch already (an earlier attempt got through).
@@ -364,7 +366,7 @@ export class BatchProducer {
         state.done = true;
         const base = Number(answer!.baseOffset);
         if (base >= 0) for (let j = 0; j < b.group.indexes.length; j++) offsets[b.group.indexes[j]!] = base + j;
-        return;
+        continue;
       }
       giveBack(b.group);
       if (code === undefined) {
@@ -374,11 +376,11 @@ export class BatchProducer {
           verdict: { kind: 'retry', refreshMetadata: true, unknownOutcome: true },
           error: `no answer for ${b.group.topic}/${b.group.partition} in the Produce response`,
         });
-        return;
+        continue;
       }
       const e = protocolError(code);
       verdicts.push({ state, verdict: verdictForCode(code, e.retriable), error: describeError(e) });
-    });
+    }
     return verdicts;
   }
 
