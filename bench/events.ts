@@ -1,8 +1,11 @@
-// What sc-sim's records look like in size: the median serialized event of a scenario's world (the
-// record size ProducerPerformance is given) and a sample of real events as its payload file.
+// What sc-sim's records look like in size: the median record (key + value + headers, as the
+// encoder makes it: the record size ProducerPerformance is given) and a sample of real records as
+// its payload file.
 import { writeFileSync } from 'node:fs';
 import { newRunId } from '../src/app/prepare.js';
+import { DOMAIN_TOPICS, getTopic } from '../src/catalog/topics.js';
 import { worldFromConfig } from '../src/generators/index.js';
+import { createEncoder } from '../src/records/encode.js';
 import type { Scenario } from '../src/scenarios/schema.js';
 import { median } from './stats.js';
 
@@ -16,11 +19,18 @@ export interface EventSizes {
   p90ValueBytes: number;
   /** Record key (the entity id), bytes. */
   medianKeyBytes: number;
+  /** Header names and values (the three envelope headers), bytes. */
+  medianHeaderBytes: number;
+  /** key + value + header names and values: what ProducerPerformance's --record-size is set to. */
+  medianRecordBytes: number;
 }
 
 export interface EventSample {
   sizes: EventSizes;
-  /** Every `count / payloadLines`-th value, in order: the payload file's lines. */
+  /**
+   * Every `count / payloadLines`-th record as one line of the same bytes (key, header names and
+   * values, then the JSON value), in order: the payload file's lines, so both sides compress alike.
+   */
   payloads: string[];
 }
 
@@ -29,17 +39,34 @@ export interface EventSample {
  * measures their serialized size exactly as the encoder produces it (JSON of the envelope).
  */
 export function sampleEvents(scenario: Scenario, seed: number, count: number, payloadLines: number): EventSample {
-  const world = worldFromConfig({ ...scenario.world, seed }, { runId: newRunId() });
+  const runId = newRunId();
+  const world = worldFromConfig({ ...scenario.world, seed }, { runId });
+  const encode = createEncoder({
+    runId,
+    prefix: '',
+    partitions: new Map(DOMAIN_TOPICS.map((t) => [t, getTopic(t)!.partitions])),
+    keys: scenario.keys,
+  });
   const values = new Array<number>(count);
   const keys = new Array<number>(count);
+  const headers = new Array<number>(count);
+  const totals = new Array<number>(count);
   const every = Math.max(1, Math.floor(count / payloadLines));
   const payloads: string[] = [];
   for (let i = 0; i < count; i++) {
-    const event = world.next();
-    const json = JSON.stringify(event.envelope);
-    values[i] = Buffer.byteLength(json, 'utf8');
-    keys[i] = Buffer.byteLength(event.key, 'utf8');
-    if (i % every === 0 && payloads.length < payloadLines) payloads.push(json);
+    const r = encode(world.next());
+    let headerBytes = 0;
+    let headerText = '';
+    for (const [name, value] of Object.entries(r.headers)) {
+      headerBytes += Buffer.byteLength(name) + Buffer.byteLength(value);
+      headerText += name + value;
+    }
+    values[i] = r.value.length;
+    const keyBytes = r.key?.length ?? 0;
+    keys[i] = keyBytes;
+    headers[i] = headerBytes;
+    totals[i] = keyBytes + r.value.length + headerBytes;
+    if (i % every === 0 && payloads.length < payloadLines) payloads.push(r.keyText + headerText + r.value.toString());
   }
   const sorted = [...values].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
@@ -51,6 +78,8 @@ export function sampleEvents(scenario: Scenario, seed: number, count: number, pa
       p10ValueBytes: at(0.1),
       p90ValueBytes: at(0.9),
       medianKeyBytes: Math.round(median(keys)),
+      medianHeaderBytes: Math.round(median(headers)),
+      medianRecordBytes: Math.round(median(totals)),
     },
     payloads,
   };

@@ -22,7 +22,7 @@ export interface BenchOptions {
   /** Upper bound of the memory run's warm-up (the shipped steady scenario's, scaled down for short runs). */
   memoryWarmupMaxMs: number;
   rssSampleIntervalMs: number;
-  /** results.json path; undefined = the mode's default. */
+  /** Results file; undefined = the mode's default (bench/results/<date>.json, smoke: .sc-sim/bench/). */
   out: string | undefined;
   /** Pass --cpu-prof to the sc-sim produce rounds, profiles written here. */
   cpuProfDir: string | undefined;

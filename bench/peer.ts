@@ -1,6 +1,7 @@
 // Kafka's own ProducerPerformance (kafka-tools jar from the Maven-fetched cache), run as the peer
 // that sc-sim's produce throughput is compared against, on the same broker in the same run.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { jarCachePaths, resolveCacheRoot, KAFKA_VERSION } from '../src/kafka/local/paths.js';
 
 export interface PeerOptions {
@@ -10,6 +11,8 @@ export interface PeerOptions {
   recordSizeBytes: number;
   acks: 'all' | '1' | '0';
   compression: 'none' | 'gzip' | 'lz4';
+  /** enable.idempotence (Kafka 4's default is true; set explicitly so the bench says what it ran). */
+  idempotent: boolean;
   /** Bytes per producer batch (Kafka's batch.size); the Java default is 16 KiB. */
   batchSizeBytes?: number;
   lingerMs?: number;
@@ -29,7 +32,36 @@ export interface PeerResult {
   maxLatencyMs: number;
   p50LatencyMs: number;
   p99LatencyMs: number;
+  /** CPU of the JVM (user + system, start-up and JIT included), from /proc, sampled every 100 ms. */
+  cpuUs: number | null;
+  /** Peak resident set (VmHWM) of the JVM. */
+  peakRssBytes: number | null;
   raw: string;
+}
+
+/** utime + stime of a process in µs, from /proc/<pid>/stat; null when unreadable (not Linux, gone). */
+export function procCpuUs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) start after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? (ticks * 1_000_000) / CLOCK_TICKS_PER_SEC : null;
+  } catch {
+    return null;
+  }
+}
+
+/** USER_HZ: 100 on every Linux the bench runs on (getconf CLK_TCK). */
+const CLOCK_TICKS_PER_SEC = 100;
+
+function procPeakRssBytes(pid: number): number | null {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -37,7 +69,7 @@ export interface PeerResult {
  * "100000 records sent, 61728.395062 records/sec (30.14 MB/sec), 312.21 ms avg latency, 602.00 ms max latency,
  *  308 ms 50th, 540 ms 95th, 590 ms 99th, 600 ms 99.9th."
  */
-export function parseProducerPerformance(output: string): Omit<PeerResult, 'tool' | 'raw'> {
+export function parseProducerPerformance(output: string): Omit<PeerResult, 'tool' | 'raw' | 'cpuUs' | 'peakRssBytes'> {
   const line = output
     .split('\n')
     .reverse()
@@ -64,6 +96,7 @@ export function runProducerPerformance(o: PeerOptions): Promise<PeerResult> {
   const props = [
     `bootstrap.servers=${o.brokers.join(',')}`,
     `acks=${o.acks}`,
+    `enable.idempotence=${o.idempotent}`,
     `compression.type=${o.compression}`,
     ...(o.batchSizeBytes ? [`batch.size=${o.batchSizeBytes}`] : []),
     ...(o.lingerMs !== undefined ? [`linger.ms=${o.lingerMs}`] : []),
@@ -85,16 +118,30 @@ export function runProducerPerformance(o: PeerOptions): Promise<PeerResult> {
   ];
   return new Promise((resolve, reject) => {
     const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // The last sample before the JVM exits (it misses at most the last 100 ms).
+    let cpuUs: number | null = null;
+    let peakRssBytes: number | null = null;
+    const sampler = setInterval(() => {
+      if (child.pid === undefined) return;
+      cpuUs = procCpuUs(child.pid) ?? cpuUs;
+      peakRssBytes = procPeakRssBytes(child.pid) ?? peakRssBytes;
+    }, 100);
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('error', reject);
+    child.on('error', (err) => {
+      clearInterval(sampler);
+      reject(err);
+    });
     child.on('close', (code) => {
+      clearInterval(sampler);
       if (code !== 0) return reject(new Error(`ProducerPerformance exited ${code}:\n${out.slice(-2000)}`));
       try {
         resolve({
           tool: 'ProducerPerformance',
           ...parseProducerPerformance(out),
+          cpuUs,
+          peakRssBytes,
           raw: out.trim().split('\n').slice(-1)[0] ?? '',
         });
       } catch (err) {

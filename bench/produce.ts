@@ -3,9 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExitCode } from '../src/errors.js';
+import type { ProducerSettings } from '../src/scenarios/index.js';
 import type { RunReport } from '../src/report/types.js';
 import { runScenarioChild } from './child.js';
 import { runProducerPerformance } from './peer.js';
+import { PROC_MARKER, type ChildProcFigures } from './scenario-child.js';
 import { PRODUCE_SCENARIO, BENCH_SEED } from './scenarios.js';
 import { alternationOrder, medianOf } from './stats.js';
 
@@ -22,9 +24,25 @@ export interface ProduceFigures {
   p99LatencyMs: number;
   /** Failed or unknown-outcome records (ProducerPerformance exits non-zero instead). */
   errors: number;
+  /**
+   * Client CPU per record, µs (user + system, every thread). sc-sim: spent inside the run (connect
+   * to close); ProducerPerformance: its whole JVM, start-up and JIT included (no way to exclude them).
+   */
+  cpuUsPerRecord: number;
+  /** Peak resident set of the client process, MiB. */
+  peakRssMiB: number;
 }
 
-export const FIGURE_KEYS = ['records', 'recordsPerSec', 'mbPerSec', 'p50LatencyMs', 'p99LatencyMs', 'errors'] as const;
+export const FIGURE_KEYS = [
+  'records',
+  'recordsPerSec',
+  'mbPerSec',
+  'p50LatencyMs',
+  'p99LatencyMs',
+  'errors',
+  'cpuUsPerRecord',
+  'peakRssMiB',
+] as const;
 
 export interface ProduceRound {
   round: number;
@@ -60,8 +78,13 @@ export interface ProduceSetup {
   count: number;
   rounds: number;
   recordSizeBytes: number;
-  /** Real events, one per line, for the compressed comparison. */
+  /** Real records, one per line, for the compressed comparison. */
   payloadFile: string;
+  /** ProducerPerformance's linger.ms and batch.size, matched to sc-sim's (see bench/run.ts). */
+  peerLingerMs: number;
+  peerBatchSizeBytes: number;
+  /** Header names and values per record (median): sc-sim's MiB/s counts them, as PP's record size does. */
+  headerBytesPerRecord: number;
   log: (line: string) => void;
   /** Extra Node flags for the sc-sim rounds (e.g. --cpu-prof). */
   nodeArgs?: string[];
@@ -69,17 +92,33 @@ export interface ProduceSetup {
 
 const MIB = 1024 * 1024;
 
-/** The figures a run report gives for the comparison. */
-export function scSimFigures(report: RunReport): ProduceFigures {
+/**
+ * The figures a run report (and the child's process figures) give for the comparison. MiB/s counts
+ * key + value + header bytes, as ProducerPerformance's MB/s counts its record size.
+ */
+export function scSimFigures(
+  report: RunReport,
+  proc: ChildProcFigures | undefined,
+  headerBytesPerRecord: number,
+): ProduceFigures {
   const t = report.summary.totals;
+  const bytesPerSec = t.bytesPerSec + headerBytesPerRecord * t.achievedRatePerSec;
   return {
     records: t.acked,
     recordsPerSec: t.achievedRatePerSec,
-    mbPerSec: Math.round((t.bytesPerSec / MIB) * 100) / 100,
+    mbPerSec: Math.round((bytesPerSec / MIB) * 100) / 100,
     p50LatencyMs: report.summary.ackLatencyMs.p50,
     p99LatencyMs: report.summary.ackLatencyMs.p99,
-    errors: t.failed + t.indeterminate,
+    errors: t.failed + t.indeterminate + (t.unsent ?? 0),
+    cpuUsPerRecord: proc && t.acked > 0 ? round2(proc.runCpuUs / t.acked) : Number.NaN,
+    peakRssMiB: proc ? round2(proc.maxRssBytes / MIB) : Number.NaN,
   };
+}
+
+/** The process figures the scenario child printed, if it did. */
+export function parseProcFigures(stdout: string): ChildProcFigures | undefined {
+  const line = stdout.split('\n').find((l) => l.startsWith(PROC_MARKER));
+  return line ? (JSON.parse(line.slice(PROC_MARKER.length)) as ChildProcFigures) : undefined;
 }
 
 export type ScSimTarget = Pick<ProduceSetup, 'brokers' | 'prefix' | 'scenariosFile' | 'workDir' | 'nodeArgs'>;
@@ -91,7 +130,7 @@ export async function runScSimRound(
   tag: string,
   timeoutMs: number,
   verify = false,
-): Promise<{ report: RunReport; wallMs: number }> {
+): Promise<{ report: RunReport; wallMs: number; proc: ChildProcFigures | undefined }> {
   const out = join(setup.workDir, `${tag}.report.json`);
   const r = await runScenarioChild({
     scenario: {
@@ -112,7 +151,26 @@ export async function runScSimRound(
   if (!completed.includes(r.exitCode)) {
     throw new Error(`scenario ${scenario} exited ${r.exitCode}:\n${r.stderr.slice(-2000)}`);
   }
-  return { report: JSON.parse(readFileSync(out, 'utf8')) as RunReport, wallMs: r.tookMs };
+  return {
+    report: JSON.parse(readFileSync(out, 'utf8')) as RunReport,
+    wallMs: r.tookMs,
+    proc: parseProcFigures(r.stdout),
+  };
+}
+
+/**
+ * ProducerPerformance's linger.ms and batch.size, matched to sc-sim's where both have them:
+ * the same linger; Java's batch.size is per partition, sc-sim's batch spans every partition
+ * (batchMaxEvents records), so the peer gets sc-sim's batch split over the partitions, in bytes,
+ * and never less than Java's 16 KiB default.
+ */
+export function peerBatching(
+  producer: Pick<ProducerSettings, 'linger' | 'batchMaxEvents'>,
+  medianRecordBytes: number,
+  partitions: number,
+): { peerLingerMs: number; peerBatchSizeBytes: number } {
+  const perPartition = Math.ceil((producer.batchMaxEvents * medianRecordBytes) / partitions / 1024) * 1024;
+  return { peerLingerMs: producer.linger, peerBatchSizeBytes: Math.max(16_384, perPartition) };
 }
 
 export async function compareProduce(setup: ProduceSetup, compression: 'none' | 'gzip'): Promise<ProduceComparison> {
@@ -126,13 +184,13 @@ export async function compareProduce(setup: ProduceSetup, compression: 'none' | 
     const started = Date.now();
     let figures: ProduceFigures;
     if (slot.side === SC_SIM) {
-      const { report } = await runScSimRound(
+      const { report, proc } = await runScSimRound(
         setup,
         PRODUCE_SCENARIO(compression),
         `produce-${compression}-${slot.round}`,
         timeoutMs,
       );
-      figures = scSimFigures(report);
+      figures = scSimFigures(report, proc, setup.headerBytesPerRecord);
     } else {
       const r = await runProducerPerformance({
         brokers: setup.brokers,
@@ -140,7 +198,10 @@ export async function compareProduce(setup: ProduceSetup, compression: 'none' | 
         numRecords: setup.count,
         recordSizeBytes: setup.recordSizeBytes,
         acks: 'all',
+        idempotent: true,
         compression,
+        lingerMs: setup.peerLingerMs,
+        batchSizeBytes: setup.peerBatchSizeBytes,
         ...(peerPayload === 'payload-file' ? { payloadFile: setup.payloadFile } : {}),
       });
       figures = {
@@ -150,13 +211,16 @@ export async function compareProduce(setup: ProduceSetup, compression: 'none' | 
         p50LatencyMs: r.p50LatencyMs,
         p99LatencyMs: r.p99LatencyMs,
         errors: 0,
+        cpuUsPerRecord: r.cpuUs !== null && r.records > 0 ? round2(r.cpuUs / r.records) : Number.NaN,
+        peakRssMiB: r.peakRssBytes !== null ? round2(r.peakRssBytes / MIB) : Number.NaN,
       };
     }
     const round: ProduceRound = { round: slot.round, side: slot.side, figures, wallMs: Date.now() - started };
     rounds.push(round);
     setup.log(
       `produce ${compression} round ${slot.round} ${slot.side}: ${Math.round(figures.recordsPerSec).toLocaleString('en-US')} rec/s, ` +
-        `${figures.mbPerSec.toFixed(2)} MiB/s, p50 ${figures.p50LatencyMs} ms, p99 ${figures.p99LatencyMs} ms`,
+        `${figures.mbPerSec.toFixed(2)} MiB/s, p50 ${figures.p50LatencyMs} ms, p99 ${figures.p99LatencyMs} ms, ` +
+        `${figures.cpuUsPerRecord} µs CPU/record, peak RSS ${figures.peakRssMiB} MiB`,
     );
   }
   return summarizeProduce(compression, peerPayload, rounds);
@@ -188,3 +252,4 @@ export function summarizeProduce(
 }
 
 const round3 = (v: number) => Math.round(v * 1000) / 1000;
+const round2 = (v: number) => Math.round(v * 100) / 100;

@@ -1,4 +1,4 @@
-// The shape of bench/results.json and the facts about the machine it was measured on.
+// The shape of bench/results/<date>.json and the facts about the machine it was measured on.
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem, type } from 'node:os';
@@ -10,7 +10,8 @@ import type { MemoryResult } from './memory.js';
 import type { ProduceComparison } from './produce.js';
 import type { VerifyBenchResult } from './verify.js';
 
-export const RESULTS_SCHEMA_VERSION = 1;
+// 2: the record size is key + value + headers; both sides idempotent; CPU per record and peak RSS.
+export const RESULTS_SCHEMA_VERSION = 2;
 
 export type BenchMode = 'smoke' | 'default' | 'full';
 
@@ -49,8 +50,19 @@ export interface BenchResults {
     count: number;
     rounds: number;
     eventSizes: EventSizes;
-    /** ProducerPerformance's --record-size (sc-sim's median value size). */
+    /** ProducerPerformance's --record-size: sc-sim's median record, key + value + headers. */
     recordSizeBytes: number;
+    /** How each side produced: both idempotent with acks=all; batching matched where both have it. */
+    scSimProducer: {
+      idempotent: boolean;
+      acks: string;
+      batchMaxEvents: number;
+      lingerMs: number;
+      inFlightBatches: number;
+      worker: boolean;
+      crc32c: 'native' | 'js';
+    };
+    peerProducer: { idempotent: boolean; acks: string; lingerMs: number; batchSizeBytes: number };
     scSimTopics: { topics: number; partitions: number };
     peerTopic: { name: string; partitions: number };
     comparisons: ProduceComparison[];

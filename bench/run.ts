@@ -1,9 +1,9 @@
 // `npm run bench`: sc-sim's generator, produce (side by side with Kafka's ProducerPerformance),
-// verification and memory figures on this machine; prints a table, writes bench/results.json.
+// verification and memory figures on this machine; prints a table, writes bench/results/<date>.json.
 // Starts its own broker (port 19192, .sc-sim/kafka-bench) unless --brokers is given, and stops it.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DOMAIN_TOPICS, getTopic } from '../src/catalog/topics.js';
 import { ScSimError } from '../src/errors.js';
 import { applyTopicCatalog } from '../src/app/topics.js';
@@ -17,10 +17,11 @@ import { GENERATOR_BENCH_METHOD } from './generator.js';
 import { runGeneratorPhase, GENERATOR_TARGET_EV_PER_SEC } from './generator-phase.js';
 import { measureMemory } from './memory.js';
 import { parseBenchArgs, USAGE, type BenchOptions } from './options.js';
-import { compareProduce, type ProduceComparison } from './produce.js';
+import { compareProduce, peerBatching, type ProduceComparison } from './produce.js';
 import { machineInfo, RESULTS_SCHEMA_VERSION, type BenchResults } from './results.js';
 import { BENCH_SEED, buildBenchScenarios, PRODUCE_SCENARIO, writeScenariosFile } from './scenarios.js';
 import { formatBenchTable } from './table.js';
+import { CRC32C_IMPL } from '../src/kafka/producer/crc32c.js';
 import { benchVerify } from './verify.js';
 
 const BENCH_HOME = join(REPO_ROOT, '.sc-sim', 'kafka-bench');
@@ -30,20 +31,27 @@ const WORK_DIR = join(REPO_ROOT, '.sc-sim', 'bench');
 
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
-function defaultOut(o: BenchOptions): string {
-  return o.mode === 'smoke' ? join(WORK_DIR, 'results.smoke.json') : join(REPO_ROOT, 'bench', 'results.json');
+/** Smoke figures are not kept; a real run's results go to bench/results/<date>.json (committed). */
+function defaultOut(o: BenchOptions, date: Date): string {
+  return o.mode === 'smoke'
+    ? join(WORK_DIR, 'results.smoke.json')
+    : join(REPO_ROOT, 'bench', 'results', `${date.toISOString().slice(0, 10)}.json`);
 }
 
 function method(o: BenchOptions, peerPartitions: number): string[] {
   return [
     `${GENERATOR_BENCH_METHOD} Runs in this process before the broker starts.`,
     `produce: each round is a fresh process on each side (\`sc-sim run ${PRODUCE_SCENARIO('none')}|${PRODUCE_SCENARIO('gzip')}\` = the shipped \`throughput\` ` +
-      `scenario with count ${o.produceCount}, seed ${BENCH_SEED}; ProducerPerformance --throughput -1 with its default producer config plus acks=all and the compression), ` +
+      `scenario with count ${o.produceCount}, seed ${BENCH_SEED}, idempotent, acks=all, the 3 envelope headers; ProducerPerformance --throughput -1 with ` +
+      `enable.idempotence=true, acks=all, the compression, linger.ms = sc-sim's linger and batch.size = sc-sim's batch split over the partitions), ` +
       `alternating sc-sim, ProducerPerformance, … for ${o.rounds} round(s); figures are medians over rounds.`,
     `produce topics: sc-sim writes the catalog's ${DOMAIN_TOPICS.length} domain topics (default mix); ProducerPerformance writes one plain topic with the same ` +
       `total partition count (${peerPartitions}), null keys.`,
-    `record size: ProducerPerformance --record-size = the median JSON size of the first ${o.produceCount} events sc-sim sends (same seed); with gzip it ` +
-      `reads a payload file of real sc-sim events instead, so both sides compress the same kind of bytes.`,
+    `record size: ProducerPerformance --record-size = the median total record of the first ${o.produceCount} events sc-sim sends (same seed): key + value + ` +
+      `header names and values; with gzip it reads a payload file of real sc-sim records (key, headers and value on one line) instead, so both sides ` +
+      `compress the same kind of bytes. MiB/s counts the same bytes on both sides.`,
+    `CPU per record: sc-sim = process.cpuUsage() (every thread) over the run, from connect to close, divided by the acked records; ProducerPerformance = ` +
+      `its JVM's utime + stime from /proc (start-up and JIT included) divided by its records. Peak RSS: getrusage maxrss (sc-sim), VmHWM (JVM).`,
     `latency: sc-sim reports send→ack per batch (its runner bounds in-flight batches); ProducerPerformance measures send() call→callback, which includes ` +
       `time queued in its 32 MiB accumulator when unthrottled, so its latencies are not comparable one to one.`,
     `verify: \`sc-sim run bench-verify --verify\` (throughput scenario with an ordered producer, ${o.verifyCount} records; read back while sending, ` +
@@ -208,15 +216,20 @@ async function main(): Promise<number> {
         const sample = sampleEvents(bench.scenarios[PRODUCE_SCENARIO('none')]!, BENCH_SEED, o.produceCount, 5_000);
         const payloadFile = join(WORK_DIR, 'payloads.txt');
         writePayloadFile(payloadFile, sample.payloads);
-        log(`sc-sim's median event: ${sample.sizes.medianValueBytes} B (of ${sample.sizes.count} events)`);
+        log(
+          `sc-sim's median record: ${sample.sizes.medianRecordBytes} B = key + value + headers (value ${sample.sizes.medianValueBytes} B; of ${sample.sizes.count} events)`,
+        );
+        const producer = bench.scenarios[PRODUCE_SCENARIO('none')]!.producer;
         const setup = {
           ...target,
           peerTopic,
           count: o.produceCount,
           rounds: o.rounds,
-          recordSizeBytes: sample.sizes.medianValueBytes,
+          recordSizeBytes: sample.sizes.medianRecordBytes,
           payloadFile,
           log,
+          ...peerBatching(producer, sample.sizes.medianRecordBytes, peerPartitions),
+          headerBytesPerRecord: sample.sizes.medianHeaderBytes,
         };
         const comparisons: ProduceComparison[] = [];
         for (const compression of ['none', 'gzip'] as const) comparisons.push(await compareProduce(setup, compression));
@@ -224,7 +237,22 @@ async function main(): Promise<number> {
           count: o.produceCount,
           rounds: o.rounds,
           eventSizes: sample.sizes,
-          recordSizeBytes: sample.sizes.medianValueBytes,
+          recordSizeBytes: sample.sizes.medianRecordBytes,
+          scSimProducer: {
+            idempotent: producer.idempotent,
+            acks: producer.acks,
+            batchMaxEvents: producer.batchMaxEvents,
+            lingerMs: producer.linger,
+            inFlightBatches: producer.inFlightBatches,
+            worker: producer.worker,
+            crc32c: CRC32C_IMPL,
+          },
+          peerProducer: {
+            idempotent: true,
+            acks: 'all',
+            lingerMs: setup.peerLingerMs,
+            batchSizeBytes: setup.peerBatchSizeBytes,
+          },
           scSimTopics: { topics: DOMAIN_TOPICS.length, partitions: peerPartitions },
           peerTopic: { name: peerTopic, partitions: peerPartitions },
           comparisons,
@@ -270,7 +298,8 @@ async function main(): Promise<number> {
 
   results.machine.loadAvg1AtEnd = Math.round(loadavg()[0]! * 100) / 100;
   results.tookMs = Date.now() - started;
-  const out = o.out ?? defaultOut(o);
+  const out = o.out ?? defaultOut(o, new Date(results.date));
+  mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(`${formatBenchTable(results)}\n`);
   log(`results written to ${out} (${Math.round(results.tookMs / 1000)} s)`);

@@ -21,8 +21,21 @@ export interface ScenarioChildOptions {
   verify?: boolean;
 }
 
+/** Printed on stdout after the run: what the process spent (the bench reads it back). */
+export const PROC_MARKER = 'sc-sim-bench-proc ';
+
+export interface ChildProcFigures {
+  /** CPU (user + system, all threads) spent inside the run: connect, send, drain, close. */
+  runCpuUs: number;
+  /** CPU of the whole process, start-up (tsx, imports) included. */
+  processCpuUs: number;
+  /** Peak resident set (getrusage ru_maxrss). */
+  maxRssBytes: number;
+}
+
 async function main(): Promise<number> {
   const o = JSON.parse(process.argv[2] ?? '{}') as ScenarioChildOptions;
+  const before = process.cpuUsage();
   const { report, exitCode } = await runScenario({
     scenario: o.scenario,
     file: o.file,
@@ -34,6 +47,14 @@ async function main(): Promise<number> {
     checks: o.verify ? { verify: { timeoutMs: 120_000 } } : {},
     log: o.verbose ? (line) => process.stderr.write(`sc-sim: ${line}\n`) : undefined,
   });
+  const cpu = process.cpuUsage(before);
+  const total = process.cpuUsage();
+  const figures: ChildProcFigures = {
+    runCpuUs: cpu.user + cpu.system,
+    processCpuUs: total.user + total.system,
+    maxRssBytes: process.resourceUsage().maxRSS * 1024,
+  };
+  process.stdout.write(`${PROC_MARKER}${JSON.stringify(figures)}\n`);
   writeReportFile(o.out, report);
   return exitCode;
 }

@@ -1,4 +1,4 @@
-// The bench's console table: a pure function of the results (the same data as bench/results.json).
+// The bench's console table: a pure function of the results (the same data as bench/results/<date>.json).
 import { formatBytes } from '../src/render/format.js';
 import { renderTable } from '../src/render/table.js';
 import { PEER, SC_SIM } from './produce.js';
@@ -61,8 +61,11 @@ export function formatBenchTable(r: BenchResults): string {
   if (p) {
     out.push(
       `2. Produce side by side — ${int(p.count)} records per round, acks=all, median of ${p.rounds} alternating rounds (A B A B …)`,
-      `   record size ${p.recordSizeBytes} B (sc-sim's median value; p10 ${p.eventSizes.p10ValueBytes} B, p90 ${p.eventSizes.p90ValueBytes} B; ` +
-        `sc-sim adds a ${p.eventSizes.medianKeyBytes} B key and 3 headers);`,
+      `   record size ${p.recordSizeBytes} B = sc-sim's median record: key ${p.eventSizes.medianKeyBytes} B + value ${p.eventSizes.medianValueBytes} B ` +
+        `(p10 ${p.eventSizes.p10ValueBytes} B, p90 ${p.eventSizes.p90ValueBytes} B) + 3 headers ${p.eventSizes.medianHeaderBytes} B;`,
+      `   both idempotent, acks=all; sc-sim batches of ${p.scSimProducer.batchMaxEvents} records, linger ${p.scSimProducer.lingerMs} ms, ` +
+        `${p.scSimProducer.inFlightBatches} batches in flight, producer thread ${p.scSimProducer.worker ? 'on' : 'off'}, CRC32C ${p.scSimProducer.crc32c}; ` +
+        `${PEER} linger.ms=${p.peerProducer.lingerMs}, batch.size=${p.peerProducer.batchSizeBytes};`,
       `   sc-sim: ${p.scSimTopics.topics} domain topics, ${p.scSimTopics.partitions} partitions; ${PEER}: ${p.peerTopic.name}, ${p.peerTopic.partitions} partitions`,
     );
     const rows = p.comparisons.flatMap((c) => [
@@ -83,6 +86,8 @@ export function formatBenchTable(r: BenchResults): string {
         { header: 'P50 MS', value: (x) => fixed(x.f.p50LatencyMs, 1), align: 'right' },
         { header: 'P99 MS', value: (x) => fixed(x.f.p99LatencyMs, 1), align: 'right' },
         { header: 'ERRORS', value: (x) => int(x.f.errors), align: 'right' },
+        { header: 'CPU µS/REC', value: (x) => fixed(x.f.cpuUsPerRecord, 1), align: 'right' },
+        { header: 'PEAK RSS MIB', value: (x) => fixed(x.f.peakRssMiB, 0), align: 'right' },
         { header: 'NOTE', value: (x) => x.note },
       ]),
     );
@@ -94,6 +99,7 @@ export function formatBenchTable(r: BenchResults): string {
     }
     out.push(
       `   latency: sc-sim = send → ack of its batch; ${PEER} = send() call → ack callback (includes waiting in its 32 MiB buffer)`,
+      `   CPU: sc-sim = its process during the run (every thread); ${PEER} = its whole JVM, start-up and JIT included`,
     );
   } else out.push('2. Produce side by side: (not run)');
   out.push('');

@@ -2,11 +2,12 @@
 // batches them, hands batches to a Sink with bounded concurrency and records what happened.
 // It knows no Kafka: records arrive encoded and leave through the Sink interface.
 import pLimit, { type LimitFunction } from 'p-limit';
+import { DeliveryRecorder, type DeliverySnapshot } from './metrics/delivery.js';
 import { MetricsRecorder, type LiveStats } from './metrics/recorder.js';
 import type { MetricsSnapshot } from './metrics/snapshot.js';
 import type { Clock } from './runner/clock.js';
 import type { PacedSchedule, Schedule } from './runner/executors.js';
-import type { SendResult, Sink, SinkFatal, SinkRecord } from './sinks/types.js';
+import { recordOutcome, type SendResult, type Sink, type SinkFatal, type SinkRecord } from './sinks/types.js';
 
 export interface BatchLimits {
   /** A batch is handed to the sink once it holds this many events… */
@@ -62,6 +63,12 @@ export interface RunnerOptions {
   maxInFlightBatches: number;
   /** Events generated but waiting for an in-flight slot, at most; beyond it due events are dropped. */
   maxBacklogEvents: number;
+  /**
+   * How long a batch may take from being queued to being acked, retries included (default 120 s,
+   * the Java producer's delivery.timeout.ms). A batch whose time ran out while it waited for a
+   * slot fails without being sent; the sink gets what is left as its retry budget.
+   */
+  deliveryTimeoutMs?: number;
   /** An event sent more than this after its intended time counts as late. */
   lateThresholdMs: number;
   /** Events intended in the first warmupMs are recorded apart and excluded from the summary. */
@@ -89,13 +96,19 @@ export interface RunOutcome {
   durationMs: number;
   /** When scheduling ended (ms after the start): the schedule's end, or when it was stopped; null if unthrottled. */
   scheduleEndMs: number | null;
+  /** Backlog bound and peak, retries, expired batches, undelivered events per entity. */
+  delivery: DeliverySnapshot;
 }
+
+export const DEFAULT_DELIVERY_TIMEOUT_MS = 120_000;
 
 interface QueuedBatch {
   records: SinkRecord[];
   bytes: number;
   /** Its send has begun: nothing more may join it. */
   started: boolean;
+  /** When it was queued (runner clock): its delivery time counts from here, as a Java producer batch's. */
+  createdAtMs: number;
 }
 
 /**
@@ -111,6 +124,7 @@ class Dispatcher {
   private sending = 0;
   /** Events in batches that wait for a slot (the backlog the runner bounds and reports). */
   queuedEvents = 0;
+  private queuedBytes = 0;
   private waiters: (() => void)[] = [];
   observerError: unknown = undefined;
   fatal: SinkFatal | null = null;
@@ -119,6 +133,8 @@ class Dispatcher {
     private readonly sink: Sink,
     private readonly clock: Clock,
     private readonly recorder: MetricsRecorder,
+    private readonly delivery: DeliveryRecorder,
+    private readonly deliveryTimeoutMs: number,
     private readonly observers: readonly AckObserver[],
     maxInFlight: number,
     private readonly limits: BatchLimits,
@@ -144,6 +160,8 @@ class Dispatcher {
 
   enqueue(records: SinkRecord[], bytes: number): void {
     this.queuedEvents += records.length;
+    this.queuedBytes += bytes;
+    this.delivery.backlog(this.queuedEvents, this.queuedBytes);
     const tail = this.queued[this.queued.length - 1];
     if (
       tail &&
@@ -155,7 +173,7 @@ class Dispatcher {
       tail.bytes += bytes;
       return;
     }
-    const batch: QueuedBatch = { records, bytes, started: false };
+    const batch: QueuedBatch = { records, bytes, started: false, createdAtMs: this.clock.now() };
     this.queued.push(batch);
     void this.limit(() => this.send(batch));
   }
@@ -167,17 +185,44 @@ class Dispatcher {
     this.sending++;
     const batch = queued.records;
     this.queuedEvents -= batch.length;
+    this.queuedBytes -= queued.bytes;
     const sentAtMs = this.clock.now();
-    this.recorder.sent(batch, sentAtMs);
+    const leftMs = this.deliveryTimeoutMs - (sentAtMs - queued.createdAtMs);
     let result: SendResult;
-    try {
-      result = await this.sink.send(batch);
-    } catch (err) {
-      // Sinks report broker failures as results; a throw is unexpected, but still an outcome.
-      result = { ok: false, error: err instanceof Error ? err.message : String(err), indeterminate: false };
+    if (this.fatal) {
+      // The run is stopping: what still waits is never handed over.
+      result = {
+        ok: false,
+        error: `never sent: the run stopped (${this.fatal.code})`,
+        indeterminate: false,
+        unsent: true,
+      };
+    } else if (leftMs <= 0) {
+      // Its delivery time ran out in the queue (the sink was busy retrying): failed, not written.
+      this.delivery.expired(batch.length);
+      result = {
+        ok: false,
+        error: `delivery timeout: waited more than ${this.deliveryTimeoutMs} ms for a send slot`,
+        indeterminate: false,
+      };
+    } else {
+      this.recorder.sent(batch, sentAtMs);
+      try {
+        result = await this.sink.send(batch, { timeoutMs: leftMs });
+      } catch (err) {
+        // Sinks report broker failures as results; a throw is unexpected, but still an outcome.
+        result = { ok: false, error: err instanceof Error ? err.message : String(err), indeterminate: false };
+      }
     }
     const doneAtMs = this.clock.now();
     this.recorder.completed(batch, result, sentAtMs, doneAtMs);
+    if (!result.ok) {
+      for (let i = 0; i < batch.length; i++) {
+        const outcome = recordOutcome(result, i);
+        if (outcome !== 'acked') this.delivery.undelivered(batch[i]!, outcome);
+      }
+    }
+    this.delivery.retried(result.retried);
     if (!result.ok && result.fatal && this.fatal === null) {
       this.fatal = result.fatal;
       this.onFatal();
@@ -215,6 +260,8 @@ export async function runLoad(opts: RunnerOptions): Promise<RunOutcome> {
     lateThresholdMs: opts.lateThresholdMs,
     wallClockStartMs: opts.wallClockStartMs,
   });
+  const deliveryTimeoutMs = opts.deliveryTimeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
+  const delivery = new DeliveryRecorder(deliveryTimeoutMs, opts.maxBacklogEvents);
   // Scheduling stops on the caller's signal or on the sink's first fatal result.
   const stop = new AbortController();
   const onAbort = () => stop.abort();
@@ -225,6 +272,8 @@ export async function runLoad(opts: RunnerOptions): Promise<RunOutcome> {
     opts.sink,
     clock,
     recorder,
+    delivery,
+    deliveryTimeoutMs,
     opts.onAck ?? [],
     opts.maxInFlightBatches,
     opts.batch,
@@ -257,6 +306,7 @@ export async function runLoad(opts: RunnerOptions): Promise<RunOutcome> {
     fatal: dispatcher.fatal,
     durationMs: clock.now() - startMs,
     scheduleEndMs,
+    delivery: delivery.snapshot(),
   };
 }
 

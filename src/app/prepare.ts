@@ -48,6 +48,8 @@ export interface RunSettings {
   startAt?: Date;
   /** The run id (shards of one run share it); default a fresh one, or one derived for a sharded run. */
   runId?: string;
+  /** Overrides the scenario's producer.deliveryTimeout (--delivery-timeout). */
+  deliveryTimeoutMs?: number;
 }
 
 /** One part of a sharded run: shard `index` (0-based) of `count`. */
@@ -106,7 +108,14 @@ export function resolveScenario(ref: string | NamedScenario, file?: string): Nam
 }
 
 /** The scenario with the rate/duration overrides applied to its load shape. */
-export function withOverrides(scenario: Scenario, o: Pick<RunSettings, 'ratePerSec' | 'durationMs'>): Scenario {
+export function withOverrides(
+  base: Scenario,
+  o: Pick<RunSettings, 'ratePerSec' | 'durationMs' | 'deliveryTimeoutMs'>,
+): Scenario {
+  const scenario =
+    o.deliveryTimeoutMs === undefined
+      ? base
+      : { ...base, producer: { ...base.producer, deliveryTimeout: o.deliveryTimeoutMs } };
   const load = applyOverrides(scenario.load, o);
   if (load === scenario.load) return scenario;
   const durationMs = executorDurationMs(load);

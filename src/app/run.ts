@@ -143,6 +143,7 @@ async function drive(
       },
       maxInFlightBatches: scenario.producer.inFlightBatches,
       maxBacklogEvents: scenario.pacing.maxBacklog,
+      deliveryTimeoutMs: scenario.producer.deliveryTimeout,
       lateThresholdMs: scenario.pacing.lateAfter,
       warmupMs: scenario.warmup,
       onAck: [...(deps.onAck ?? []), ...d.onAck, source.onAck],
@@ -188,6 +189,7 @@ function report(
     thresholds: prepared.scenario.thresholds,
     time: outcome.time,
     keys: keyStrategyTable(prepared.scenario.keys),
+    delivery: outcome.delivery,
   });
   if (prepared.shard) built.run.shard = { ...prepared.shard };
   if (prepared.startAt) built.run.startAt = prepared.startAt.toISOString();
@@ -259,6 +261,31 @@ function claimExpectedTopics(
   prepared.topics = prepared.topics.filter((t) => !expected.includes(t));
   if (prepared.topics.length < before)
     log(`sc-sim does not write ${expected.join(', ')} in this run: your consumer does`, false);
+}
+
+/**
+ * End offsets after the run. A run stopped by a fatal error may have lost a topic (deleted while it
+ * wrote): the report then keeps the offsets of the topics still there, a missing one ends where it
+ * started, and `complete` is false.
+ */
+async function endOffsetsAfter(
+  admin: AdminSession,
+  start: OffsetsByTopic,
+  stoppedByFatal: boolean,
+): Promise<{ offsets: OffsetsByTopic; complete: boolean }> {
+  const topics = [...start.keys()];
+  try {
+    return { offsets: await admin.endOffsets(topics), complete: true };
+  } catch (err) {
+    if (!stoppedByFatal) throw err;
+    // Topic by topic, briefly: a deleted topic can still be listed while the broker removes it.
+    const offsets: OffsetsByTopic = new Map();
+    for (const t of topics) {
+      const one = await admin.endOffsets([t], 5_000).catch(() => undefined);
+      offsets.set(t, one?.get(t) ?? start.get(t)!);
+    }
+    return { offsets, complete: false };
+  }
 }
 
 /** Runs one scenario end to end and builds its report. Tool failures throw ScSimError. */
@@ -343,12 +370,14 @@ export async function runScenario(req: RunRequest, deps: RunDeps = {}): Promise<
       live ? { ...req, onProgress: (p) => (live.onProgress(p), req.onProgress?.(p)) } : req,
       { ...deps, clock },
     );
-    const end = await admin.endOffsets([...physical.keys()]);
-    const result = report(prepared, outcome, sink, partitions, { start, end });
-    const checked = await attached.complete(result.report, end, result.exitCode);
-    attached = undefined;
-    result.exitCode = checked.exitCode;
-    result.error ??= checked.error;
+    const end = await endOffsetsAfter(admin, start, outcome.fatal !== null);
+    const result = report(prepared, outcome, sink, partitions, { start, end: end.offsets });
+    if (end.complete) {
+      const checked = await attached.complete(result.report, end.offsets, result.exitCode);
+      attached = undefined;
+      result.exitCode = checked.exitCode;
+      result.error ??= checked.error;
+    } else log('verification and the checks on consumers are skipped: a topic of the run no longer exists', false);
     return result;
   } finally {
     await attached?.abort();

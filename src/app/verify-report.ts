@@ -17,6 +17,11 @@ export async function verifySavedReport(
   const { start, end, partitions } = offsetsFromReport(report);
   const verifier = new Verifier();
   for (const a of ackedFromReport(report)) verifier.expectAcked(a.topic, a.partition, a.acked);
+  // The gap policy: the report lists (bounded) the events it did not deliver; their holes are not gaps.
+  for (const e of report.delivery?.undelivered.listed ?? []) {
+    const physical = report.offsets?.topics[e.topic]?.physicalTopic;
+    if (physical) verifier.explainUndelivered(physical, e.entityId, e.sequences);
+  }
   const hotKeys = new HotKeyTracker((t) => partitions.get(t));
   const stats = await withAdmin(connection, (admin) =>
     startReadBack({
@@ -37,6 +42,7 @@ export async function verifySavedReport(
   const result = verifier.finish();
   // Timed-out sends are only known per run, not per partition, in a saved report.
   result.totals.indeterminate = report.summary.totals.indeterminate + (report.warmup?.totals.indeterminate ?? 0);
+  result.totals.undelivered = report.summary.totals.failed + (report.summary.totals.unsent ?? 0);
   return buildVerificationSection({
     result,
     readBack: {

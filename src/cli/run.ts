@@ -37,6 +37,7 @@ export interface RunFlags {
   seed?: number;
   rate?: number;
   duration?: number;
+  deliveryTimeout?: number;
   sink?: string;
   json?: boolean;
   out?: string;
@@ -145,6 +146,7 @@ export async function runAction(scenarioName: string, flags: RunFlags): Promise<
     shard: flags.shard ?? shardFromEnv(),
     startAt: flags.startAt,
     runId: flags.runId,
+    deliveryTimeoutMs: flags.deliveryTimeout,
   };
   if (flags.dryRun) {
     await dryRun(settings, 5, process.stdout);
@@ -217,6 +219,12 @@ export function registerRun(program: Command): void {
       new Option('--duration <d>', 'run length, e.g. 30s or 2m (a ramp is stretched to it)').argParser(
         parseDurationFlag('--duration'),
       ),
+    )
+    .addOption(
+      new Option(
+        '--delivery-timeout <d>',
+        "how long a batch may take to be acked, retries included, before its events count as failed (default: the scenario's producer.deliveryTimeout, 2m)",
+      ).argParser(parseDurationFlag('--delivery-timeout')),
     )
     .option('--sink <sink>', 'kafka (default), ndjson (stdout) or ndjson:<file>')
     .option('--json', `print the report as JSON on stdout (schemaVersion ${REPORT_SCHEMA_VERSION})`)

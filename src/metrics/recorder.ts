@@ -1,7 +1,7 @@
 // The one place a run's metrics are recorded: counters per topic and partition, HdrHistograms
 // of ack latency and schedule delay, a per-second series, acked events per second and partition;
 // it leaves as a plain snapshot.
-import type { SendResult, SinkRecord } from '../sinks/types.js';
+import { recordOutcome, type SendResult, type SinkRecord } from '../sinks/types.js';
 import { encodeHistogram, newHistogram } from './histogram.js';
 import {
   MAX_DISTINCT_ERRORS,
@@ -20,6 +20,7 @@ class TopicStats {
   acked = 0;
   failed = 0;
   indeterminate = 0;
+  unsent = 0;
   bytesSent = 0;
   bytesAcked = 0;
   late = 0;
@@ -38,6 +39,7 @@ class TopicStats {
       acked: this.acked,
       failed: this.failed,
       indeterminate: this.indeterminate,
+      unsent: this.unsent,
       bytesSent: this.bytesSent,
       bytesAcked: this.bytesAcked,
       late: this.late,
@@ -75,6 +77,7 @@ class PhaseStats {
       acked: 0,
       failed: 0,
       indeterminate: 0,
+      unsent: 0,
       bytesSent: 0,
       bytesAcked: 0,
       late: 0,
@@ -84,6 +87,7 @@ class PhaseStats {
       c.acked += t.acked;
       c.failed += t.failed;
       c.indeterminate += t.indeterminate;
+      c.unsent += t.unsent;
       c.bytesSent += t.bytesSent;
       c.bytesAcked += t.bytesAcked;
       c.late += t.late;
@@ -266,15 +270,24 @@ export class MetricsRecorder {
     if (late > 0) this.bump('late', sentAtMs, late);
   }
 
-  /** The sink answered for a batch sent at sentAtMs. */
+  /**
+   * The sink answered for a batch sent at sentAtMs, record by record (some partitions of a batch
+   * can be acked while others fail). Also how batches that never reached the sink end (unsent, or
+   * failed when their delivery time ran out first).
+   */
   completed(batch: readonly SinkRecord[], result: SendResult, sentAtMs: number, doneAtMs: number): void {
     const latencyUs = Math.max(0, Math.round((doneAtMs - sentAtMs) * 1_000));
     const doneOffsetMs = doneAtMs - this.startMs;
-    for (const r of batch) {
+    let acked = 0;
+    let warmErrors = 0;
+    for (let i = 0; i < batch.length; i++) {
+      const r = batch[i]!;
       const phase = this.phase(r.intendedAtMs);
       phase.lastCompletedMs = Math.max(phase.lastCompletedMs ?? 0, doneOffsetMs);
       const t = phase.topic(r.logicalTopic);
-      if (result.ok) {
+      const outcome = recordOutcome(result, i);
+      if (outcome === 'acked') {
+        acked++;
         t.acked++;
         t.bytesAcked += r.sizeBytes;
         t.partitionEvents[r.partition] = (t.partitionEvents[r.partition] ?? 0) + 1;
@@ -282,21 +295,18 @@ export class MetricsRecorder {
         this.partitionSeconds.add(r.logicalTopic, r.partition, r.intendedAtMs);
         t.ackLatencyUs.recordValue(latencyUs);
         phase.ackLatencyUs.recordValue(latencyUs);
-      } else if (result.indeterminate) {
-        t.indeterminate++;
-      } else {
-        t.failed++;
+        continue;
       }
+      t[outcome]++;
+      if (phase === this.warmup) warmErrors++;
     }
-    if (result.ok) {
-      this.bump('acked', doneAtMs, batch.length);
-    } else {
-      this.bump('errors', doneAtMs, batch.length);
+    if (acked > 0) this.bump('acked', doneAtMs, acked);
+    const errors = batch.length - acked;
+    if (errors > 0 && !result.ok) {
+      this.bump('errors', doneAtMs, errors);
       // Errors are counted per record in the phase each record belongs to.
-      let warm = 0;
-      for (const r of batch) if (this.isWarmup(r.intendedAtMs)) warm++;
-      if (warm > 0) this.warmup.countError(result.error, warm);
-      if (batch.length - warm > 0) this.measured.countError(result.error, batch.length - warm);
+      if (warmErrors > 0) this.warmup.countError(result.error, warmErrors);
+      if (errors - warmErrors > 0) this.measured.countError(result.error, errors - warmErrors);
     }
   }
 
@@ -311,7 +321,7 @@ export class MetricsRecorder {
       scheduled: sum((c) => c.scheduled),
       sent: sum((c) => c.sent),
       acked: sum((c) => c.acked),
-      errors: sum((c) => c.failed + c.indeterminate),
+      errors: sum((c) => c.failed + c.indeterminate + c.unsent),
       dropped: sum((c) => c.dropped),
       ackP99Ms: hist.totalCount > 0 ? hist.getValueAtPercentile(99) / 1_000 : 0,
     };

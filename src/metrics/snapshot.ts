@@ -10,6 +10,8 @@ export interface TopicCounters {
   failed: number;
   /** Sends whose outcome is unknown (timed out after leaving): reported apart from failed. */
   indeterminate: number;
+  /** Generated but never handed to the broker (the run stopped first): neither acked nor failed. */
+  unsent: number;
   bytesSent: number;
   bytesAcked: number;
   /** Sent more than the late threshold after their intended time. */
@@ -60,7 +62,7 @@ export interface SeriesPoint {
   scheduled: number;
   sent: number;
   acked: number;
-  /** Failed or indeterminate records completed in this second. */
+  /** Failed, indeterminate or unsent records completed in this second. */
   errors: number;
   late: number;
   dropped: number;

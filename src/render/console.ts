@@ -38,7 +38,7 @@ function topicTable(topics: TopicReport[]) {
   return renderTable(topics, [
     { header: 'TOPIC', value: (t) => t.physicalTopic },
     { header: 'ACKED', value: (t) => int(t.acked), align: 'right' },
-    { header: 'FAILED', value: (t) => int(t.failed + t.indeterminate), align: 'right' },
+    { header: 'FAILED', value: (t) => int(t.failed + t.indeterminate + (t.unsent ?? 0)), align: 'right' },
     { header: 'SHARE', value: (t) => pct(t.shareOfEvents), align: 'right' },
     { header: 'BYTES', value: (t) => formatBytes(t.bytes), align: 'right' },
     { header: 'EV/S', value: (t) => int(t.ratePerSec), align: 'right' },
@@ -128,6 +128,45 @@ export function formatChecks(report: RunReport): string {
   return parts.map((p) => `\n${p}\n`).join('');
 }
 
+/** Undelivered entities shown on the console (the report lists more). */
+const ENTITIES_SHOWN = 5;
+
+/** The DELIVERY block: bound and peak of the backlog, retries, expired batches, undelivered entities. */
+function deliveryLines(report: RunReport): string[] {
+  const d = report.delivery!;
+  const out = [`DELIVERY (delivery timeout ${secs(d.deliveryTimeoutMs)})`];
+  out.push(
+    `  backlog: peak ${int(d.backlog.peakEvents)} events (${formatBytes(d.backlog.peakBytes)}) of a ${int(d.backlog.limitEvents)}-event bound`,
+  );
+  if (d.retries.batches > 0 || Object.keys(d.retries.errors).length > 0) {
+    const met = Object.entries(d.retries.errors)
+      .sort(([, a], [, b]) => b - a)
+      .slice(0, 3)
+      .map(([e, n]) => `${e} ×${int(n)}`)
+      .join('; ');
+    out.push(
+      `  retries: ${int(d.retries.batches)} batches needed ${int(d.retries.attempts)} more attempts (met: ${met})`,
+    );
+  }
+  if (d.expired.batches > 0)
+    out.push(
+      `  expired: ${int(d.expired.batches)} batches (${int(d.expired.events)} events) ran out of delivery time before they could be sent`,
+    );
+  const u = d.undelivered;
+  if (u.events > 0) {
+    out.push(
+      `  not delivered: ${int(u.events)} events of ${int(u.entities)} entities — their sequence numbers are missing from the log (not lost: never acked)`,
+    );
+    for (const e of u.listed.slice(0, ENTITIES_SHOWN)) {
+      const how = (['failed', 'indeterminate', 'unsent'] as const).filter((k) => e[k] > 0).map((k) => `${k} ${e[k]}`);
+      out.push(`    ${e.topic} ${e.entityId}: sequence ${e.sequences.join(', ')} (${how.join(', ')})`);
+    }
+    if (u.entities > ENTITIES_SHOWN)
+      out.push(`    … ${int(u.entities - ENTITIES_SHOWN)} more entities (the JSON report lists ${u.listed.length})`);
+  }
+  return out;
+}
+
 function formatRunSummary(report: RunReport): string {
   const { run, summary } = report;
   const t = summary.totals;
@@ -148,9 +187,12 @@ function formatRunSummary(report: RunReport): string {
   out.push(`duration ${secs(run.durationMs)}; measured ${secs(summary.durationMs)}${warm}`);
   out.push('');
   out.push(`TOTALS (whole run${report.warmup ? ', warm-up included' : ''})`);
+  const unsent = t.unsent ?? 0;
+  // Every event generated ends in exactly one of these; dropped ones were never generated.
   out.push(
-    `  sent ${int(t.sent)}  acked ${int(t.acked)}  failed ${int(t.failed)}  indeterminate ${int(t.indeterminate)}  late ${int(t.late)} (> ${run.lateThresholdMs} ms)  dropped ${int(t.dropped)}`,
+    `  generated ${int(t.scheduled - t.dropped)} = acked ${int(t.acked)} + failed ${int(t.failed)} + indeterminate ${int(t.indeterminate)} + unsent ${int(unsent)};  dropped ${int(t.dropped)} (due, never generated)`,
   );
+  out.push(`  sent ${int(t.sent)}  late ${int(t.late)} (> ${run.lateThresholdMs} ms)`);
   const target =
     t.targetRatePerSec === null
       ? 'unthrottled'
@@ -159,6 +201,7 @@ function formatRunSummary(report: RunReport): string {
     `  ${formatBytes(t.bytesAcked)} acked; measured ${int(t.achievedRatePerSec)} ev/s (${target}), ${formatBytes(t.bytesPerSec)}/s`,
   );
   for (const [message, count] of Object.entries(summary.errors)) out.push(`  error ×${int(count)}: ${message}`);
+  if (report.delivery) out.push('', ...deliveryLines(report));
   out.push('');
   out.push(latencyRows(report));
   out.push('');

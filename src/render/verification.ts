@@ -17,7 +17,7 @@ export function formatVerification(s: VerificationSection): string {
       (s.readBack.undecodable > 0 ? `, ${int(s.readBack.undecodable)} undecodable` : ''),
   );
   lines.push(
-    `acked ${int(t.acked)}, read ${int(t.consumed)} — lost ${int(t.lost)}, duplicate ${int(t.duplicate)}, reordered ${int(t.reordered)}, gaps ${int(t.gaps)}, key→partition moves ${int(t.keyPartitionMoves)}, indeterminate ${int(t.indeterminate)} (${int(t.indeterminateRead)} of them read)`,
+    `acked ${int(t.acked)}, read ${int(t.consumed)} — lost ${int(t.lost)}, duplicate ${int(t.duplicate)}, reordered ${int(t.reordered)}, gaps ${int(t.gaps)}, key→partition moves ${int(t.keyPartitionMoves)}, indeterminate ${int(t.indeterminate)} (${int(t.indeterminateRead)} of them read), not delivered ${int(t.undelivered ?? 0)} (failed or never sent: not anomalies, and the sequence holes they leave are not gaps)`,
   );
   if (t.failedButRead > 0 || t.unexpected > 0 || t.redelivered > 0) {
     lines.push(

@@ -7,6 +7,7 @@ import {
   type PartitionSecondsSnapshot,
   type PhaseSnapshot,
 } from '../metrics/snapshot.js';
+import type { DeliverySnapshot } from '../metrics/delivery.js';
 import { physicalTopicName } from '../catalog/topics.js';
 import type { SinkDescription } from '../sinks/types.js';
 import { evaluateThresholds, thresholdsOf, type RunThresholdMetric, type Thresholds } from './thresholds.js';
@@ -46,6 +47,8 @@ export interface BuildReportInput {
   time?: TimeReport;
   /** Key strategies in use (records/keys.ts keyStrategyTable). */
   keys?: KeyReport[];
+  /** The runner's delivery view (absent for callers that have none). */
+  delivery?: DeliverySnapshot;
 }
 
 /** At most this many topics get the per-second picture (heat map, console table). */
@@ -139,6 +142,7 @@ function topicReports(
         acked: t.acked,
         failed: t.failed,
         indeterminate: t.indeterminate,
+        unsent: t.unsent,
         late: t.late,
         bytes: t.bytesAcked,
         ratePerSec: round(perSec(t.acked, durationMs), 1),
@@ -178,7 +182,8 @@ export function buildReport(input: BuildReportInput): RunReport {
   const ackLatencyMs = summarizeUs(decodeHistogram(phase.ackLatencyUs));
   const scheduleDelayMs = summarizeUs(decodeHistogram(phase.scheduleDelayUs));
 
-  const errors = whole.failed + whole.indeterminate;
+  // Every event generated and not acked is an error: failed, unknown outcome, or never sent.
+  const errors = whole.failed + whole.indeterminate + whole.unsent;
   const observed: Record<RunThresholdMetric, number | null> = {
     ack_latency_p50_ms: ackLatencyMs.p50,
     ack_latency_p90_ms: ackLatencyMs.p90,
@@ -237,5 +242,6 @@ export function buildReport(input: BuildReportInput): RunReport {
     thresholds,
     passed: thresholds.every((t) => t.pass),
     metrics,
+    ...(input.delivery ? { delivery: input.delivery } : {}),
   };
 }

@@ -30,6 +30,8 @@ const topicCounters = {
   acked: count,
   failed: count,
   indeterminate: count,
+  // Added later: older reports have none.
+  unsent: count.optional(),
   bytesSent: count,
   bytesAcked: count,
   late: count,
@@ -116,6 +118,8 @@ const anomalyCounts = {
   gaps: count,
   keyPartitionMoves: count,
   indeterminate: count,
+  // Added later: older reports have none.
+  undelivered: count.optional(),
 };
 
 const verification = z.looseObject({
@@ -393,6 +397,28 @@ export const RunReportSchema = z.looseObject({
   consumer: ConsumerReportSchema.optional(),
   watch: z.array(GroupWatchSchema).optional(),
   expect: z.array(ExpectSectionSchema).optional(),
+  delivery: z
+    .looseObject({
+      deliveryTimeoutMs: num,
+      backlog: z.looseObject({ limitEvents: count, peakEvents: count, peakBytes: count }),
+      retries: z.looseObject({ batches: count, attempts: count, errors: z.record(str, count) }),
+      expired: z.looseObject({ batches: count, events: count }),
+      undelivered: z.looseObject({
+        events: count,
+        entities: count,
+        listed: z.array(
+          z.looseObject({
+            topic: str,
+            entityId: str,
+            failed: count,
+            indeterminate: count,
+            unsent: count,
+            sequences: z.array(z.number().int()),
+          }),
+        ),
+      }),
+    })
+    .optional(),
 });
 
 /** The first few problems of a failed parse, as `path: message` lines. */

@@ -1,5 +1,6 @@
 // The run report: the stable, documented JSON that `sc-sim run --json/--out` writes and
 // `sc-sim report` re-renders. Additive changes keep schemaVersion; anything else bumps it.
+import type { DeliverySnapshot } from '../metrics/delivery.js';
 import type { LatencySummaryMs } from '../metrics/histogram.js';
 import type { Counters, MetricsSnapshot, SeriesPoint } from '../metrics/snapshot.js';
 import type { ProducerMode, SinkDescription } from '../sinks/types.js';
@@ -31,6 +32,8 @@ export interface TopicReport {
   acked: number;
   failed: number;
   indeterminate: number;
+  /** Never handed to the broker (absent in older reports). */
+  unsent?: number;
   late: number;
   bytes: number;
   ratePerSec: number;
@@ -182,4 +185,10 @@ export interface RunReport {
   watch?: GroupWatchReport[];
   /** `run --expect`: what the consumer under test wrote, against sc-sim's own derivation. */
   expect?: ExpectSection[];
+  /**
+   * How delivery went (whole run): the backlog buffer's bound and peak, retries and what they met,
+   * batches out of delivery time, and the entities whose events were never delivered. Absent in
+   * reports written before it existed.
+   */
+  delivery?: DeliverySnapshot;
 }

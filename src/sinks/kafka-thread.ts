@@ -28,7 +28,7 @@ async function start(): Promise<void> {
       void sink.close().finally(() => port.close());
       return;
     }
-    void sink.send(unpackBatch(m.batch)).then((result) => post({ kind: 'result', id: m.id, result }));
+    void sink.send(unpackBatch(m.batch), m.options).then((result) => post({ kind: 'result', id: m.id, result }));
   });
   post({ kind: 'ready' });
 }

@@ -1,6 +1,6 @@
-// The Kafka sink on a worker thread: kafkajs's per-record protocol encoding (the most expensive
-// step of producing, see `npm run bench`) runs on another core than the world's generation and JSON
-// serialization. Batches cross as one transferred buffer; the worker runs the ordinary KafkaSink.
+// The Kafka sink on a worker thread: record-batch encoding, CRC, compression and the client's
+// network work run on another core than the world's generation and JSON serialization. Batches
+// cross as a few transferred buffers; the worker runs the ordinary KafkaSink.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -9,13 +9,14 @@ import { Worker } from 'node:worker_threads';
 import { ScSimError, type ErrorCode, type ExitCode } from '../errors.js';
 import type { KafkaSinkOptions } from './kafka.js';
 import { packBatch, transferList, type PackedBatch } from './packed-batch.js';
-import type { SendResult, Sink, SinkDescription, SinkFatal, SinkRecord } from './types.js';
+import type { SendOptions, SendResult, Sink, SinkDescription, SinkFatal, SinkRecord } from './types.js';
 
 /** How long close() waits for the worker to flush and exit before it is terminated. */
 const CLOSE_TIMEOUT_MS = 30_000;
 
 /** Main thread → worker. */
-export type ToWorker = { kind: 'send'; id: number; batch: PackedBatch } | { kind: 'close' } | { kind: 'crash' };
+export type ToWorker =
+  { kind: 'send'; id: number; batch: PackedBatch; options: SendOptions } | { kind: 'close' } | { kind: 'crash' };
 
 /** A ScSimError as data (errors lose their class crossing threads). */
 export interface ErrorData {
@@ -91,8 +92,11 @@ export class WorkerKafkaSink implements Sink {
     });
   }
 
-  private failure(indeterminate: boolean): SendResult {
-    return { ok: false, error: this.dead!.message, indeterminate, fatal: this.dead };
+  /** A send the dead worker cannot answer: in flight (outcome unknown) or never handed over (unsent). */
+  private failure(inFlight: boolean): SendResult {
+    return inFlight
+      ? { ok: false, error: this.dead!.message, indeterminate: true, fatal: this.dead }
+      : { ok: false, error: this.dead!.message, indeterminate: false, unsent: true, fatal: this.dead };
   }
 
   /** Starts the worker and connects its producer; an unreachable broker becomes E_BROKER_UNREACHABLE. */
@@ -120,14 +124,14 @@ export class WorkerKafkaSink implements Sink {
     return new WorkerKafkaSink(worker, opts);
   }
 
-  send(batch: readonly SinkRecord[]): Promise<SendResult> {
+  send(batch: readonly SinkRecord[], options: SendOptions = {}): Promise<SendResult> {
     // Never handed to a dead worker: these records were not sent at all.
     if (this.dead) return Promise.resolve(this.failure(false));
     const id = this.nextId++;
     const packed = packBatch(batch);
     return new Promise((resolve) => {
       this.pending.set(id, resolve);
-      this.worker.postMessage({ kind: 'send', id, batch: packed } satisfies ToWorker, transferList(packed));
+      this.worker.postMessage({ kind: 'send', id, batch: packed, options } satisfies ToWorker, transferList(packed));
     });
   }
 

@@ -1,25 +1,16 @@
-// A batch of records as a few flat arrays, so it crosses to the sink's worker thread with one
-// transferred buffer (keys and values) instead of a structured clone of thousands of objects.
+// A batch of records as a few flat arrays, so it crosses to the sink's worker thread with a few
+// transferred buffers (keys and values, numbers) instead of a structured clone of thousands of objects.
+import type { ProduceRecord } from '../kafka/producer/producer.js';
 import type { SinkRecord } from './types.js';
 
-/** What the Kafka producer needs of a record (a SinkRecord has it, and more). */
-export interface ProduceRecord {
-  readonly topic: string;
-  readonly partition: number;
-  /** null: no key. */
-  readonly key: Buffer | null;
-  readonly value: Buffer;
-  readonly headers: Record<string, string | Buffer>;
-  /** CreateTime (ms since the epoch); undefined: stamped by the producer. */
-  readonly timestampMs?: number;
-}
+export type { ProduceRecord };
 
 export interface PackedBatch {
   /** Keys and values back to back, in record order (transferred, not copied, to the worker). */
   bytes: ArrayBuffer;
   /** Per record: key length (-1: no key), value length, partition, topic index, header count. */
   meta: Int32Array;
-  /** Per record: the timestamp in ms, NaN when the producer stamps it. */
+  /** Per record: its CreateTime (ms since the epoch), NaN when the producer stamps it. */
   timestamps: Float64Array;
   /** Distinct topics of the batch; records refer to them by index. */
   topics: string[];
@@ -65,6 +56,7 @@ export function packBatch(batch: readonly SinkRecord[]): PackedBatch {
     meta[m + 2] = r.partition;
     meta[m + 3] = t;
     meta[m + 4] = headerCount;
+    timestamps[i] = r.timestampMs ?? Number.NaN;
   }
   return { bytes: bytes.buffer as ArrayBuffer, meta, timestamps, topics, headerKeys, headerValues };
 }

@@ -33,20 +33,61 @@ export interface SinkRecord {
   intendedAtMs: number;
 }
 
+/** How one record of a send ended: every generated record ends in exactly one of these. */
+export type RecordOutcome = 'acked' | 'failed' | 'indeterminate' | 'unsent';
+
+/** What a send met on its way: attempts after the first, and the errors attempts got (per partition). */
+export interface RetryInfo {
+  retries: number;
+  errors: Record<string, number>;
+}
+
 /**
  * Outcome of one send, for every record of the batch. `offsets[i]` is record i's offset when the
  * sink knows it (undefined with acks=0); offsets are numbers (exact below 2^53, i.e. always in practice).
  */
 export type SendResult =
-  | { ok: true; offsets: readonly number[] | undefined }
+  | { ok: true; offsets: readonly number[] | undefined; retried?: RetryInfo }
   | {
       ok: false;
+      /** Why the records that are not acked were not (the first reason when there are several). */
       error: string;
       /** The outcome is unknown (e.g. a timeout after the request left): neither acked nor surely lost. */
       indeterminate: boolean;
       /** Set when the sink cannot go on (its file cannot be written, its producer thread died): the run stops. */
       fatal?: SinkFatal;
+      /** Never handed to the broker (the run or the sink had stopped): the records are `unsent`, not failed. */
+      unsent?: boolean;
+      /**
+       * When the records did not all end alike (some partitions were acked before the others gave
+       * up): each record's outcome, and the offsets of the acked ones.
+       */
+      perRecord?: { outcomes: readonly RecordOutcome[]; offsets: readonly (number | undefined)[] };
+      retried?: RetryInfo;
     };
+
+/** Record i's outcome in a send's result. */
+export function recordOutcome(result: SendResult, i: number): RecordOutcome {
+  if (result.ok) return 'acked';
+  if (result.perRecord) return result.perRecord.outcomes[i] ?? 'failed';
+  if (result.unsent) return 'unsent';
+  return result.indeterminate ? 'indeterminate' : 'failed';
+}
+
+/** Record i's offset when it was acked and the sink knows it. */
+export function recordOffset(result: SendResult, i: number): number | undefined {
+  if (result.ok) return result.offsets?.[i];
+  return result.perRecord?.offsets[i];
+}
+
+/** What the runner tells the sink about a send. */
+export interface SendOptions {
+  /**
+   * How long the sink may keep trying (retrying retriable errors) before it gives the records up:
+   * what is left of their delivery timeout. Sinks that cannot fail transiently ignore it.
+   */
+  timeoutMs?: number;
+}
 
 /** Why a sink cannot take more records, as the user should read it. */
 export interface SinkFatal {
@@ -73,6 +114,6 @@ export interface SinkDescription {
 export interface Sink {
   readonly description: SinkDescription;
   /** Sends one batch; resolves with the outcome for all its records (never rejects for broker errors). */
-  send(batch: readonly SinkRecord[]): Promise<SendResult>;
+  send(batch: readonly SinkRecord[], options?: SendOptions): Promise<SendResult>;
   close(): Promise<void>;
 }

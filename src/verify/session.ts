@@ -3,7 +3,7 @@
 // real); `verify --report` reads a saved report's range after the fact and checks acked counts.
 import type { OffsetsByTopic } from '../kafka/admin.js';
 import type { AckObserver } from '../runner.js';
-import type { ProducerMode, SendResult, SinkRecord } from '../sinks/types.js';
+import { recordOffset, recordOutcome, type ProducerMode, type SendResult, type SinkRecord } from '../sinks/types.js';
 import type { ReadBack } from './read-back.js';
 import { HotKeyTracker } from './hot-keys.js';
 import { buildVerificationSection, type VerificationSection } from './section.js';
@@ -36,11 +36,6 @@ export interface LiveVerifyOptions {
  */
 export function verifierKey(r: Pick<SinkRecord, 'key' | 'keyText' | 'entityId'>): string {
   return r.key === null ? r.entityId : r.keyText;
-}
-
-function outcomeOf(result: SendResult): 'acked' | 'indeterminate' | 'failed' {
-  if (result.ok) return 'acked';
-  return result.indeterminate ? 'indeterminate' : 'failed';
 }
 
 /** A verifier attached to a live run. Start it before the run, pass `onAck` to the runner. */
@@ -76,16 +71,15 @@ export class LiveVerification {
       this.early = [];
       for (const e of early) this.read(e.record, e.runId);
     }
-    const outcome = outcomeOf(result);
-    const offsets = result.ok ? result.offsets : undefined;
     for (let i = 0; i < batch.length; i++) {
       const r = batch[i]!;
       // Deliberate pathologies (a duplicate, a late copy, a poison record) are not events to check.
       if (r.headers[HEADER_PATHOLOGY] !== undefined) continue;
+      const outcome = recordOutcome(result, i);
       this.verifier.addProduced({
         topic: r.topic,
         partition: r.partition,
-        offset: offsets?.[i],
+        offset: recordOffset(result, i),
         key: verifierKey(r),
         entityId: r.entityId,
         sequence: r.sequence,

@@ -20,8 +20,11 @@ export interface ProducedRecord {
   entityId: string;
   sequence: number;
   eventId: string;
-  /** acked: the broker confirmed it; indeterminate: timed out, outcome unknown; failed: a definite error. */
-  outcome: 'acked' | 'indeterminate' | 'failed';
+  /**
+   * acked: the broker confirmed it; indeterminate: timed out, outcome unknown; failed: a definite
+   * error (delivery timeout, refused); unsent: never handed to the broker (the run stopped first).
+   */
+  outcome: 'acked' | 'indeterminate' | 'failed' | 'unsent';
   sentAtMs?: number | undefined;
   ackedAtMs?: number | undefined;
 }
@@ -85,12 +88,21 @@ export interface AnomalyCounts {
   duplicate: number;
   /** A key's sequence went backwards within its partition. */
   reordered: number;
-  /** Sequence numbers of an entity that were never read although later ones were (holes). */
+  /**
+   * Sequence numbers of an entity that were never read although later ones were (holes), leaving
+   * out those of events the producer reported as not delivered (counted in `undelivered`).
+   */
   gaps: number;
   /** Records of a key read on a partition other than the first one the key was seen on. */
   keyPartitionMoves: number;
   /** Sends that timed out: their outcome is unknown, so they are reported apart from lost. */
   indeterminate: number;
+  /**
+   * Events the producer reported failed or never sent, and not read back: not anomalies (never
+   * acked), but a consumer sees their entity's sequence skip them. The gap policy: these holes are
+   * counted here, apart from `gaps` and `lost`.
+   */
+  undelivered: number;
 }
 
 export type AnomalyKind = keyof AnomalyCounts;
@@ -186,6 +198,7 @@ interface PendingSend {
   topic: string;
   partition: number;
   key: string;
+  entityId: string;
   sequence: number;
   offset: number | undefined;
   outcome: ProducedRecord['outcome'];
@@ -229,7 +242,7 @@ interface KeyState {
 }
 
 function zeroCounts(): AnomalyCounts {
-  return { lost: 0, duplicate: 0, reordered: 0, gaps: 0, keyPartitionMoves: 0, indeterminate: 0 };
+  return { lost: 0, duplicate: 0, reordered: 0, gaps: 0, keyPartitionMoves: 0, indeterminate: 0, undelivered: 0 };
 }
 
 /** Streaming verifier: feed producer and consumer records in any interleaving, then `finish()`. */
@@ -245,6 +258,8 @@ export class Verifier {
   private readonly keyAnomalies = new Map<string, KeyVerification>();
   private readonly pending = new Map<string, PendingSend>();
   private readonly early = new Map<string, EarlyRead>();
+  /** Counts mode: sequences a saved report lists as not delivered, per topic and entity. */
+  private readonly reportedUndelivered = new Map<string, Set<number>>();
   private readonly examples: AnomalyExample[] = [];
   private readonly exampleCounts = new Map<string, number>();
   private readonly latency = newLatencyHistogram();
@@ -287,6 +302,7 @@ export class Verifier {
       topic: r.topic,
       partition: r.partition,
       key: r.key,
+      entityId: r.entityId,
       sequence: r.sequence,
       offset: r.offset,
       outcome: r.outcome,
@@ -300,6 +316,17 @@ export class Verifier {
     const p = this.partition(topic, partition);
     p.acked += acked;
     p.indeterminate += indeterminate;
+  }
+
+  /**
+   * Counts mode: sequences of an entity the producer reported as not delivered (a saved report's
+   * bounded list), so the holes they leave are not counted as gaps.
+   */
+  explainUndelivered(topic: string, entityId: string, sequences: readonly number[]): void {
+    const id = `${topic}\u0000${entityId}`;
+    let set = this.reportedUndelivered.get(id);
+    if (!set) this.reportedUndelivered.set(id, (set = new Set()));
+    for (const s of sequences) set.add(s);
   }
 
   addConsumed(r: ConsumedRecord): void {
@@ -431,7 +458,15 @@ export class Verifier {
       }
     } else {
       for (const s of this.pending.values()) {
-        if (s.outcome !== 'acked') continue; // never read: timed out or failed, not lost
+        if (s.outcome !== 'acked') {
+          // Never read and never acked: not lost. Its sequence explains a hole of its entity.
+          const id = `${s.topic}\u0000${s.entityId}`;
+          let set = this.reportedUndelivered.get(id);
+          if (!set) this.reportedUndelivered.set(id, (set = new Set()));
+          set.add(s.sequence);
+          if (s.outcome === 'failed' || s.outcome === 'unsent') this.partition(s.topic, s.partition).undelivered++;
+          continue;
+        }
         this.partition(s.topic, s.partition).lost++;
         this.keyAnomaly(s.topic, s.key, s.partition).lost++;
         this.example(
@@ -461,11 +496,17 @@ export class Verifier {
     // Holes are known only at the end: a later read may still fill them while streaming.
     for (const [topic, byEntity] of this.entities) {
       for (const [entityId, e] of byEntity) {
-        const holes = e.seen.missingCount();
+        let holes = e.seen.missingCount();
+        if (holes === 0) continue;
+        const explained = this.reportedUndelivered.get(`${topic}\u0000${entityId}`);
+        if (explained) holes = e.seen.missing(Number.POSITIVE_INFINITY).filter((s) => !explained.has(s)).length;
         if (holes === 0) continue;
         this.partition(topic, e.firstPartition).gaps += holes;
         this.keyAnomaly(topic, e.firstKey, e.firstPartition).gaps += holes;
-        const first = e.seen.missing(3);
+        const first = e.seen
+          .missing(explained ? Number.POSITIVE_INFINITY : 3)
+          .filter((s) => !explained?.has(s))
+          .slice(0, 3);
         this.example(
           'gaps',
           topic,

@@ -280,8 +280,30 @@ function runSection(run: RunReport): string {
 function verificationSection(v: VerificationSection): string {
   const t = v.result.totals;
   const counts = table(
-    ['lost', 'duplicate', 'reordered', 'gaps', 'key→partition moves', 'indeterminate', 'acked', 'read'],
-    [[t.lost, t.duplicate, t.reordered, t.gaps, t.keyPartitionMoves, t.indeterminate, t.acked, t.consumed]],
+    [
+      'lost',
+      'duplicate',
+      'reordered',
+      'gaps',
+      'key→partition moves',
+      'indeterminate',
+      'not delivered',
+      'acked',
+      'read',
+    ],
+    [
+      [
+        t.lost,
+        t.duplicate,
+        t.reordered,
+        t.gaps,
+        t.keyPartitionMoves,
+        t.indeterminate,
+        t.undelivered ?? 0,
+        t.acked,
+        t.consumed,
+      ],
+    ],
   );
   const hot = v.hotKeys
     .filter((h) => h.events > 0)

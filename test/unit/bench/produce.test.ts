@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   PEER,
   SC_SIM,
+  parseProcFigures,
+  peerBatching,
   scSimFigures,
   summarizeProduce,
   type ProduceFigures,
@@ -16,6 +18,8 @@ const figures = (recordsPerSec: number, p99LatencyMs = 10): ProduceFigures => ({
   p50LatencyMs: 1,
   p99LatencyMs,
   errors: 0,
+  cpuUsPerRecord: 3,
+  peakRssMiB: 200,
 });
 
 describe('summarizeProduce', () => {
@@ -53,21 +57,49 @@ describe('summarizeProduce', () => {
 });
 
 describe('scSimFigures', () => {
-  it('takes rate, MiB/s, ack latency and errors from a run report', () => {
+  it('takes rate, MiB/s (headers included), ack latency, errors, CPU and RSS from a run and its process', () => {
     // Only the fields the comparison reads; the rest of a report plays no part here.
     const report = {
       summary: {
-        totals: { acked: 200_000, achievedRatePerSec: 50_000, bytesPerSec: 26_214_400, failed: 2, indeterminate: 1 },
+        totals: {
+          acked: 200_000,
+          achievedRatePerSec: 50_000,
+          bytesPerSec: 26_214_400,
+          failed: 2,
+          indeterminate: 1,
+          unsent: 4,
+        },
         ackLatencyMs: { p50: 4.5, p99: 20.25 },
       },
     } as unknown as RunReport;
-    expect(scSimFigures(report)).toEqual({
+    const proc = { runCpuUs: 600_000, processCpuUs: 2_000_000, maxRssBytes: 300 * 1024 * 1024 };
+    // 80 header bytes a record at 50,000 records/s add 4,000,000 B/s to the 25 MiB/s of keys and values.
+    expect(scSimFigures(report, proc, 80)).toEqual({
       records: 200_000,
       recordsPerSec: 50_000,
-      mbPerSec: 25,
+      mbPerSec: 28.81,
       p50LatencyMs: 4.5,
       p99LatencyMs: 20.25,
-      errors: 3,
+      errors: 7,
+      cpuUsPerRecord: 3,
+      peakRssMiB: 300,
     });
+    expect(scSimFigures(report, undefined, 0).cpuUsPerRecord).toBeNaN();
+  });
+
+  it('reads the process figures the scenario child prints', () => {
+    const line = 'sc-sim-bench-proc {"runCpuUs":5,"processCpuUs":9,"maxRssBytes":1024}';
+    expect(parseProcFigures(`noise\n${line}\n`)).toEqual({ runCpuUs: 5, processCpuUs: 9, maxRssBytes: 1024 });
+    expect(parseProcFigures('nothing here')).toBeUndefined();
+  });
+});
+
+describe('peerBatching: ProducerPerformance batches like sc-sim where both have a setting', () => {
+  it('the same linger; batch.size = sc-sim’s batch split over the partitions, in whole KiB, at least 16 KiB', () => {
+    expect(peerBatching({ linger: 5, batchMaxEvents: 2000 }, 640, 24)).toEqual({
+      peerLingerMs: 5,
+      peerBatchSizeBytes: 53 * 1024,
+    });
+    expect(peerBatching({ linger: 0, batchMaxEvents: 100 }, 640, 24).peerBatchSizeBytes).toBe(16_384);
   });
 });

@@ -10,11 +10,13 @@ const f = (recordsPerSec: number): ProduceFigures => ({
   p50LatencyMs: 3,
   p99LatencyMs: 9.5,
   errors: 0,
+  cpuUsPerRecord: 3.2,
+  peakRssMiB: 180,
 });
 
 function results(over: Partial<BenchResults> = {}): BenchResults {
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     mode: 'default',
     date: '2026-01-01T00:00:00.000Z',
     tookMs: 1000,
@@ -43,8 +45,20 @@ function results(over: Partial<BenchResults> = {}): BenchResults {
         p10ValueBytes: 400,
         p90ValueBytes: 700,
         medianKeyBytes: 36,
+        medianHeaderBytes: 80,
+        medianRecordBytes: 616,
       },
-      recordSizeBytes: 500,
+      recordSizeBytes: 616,
+      scSimProducer: {
+        idempotent: true,
+        acks: 'all',
+        batchMaxEvents: 2000,
+        lingerMs: 5,
+        inFlightBatches: 4,
+        worker: true,
+        crc32c: 'native',
+      },
+      peerProducer: { idempotent: true, acks: 'all', lingerMs: 5, batchSizeBytes: 52_224 },
       scSimTopics: { topics: 7, partitions: 24 },
       peerTopic: { name: 'bench-pp', partitions: 24 },
       comparisons: [

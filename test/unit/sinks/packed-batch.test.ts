@@ -37,7 +37,7 @@ describe('packBatch / unpackBatch', () => {
 
   it('gives back each record’s topic, partition, key, value and headers, in order', () => {
     const out = unpackBatch(packBatch(batch));
-    expect(out.map((r) => [r.topic, r.partition, r.key!.toString(), r.value.toString(), r.headers])).toEqual(
+    expect(out.map((r) => [r.topic, r.partition, r.key!.toString(), r.value!.toString(), r.headers])).toEqual(
       batch.map((r) => [r.topic, r.partition, r.key!.toString(), r.value.toString(), r.headers]),
     );
     expect(Buffer.isBuffer(out[0]!.key) && Buffer.isBuffer(out[0]!.value)).toBe(true);
@@ -59,14 +59,21 @@ describe('packBatch / unpackBatch', () => {
     const out = unpackBatch(packBatch(mixed));
     expect(out.map((r) => r.key?.toString() ?? null)).toEqual([null, '', 'k']);
     expect(out.map((r) => r.timestampMs)).toEqual([1_764_590_400_123, undefined, 5]);
-    expect(out.map((r) => r.value.toString())).toEqual(['v1', 'v2', 'v3']);
+    expect(out.map((r) => r.value!.toString())).toEqual(['v1', 'v2', 'v3']);
+  });
+
+  it('carries a record’s own timestamp, and none where the producer is to stamp it', () => {
+    const stamped = [{ ...batch[0]!, timestampMs: 1_700_000_000_123 }, batch[1]!];
+    const out = unpackBatch(packBatch(stamped));
+    expect(out[0]!.timestampMs).toBe(1_700_000_000_123);
+    expect('timestampMs' in out[1]!).toBe(false);
   });
 
   it('survives a transfer to another thread (structured clone with the buffers moved)', () => {
     const packed = packBatch(batch);
     const moved = structuredClone(packed, { transfer: transferList(packed) });
     expect(packed.bytes.byteLength).toBe(0); // detached: moved, not copied
-    expect(unpackBatch(moved).map((r) => r.value.toString())).toEqual(batch.map((r) => r.value.toString()));
+    expect(unpackBatch(moved).map((r) => r.value!.toString())).toEqual(batch.map((r) => r.value.toString()));
   });
 
   it('packs an empty batch', () => {

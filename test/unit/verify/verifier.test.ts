@@ -403,6 +403,51 @@ describe('records without a key', () => {
   });
 });
 
+describe('the gap policy: events not delivered are not gaps and not lost', () => {
+  it('records mode: a failed or unsent event leaves a hole counted as undelivered, not as a gap', () => {
+    const { produced, log } = world(cleanSends(6));
+    // o1's sequences 2 (failed: delivery timeout) and 3 (never sent) are not in the log; 4.. are.
+    const notDelivered = produced.map((p) =>
+      p.key === 'o1' && p.sequence === 2
+        ? { ...p, outcome: 'failed' as const }
+        : p.key === 'o1' && p.sequence === 3
+          ? { ...p, outcome: 'unsent' as const }
+          : p,
+    );
+    const read = relog(log.filter((r) => !(r.key === 'o1' && (r.sequence === 2 || r.sequence === 3))));
+    const r = verify(notDelivered, read);
+    expect(counts(r)).toEqual(ZERO);
+    expect(r.totals.undelivered).toBe(2);
+    expect(r.ok).toBe(true);
+  });
+
+  it('records mode: a hole no producer record explains is still a gap', () => {
+    const { produced, log } = world(cleanSends(6));
+    const failed = produced.map((p) => (p.key === 'o2' && p.sequence === 2 ? { ...p, outcome: 'failed' as const } : p));
+    // o2/2 failed (explained); o3/4 was acked yet never read: lost, and its hole a gap.
+    const read = relog(
+      log.filter((r) => !(r.key === 'o2' && r.sequence === 2) && !(r.key === 'o3' && r.sequence === 4)),
+    );
+    const r = verify(failed, read);
+    expect(counts(r)).toEqual({ ...ZERO, lost: 1, gaps: 1 });
+    expect(r.totals.undelivered).toBe(1);
+  });
+
+  it('counts mode: the sequences a saved report lists as not delivered explain their holes', () => {
+    const { log } = world(cleanSends(6));
+    const read = relog(
+      log.filter((r) => !(r.key === 'o1' && r.sequence === 2) && !(r.key === 'o2' && r.sequence === 5)),
+    );
+    const v = new Verifier();
+    for (let p = 0; p < 3; p++) v.expectAcked(T, p, read.filter((r) => r.partition === p).length);
+    v.explainUndelivered(T, 'o1', [2]);
+    for (const r of read) v.addConsumed(r);
+    const r = v.finish();
+    // o1/2 is explained by the report's list; o2/5 is not.
+    expect(counts(r)).toEqual({ ...ZERO, gaps: 1 });
+  });
+});
+
 describe('derived records', () => {
   it('keeps a key in source order: several records of one source event are in order, one going back is not', () => {
     // user-lifecycle records of user u1: a lock that expired and a role change both seen at source
