@@ -47,7 +47,7 @@ describe('a run sharded over 4 processes', () => {
       ].join('\n'),
     );
     // Far enough ahead for four processes to start on a busy 2-core machine.
-    const startAt = new Date(Date.now() + 20_000).toISOString();
+    const startAt = new Date(Date.now() + 30_000).toISOString();
     const common = ['--brokers', brokers, '--prefix', prefix, '--rate', String(RATE), '--duration', `${DURATION_S}s`];
     const runs = await Promise.all(
       Array.from({ length: SHARDS }, (_, i) =>
