@@ -58,6 +58,21 @@ export const LOW_STOCK_UNITS = 5;
 // ---------------------------------------------------------------------------------------------
 // Value sets of derived records
 
+/** The promotion events that move its lifecycle: what its card and its audit trail are made of. */
+const PROMOTION_LIFECYCLE_EVENTS = [
+  'promotion.created',
+  'promotion.submitted',
+  'promotion.approved_admin',
+  'promotion.approved_leader',
+  'promotion.rejected_admin',
+  'promotion.rejected_leader',
+  'promotion.scheduled',
+  'promotion.activated',
+  'promotion.paused',
+  'promotion.resumed',
+  'promotion.ended',
+  'promotion.cancelled',
+] as const;
 export const SUPPLIER_CARD_STATUSES = ['pending', 'submitted', 'verified', 'rejected', 'suspended'] as const;
 export const PROMOTION_STATUSES = [
   'draft',
@@ -332,20 +347,7 @@ export const DERIVED_CATALOG = [
     'sc.proj.consumer.promotion-cards',
     'proj.promotion_card',
     'promotion',
-    [
-      'promotion.created',
-      'promotion.submitted',
-      'promotion.approved_admin',
-      'promotion.approved_leader',
-      'promotion.rejected_admin',
-      'promotion.rejected_leader',
-      'promotion.scheduled',
-      'promotion.activated',
-      'promotion.paused',
-      'promotion.resumed',
-      'promotion.ended',
-      'promotion.cancelled',
-    ],
+    PROMOTION_LIFECYCLE_EVENTS,
     'The promotion’s display card after every lifecycle event (engagement — impressions, clicks, conversions — goes to promotion-performance, not to the card).',
     {
       promotion_id: uuid(),
@@ -610,20 +612,7 @@ export const DERIVED_CATALOG = [
     'sc.analytics.admin.promotion-lifecycle',
     'analytics.promotion_lifecycle',
     'promotion',
-    [
-      'promotion.created',
-      'promotion.submitted',
-      'promotion.approved_admin',
-      'promotion.approved_leader',
-      'promotion.rejected_admin',
-      'promotion.rejected_leader',
-      'promotion.scheduled',
-      'promotion.activated',
-      'promotion.paused',
-      'promotion.resumed',
-      'promotion.ended',
-      'promotion.cancelled',
-    ],
+    PROMOTION_LIFECYCLE_EVENTS,
     'The promotion audit trail: every lifecycle event with the status before and after, who acted, for which community and why.',
     {
       promotion_id: uuid(),
