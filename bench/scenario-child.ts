@@ -1,6 +1,6 @@
 // Child-process entry of the bench: runs one scenario through runScenario (the same path as
 // `sc-sim run`) in a fresh Node process and writes its report. Options arrive as one JSON argument.
-import { resolveConnection } from '../src/config.js';
+import { resolveConnection } from '../src/app/connection.js';
 import { formatError, isScSimError, ExitCode } from '../src/errors.js';
 import { writeReportFile } from '../src/app/report-files.js';
 import { runScenario } from '../src/app/run.js';

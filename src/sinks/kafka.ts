@@ -2,7 +2,7 @@
 // batch, records grouped per topic with their partition set explicitly; offsets per record
 // are derived from each partition's base offset in the response.
 import { CompressionTypes, Partitioners, type Message, type Producer, type TopicMessages } from 'kafkajs';
-import { createKafka, toBrokerError, type KafkaConnection } from '../kafka/client.js';
+import { connectWithin, createKafka, type KafkaConnection } from '../kafka/client.js';
 import type { ProduceRecord } from './packed-batch.js';
 import type { ProducerMode, SendResult, Sink, SinkDescription } from './types.js';
 
@@ -41,7 +41,7 @@ export class KafkaSink implements Sink {
     this.description = { kind: 'kafka', target: opts.connection.brokers.join(','), producer: opts.mode };
   }
 
-  /** Connects the producer; an unreachable broker becomes E_BROKER_UNREACHABLE. */
+  /** Connects the producer; a failure says why (unreachable, login refused, TLS, ACLs). */
   static async connect(opts: KafkaSinkOptions): Promise<KafkaSink> {
     const producer = createKafka({ ...opts.connection, clientId: opts.clientId ?? 'sc-sim-runner' }).producer({
       idempotent: opts.mode.idempotent,
@@ -51,12 +51,7 @@ export class KafkaSink implements Sink {
       // from printing its partitioner banner.
       createPartitioner: Partitioners.DefaultPartitioner,
     });
-    try {
-      await producer.connect();
-    } catch (err) {
-      await producer.disconnect().catch(() => undefined);
-      throw toBrokerError(err, opts.connection.brokers);
-    }
+    await connectWithin(opts.connection, { action: 'produce' }, producer, () => producer.connect());
     return new KafkaSink(producer, opts);
   }
 

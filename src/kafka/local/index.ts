@@ -5,8 +5,10 @@ import { spawn } from 'node:child_process';
 import { existsSync, openSync, closeSync } from 'node:fs';
 import { appendFile, mkdir, open, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { KafkaConnection } from '../../config.js';
 import { ScSimError } from '../../errors.js';
 import { createKafka } from '../client.js';
+import { ensureCertificates } from './certs.js';
 import {
   composeDataSizeBytes,
   composeDown,
@@ -39,7 +41,23 @@ import {
   type InstancePaths,
 } from './paths.js';
 import { isOurBroker, readPidFile, removePidFile, stopProcess, writePidFile } from './process.js';
-import { brokerJavaArgs, formatJavaArgs, generateClusterId, renderServerProperties } from './server-config.js';
+import {
+  brokerJavaArgs,
+  formatJavaArgs,
+  generateClusterId,
+  renderServerProperties,
+  type SecureConfigInput,
+} from './server-config.js';
+import {
+  ADMIN_USER,
+  APP_USER,
+  CONTROLLER_USER,
+  CREDENTIAL_KEYS,
+  applyAppUserAcls,
+  ensureCredentials,
+  scramUserArgs,
+  writeClientConfig,
+} from './users.js';
 
 export { KAFKA_VERSION };
 
@@ -66,6 +84,26 @@ export interface LocalKafkaOptions {
   cacheDir?: string;
   /** `up` only: wipe the data dir before starting when the instance is not running (tests start empty). */
   freshData?: boolean;
+  /**
+   * `up` only: SASL_SSL with SCRAM users, a local CA and ACLs (remembered: a secure home stays
+   * secure). A home formatted without it cannot be turned secure.
+   */
+  secure?: boolean;
+  /** Secure mode, for tests: also an mTLS listener on this port. */
+  mtlsPort?: number;
+  /** Secure mode, for tests only: also accept unsigned OAUTHBEARER tokens (anyone could be anyone). */
+  unsecuredOAuth?: boolean;
+}
+
+/** Where a secure broker's clients find what they need; passwords stay in the files. */
+export interface SecureBrokerInfo {
+  caFile: string;
+  /** Client properties files (--command-config) for the admin and the restricted user. */
+  adminConfig: string;
+  appConfig: string;
+  /** The passwords (0600). */
+  credentialsFile: string;
+  users: { admin: string; app: string };
 }
 
 export interface KafkaUpResult {
@@ -75,6 +113,8 @@ export interface KafkaUpResult {
   mode: 'jvm' | 'docker';
   tookMs: number;
   downloaded: boolean;
+  /** Set for a secure broker. */
+  secure?: SecureBrokerInfo;
 }
 
 export interface KafkaStatus {
@@ -85,14 +125,16 @@ export interface KafkaStatus {
   pid?: number;
   dataSizeBytes: number;
   home: string;
+  /** SASL_SSL with SCRAM users and ACLs (`up --secure`). */
+  secure: boolean;
 }
 
 const brokersFor = (port: number): string[] => [`${HOST}:${port}`];
 
 /** True when a metadata request (admin describeCluster) succeeds within the bound. */
-export async function isBrokerAnswering(brokers: string[], timeoutMs: number): Promise<boolean> {
+export async function isBrokerAnswering(connection: KafkaConnection, timeoutMs: number): Promise<boolean> {
   const kafka = createKafka({
-    brokers,
+    ...connection,
     clientId: 'sc-sim-kafka-probe',
     connectionTimeoutMs: Math.max(100, Math.min(timeoutMs, 3_000)),
     requestTimeoutMs: Math.max(100, timeoutMs),
@@ -137,6 +179,8 @@ interface Resolved {
   inst: InstanceRecord | undefined;
   port: number;
   controllerPort: number;
+  /** Asked for, or remembered by the home. */
+  secure: boolean;
 }
 
 async function resolveInstance(o: LocalKafkaOptions): Promise<Resolved> {
@@ -145,7 +189,36 @@ async function resolveInstance(o: LocalKafkaOptions): Promise<Resolved> {
   const port = o.port ?? inst?.port ?? DEFAULT_KAFKA_PORT;
   // A new --port moves the controller along with it unless one is given explicitly.
   const controllerPort = o.controllerPort ?? (o.port !== undefined ? o.port + 1 : (inst?.controllerPort ?? port + 1));
-  return { paths, inst, port, controllerPort };
+  const secure = o.secure === true || inst?.secure === true || existsSync(paths.credentialsFile);
+  return { paths, inst, port, controllerPort, secure };
+}
+
+/** The secure broker's files and users, as `up` reports them. */
+function secureInfo(paths: InstancePaths): SecureBrokerInfo {
+  return {
+    caFile: join(paths.tlsDir, 'ca.crt'),
+    adminConfig: paths.adminClientConfig,
+    appConfig: paths.appClientConfig,
+    credentialsFile: paths.credentialsFile,
+    users: { admin: ADMIN_USER, app: APP_USER },
+  };
+}
+
+/** How sc-sim reaches this home's broker: plaintext, or as the admin over SASL_SSL. */
+export function adminConnection(paths: InstancePaths, brokers: string[], secure: boolean): KafkaConnection {
+  if (!secure) return { brokers };
+  return {
+    brokers,
+    security: {
+      protocol: 'SASL_SSL',
+      tls: { caFile: join(paths.tlsDir, 'ca.crt'), verifyHostname: true, insecureSkipVerify: false },
+      sasl: {
+        mechanism: 'SCRAM-SHA-512',
+        username: ADMIN_USER,
+        password: { from: 'properties', path: paths.credentialsFile, key: CREDENTIAL_KEYS.admin },
+      },
+    },
+  };
 }
 
 /** The pid of this home's broker if it is alive and still ours; a stale pid file is removed. */
@@ -157,9 +230,9 @@ async function runningPid(paths: InstancePaths): Promise<number | undefined> {
   return undefined;
 }
 
-async function waitAnswering(brokers: string[], deadline: number): Promise<boolean> {
+async function waitAnswering(connection: KafkaConnection, deadline: number): Promise<boolean> {
   while (Date.now() < deadline) {
-    if (await isBrokerAnswering(brokers, Math.min(3_000, Math.max(100, deadline - Date.now())))) return true;
+    if (await isBrokerAnswering(connection, Math.min(3_000, Math.max(100, deadline - Date.now())))) return true;
     await sleep(250);
   }
   return false;
@@ -181,9 +254,12 @@ export async function kafkaUp(o: LocalKafkaOptions = {}): Promise<KafkaUpResult>
     mode: inst.mode,
     tookMs: Date.now() - t0,
     downloaded: false,
+    ...(inst.secure ? { secure: secureInfo(r.paths) } : {}),
   });
   if (r.inst?.mode === 'jvm' && (await runningPid(r.paths)) !== undefined) {
-    if (!(await waitAnswering(brokersFor(r.inst.port), Date.now() + timeoutMs))) {
+    if (o.secure && !r.inst.secure) throw notSecurable(r.paths, 'is running without --secure');
+    const connection = adminConnection(r.paths, brokersFor(r.inst.port), r.inst.secure === true);
+    if (!(await waitAnswering(connection, Date.now() + timeoutMs))) {
       throw await startFailed(r.paths, 'is running but does not answer');
     }
     return alreadyRunning(r.inst);
@@ -198,11 +274,16 @@ export async function kafkaUp(o: LocalKafkaOptions = {}): Promise<KafkaUpResult>
   }
 
   checkPorts(r.port, r.controllerPort);
+  if (r.secure && o.mode === 'docker') {
+    throw new ScSimError('E_USAGE', '`kafka up --secure` runs the broker on the JVM', {
+      hint: 'drop --docker; with Docker, use the compose profile: docker compose --profile secure up -d (see README)',
+    });
+  }
   let mode: 'jvm' | 'docker';
   if (o.mode === 'docker') {
     await requireDocker();
     mode = 'docker';
-  } else if (o.mode === 'jvm') {
+  } else if (o.mode === 'jvm' || r.secure) {
     mode = 'jvm';
   } else {
     mode = (await dockerEngineAnswers()) ? 'docker' : 'jvm';
@@ -238,6 +319,9 @@ async function upJvm(o: LocalKafkaOptions, r: Resolved, t0: number, timeoutMs: n
   const progress = o.onProgress ?? (() => undefined);
   await ensureJava();
   await ensurePortsFree(port, controllerPort, true);
+  if (o.mtlsPort !== undefined && !(await isPortFree(o.mtlsPort, HOST))) {
+    throw new ScSimError('E_PORT_IN_USE', `port ${o.mtlsPort} on ${HOST} (the mTLS listener) is already in use`);
+  }
   const jars = await ensureJars({
     cacheRoot: resolveCacheRoot(o.cacheDir),
     version: KAFKA_VERSION,
@@ -246,31 +330,53 @@ async function upJvm(o: LocalKafkaOptions, r: Resolved, t0: number, timeoutMs: n
 
   await mkdir(paths.home, { recursive: true });
   if (o.freshData) await rm(paths.dataDir, { recursive: true, force: true });
+  const formatted = existsSync(join(paths.dataDir, 'meta.properties'));
+  // SCRAM users can only be created when the data dir is formatted: an existing plaintext home
+  // would start "secure" without any user able to log in.
+  if (r.secure && formatted && !existsSync(paths.credentialsFile)) {
+    throw notSecurable(paths, 'was formatted without --secure');
+  }
+  const secure = r.secure
+    ? await prepareSecureHome(
+        paths,
+        { port, controllerPort, mtlsPort: o.mtlsPort, unsecuredOAuth: o.unsecuredOAuth },
+        progress,
+      )
+    : undefined;
   await writeFile(
     paths.serverProperties,
-    renderServerProperties({ port, controllerPort, dataDir: paths.dataDir, host: HOST }),
+    renderServerProperties(secure?.config ?? { port, controllerPort, dataDir: paths.dataDir, host: HOST }),
   );
   await rotateLogIfLarge(paths.logFile);
   await appendFile(
     paths.logFile,
-    `${START_MARKER} ${new Date().toISOString()} Kafka ${KAFKA_VERSION} on ${HOST}:${port} -----\n`,
+    `${START_MARKER} ${new Date().toISOString()} Kafka ${KAFKA_VERSION} on ${HOST}:${port}${secure ? ' (secure)' : ''} -----\n`,
   );
-  await formatIfNew(paths, jars.libsDir, progress);
+  await formatIfNew(paths, jars.libsDir, progress, secure ? scramUserArgs(secure.credentials) : []);
 
-  progress(`starting Kafka ${KAFKA_VERSION} on ${HOST}:${port} (log: ${paths.logFile})…`);
+  progress(`starting Kafka ${KAFKA_VERSION} on ${HOST}:${port}${secure ? ' (SASL_SSL)' : ''} (log: ${paths.logFile})…`);
   const broker = await spawnBroker(paths, jars.libsDir);
   await writePidFile(paths.pidFile, broker.pid);
   await writeInstance(
     paths.instanceFile,
-    { mode: 'jvm', port, controllerPort, version: KAFKA_VERSION, startedAt: new Date().toISOString() },
+    {
+      mode: 'jvm',
+      port,
+      controllerPort,
+      version: KAFKA_VERSION,
+      startedAt: new Date().toISOString(),
+      ...(secure ? { secure: true } : {}),
+    },
     paths.home,
   );
 
   const brokers = brokersFor(port);
+  const connection = adminConnection(paths, brokers, secure !== undefined);
   progress(
     `waiting for the broker to answer metadata requests on ${brokers.join(',')} (up to ${Math.round(timeoutMs / 1000)} s)…`,
   );
-  await waitUntilAnswering(paths, broker, brokers, t0 + timeoutMs, progress);
+  await waitUntilAnswering(paths, broker, connection, t0 + timeoutMs, progress);
+  if (secure) await finishSecureHome(paths, connection, secure.credentials, progress);
   return {
     status: 'started',
     brokers,
@@ -278,32 +384,116 @@ async function upJvm(o: LocalKafkaOptions, r: Resolved, t0: number, timeoutMs: n
     mode: 'jvm',
     tookMs: Date.now() - t0,
     downloaded: jars.downloaded,
+    ...(secure ? { secure: secureInfo(paths) } : {}),
   };
 }
 
+function notSecurable(paths: InstancePaths, why: string): ScSimError {
+  return new ScSimError(
+    'E_CONFIG',
+    `the Kafka home ${paths.home} ${why}: it has no SCRAM users and cannot be turned secure`,
+    {
+      hint: 'start the secure broker in its own home (--home DIR), or stop this one and remove its data dir to start over',
+    },
+  );
+}
+
+/**
+ * Before a secure start: the CA and broker certificate (made once, renewed before expiry) and the
+ * passwords (made once); returns the broker's configuration.
+ */
+async function prepareSecureHome(
+  paths: InstancePaths,
+  ports: { port: number; controllerPort: number; mtlsPort: number | undefined; unsecuredOAuth: boolean | undefined },
+  progress: (msg: string) => void,
+): Promise<{ config: SecureConfigInput; credentials: Awaited<ReturnType<typeof ensureCredentials>>['credentials'] }> {
+  const certs = await ensureCertificates(paths.tlsDir);
+  if (certs.issued.includes('ca')) progress(`made a local CA: ${certs.paths.caCert}`);
+  else if (certs.issued.includes('broker')) progress('renewed the broker certificate (it was about to expire)');
+  const { credentials, created } = await ensureCredentials(paths.credentialsFile);
+  if (created) progress(`generated passwords for ${ADMIN_USER} and ${APP_USER}: ${paths.credentialsFile} (mode 0600)`);
+  const config: SecureConfigInput = {
+    port: ports.port,
+    controllerPort: ports.controllerPort,
+    dataDir: paths.dataDir,
+    host: HOST,
+    keystoreFile: certs.paths.brokerKeystore,
+    caFile: certs.paths.caCert,
+    credentialsFile: paths.credentialsFile,
+    passwordKeys: CREDENTIAL_KEYS,
+    users: { admin: ADMIN_USER, app: APP_USER, controller: CONTROLLER_USER },
+    ...(ports.mtlsPort !== undefined ? { mtlsPort: ports.mtlsPort } : {}),
+    ...(ports.unsecuredOAuth ? { unsecuredOAuth: true } : {}),
+  };
+  return { config, credentials };
+}
+
+/** After a secure start: the restricted user's ACLs and one client config file per user. */
+async function finishSecureHome(
+  paths: InstancePaths,
+  admin: KafkaConnection,
+  credentials: Awaited<ReturnType<typeof ensureCredentials>>['credentials'],
+  progress: (msg: string) => void,
+): Promise<void> {
+  progress(`granting ${APP_USER} WRITE/READ on sc.domain.* and its consumer groups sc-sim-*…`);
+  await applyAppUserAcls(admin);
+  const caFile = join(paths.tlsDir, 'ca.crt');
+  await writeClientConfig(paths.adminClientConfig, {
+    brokers: admin.brokers,
+    caFile,
+    user: ADMIN_USER,
+    password: credentials.admin,
+  });
+  await writeClientConfig(paths.appClientConfig, {
+    brokers: admin.brokers,
+    caFile,
+    user: APP_USER,
+    password: credentials.app,
+  });
+}
+
 /** Formats the KRaft data dir once (a new home, or one whose data was removed). */
-async function formatIfNew(paths: InstancePaths, libsDir: string, progress: (msg: string) => void): Promise<void> {
+async function formatIfNew(
+  paths: InstancePaths,
+  libsDir: string,
+  progress: (msg: string) => void,
+  extraArgs: string[],
+): Promise<void> {
   if (existsSync(join(paths.dataDir, 'meta.properties'))) return;
   progress(`formatting a new single-node KRaft cluster in ${paths.dataDir}…`);
   await rm(paths.dataDir, { recursive: true, force: true });
-  const args = formatJavaArgs({
-    libsDir,
-    log4jConfigPath: LOG4J_CONFIG_PATH,
-    serverPropertiesPath: paths.serverProperties,
-    clusterId: generateClusterId(),
-  });
+  const args = [
+    ...formatJavaArgs({
+      libsDir,
+      log4jConfigPath: LOG4J_CONFIG_PATH,
+      serverPropertiesPath: paths.serverProperties,
+      clusterId: generateClusterId(),
+    }),
+    ...extraArgs,
+  ];
   const f = await exec('java', args, { cwd: paths.home, timeoutMs: 120_000 });
-  await appendFile(paths.logFile, f.stdout + f.stderr);
+  // With --add-scram, format prints the bootstrap metadata, salted SCRAM keys included: it stays
+  // out of the log.
+  const output = withoutScramRecords(f.stdout + f.stderr);
+  await appendFile(paths.logFile, output);
   if (f.exitCode !== 0) {
     throw new ScSimError(
       'E_BROKER_START_FAILED',
       `formatting the Kafka data dir ${paths.dataDir} failed (exit ${f.exitCode})`,
       {
-        details: lastLines(f.stdout + '\n' + f.stderr, 20),
+        details: lastLines(output, 20),
         hint: `remove ${paths.dataDir} and retry; the full output is in ${paths.logFile}`,
       },
     );
   }
+}
+
+/** Drops the lines of format's output that carry SCRAM credential records. */
+export function withoutScramRecords(output: string): string {
+  return output
+    .split('\n')
+    .filter((line) => !/ScramCredential|saltedpassword|storedKey|serverKey/i.test(line))
+    .join('\n');
 }
 
 interface SpawnedBroker {
@@ -343,7 +533,7 @@ async function spawnBroker(paths: InstancePaths, libsDir: string): Promise<Spawn
 async function waitUntilAnswering(
   paths: InstancePaths,
   broker: SpawnedBroker,
-  brokers: string[],
+  connection: KafkaConnection,
   deadline: number,
   progress: (msg: string) => void,
 ): Promise<void> {
@@ -356,7 +546,7 @@ async function waitUntilAnswering(
       const how = exited.signal ? `was killed by ${exited.signal}` : `exited with code ${exited.code}`;
       throw await startFailed(paths, how);
     }
-    if (await isBrokerAnswering(brokers, Math.min(2_000, Math.max(100, deadline - Date.now())))) return;
+    if (await isBrokerAnswering(connection, Math.min(2_000, Math.max(100, deadline - Date.now())))) return;
     if (Date.now() >= nextNoteAt) {
       progress(`still waiting (${Math.round((Date.now() - t0) / 1000)} s)…`);
       nextNoteAt += 15_000;
@@ -396,7 +586,7 @@ async function upDocker(o: LocalKafkaOptions, r: Resolved, t0: number, timeoutMs
     r.paths.home,
   );
   const brokers = brokersFor(r.port);
-  if (!(await waitAnswering(brokers, t0 + timeoutMs))) {
+  if (!(await waitAnswering({ brokers }, t0 + timeoutMs))) {
     throw new ScSimError(
       'E_BROKER_START_FAILED',
       `the Kafka container is up but ${brokers.join(',')} does not answer`,
@@ -457,6 +647,7 @@ export async function kafkaStatus(o: LocalKafkaOptions = {}): Promise<KafkaStatu
       brokers,
       dataSizeBytes: running ? await composeDataSizeBytes(r.port) : 0,
       home: r.paths.home,
+      secure: false,
     };
   }
   const pid = await runningPid(r.paths);
@@ -467,6 +658,7 @@ export async function kafkaStatus(o: LocalKafkaOptions = {}): Promise<KafkaStatu
     brokers,
     dataSizeBytes: await dirSizeBytes(r.paths.dataDir),
     home: r.paths.home,
+    secure: r.secure,
   };
   if (pid !== undefined) status.pid = pid;
   return status;
