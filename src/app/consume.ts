@@ -1,6 +1,7 @@
 // `sc-sim consume`: the consumer-group simulator on its own, against topics something else fills.
 import { randomBytes } from 'node:crypto';
 import { physicalTopicName } from '../catalog/topics.js';
+import { summarizeConnection } from '../config.js';
 import { startConsumerSim } from '../consume/consumer-sim.js';
 import type { ConsumerSimReport } from '../consume/report.js';
 import { withAdmin } from '../kafka/admin.js';
@@ -45,6 +46,6 @@ export async function runConsume(req: ConsumeRequest): Promise<ConsumerSimReport
     });
     await sim.ready;
     req.onJoined?.(groupId, topics);
-    return sim.done;
+    return { ...(await sim.done), connection: summarizeConnection(req.connection) };
   });
 }

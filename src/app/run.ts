@@ -4,6 +4,7 @@
 // all come through here.
 import type { Writable } from 'node:stream';
 import { DOMAIN_TOPICS, getTopic, physicalTopicName } from '../catalog/topics.js';
+import { summarizeConnection } from '../config.js';
 import { ExitCode, ScSimError } from '../errors.js';
 import { worldFromConfig, type WorldStream } from '../generators/index.js';
 import { AdminSession, type OffsetsByTopic } from '../kafka/admin.js';
@@ -208,6 +209,7 @@ export async function runScenario(req: RunRequest, deps: RunDeps = {}): Promise<
     const outcome = await drive({ prepared, world, sink, partitions, onAck: attached.onAck }, req, deps);
     const end = await admin.endOffsets([...physical.keys()]);
     const result = report(prepared, outcome, sink, partitions, { start, end });
+    result.report.connection = summarizeConnection(connection);
     result.exitCode = await attached.complete(result.report, end, result.exitCode);
     attached = undefined;
     return result;

@@ -41,7 +41,7 @@ export function formatStatus(s: KafkaStatus): string {
     ['security', s.secure ? 'SASL_SSL (SCRAM-SHA-512, ACLs; client configs in the home)' : 'PLAINTEXT'],
     ['home', s.home],
   ];
-  return rows.map(([k, v]) => `${(k + ':').padEnd(9)}${v}`).join('\n') + '\n';
+  return rows.map(([k, v]) => `${(k + ':').padEnd(10)}${v}`).join('\n') + '\n';
 }
 
 /** Where a secure broker's client configs are; the passwords are only named by their file. */

@@ -19,6 +19,9 @@ export interface ClientOptions extends KafkaConnection {
   retries?: number;
 }
 
+/** kafkajs's levels by number (its logLevel is a plain object, without a reverse mapping). */
+const LEVEL_NAMES = new Map(Object.entries(logLevel).map(([name, n]) => [n as number, name]));
+
 // kafkajs logs connection errors at ERROR level while it retries; we surface failures ourselves
 // as ScSimErrors, so its own log is only shown when asked for.
 function logCreator() {
@@ -26,7 +29,7 @@ function logCreator() {
   return ({ level, log }: LogEntry) => {
     if (!wanted) return;
     const { message, ...rest } = log;
-    process.stderr.write(`[kafkajs ${logLevel[level]}] ${message} ${JSON.stringify(rest)}\n`);
+    process.stderr.write(`[kafkajs ${LEVEL_NAMES.get(level) ?? level}] ${message} ${JSON.stringify(rest)}\n`);
   };
 }
 

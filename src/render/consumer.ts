@@ -1,6 +1,6 @@
 // The consumer simulator's report for the console: lag per partition, drain, end-to-end latency.
 import type { ConsumerSimReport } from '../consume/report.js';
-import { fixed } from './format.js';
+import { describeConnection, fixed } from './format.js';
 import { renderTable } from './table.js';
 
 export function formatConsumerReport(r: ConsumerSimReport): string {
@@ -8,6 +8,7 @@ export function formatConsumerReport(r: ConsumerSimReport): string {
   const lines = [
     `consumer group ${r.groupId}: ${r.perEventMs} ms/event, ${r.concurrency} partition(s) at once, ${fixed(r.durationMs / 1000, 1)} s (${r.stopReason})`,
     `processed ${fixed(r.processed)} events (${fixed(r.processedRatePerSec, 1)} ev/s)`,
+    ...(r.connection ? [`connection: ${describeConnection(r.connection)}`] : []),
     '',
     renderTable(
       [...s.partitions].sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1)),

@@ -2,6 +2,7 @@
 // `sc-sim report` re-renders. Additive changes keep schemaVersion; anything else bumps it.
 import type { LatencySummaryMs } from '../metrics/histogram.js';
 import type { Counters, MetricsSnapshot, SeriesPoint } from '../metrics/snapshot.js';
+import type { ConnectionSummary } from '../config.js';
 import type { ProducerMode, SinkDescription } from '../sinks/types.js';
 import type { ThresholdResult } from './thresholds.js';
 import type { VerificationSection } from '../verify/section.js';
@@ -85,6 +86,8 @@ export interface RunReport {
     lateThresholdMs: number;
   };
   sink: SinkDescription;
+  /** Kafka runs: the security protocol, SASL mechanism and user (nothing else about the connection). */
+  connection?: ConnectionSummary;
   /** How records were produced (null when nothing went to Kafka). */
   producer: ProducerMode | null;
   /** Namespace prefix of topic names ("" for none). */

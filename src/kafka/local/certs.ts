@@ -121,15 +121,16 @@ export async function ensureCertificates(dir: string, now = Date.now()): Promise
 }
 
 /**
- * A client certificate signed by the local CA (for mTLS): its subject is CN=<name>, which the
- * broker maps to the principal User:<name>. Written as <dir>/<name>.crt and <name>.key (0600).
+ * A client certificate signed by the local CA of `tlsDir` (for mTLS): its subject is CN=<name>,
+ * which the broker maps to the principal User:<name>. Written as <outDir>/<name>.crt and .key (0600).
  */
 export async function issueClientCertificate(
-  dir: string,
+  tlsDir: string,
   name: string,
+  outDir = tlsDir,
   now = Date.now(),
 ): Promise<{ certFile: string; keyFile: string }> {
-  const paths = tlsPaths(dir);
+  const paths = tlsPaths(tlsDir);
   const ca = { key: await readFile(paths.caKey, 'utf8'), cert: await readFile(paths.caCert, 'utf8') };
   const client = await selfsigned.generate([{ name: 'commonName', value: name }], {
     ...ecOptions(now, LEAF_LIFETIME_DAYS),
@@ -140,8 +141,8 @@ export async function issueClientCertificate(
       { name: 'extKeyUsage', clientAuth: true },
     ],
   });
-  const certFile = join(dir, `${name}.crt`);
-  const keyFile = join(dir, `${name}.key`);
+  const certFile = join(outDir, `${name}.crt`);
+  const keyFile = join(outDir, `${name}.key`);
   await writeFile(certFile, client.cert);
   await writePrivateFile(keyFile, client.private);
   return { certFile, keyFile };
