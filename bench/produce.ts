@@ -2,6 +2,7 @@
 // same acks, compression, record count and record size, alternating A B A B and taking medians.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { KafkaConnection } from '../src/config.js';
 import { ExitCode } from '../src/errors.js';
 import type { RunReport } from '../src/report/types.js';
 import { runScenarioChild } from './child.js';
@@ -49,7 +50,9 @@ export interface ProduceComparison {
 }
 
 export interface ProduceSetup {
-  brokers: string[];
+  connection: KafkaConnection;
+  /** A Kafka client properties file for ProducerPerformance on a secured cluster (--command-config). */
+  peerConfigFile?: string;
   /** sc-sim's topic namespace (the catalog's domain topics under it). */
   prefix: string;
   /** The plain topic ProducerPerformance writes to. */
@@ -82,7 +85,7 @@ export function scSimFigures(report: RunReport): ProduceFigures {
   };
 }
 
-export type ScSimTarget = Pick<ProduceSetup, 'brokers' | 'prefix' | 'scenariosFile' | 'workDir' | 'nodeArgs'>;
+export type ScSimTarget = Pick<ProduceSetup, 'connection' | 'prefix' | 'scenariosFile' | 'workDir' | 'nodeArgs'>;
 
 /** Runs a scenario as `sc-sim run` does, in its own process, and returns its report. */
 export async function runScSimRound(
@@ -97,7 +100,7 @@ export async function runScSimRound(
     scenario: {
       scenario,
       file: setup.scenariosFile,
-      brokers: setup.brokers.join(','),
+      connection: setup.connection,
       prefix: setup.prefix,
       seed: BENCH_SEED,
       out,
@@ -135,7 +138,8 @@ export async function compareProduce(setup: ProduceSetup, compression: 'none' | 
       figures = scSimFigures(report);
     } else {
       const r = await runProducerPerformance({
-        brokers: setup.brokers,
+        brokers: setup.connection.brokers,
+        ...(setup.peerConfigFile ? { configFile: setup.peerConfigFile } : {}),
         topic: setup.peerTopic,
         numRecords: setup.count,
         recordSizeBytes: setup.recordSizeBytes,

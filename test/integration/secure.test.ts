@@ -12,7 +12,7 @@ import { kafkaDown, kafkaUp, type KafkaUpResult } from '../../src/kafka/local/in
 import { REPO_ROOT } from '../../src/kafka/local/paths.js';
 import type { RunReport } from '../../src/report.js';
 import { DOMAIN_TOPICS } from '../../src/catalog/topics.js';
-import { hasStackTrace, runCli, type CliResult } from '../support/cli.js';
+import { hasStackTrace, runCli, spawnTsx, type CliResult } from '../support/cli.js';
 
 // Ports of this file's own broker (the suite's plaintext test broker is another one).
 const SECURE_PORT = Number(process.env['SC_SIM_TEST_SECURE_KAFKA_PORT'] ?? 19405);
@@ -378,6 +378,29 @@ describe('errors: a code, exit 1, within 15 s, no stack trace', () => {
 });
 
 describe('secrets', () => {
+  it('the bench reaches the secured cluster too (--command-config; ProducerPerformance reads the same file)', async () => {
+    const out = join(tmp, 'bench.json');
+    const args = ['--smoke', '--only', 'produce,verify', '--command-config', up.secure!.adminConfig, '--out', out];
+    const child = spawnTsx('bench/run.ts', args);
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    outputs.push({ what: 'bench output', text: output });
+    expect(code, output.slice(-3000)).toBe(0);
+    const results = JSON.parse(keep('bench results', out)) as { failures: unknown[]; broker: { brokers: string[] } };
+    expect(results.failures).toEqual([]);
+    expect(results.broker.brokers).toEqual([BROKER]);
+  }, 240_000);
+
+  it('dry runs need no broker and print nothing secret', async () => {
+    const dry = await cli(['run', 'seed-dev', '--dry-run', ...app()]);
+    expect(dry.code).toBe(0);
+    const plan = await cli(['topics', 'apply', '--dry-run', '--command-config', up.secure!.adminConfig]);
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toMatch(/dry run: nothing changed/);
+  });
+
   it('runs with debug logs on and then finds no password or token in anything printed or written', async () => {
     const debug = await cli(['topics', 'list', ...app()], { SC_SIM_KAFKA_LOG: '1', SC_SIM_DEBUG: '1' });
     expect(debug.code).toBe(0);

@@ -15,6 +15,11 @@ const LEAF_LIFETIME_DAYS = 825;
 /** A certificate that expires sooner than this is re-issued at the next start. */
 export const RENEW_BEFORE_DAYS = 30;
 
+/** PEM blocks one per line: selfsigned's output has no final newline, and OpenSSL needs one between blocks. */
+function pemJoin(...blocks: string[]): string {
+  return blocks.map((b) => `${b.trimEnd()}\n`).join('');
+}
+
 export interface TlsPaths {
   dir: string;
   /** The CA certificate clients trust (public). */
@@ -62,8 +67,8 @@ async function issueCa(paths: TlsPaths, now: number): Promise<{ key: string; cer
       { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
     ],
   });
-  await writePrivateFile(paths.caKey, ca.private);
-  await writeFile(paths.caCert, ca.cert);
+  await writePrivateFile(paths.caKey, pemJoin(ca.private));
+  await writeFile(paths.caCert, pemJoin(ca.cert));
   return { key: ca.private, cert: ca.cert };
 }
 
@@ -85,7 +90,7 @@ async function issueBrokerCertificate(paths: TlsPaths, ca: { key: string; cert: 
       },
     ],
   });
-  await writePrivateFile(paths.brokerKeystore, broker.private + broker.cert + ca.cert);
+  await writePrivateFile(paths.brokerKeystore, pemJoin(broker.private, broker.cert, ca.cert));
 }
 
 export interface CertificateResult {
@@ -143,7 +148,7 @@ export async function issueClientCertificate(
   });
   const certFile = join(outDir, `${name}.crt`);
   const keyFile = join(outDir, `${name}.key`);
-  await writeFile(certFile, client.cert);
-  await writePrivateFile(keyFile, client.private);
+  await writeFile(certFile, pemJoin(client.cert));
+  await writePrivateFile(keyFile, pemJoin(client.private));
   return { certFile, keyFile };
 }
