@@ -4,12 +4,13 @@
 import { spawn } from 'node:child_process';
 import { existsSync, openSync, closeSync } from 'node:fs';
 import { appendFile, mkdir, open, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import type { KafkaConnection } from '../../config.js';
 import { ScSimError } from '../../errors.js';
 import { createKafka } from '../client.js';
 import { ensureCertificates } from './certs.js';
 import {
+  CONTAINER_SECURE_HOME,
   composeDataSizeBytes,
   composeDown,
   composeLogs,
@@ -17,6 +18,7 @@ import {
   composeUp,
   dockerEngineAnswers,
   requireDocker,
+  type ComposeTarget,
 } from './docker.js';
 import { exec, lastLines } from './exec.js';
 import {
@@ -27,6 +29,7 @@ import {
   START_MARKER,
   tailLines,
   writeInstance,
+  writePrivateFile,
   type InstanceRecord,
 } from './instance.js';
 import { ensureJars } from './jars.js';
@@ -57,6 +60,7 @@ import {
   ensureCredentials,
   scramUserArgs,
   writeClientConfig,
+  type Credentials,
 } from './users.js';
 
 export { KAFKA_VERSION };
@@ -66,6 +70,10 @@ export const DEFAULT_UP_TIMEOUT_MS = 90_000;
 /** How long Kafka gets to shut down cleanly after SIGTERM before it is killed. */
 export const STOP_GRACE_MS = 30_000;
 const HOST = '127.0.0.1';
+/** The secured container's controller port: inside the container only. */
+const DOCKER_CONTROLLER_PORT = 9093;
+/** In a secure Docker home: the salted SCRAM users for the container's first format. */
+export const DOCKER_SCRAM_ARGS_FILE = 'scram-format-args';
 
 export interface LocalKafkaOptions {
   /** Instance dir, default '<repo>/.sc-sim/kafka' or SC_SIM_KAFKA_HOME (data, logs, pid, config). */
@@ -268,7 +276,7 @@ export async function kafkaUp(o: LocalKafkaOptions = {}): Promise<KafkaUpResult>
     r.inst?.mode === 'docker' &&
     o.mode !== 'jvm' &&
     (await dockerEngineAnswers()) &&
-    (await composeRunning(r.inst.port))
+    (await composeRunning(composeTarget(r.paths, r.inst.port, r.inst.secure === true)))
   ) {
     return alreadyRunning(r.inst);
   }
@@ -283,7 +291,7 @@ export async function kafkaUp(o: LocalKafkaOptions = {}): Promise<KafkaUpResult>
   if (o.mode === 'docker') {
     await requireDocker();
     mode = 'docker';
-  } else if (o.mode === 'jvm' || r.secure) {
+  } else if (o.mode === 'jvm') {
     mode = 'jvm';
   } else {
     mode = (await dockerEngineAnswers()) ? 'docker' : 'jvm';
@@ -336,13 +344,16 @@ async function upJvm(o: LocalKafkaOptions, r: Resolved, t0: number, timeoutMs: n
   if (r.secure && formatted && !existsSync(paths.credentialsFile)) {
     throw notSecurable(paths, 'was formatted without --secure');
   }
-  const secure = r.secure
-    ? await prepareSecureHome(
-        paths,
-        { port, controllerPort, mtlsPort: o.mtlsPort, unsecuredOAuth: o.unsecuredOAuth },
-        progress,
-      )
-    : undefined;
+  const brokers = brokersFor(port);
+  const credentials = r.secure ? await prepareSecureHome(paths, brokers, progress) : undefined;
+  const secure = credentials && {
+    credentials,
+    config: secureConfigInput(
+      paths.home,
+      { port, controllerPort, mtlsPort: o.mtlsPort, unsecuredOAuth: o.unsecuredOAuth },
+      { host: HOST },
+    ),
+  };
   await writeFile(
     paths.serverProperties,
     renderServerProperties(secure?.config ?? { port, controllerPort, dataDir: paths.dataDir, host: HOST }),
@@ -370,13 +381,12 @@ async function upJvm(o: LocalKafkaOptions, r: Resolved, t0: number, timeoutMs: n
     paths.home,
   );
 
-  const brokers = brokersFor(port);
   const connection = adminConnection(paths, brokers, secure !== undefined);
   progress(
     `waiting for the broker to answer metadata requests on ${brokers.join(',')} (up to ${Math.round(timeoutMs / 1000)} s)…`,
   );
   await waitUntilAnswering(paths, broker, connection, t0 + timeoutMs, progress);
-  if (secure) await finishSecureHome(paths, connection, secure.credentials, progress);
+  if (secure) await finishSecureHome(connection, progress);
   return {
     status: 'started',
     brokers,
@@ -398,58 +408,63 @@ function notSecurable(paths: InstancePaths, why: string): ScSimError {
   );
 }
 
+export interface SecurePorts {
+  port: number;
+  controllerPort: number;
+  mtlsPort?: number | undefined;
+  unsecuredOAuth?: boolean | undefined;
+}
+
 /**
- * Before a secure start: the CA and broker certificate (made once, renewed before expiry) and the
- * passwords (made once); returns the broker's configuration.
+ * The secured broker's configuration for a home seen at `home` (the host path for the JVM broker,
+ * the mount point in the container for Docker): the one place its files and users are named.
  */
-async function prepareSecureHome(
-  paths: InstancePaths,
-  ports: { port: number; controllerPort: number; mtlsPort: number | undefined; unsecuredOAuth: boolean | undefined },
-  progress: (msg: string) => void,
-): Promise<{ config: SecureConfigInput; credentials: Awaited<ReturnType<typeof ensureCredentials>>['credentials'] }> {
-  const certs = await ensureCertificates(paths.tlsDir);
-  if (certs.issued.includes('ca')) progress(`made a local CA: ${certs.paths.caCert}`);
-  else if (certs.issued.includes('broker')) progress('renewed the broker certificate (it was about to expire)');
-  const { credentials, created } = await ensureCredentials(paths.credentialsFile);
-  if (created) progress(`generated passwords for ${ADMIN_USER} and ${APP_USER}: ${paths.credentialsFile} (mode 0600)`);
-  const config: SecureConfigInput = {
+export function secureConfigInput(
+  home: string,
+  ports: SecurePorts,
+  where: { host: string; bindHost?: string; pathJoin?: (...parts: string[]) => string },
+): SecureConfigInput {
+  const at = where.pathJoin ?? join;
+  return {
     port: ports.port,
     controllerPort: ports.controllerPort,
-    dataDir: paths.dataDir,
-    host: HOST,
-    keystoreFile: certs.paths.brokerKeystore,
-    caFile: certs.paths.caCert,
-    credentialsFile: paths.credentialsFile,
+    dataDir: at(home, 'data'),
+    host: where.host,
+    ...(where.bindHost !== undefined ? { bindHost: where.bindHost } : {}),
+    keystoreFile: at(home, 'tls', 'broker-keystore.pem'),
+    caFile: at(home, 'tls', 'ca.crt'),
+    credentialsFile: at(home, 'credentials.properties'),
     passwordKeys: CREDENTIAL_KEYS,
     users: { admin: ADMIN_USER, app: APP_USER, controller: CONTROLLER_USER },
     ...(ports.mtlsPort !== undefined ? { mtlsPort: ports.mtlsPort } : {}),
     ...(ports.unsecuredOAuth ? { unsecuredOAuth: true } : {}),
   };
-  return { config, credentials };
 }
 
-/** After a secure start: the restricted user's ACLs and one client config file per user. */
-async function finishSecureHome(
+/**
+ * Before a secure start: the CA and broker certificate (made once, renewed before expiry), the
+ * passwords (made once) and the client config files.
+ */
+async function prepareSecureHome(
   paths: InstancePaths,
-  admin: KafkaConnection,
-  credentials: Awaited<ReturnType<typeof ensureCredentials>>['credentials'],
+  brokers: string[],
   progress: (msg: string) => void,
-): Promise<void> {
+): Promise<Credentials> {
+  const certs = await ensureCertificates(paths.tlsDir);
+  if (certs.issued.includes('ca')) progress(`made a local CA: ${certs.paths.caCert}`);
+  else if (certs.issued.includes('broker')) progress('renewed the broker certificate (it was about to expire)');
+  const { credentials, created } = await ensureCredentials(paths.credentialsFile);
+  if (created) progress(`generated passwords for ${ADMIN_USER} and ${APP_USER}: ${paths.credentialsFile} (mode 0600)`);
+  const caFile = certs.paths.caCert;
+  await writeClientConfig(paths.adminClientConfig, { brokers, caFile, user: ADMIN_USER, password: credentials.admin });
+  await writeClientConfig(paths.appClientConfig, { brokers, caFile, user: APP_USER, password: credentials.app });
+  return credentials;
+}
+
+/** After a secure start: the restricted user's ACLs (as the admin). */
+async function finishSecureHome(admin: KafkaConnection, progress: (msg: string) => void): Promise<void> {
   progress(`granting ${APP_USER} WRITE/READ on sc.domain.* and its consumer groups sc-sim-*…`);
   await applyAppUserAcls(admin);
-  const caFile = join(paths.tlsDir, 'ca.crt');
-  await writeClientConfig(paths.adminClientConfig, {
-    brokers: admin.brokers,
-    caFile,
-    user: ADMIN_USER,
-    password: credentials.admin,
-  });
-  await writeClientConfig(paths.appClientConfig, {
-    brokers: admin.brokers,
-    caFile,
-    user: APP_USER,
-    password: credentials.app,
-  });
 }
 
 /** Formats the KRaft data dir once (a new home, or one whose data was removed). */
@@ -569,11 +584,14 @@ async function startFailed(paths: InstancePaths, how: string, extraHint?: string
 async function upDocker(o: LocalKafkaOptions, r: Resolved, t0: number, timeoutMs: number): Promise<KafkaUpResult> {
   const progress = o.onProgress ?? (() => undefined);
   await ensurePortsFree(r.port, r.controllerPort, false);
+  const brokers = brokersFor(r.port);
+  if (r.secure) await prepareDockerSecureHome(o, r, brokers, progress);
+  const target = composeTarget(r.paths, r.port, r.secure);
   const image = `apache/kafka:${KAFKA_VERSION}`;
   const present = await exec('docker', ['image', 'inspect', image], { timeoutMs: 30_000 });
   if (present.exitCode !== 0) progress(`pulling ${image} (first run only)…`);
   progress(`starting ${image} with docker compose on ${HOST}:${r.port}, waiting for its healthcheck…`);
-  await composeUp(r.port, timeoutMs);
+  await composeUp(target, timeoutMs);
   await writeInstance(
     r.paths.instanceFile,
     {
@@ -582,20 +600,22 @@ async function upDocker(o: LocalKafkaOptions, r: Resolved, t0: number, timeoutMs
       controllerPort: r.controllerPort,
       version: KAFKA_VERSION,
       startedAt: new Date().toISOString(),
+      ...(r.secure ? { secure: true } : {}),
     },
     r.paths.home,
   );
-  const brokers = brokersFor(r.port);
-  if (!(await waitAnswering({ brokers }, t0 + timeoutMs))) {
+  const connection = adminConnection(r.paths, brokers, r.secure);
+  if (!(await waitAnswering(connection, t0 + timeoutMs))) {
     throw new ScSimError(
       'E_BROKER_START_FAILED',
       `the Kafka container is up but ${brokers.join(',')} does not answer`,
       {
-        details: lastLines(await composeLogs(r.port, 20).catch(() => ''), 20),
+        details: lastLines(await composeLogs(target, 20).catch(() => ''), 20),
         hint: 'see `sc-sim kafka logs`',
       },
     );
   }
+  if (r.secure) await finishSecureHome(connection, progress);
   return {
     status: 'started',
     brokers,
@@ -603,7 +623,43 @@ async function upDocker(o: LocalKafkaOptions, r: Resolved, t0: number, timeoutMs
     mode: 'docker',
     tookMs: Date.now() - t0,
     downloaded: present.exitCode !== 0,
+    ...(r.secure ? { secure: secureInfo(r.paths) } : {}),
   };
+}
+
+function composeTarget(paths: InstancePaths, port: number, secure: boolean): ComposeTarget {
+  return secure ? { port, secureHome: paths.home } : { port };
+}
+
+/** The secured container's server.properties: the JVM broker's settings, with the paths the container sees. */
+export function dockerSecureConfigInput(port: number): SecureConfigInput {
+  return secureConfigInput(
+    CONTAINER_SECURE_HOME,
+    { port, controllerPort: DOCKER_CONTROLLER_PORT },
+    { host: HOST, bindHost: '', pathJoin: posix.join },
+  );
+}
+
+/**
+ * The secured container's home: what the JVM broker's has, its server.properties with the paths
+ * the container sees, and the salted SCRAM users its start script formats the data dir with (one
+ * argument a line, 0600).
+ */
+async function prepareDockerSecureHome(
+  o: LocalKafkaOptions,
+  r: Resolved,
+  brokers: string[],
+  progress: (msg: string) => void,
+): Promise<void> {
+  await mkdir(r.paths.home, { recursive: true });
+  if (o.freshData) await rm(r.paths.dataDir, { recursive: true, force: true });
+  if (existsSync(join(r.paths.dataDir, 'meta.properties')) && !existsSync(r.paths.credentialsFile)) {
+    throw notSecurable(r.paths, 'was formatted without --secure');
+  }
+  const credentials = await prepareSecureHome(r.paths, brokers, progress);
+  await writeFile(r.paths.serverProperties, renderServerProperties(dockerSecureConfigInput(r.port)));
+  const scram = scramUserArgs(credentials).filter((a) => a !== '--add-scram');
+  await writePrivateFile(join(r.paths.home, DOCKER_SCRAM_ARGS_FILE), `${scram.join('\n')}\n`);
 }
 
 function modeOf(o: LocalKafkaOptions, inst: InstanceRecord | undefined): 'jvm' | 'docker' {
@@ -619,9 +675,10 @@ export async function kafkaDown(
   const progress = o.onProgress ?? (() => undefined);
   if (mode === 'docker') {
     await requireDocker();
-    if (!(await composeRunning(r.port))) return { status: 'not-running', mode };
+    const target = composeTarget(r.paths, r.port, r.secure);
+    if (!(await composeRunning(target))) return { status: 'not-running', mode };
     progress('stopping the Kafka container (docker compose down)…');
-    await composeDown(r.port);
+    await composeDown(target);
     return { status: 'stopped', mode };
   }
   const pid = await runningPid(r.paths);
@@ -639,15 +696,16 @@ export async function kafkaStatus(o: LocalKafkaOptions = {}): Promise<KafkaStatu
   const version = r.inst?.version || KAFKA_VERSION;
   const brokers = brokersFor(r.port);
   if (mode === 'docker') {
-    const running = (await dockerEngineAnswers()) && (await composeRunning(r.port));
+    const target = composeTarget(r.paths, r.port, r.secure);
+    const running = (await dockerEngineAnswers()) && (await composeRunning(target));
     return {
       running,
       mode,
       version,
       brokers,
-      dataSizeBytes: running ? await composeDataSizeBytes(r.port) : 0,
+      dataSizeBytes: running ? await composeDataSizeBytes(target) : 0,
       home: r.paths.home,
-      secure: false,
+      secure: r.secure,
     };
   }
   const pid = await runningPid(r.paths);
@@ -669,7 +727,7 @@ export async function kafkaLogs(o: LocalKafkaOptions & { lines?: number } = {}):
   const lines = o.lines ?? 100;
   if (modeOf(o, r.inst) === 'docker') {
     await requireDocker();
-    return composeLogs(r.port, lines);
+    return composeLogs(composeTarget(r.paths, r.port, r.secure), lines);
   }
   const tail = await tailLines(r.paths.logFile, lines);
   return tail.length === 0 ? '' : tail.join('\n') + '\n';

@@ -44,6 +44,8 @@ export function serverSettings(input: ServerConfigInput): Record<string, string>
 }
 
 export interface SecureConfigInput extends ServerConfigInput {
+  /** Interface the client listeners bind ('' = all, inside a container); default `host`. */
+  bindHost?: string;
   /** PEM keystore (key + certificate + CA) and the CA certificate. */
   keystoreFile: string;
   caFile: string;
@@ -70,6 +72,7 @@ const PLAIN_MODULE = 'org.apache.kafka.common.security.plain.PlainLoginModule';
  */
 export function secureServerSettings(input: SecureConfigInput): Record<string, string> {
   const host = input.host ?? '127.0.0.1';
+  const bind = input.bindHost ?? host;
   const secret = (key: string) => `\${file:${input.credentialsFile}:${key}}`;
   const { users, passwordKeys: k } = input;
   const mechanisms = ['SCRAM-SHA-512', 'SCRAM-SHA-256', 'PLAIN', ...(input.unsecuredOAuth ? ['OAUTHBEARER'] : [])];
@@ -80,8 +83,8 @@ export function secureServerSettings(input: SecureConfigInput): Record<string, s
     'config.providers.file.class': 'org.apache.kafka.common.config.provider.FileConfigProvider',
     'controller.quorum.voters': `1@${host}:${input.controllerPort}`,
     listeners:
-      `SASL_SSL://${host}:${input.port},CONTROLLER://${host}:${input.controllerPort}` +
-      (mtls ? `,MTLS://${host}:${input.mtlsPort}` : ''),
+      `SASL_SSL://${bind}:${input.port},CONTROLLER://${host}:${input.controllerPort}` +
+      (mtls ? `,MTLS://${bind}:${input.mtlsPort}` : ''),
     'advertised.listeners': `SASL_SSL://${host}:${input.port}` + (mtls ? `,MTLS://${host}:${input.mtlsPort}` : ''),
     'listener.security.protocol.map': `CONTROLLER:SASL_PLAINTEXT,SASL_SSL:SASL_SSL${mtls ? ',MTLS:SSL' : ''}`,
     'inter.broker.listener.name': 'SASL_SSL',
