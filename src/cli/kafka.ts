@@ -38,10 +38,10 @@ export function formatStatus(s: KafkaStatus): string {
     ['address', s.brokers.join(',')],
     ['mode', s.mode],
     ['data', `${formatBytes(s.dataSizeBytes)} (${s.dataSizeBytes} bytes)`],
-    ['security', s.secure ? 'SASL_SSL (SCRAM-SHA-512, ACLs; client configs in the home)' : 'PLAINTEXT'],
+    ['secured', s.secure ? 'SASL_SSL (SCRAM-SHA-512, ACLs; client configs in the home)' : 'no (PLAINTEXT)'],
     ['home', s.home],
   ];
-  return rows.map(([k, v]) => `${(k + ':').padEnd(10)}${v}`).join('\n') + '\n';
+  return rows.map(([k, v]) => `${(k + ':').padEnd(9)}${v}`).join('\n') + '\n';
 }
 
 /** Where a secure broker's client configs are; the passwords are only named by their file. */

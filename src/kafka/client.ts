@@ -77,7 +77,7 @@ const ACL_OPERATION: Record<KafkaOperation['action'], string> = {
 };
 
 /** How long the first connect (and first request) of a client may take before it is called failed. */
-export const CONNECT_DEADLINE_MS = 10_000;
+export const CONNECT_DEADLINE_MS = 8_000;
 
 interface ErrorLike {
   name?: string;
@@ -258,6 +258,15 @@ export function toKafkaError(
   // A token command that failed inside the SASL exchange: our own error, unwrapped.
   if (wrapped instanceof ScSimError) return wrapped;
 
+  // The listener does not offer the mechanism (kafkajs checks the handshake itself, or the broker says so).
+  if (
+    types.has('UNSUPPORTED_SASL_MECHANISM') ||
+    (names.has('KafkaJSSASLAuthenticationError') && messages.some((m) => /mechanism is not supported/.test(m)))
+  ) {
+    return new ScSimError('E_AUTH', `${broker} does not accept SASL mechanism ${sasl?.mechanism ?? '(none)'}`, {
+      hint: 'set --sasl-mechanism to one the listener accepts (ask the cluster owner which)',
+    });
+  }
   if (names.has('KafkaJSSASLAuthenticationError') && sasl) {
     const passwordFrom = sasl.password ? `; the password came from ${describeSecretSource(sasl.password)}` : '';
     const tokenFrom = sasl.token ? `; the token came from ${describeSecretSource(sasl.token)}` : '';
@@ -267,19 +276,13 @@ export function toKafkaError(
       {
         details: messages.slice(0, 1),
         hint:
-          sasl.mechanism === 'OAUTHBEARER' || sasl.mechanism === 'AWS_MSK_IAM'
-            ? `check the token (expiry, issuer, audience)${tokenFrom}`
-            : `check the user name and password${passwordFrom}; SCRAM-SHA-256 and SCRAM-SHA-512 credentials are separate: the user needs one for the mechanism used`,
+          sasl.mechanism === 'AWS_MSK_IAM'
+            ? 'check the AWS credentials (profile, keys or role) and that their IAM policy allows kafka-cluster:Connect on this cluster'
+            : sasl.mechanism === 'OAUTHBEARER'
+              ? `check the token (expiry, issuer, audience)${tokenFrom}`
+              : `check the user name and password${passwordFrom}; SCRAM-SHA-256 and SCRAM-SHA-512 credentials are separate: the user needs one for the mechanism used`,
       },
     );
-  }
-  if (
-    types.has('UNSUPPORTED_SASL_MECHANISM') ||
-    (names.has('KafkaJSSASLAuthenticationError') && messages.some((m) => /mechanism is not supported/.test(m)))
-  ) {
-    return new ScSimError('E_AUTH', `${broker} does not accept SASL mechanism ${sasl?.mechanism ?? '(none)'}`, {
-      hint: 'ask the cluster owner which mechanism the listener uses and set --sasl-mechanism',
-    });
   }
   if (types.has('ILLEGAL_SASL_STATE') && sasl) {
     return new ScSimError(
@@ -353,6 +356,17 @@ export async function diagnoseKafkaError(
   op: KafkaOperation = { action: 'connect' },
 ): Promise<ScSimError> {
   const first = toKafkaError(err, connection, op);
+  if (first.code === 'E_AUTH' && first.message.includes('does not accept SASL mechanism')) {
+    // kafkajs drops the list of mechanisms the broker sent back: ask for it again.
+    const { host, port } = hostPort(connection.brokers[0]!);
+    const mechanisms = await probeSaslMechanisms(host, port, connection.security?.tls !== undefined);
+    if (mechanisms !== undefined && mechanisms.length > 0) {
+      return new ScSimError('E_AUTH', `${first.message} (it accepts ${mechanisms.join(', ')})`, {
+        hint: `set --sasl-mechanism to one of ${mechanisms.join(', ')}`,
+      });
+    }
+    return first;
+  }
   if (first.code !== 'E_BROKER_UNREACHABLE') return first;
   const chain = errorChain(err);
   const closed = chain.some(
@@ -431,8 +445,8 @@ export async function connectWithin<T>(
   try {
     return await Promise.race([connect(), deadline]);
   } catch (err) {
-    // Not awaited for long: a client stuck connecting must not hold the error.
-    await Promise.race([client.disconnect().catch(() => undefined), new Promise((r) => setTimeout(r, 1_000))]);
+    // Not awaited: a client stuck connecting to a silent port does not finish disconnecting either.
+    void client.disconnect().catch(() => undefined);
     throw await diagnoseKafkaError(err, connection, op);
   } finally {
     clearTimeout(timer);

@@ -278,7 +278,7 @@ export function readSecret(source: SecretSource, what: string): string {
       } catch (err) {
         throw new ScSimError(
           'E_CONFIG',
-          `cannot read the ${what} file ${source.path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
+          `cannot read ${source.path}, the file with the ${what}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
           {
             hint: `the file should hold only the ${what}`,
           },
@@ -286,7 +286,7 @@ export function readSecret(source: SecretSource, what: string): string {
       }
       // An editor's or `echo`'s final newline is not part of the secret.
       v = v.replace(/\r?\n$/, '');
-      if (v === '') throw new ScSimError('E_CONFIG', `the ${what} file ${source.path} is empty`);
+      if (v === '') throw new ScSimError('E_CONFIG', `${source.path}, the file with the ${what}, is empty`);
       return v;
     }
     case 'properties': {

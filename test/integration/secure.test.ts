@@ -116,7 +116,7 @@ describe('kafka up --secure', () => {
     expect(again.stdout).toMatch(/already running at 127\.0\.0\.1:\d+ \(jvm, SASL_SSL\)/);
     expect(again.stdout).toContain(up.secure!.appConfig);
     const status = await cli(['kafka', 'status', '--home', HOME]);
-    expect(status.stdout).toMatch(/security:\s+SASL_SSL/);
+    expect(status.stdout).toMatch(/^secured: SASL_SSL/m);
   });
 });
 

@@ -36,6 +36,17 @@ describe('toKafkaError', () => {
     );
   });
 
+  it('a mechanism the listener does not offer is not a wrong password', () => {
+    const e = toKafkaError(
+      kafkaError('KafkaJSSASLAuthenticationError', {
+        message: 'SASL SCRAM-SHA-512 mechanism is not supported by the server',
+      }),
+      scram,
+    );
+    expect(e.code).toBe('E_AUTH');
+    expect(e.message).toBe('k1:9096 does not accept SASL mechanism SCRAM-SHA-512');
+  });
+
   it('a topic ACL denial names the topic from the error, or the ones being used, and the operation', () => {
     const create = toKafkaError(
       kafkaError('KafkaJSAggregateError', {

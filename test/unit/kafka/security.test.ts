@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Mechanism } from 'kafkajs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ScSimError } from '../../../src/errors.js';
 import { ensureCertificates, issueClientCertificate } from '../../../src/kafka/local/certs.js';
@@ -202,7 +203,7 @@ describe('readSecret', () => {
       /the SASL password should come from SC_SIM_TEST_UNSET, which is not set/,
     );
     expect(() => readSecret({ from: 'file', path: join(dir, 'none') }, 'password')).toThrow(
-      /cannot read the password file .*none: ENOENT/,
+      /cannot read .*none, the file with the password: ENOENT/,
     );
     expect(() => readSecret({ from: 'file', path: write('empty', '\n') }, 'password')).toThrow(/is empty/);
   });
@@ -357,6 +358,45 @@ describe('OAUTHBEARER', () => {
     await expect(login(Buffer.from('{"status":"invalid_token"}'))).rejects.toThrow(
       /the broker rejected the token \(invalid_token\)/,
     );
+  });
+});
+
+describe('AWS MSK IAM', () => {
+  /** Runs the login of a mechanism against a broker that accepts anything. */
+  const login = (conn: Parameters<typeof kafkaSecurityConfig>[0]) => {
+    const sasl = kafkaSecurityConfig(conn).sasl as Mechanism;
+    return sasl
+      .authenticationProvider({
+        host: 'h',
+        port: 1,
+        logger: { debug: () => undefined } as never,
+        saslAuthenticate: async () => undefined,
+      })
+      .authenticate();
+  };
+  const msk = (brokers: string[], awsRegion?: string) => ({
+    brokers,
+    security: {
+      protocol: 'SASL_SSL' as const,
+      tls: { verifyHostname: true, insecureSkipVerify: false },
+      sasl: { mechanism: 'AWS_MSK_IAM' as const, ...(awsRegion ? { awsRegion } : {}) },
+    },
+  });
+
+  it("says which package to install when Amazon's signer is not there (it is not a dependency)", async () => {
+    await expect(login(msk(['b-1.x.y.c2.kafka.eu-west-1.amazonaws.com:9098']))).rejects.toThrow(
+      /AWS_MSK_IAM needs the package aws-msk-iam-sasl-signer-js, which is not installed/,
+    );
+  });
+
+  it('needs a region: from the settings, AWS_REGION or the broker names', async () => {
+    const saved = process.env['AWS_REGION'];
+    delete process.env['AWS_REGION'];
+    try {
+      await expect(login(msk(['localhost:9098']))).rejects.toThrow(/AWS_MSK_IAM needs the AWS region/);
+    } finally {
+      if (saved !== undefined) process.env['AWS_REGION'] = saved;
+    }
   });
 });
 
