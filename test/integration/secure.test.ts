@@ -290,6 +290,50 @@ describe('other mechanisms and TLS modes', () => {
   });
 });
 
+describe('OAUTHBEARER token command', () => {
+  it('is run again before its token expires, while the client keeps working', async () => {
+    // Each run logs its time and prints a token living 40 s: the client re-authenticates 10 s before
+    // a session ends, and sc-sim fetches a new token when less than 30 s of the old one is left.
+    const log = join(tmp, 'token-runs.log');
+    const script = join(tmp, 'token-command.mjs');
+    writeFileSync(
+      script,
+      [
+        "import { appendFileSync } from 'node:fs';",
+        `appendFileSync(${JSON.stringify(log)}, Date.now() + '\\n');`,
+        'const b64 = (o) => Buffer.from(JSON.stringify(o)).toString("base64url");',
+        'const now = Math.floor(Date.now() / 1000);',
+        'process.stdout.write(`${b64({ alg: "none" })}.${b64({ sub: "sc-sim-app", iat: now, exp: now + 40 })}.`);',
+      ].join('\n'),
+    );
+    const r = await cli([
+      'consume',
+      '--brokers',
+      BROKER,
+      '--ssl-ca',
+      up.secure!.caFile,
+      '--sasl-mechanism',
+      'OAUTHBEARER',
+      '--sasl-token-command',
+      `node ${script}`,
+      '--duration',
+      '36s',
+      '--per-event-ms',
+      '0',
+      '--json',
+    ]);
+    expect(r.stderr).not.toMatch(/error\[/);
+    expect(r.code).toBe(0);
+    const runs = readFileSync(log, 'utf8').trim().split('\n').map(Number);
+    process.stderr.write(`[secure oauth] token command runs at +${runs.map((t) => t - runs[0]!).join(', +')} ms\n`);
+    // One run per client at the start (admin, consumer), and a later one for a fresh token.
+    expect(
+      runs.some((t) => t - runs[0]! > 20_000),
+      runs.map((t) => t - runs[0]!).join(','),
+    ).toBe(true);
+  }, 120_000);
+});
+
 describe('errors: a code, exit 1, within 15 s, no stack trace', () => {
   const timings: string[] = [];
   afterAll(() => process.stderr.write(`[secure errors] ${timings.join('; ')}\n`));
