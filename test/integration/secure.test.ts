@@ -111,11 +111,13 @@ describe('kafka up --secure', () => {
   });
 
   it('is reported as running and secure; a second `up` says so without starting anything', async () => {
-    const again = await cli(['kafka', 'up', '--home', HOME, '--timeout-ms', '60000']);
+    const [again, status] = await Promise.all([
+      cli(['kafka', 'up', '--home', HOME, '--timeout-ms', '60000']),
+      cli(['kafka', 'status', '--home', HOME]),
+    ]);
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/already running at 127\.0\.0\.1:\d+ \(jvm, SASL_SSL\)/);
     expect(again.stdout).toContain(up.secure!.appConfig);
-    const status = await cli(['kafka', 'status', '--home', HOME]);
     expect(status.stdout).toMatch(/^secured: SASL_SSL/m);
   });
 });
@@ -203,7 +205,9 @@ describe('the restricted user (SCRAM-SHA-512 over SASL_SSL)', () => {
   });
 });
 
-describe('other mechanisms and TLS modes', () => {
+// Concurrent: these share the broker and wait mostly on it (the token test sleeps through a token's
+// life, the bench on its JVM peer), so together they take about as long as the longest of them.
+describe.concurrent('other mechanisms and TLS modes, the bench, a token refresh', () => {
   it('PLAIN and SCRAM-SHA-256, with the password from SC_SIM_SASL_PASSWORD_FILE and the CA from SC_SIM_SSL_CA', async () => {
     const pwFile = join(tmp, 'app.pw');
     writeFileSync(pwFile, `${passwords.app}\n`, { mode: 0o600 });
@@ -288,10 +292,8 @@ describe('other mechanisms and TLS modes', () => {
     expect(rejected.stderr).toMatch(/^error\[E_AUTH\]: .* rejected the OAUTHBEARER login/m);
     expect(rejected.durationMs).toBeLessThan(ERROR_BOUND_MS);
   });
-});
 
-describe('OAUTHBEARER token command', () => {
-  it('is run again before its token expires, while the client keeps working', async () => {
+  it('OAUTHBEARER: the token command is run again before its token expires, while the client keeps working', async () => {
     // Each run logs its time and prints a token living 40 s: the client re-authenticates 10 s before
     // a session ends, and sc-sim fetches a new token when less than 30 s of the old one is left.
     const log = join(tmp, 'token-runs.log');
@@ -332,6 +334,21 @@ describe('OAUTHBEARER token command', () => {
       runs.map((t) => t - runs[0]!).join(','),
     ).toBe(true);
   }, 120_000);
+
+  it('the bench reaches the secured cluster too (--command-config; ProducerPerformance reads the same file)', async () => {
+    const out = join(tmp, 'bench.json');
+    const args = ['--smoke', '--only', 'produce,verify', '--command-config', up.secure!.adminConfig, '--out', out];
+    const child = spawnTsx('bench/run.ts', args);
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    outputs.push({ what: 'bench output', text: output });
+    expect(code, output.slice(-3000)).toBe(0);
+    const results = JSON.parse(keep('bench results', out)) as { failures: unknown[]; broker: { brokers: string[] } };
+    expect(results.failures).toEqual([]);
+    expect(results.broker.brokers).toEqual([BROKER]);
+  }, 240_000);
 });
 
 describe('errors: a code, exit 1, within 15 s, no stack trace', () => {
@@ -422,34 +439,23 @@ describe('errors: a code, exit 1, within 15 s, no stack trace', () => {
 });
 
 describe('secrets', () => {
-  it('the bench reaches the secured cluster too (--command-config; ProducerPerformance reads the same file)', async () => {
-    const out = join(tmp, 'bench.json');
-    const args = ['--smoke', '--only', 'produce,verify', '--command-config', up.secure!.adminConfig, '--out', out];
-    const child = spawnTsx('bench/run.ts', args);
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    outputs.push({ what: 'bench output', text: output });
-    expect(code, output.slice(-3000)).toBe(0);
-    const results = JSON.parse(keep('bench results', out)) as { failures: unknown[]; broker: { brokers: string[] } };
-    expect(results.failures).toEqual([]);
-    expect(results.broker.brokers).toEqual([BROKER]);
-  }, 240_000);
-
   it('dry runs need no broker and print nothing secret', async () => {
-    const dry = await cli(['run', 'seed-dev', '--dry-run', ...app()]);
+    const [dry, plan] = await Promise.all([
+      cli(['run', 'seed-dev', '--dry-run', ...app()]),
+      cli(['topics', 'apply', '--dry-run', '--command-config', up.secure!.adminConfig]),
+    ]);
     expect(dry.code).toBe(0);
-    const plan = await cli(['topics', 'apply', '--dry-run', '--command-config', up.secure!.adminConfig]);
     expect(plan.code).toBe(0);
     expect(plan.stdout).toMatch(/dry run: nothing changed/);
   });
 
   it('runs with debug logs on and then finds no password or token in anything printed or written', async () => {
-    const debug = await cli(['topics', 'list', ...app()], { SC_SIM_KAFKA_LOG: '1', SC_SIM_DEBUG: '1' });
+    const [debug, start] = await Promise.all([
+      cli(['topics', 'list', ...app()], { SC_SIM_KAFKA_LOG: '1', SC_SIM_DEBUG: '1' }),
+      cli(['start', '--no-run', '--command-config', up.secure!.adminConfig]),
+    ]);
     expect(debug.code).toBe(0);
     expect(debug.stderr).toMatch(/\[kafkajs DEBUG\]/);
-    const start = await cli(['start', '--no-run', '--command-config', up.secure!.adminConfig]);
     expect(start.code).toBe(0);
     for (const f of ['server.properties', 'instance.json', 'broker.log']) keep(`broker home ${f} (end)`, join(HOME, f));
 
