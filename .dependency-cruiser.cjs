@@ -5,7 +5,7 @@
 const CLI = '^src/(cli\\.ts$|cli/)';
 const APP = '^src/app/';
 const FEATURES =
-  '^src/(scenarios|generators|verify|consume|report|render|records|schema|topics)/|^src/(runner|report)\\.ts$|^src/runner/';
+  '^src/(scenarios|generators|verify|consume|report|render|records|schema|topics|derive)/|^src/(runner|report)\\.ts$|^src/runner/';
 const INFRA = '^src/(sinks|kafka|metrics|partitioning)/';
 const CATALOG = '^src/(catalog/|envelope\\.ts$)';
 const BASE = '^src/(errors|config|version)\\.ts$';

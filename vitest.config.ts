@@ -14,6 +14,7 @@ export default defineConfig({
           environment: 'node',
           // A hang guard, not a speed target: the 100k-event world tests take seconds on a busy machine.
           testTimeout: 30_000,
+          hookTimeout: 60_000,
         },
       },
       {

@@ -16,6 +16,7 @@ import { ensureJars } from '../src/kafka/local/jars.js';
 import { isPortFree } from '../src/kafka/local/ports.js';
 import { REPO_ROOT, resolveCacheRoot } from '../src/kafka/local/paths.js';
 import { sampleEvents, writePayloadFile } from './events.js';
+import { GENERATOR_BENCH_METHOD } from './generator.js';
 import { runGeneratorPhase, GENERATOR_TARGET_EV_PER_SEC } from './generator-phase.js';
 import { measureMemory } from './memory.js';
 import { parseBenchArgs, USAGE, type BenchOptions } from './options.js';
@@ -38,7 +39,7 @@ function defaultOut(o: BenchOptions): string {
 
 function method(o: BenchOptions, peerPartitions: number): string[] {
   return [
-    `generator: B's runGeneratorBench in this process before the broker starts; events generated and JSON.stringify'd, one core, no Kafka.`,
+    `${GENERATOR_BENCH_METHOD} Runs in this process before the broker starts.`,
     `produce: each round is a fresh process on each side (\`sc-sim run ${PRODUCE_SCENARIO('none')}|${PRODUCE_SCENARIO('gzip')}\` = the shipped \`throughput\` ` +
       `scenario with count ${o.produceCount}, seed ${BENCH_SEED}; ProducerPerformance --throughput -1 with its default producer config plus acks=all and the compression), ` +
       `alternating sc-sim, ProducerPerformance, … for ${o.rounds} round(s); figures are medians over rounds.`,

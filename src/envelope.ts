@@ -11,7 +11,7 @@ export interface Envelope<P extends Record<string, unknown> = Record<string, unk
   event_type: string;
   /** Version of this event type's payload schema. */
   event_version: number;
-  /** Simulated event time, ISO-8601 UTC with milliseconds; monotonic per entity. */
+  /** Event time, ISO-8601 UTC with milliseconds (the run's time mode: wall clock or history); monotonic per entity. */
   occurred_at: string;
   entity_type: EntityType;
   /** Value of the topic's key field (user_id for sc.domain.user, …). */
@@ -33,3 +33,46 @@ export interface Envelope<P extends Record<string, unknown> = Record<string, unk
 export const HEADER_EVENT_TYPE = 'sc-event-type';
 export const HEADER_RUN_ID = 'sc-run-id';
 export const HEADER_SEQUENCE = 'sc-sequence';
+/** `i/N` on the records of shard i of a sharded run (absent otherwise): verifiers tell shards apart by it. */
+export const HEADER_SHARD = 'sc-shard';
+
+/** Where a projection or analytics record came from: the domain event it was derived from. */
+export interface SourcePosition {
+  /** Logical domain topic (no prefix). */
+  topic: string;
+  event_id: string;
+  event_type: string;
+  entity_id: string;
+  /** The source entity's sequence: a consumer holding a newer one knows this record is stale. */
+  sequence: number;
+}
+
+/**
+ * The envelope of projection and analytics records (src/catalog/derived.ts). It mirrors the domain
+ * envelope — event_id, entity_id (= the record key), a per-key sequence, run_id — so the same
+ * verifier checks delivery and order, and adds where the record came from.
+ */
+export interface DerivedEnvelope<P extends object = Record<string, unknown>> {
+  event_id: string;
+  /** The record type, e.g. `proj.user_card`. */
+  event_type: string;
+  event_version: number;
+  /** The source event's occurred_at. */
+  occurred_at: string;
+  entity_type: string;
+  /** The record key: the value of the topic's key field. */
+  entity_id: string;
+  /** 1, 2, 3… per key on this topic, in source order. */
+  sequence: number;
+  correlation_id: string;
+  /** The source event's event_id. */
+  causation_id: string;
+  producer: string;
+  run_id: string;
+  source: SourcePosition;
+  projection_version: number;
+  payload: P;
+}
+
+/** Marks a deliberately abnormal record (opt-in scenario pathologies) so tests tell it from a real anomaly. */
+export const HEADER_PATHOLOGY = 'sc-pathology';

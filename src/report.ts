@@ -8,9 +8,10 @@ import { ConsumerReportSchema, describeIssues, RunReportSchema } from './report/
 import { REPORT_SCHEMA_VERSION, type RunReport } from './report/types.js';
 
 export { buildReport, type BuildReportInput } from './report/build.js';
+export { mergeReports, type NamedReport } from './report/merge.js';
 export { ackedFromReport, offsetsFromReport, offsetsReport } from './report/offsets.js';
 export { compare, sideOf, type CompareInput, type CompareResult, type CompareSide } from './report/compare.js';
-export { REPORT_SCHEMA_VERSION, type RunReport } from './report/types.js';
+export { REPORT_SCHEMA_VERSION, type KeyReport, type RunReport, type TimeReport } from './report/types.js';
 
 /** Checks that parsed JSON is a run report this sc-sim understands (`where` names the file in errors). */
 export function parseRunReport(data: unknown, where: string): RunReport {

@@ -18,11 +18,16 @@ export interface BatchLimits {
 }
 
 /**
- * Sees every completed send: the batch, its outcome and when it completed (runner clock, ms).
+ * Sees every completed send: the batch, its outcome, when it completed and when it was sent (runner clock, ms).
  * This is how a verifier attaches (topic, partition, offset, key, sequence of each acked record)
  * without the runner keeping anything per event.
  */
-export type AckObserver = (batch: readonly SinkRecord[], result: SendResult, completedAtMs: number) => void;
+export type AckObserver = (
+  batch: readonly SinkRecord[],
+  result: SendResult,
+  completedAtMs: number,
+  sentAtMs: number,
+) => void;
 
 export interface Progress extends LiveStats {
   /** Batches handed to the sink and not answered yet. */
@@ -38,8 +43,18 @@ export interface Progress extends LiveStats {
 
 export interface RunnerOptions {
   schedule: Schedule;
-  /** The next event, encoded. Called only for events that will be sent (dropped ones are never generated). */
-  nextRecord: () => SinkRecord;
+  /**
+   * The next event, encoded, handed the time it happens at: its index in the schedule and its
+   * intended offset from the run's start (ms). Called only for events that will be sent (dropped
+   * ones are never generated).
+   */
+  nextRecord: (index: number, intendedOffsetMs: number) => SinkRecord;
+  /**
+   * The wall-clock time (ms since the epoch) of the run's start: per-second partition counts are
+   * then kept on whole wall-clock seconds, the seconds a time-bucket key changes on. Without it they
+   * are kept on seconds since the start.
+   */
+  wallClockStartMs?: number;
   sink: Sink;
   clock: Clock;
   batch: BatchLimits;
@@ -52,6 +67,12 @@ export interface RunnerOptions {
   /** Events intended in the first warmupMs are recorded apart and excluded from the summary. */
   warmupMs: number;
   onAck?: readonly AckObserver[];
+  /**
+   * Records that became due only through the answers to the last sends (dead letters name their
+   * failed record's offset): asked for once the schedule is done and every send answered, and sent
+   * as they come until there are none. Not called when the run was stopped.
+   */
+  finalRecords?: () => SinkRecord[];
   /** Aborting stops scheduling; what was generated is still sent and answered before returning. */
   signal?: AbortSignal;
   onProgress?: (p: Progress) => void;
@@ -163,7 +184,7 @@ class Dispatcher {
     }
     for (const observe of this.observers) {
       try {
-        observe(batch, result, doneAtMs);
+        observe(batch, result, doneAtMs, sentAtMs);
       } catch (err) {
         this.observerError ??= err;
       }
@@ -188,7 +209,12 @@ export async function runLoad(opts: RunnerOptions): Promise<RunOutcome> {
   const { clock, schedule } = opts;
   if (opts.maxInFlightBatches < 1) throw new RangeError('maxInFlightBatches must be at least 1');
   const startMs = clock.now();
-  const recorder = new MetricsRecorder({ startMs, warmupMs: opts.warmupMs, lateThresholdMs: opts.lateThresholdMs });
+  const recorder = new MetricsRecorder({
+    startMs,
+    warmupMs: opts.warmupMs,
+    lateThresholdMs: opts.lateThresholdMs,
+    wallClockStartMs: opts.wallClockStartMs,
+  });
   // Scheduling stops on the caller's signal or on the sink's first fatal result.
   const stop = new AbortController();
   const onAbort = () => stop.abort();
@@ -219,6 +245,7 @@ export async function runLoad(opts: RunnerOptions): Promise<RunOutcome> {
     await runUnthrottled(paced, startMs, recorder, dispatcher);
   }
   await dispatcher.drain();
+  await sendFinalRecords(opts, recorder, dispatcher, signal);
   opts.signal?.removeEventListener('abort', onAbort);
 
   stopProgress.abort();
@@ -259,9 +286,10 @@ async function runPaced(
     const nowMs = clock.now();
     let generated = 0;
     while (i < total && generated < chunk) {
-      const intendedAtMs = startMs + schedule.intendedOffsetMs(i);
+      const offsetMs = schedule.intendedOffsetMs(i);
+      const intendedAtMs = startMs + offsetMs;
       if (intendedAtMs > nowMs) break;
-      i++;
+      const index = i++;
       generated++;
       recorder.scheduled(intendedAtMs);
       // Open model: a sink that falls behind never slows the schedule; beyond the backlog bound
@@ -270,7 +298,7 @@ async function runPaced(
         recorder.dropped(intendedAtMs);
         continue;
       }
-      const record = opts.nextRecord();
+      const record = opts.nextRecord(index, offsetMs);
       record.intendedAtMs = intendedAtMs;
       if (open.length === 0) openSinceMs = nowMs;
       open.push(record);
@@ -312,7 +340,7 @@ async function runUnthrottled(
     let bytes = 0;
     while (i < total && batch.length < limits.maxEvents && bytes < limits.maxBytes) {
       recorder.scheduled(nowMs);
-      const record = opts.nextRecord();
+      const record = opts.nextRecord(i, nowMs - startMs);
       record.intendedAtMs = nowMs;
       batch.push(record);
       bytes += record.sizeBytes;
@@ -321,6 +349,29 @@ async function runUnthrottled(
     dispatcher.enqueue(batch, bytes);
     // Let answers and timers run between batches.
     await clock.sleepUntil(nowMs, signal);
+  }
+}
+
+async function sendFinalRecords(
+  opts: RunnerOptions,
+  recorder: MetricsRecorder,
+  dispatcher: Dispatcher,
+  signal: AbortSignal,
+): Promise<void> {
+  if (!opts.finalRecords) return;
+  for (let records = opts.finalRecords(); records.length > 0 && !signal.aborted; records = opts.finalRecords()) {
+    // Not part of the schedule (the target rate stays the schedule's): sent and acked like the rest.
+    const nowMs = opts.clock.now();
+    for (const r of records) r.intendedAtMs = nowMs;
+    // Batch limits still hold: a long tail goes out in several batches.
+    for (let i = 0; i < records.length; i += opts.batch.maxEvents) {
+      const part = records.slice(i, i + opts.batch.maxEvents);
+      dispatcher.enqueue(
+        part,
+        part.reduce((n, r) => n + r.sizeBytes, 0),
+      );
+    }
+    await dispatcher.drain();
   }
 }
 

@@ -13,8 +13,9 @@ export interface ConsumeRequest {
   prefix: string;
   /** Catalog topic names. */
   topics: readonly string[];
-  /** Default a fresh `sc-sim-consumer-<hex>`. */
+  /** Default a fresh `sc-sim-consumer-<hex>`, deleted afterwards unless `keepGroup`. */
   groupId?: string;
+  keepGroup?: boolean;
   perEventMs: number;
   concurrency: number;
   durationMs: number;
@@ -46,6 +47,9 @@ export async function runConsume(req: ConsumeRequest): Promise<ConsumerSimReport
     });
     await sim.ready;
     req.onJoined?.(groupId, topics);
-    return { ...(await sim.done), connection: summarizeConnection(req.connection) };
+    const report = await sim.done;
+    // A group of our own making leaves no trace; one the user named is theirs to keep.
+    if (req.groupId === undefined && !req.keepGroup) await admin.deleteGroups([groupId]).catch(() => undefined);
+    return { ...report, connection: summarizeConnection(req.connection) };
   });
 }

@@ -1,12 +1,29 @@
 // Everything a run decides before it touches the outside world, done once: the scenario (loaded
-// and validated once), --rate/--duration applied, the schedule built, the world config, the seed,
-// the run id and the plan line that describes it all back.
-import { randomBytes, randomInt } from 'node:crypto';
+// and validated once), --rate/--duration applied, the schedule built, the time mode's window, the
+// world config, the seed, the run id and the plan line that describes it all back.
+import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { ScSimError } from '../errors.js';
 import type { WorldConfig } from '../generators/index.js';
-import { applyOverrides, createSchedule, executorDurationMs, type Schedule } from '../runner/executors.js';
+import {
+  applyOverrides,
+  createSchedule,
+  executorDurationMs,
+  shardLoad,
+  shardSchedule,
+  type Schedule,
+} from '../runner/executors.js';
 import { formatDurationMs } from '../runner/duration.js';
-import { getScenario, loadScenarios, resolveScenariosPath, planLine, type Scenario } from '../scenarios/index.js';
+import type { TopicName } from '../catalog/topics.js';
+import {
+  getScenario,
+  loadScenarios,
+  resolveScenariosPath,
+  resolveTopics,
+  planLine,
+  type Scenario,
+} from '../scenarios/index.js';
+import { eventTimedTopics, retentionFloors, topicsBeyondRetention, type TimeSettings } from '../runner/time-mode.js';
+import { DOMAIN_TOPICS } from '../catalog/topics.js';
 
 export interface NamedScenario {
   name: string;
@@ -25,6 +42,33 @@ export interface RunSettings {
   seed?: number;
   ratePerSec?: number;
   durationMs?: number;
+  /** This process's part of a sharded run (rates and counts divided, its own part of the world). */
+  shard?: Shard;
+  /** The start barrier: set-up happens first, then sending begins at this wall-clock instant. */
+  startAt?: Date;
+  /** The run id (shards of one run share it); default a fresh one, or one derived for a sharded run. */
+  runId?: string;
+}
+
+/** One part of a sharded run: shard `index` (0-based) of `count`. */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/** The run's time mode, worked out once. */
+export interface PreparedTime {
+  settings: TimeSettings;
+  /** Backfill: the history's first and last instants (ms since the epoch); null when live. */
+  window: { startMs: number; endMs: number } | null;
+  /** Backfill: how many events the history holds (the schedule's total). */
+  totalEvents: number | null;
+  /** Backfill with beyondRetention clamp: per logical topic, the earliest record timestamp. */
+  minTimestampMs: ReadonlyMap<string, number> | undefined;
+  /** How much faster world durations pass than the stream's clock (live timeScale; 1 for backfill). */
+  timeScale: number;
+  /** A shard's event i is the whole run's event i·count + index: its place in a backfill's history. */
+  shard?: Shard;
 }
 
 export interface PreparedRun {
@@ -34,11 +78,16 @@ export interface PreparedRun {
   /** Built once; the plan line and the runner use this one. */
   schedule: Schedule;
   plan: string;
+  time: PreparedTime;
   seed: number;
   runId: string;
   prefix: string;
+  /** The logical topics the run writes (the scenario's `topics`), in catalog order. */
+  topics: TopicName[];
   /** The scenario's world (parsed with the scenario, not again) with the run's seed. */
   world: WorldConfig & { seed: number };
+  shard: Shard | undefined;
+  startAt: Date | undefined;
 }
 
 /** `run-20260101T120000-a1b2c3`: sortable by time, unique enough to share a broker. */
@@ -71,19 +120,82 @@ export function withOverrides(scenario: Scenario, o: Pick<RunSettings, 'ratePerS
   return { ...scenario, load };
 }
 
+/**
+ * The run id all shards of one sharded run agree on without talking to each other: derived from
+ * what they share (scenario, seed, shard count, start time).
+ */
+export function sharedRunId(name: string, seed: number, count: number, startAt: Date | undefined): string {
+  const stamp = (startAt ?? new Date(0))
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, '');
+  const digest = createHash('sha256').update(`${name}\u0000${seed}\u0000${count}\u0000${startAt?.toISOString() ?? ''}`);
+  return `run-${stamp}-${digest.digest('hex').slice(0, 6)}`;
+}
+
+/** The time mode's window and clamps; a backfill needs a known event count and (unless clamped) retention room. */
+export function prepareTime(
+  time: TimeSettings,
+  schedule: Schedule,
+  nowMs: number,
+  topics: readonly string[] = DOMAIN_TOPICS,
+): PreparedTime {
+  if (time.mode === 'live') {
+    return { settings: time, window: null, totalEvents: null, minTimestampMs: undefined, timeScale: time.timeScale };
+  }
+  const totalEvents = schedule.totalEvents;
+  if (totalEvents === undefined) {
+    throw new ScSimError('E_USAGE', 'a backfill spreads a known number of events over its history: this run has none', {
+      hint: 'give the unthrottled load a count (not a duration), or drop --duration',
+    });
+  }
+  const endMs = time.endAt === undefined ? nowMs : Date.parse(time.endAt);
+  const startMs = endMs - time.history;
+  // The broker deletes by age from now: a history pinned in the past can reach past retention too.
+  const timed = eventTimedTopics(topics);
+  const beyond = topicsBeyondRetention(nowMs - startMs, timed);
+  if (beyond.length > 0 && time.beyondRetention === 'refuse') {
+    const first = beyond[0]!;
+    throw new ScSimError(
+      'E_CONFIG',
+      `the backfill reaches back to ${new Date(startMs).toISOString()}, past ${first.topic}'s ${formatDurationMs(first.retentionMs)} retention: its oldest events would be deleted at once`,
+      { hint: 'shorten time.history, move time.endAt closer to now, or set time.beyondRetention: clamp' },
+    );
+  }
+  return {
+    settings: time,
+    window: { startMs, endMs },
+    totalEvents,
+    minTimestampMs: time.beyondRetention === 'clamp' ? retentionFloors(nowMs, timed) : undefined,
+    timeScale: 1,
+  };
+}
+
 export function prepareRun(settings: RunSettings, now = new Date()): PreparedRun {
   const { name, scenario: base } = resolveScenario(settings.scenario, settings.file);
-  const scenario = withOverrides(base, settings);
-  const schedule = createSchedule(scenario.load);
+  const overridden = withOverrides(base, settings);
+  const shard = settings.shard && settings.shard.count > 1 ? settings.shard : undefined;
+  const scenario = shard ? { ...overridden, load: shardLoad(overridden.load, shard.index, shard.count) } : overridden;
+  // A shard takes every N-th event of the whole run's schedule, so the shards add up exactly.
+  const whole = createSchedule(overridden.load);
+  const schedule = shard ? shardSchedule(whole, shard.index, shard.count) : whole;
   const seed = settings.seed ?? scenario.world.seed ?? randomInt(0, 0xffffffff);
+  const shardNote = shard ? `; shard ${shard.index}/${shard.count}` : '';
+  // A backfill spreads the whole run's events over its history; shards agree on its end (the start barrier).
+  const topics = resolveTopics(scenario.topics);
+  const time = { ...prepareTime(scenario.time, whole, (settings.startAt ?? now).getTime(), topics), shard };
   return {
     name,
     scenario,
     schedule,
-    plan: planLine(scenario, schedule),
+    plan: planLine(scenario, schedule, time.window?.endMs) + shardNote,
+    time,
     seed,
-    runId: newRunId(now),
+    runId: settings.runId ?? (shard ? sharedRunId(name, seed, shard.count, settings.startAt) : newRunId(now)),
     prefix: settings.prefix ?? '',
+    topics,
     world: { ...scenario.world, seed },
+    shard,
+    startAt: settings.startAt,
   };
 }

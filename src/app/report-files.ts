@@ -53,7 +53,12 @@ export function writeReportFile(path: string, report: RunReport | ConsumerSimRep
 export function writeHtmlReport(path: string, report: RunReport): void {
   writeOutputFile(
     path,
-    renderHtmlReport({ run: report, verification: report.verification ?? null, consumer: report.consumer ?? null }),
+    renderHtmlReport({
+      run: report,
+      verification: report.verification ?? null,
+      consumer: report.consumer ?? null,
+      watch: report.watch ?? null,
+    }),
     'HTML report',
   );
 }

@@ -3,22 +3,30 @@
 // schedule, one admin session for topics, offsets and the checks. The CLI, the bench and the tests
 // all come through here.
 import type { Writable } from 'node:stream';
-import { DOMAIN_TOPICS, getTopic, physicalTopicName } from '../catalog/topics.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DLQ_CATALOG } from '../catalog/derived.js';
+import { TOPICS, physicalTopicName } from '../catalog/topics.js';
 import { summarizeConnection } from '../config.js';
 import { ExitCode, ScSimError } from '../errors.js';
 import { worldFromConfig, type WorldStream } from '../generators/index.js';
 import { AdminSession, type OffsetsByTopic } from '../kafka/admin.js';
+import { startMetricsExporter, type MetricsExporter } from '../metrics/exporter.js';
 import type { KafkaConnection } from '../kafka/client.js';
 import { createEncoder } from '../records/encode.js';
-import { buildReport, offsetsReport, type RunReport } from '../report.js';
+import { keyStrategyTable } from '../records/keys.js';
+import { buildReport, offsetsReport, type RunReport, type TimeReport } from '../report.js';
+import { thresholdsOf } from '../report/thresholds.js';
 import { runLoad, type AckObserver, type Progress, type RunOutcome } from '../runner.js';
 import { realClock, type Clock } from '../runner/clock.js';
 import type { Sink } from '../sinks/types.js';
 import { PRODUCER } from '../version.js';
 import { attachChecks, checksWithScenarioDefaults, hasChecks, type AttachedChecks, type RunChecks } from './checks.js';
 import { prepareRun, type PreparedRun, type RunSettings } from './prepare.js';
+import { createRecordSource } from './record-source.js';
+import { eventClock, eventTimes, type EventTimes } from './event-time.js';
 import { openKafkaSink, openNdjsonSink, type SinkChoice } from './sinks.js';
 import { checkRunTopics } from './topics.js';
+import { EXPECTABLE } from '../watch/expect.js';
 
 export interface RunRequest extends RunSettings {
   /** Where Kafka is (needed by the Kafka sink and by the checks). */
@@ -30,6 +38,8 @@ export interface RunRequest extends RunSettings {
   signal?: AbortSignal;
   /** Progress once a second. */
   onProgress?: (p: Progress) => void;
+  /** Serve live metrics (OpenMetrics) on this host:port while the run lasts. */
+  metricsListen?: string;
   /**
    * Informational lines; `essential` marks the seed/run-id line, which the CLI prints even with
    * --quiet (it is what reproduces the run).
@@ -46,6 +56,8 @@ export interface RunDeps {
   stdout?: Writable;
   /** Called for every answered batch (e.g. a test's own observer). */
   onAck?: readonly AckObserver[];
+  /** The wall clock, read once at the start (default Date.now): live event times count from it. */
+  wallClock?: () => number;
 }
 
 export interface RunResult {
@@ -61,7 +73,7 @@ export interface RunResult {
 
 /** Partition counts as the catalog has them: what an offline sink's report shows. */
 function catalogPartitions(): Map<string, number> {
-  return new Map(DOMAIN_TOPICS.map((t) => [t, getTopic(t)!.partitions]));
+  return new Map(TOPICS.map((t) => [t.name, t.partitions]));
 }
 
 interface Drive {
@@ -78,22 +90,51 @@ async function drive(
   d: Drive,
   req: RunRequest,
   deps: RunDeps,
-): Promise<RunOutcome & { startedAt: Date; endedAt: Date }> {
+): Promise<RunOutcome & { startedAt: Date; endedAt: Date; time: TimeReport }> {
   const { prepared, sink } = d;
   const { scenario } = prepared;
-  const encode = createEncoder({
-    runId: prepared.runId,
-    prefix: prepared.prefix,
-    partitions: d.partitions,
-    keys: scenario.keys,
-  });
-  const startedAt = new Date();
   let outcome: RunOutcome;
   let closeError: unknown;
+  let startedAt = new Date();
+  let times: EventTimes | undefined;
   try {
+    // Live time starts when sending does: after the start barrier of a sharded run.
+    await waitForStart(prepared.startAt, req.signal, (line) => req.log?.(line, false));
+    const wallClockStartMs = (deps.wallClock ?? Date.now)();
+    startedAt = new Date(wallClockStartMs);
+    times = eventTimes(prepared.time, wallClockStartMs);
+    const source = createRecordSource({
+      world: d.world,
+      encode: times.tally(
+        createEncoder({
+          runId: prepared.runId,
+          prefix: prepared.prefix,
+          partitions: d.partitions,
+          keys: scenario.keys,
+          shard: prepared.shard,
+          minTimestampMs: prepared.time.minTimestampMs,
+        }),
+      ),
+      at: times.at,
+      runId: prepared.runId,
+      prefix: prepared.prefix,
+      topics: prepared.topics,
+      partitions: d.partitions,
+      pathologies: scenario.pathologies,
+      shard: prepared.shard,
+      minTimestampMs: prepared.time.minTimestampMs,
+    });
+    const onProgress = source.wantsProgress
+      ? (p: Progress) => {
+          source.onProgress(p);
+          req.onProgress?.(p);
+        }
+      : req.onProgress;
     outcome = await runLoad({
       schedule: prepared.schedule,
-      nextRecord: () => encode(d.world.next()),
+      nextRecord: (index, offsetMs) => source.next(index, offsetMs),
+      finalRecords: () => source.finalRecords(),
+      wallClockStartMs,
       sink,
       clock: deps.clock ?? realClock(),
       batch: {
@@ -105,9 +146,9 @@ async function drive(
       maxBacklogEvents: scenario.pacing.maxBacklog,
       lateThresholdMs: scenario.pacing.lateAfter,
       warmupMs: scenario.warmup,
-      onAck: [...(deps.onAck ?? []), ...d.onAck],
+      onAck: [...(deps.onAck ?? []), ...d.onAck, source.onAck],
       signal: req.signal,
-      onProgress: req.onProgress,
+      onProgress,
     });
   } finally {
     await sink.close().catch((err: unknown) => (closeError = err));
@@ -117,7 +158,7 @@ async function drive(
     if (!(closeError instanceof ScSimError)) throw closeError;
     outcome.fatal ??= { code: closeError.code, message: closeError.message, hint: closeError.hint };
   }
-  return { ...outcome, startedAt, endedAt: new Date() };
+  return { ...outcome, startedAt, endedAt: new Date(), time: times!.report() };
 }
 
 function report(
@@ -142,10 +183,15 @@ function report(
     scheduleEndMs: outcome.scheduleEndMs,
     sink: sink.description,
     prefix: prepared.prefix,
-    partitions,
-    offsets: offsets && offsetsReport(DOMAIN_TOPICS, prepared.prefix, offsets.start, offsets.end),
+    // The report covers what the run writes; other topics' counts are encoder-only.
+    partitions: new Map(prepared.topics.map((t) => [t, partitions.get(t)!])),
+    offsets: offsets && offsetsReport(prepared.topics, prepared.prefix, offsets.start, offsets.end),
     thresholds: prepared.scenario.thresholds,
+    time: outcome.time,
+    keys: keyStrategyTable(prepared.scenario.keys),
   });
+  if (prepared.shard) built.run.shard = { ...prepared.shard };
+  if (prepared.startAt) built.run.startAt = prepared.startAt.toISOString();
   if (outcome.fatal) {
     const f = outcome.fatal;
     built.run.stoppedBy = { code: f.code, message: f.message };
@@ -156,10 +202,71 @@ function report(
   return { report: built, exitCode };
 }
 
+/** The latest a start barrier may be in the past, and the furthest ahead it may be. */
+const START_LATE_MS = 5_000;
+const START_AHEAD_MAX_MS = 24 * 3_600_000;
+
+/**
+ * The start barrier (`--start-at`): everything is set up, then sending begins at that instant, so
+ * the shards of a run start within a second of each other without talking to each other.
+ */
+async function waitForStart(startAt: Date | undefined, signal: AbortSignal | undefined, log: (l: string) => void) {
+  if (!startAt) return;
+  const waitMs = startAt.getTime() - Date.now();
+  if (waitMs < -START_LATE_MS) {
+    throw new ScSimError(
+      'E_CONFIG',
+      `the start time ${startAt.toISOString()} passed ${Math.round(-waitMs / 1000)} s ago: this shard would not start with the others`,
+      { hint: 'give every shard the same --start-at, far enough ahead for all of them to be ready (e.g. a minute)' },
+    );
+  }
+  if (waitMs > START_AHEAD_MAX_MS) {
+    throw new ScSimError('E_CONFIG', `the start time ${startAt.toISOString()} is more than 24 h ahead`, {
+      hint: 'check the date and time zone of --start-at (ISO-8601, e.g. 2026-12-01T12:00:00Z)',
+    });
+  }
+  if (waitMs <= 0) return;
+  log(`set up; waiting ${(waitMs / 1000).toFixed(1)} s for the start time ${startAt.toISOString()}`);
+  await sleep(waitMs, undefined, { signal }).catch(() => undefined);
+}
+
+/**
+ * `--expect`: the topics the consumer under test writes are its own — sc-sim stops writing them,
+ * and checks that it sends what they are derived from.
+ */
+function claimExpectedTopics(
+  prepared: PreparedRun,
+  checks: RunChecks,
+  log: (line: string, essential: boolean) => void,
+): void {
+  const expected = checks.expect ?? [];
+  if (expected.length === 0) return;
+  if (!checks.watch) {
+    throw new ScSimError('E_USAGE', '--expect compares what your consumer wrote once it has caught up', {
+      hint: 'add --watch-group <the group that writes those topics>, so sc-sim waits for it to drain first',
+    });
+  }
+  for (const t of expected) {
+    const sources = EXPECTABLE[t]
+      ? [EXPECTABLE[t].source]
+      : (DLQ_CATALOG.find((d) => d.topic === t)?.sourceTopics ?? []);
+    if (!sources.some((s) => (prepared.topics as readonly string[]).includes(s))) {
+      throw new ScSimError('E_USAGE', `--expect ${t}: scenario ${prepared.name} sends nothing it is derived from`, {
+        hint: `${t} comes from ${sources.join(', ')}: pick a scenario that writes it, or add it to the scenario's topics`,
+      });
+    }
+  }
+  const before = prepared.topics.length;
+  prepared.topics = prepared.topics.filter((t) => !expected.includes(t));
+  if (prepared.topics.length < before)
+    log(`sc-sim does not write ${expected.join(', ')} in this run: your consumer does`, false);
+}
+
 /** Runs one scenario end to end and builds its report. Tool failures throw ScSimError. */
 export async function runScenario(req: RunRequest, deps: RunDeps = {}): Promise<RunResult> {
   const log = req.log ?? (() => undefined);
-  const prepared = prepareRun(req);
+  // A backfill history ends when the run starts: on the same wall clock the run reads.
+  const prepared = prepareRun(req, new Date((deps.wallClock ?? Date.now)()));
   const choice = req.sink ?? { kind: 'kafka' };
   const toKafka = choice.kind === 'kafka' && !deps.sink;
   if (hasChecks(req.checks ?? {}) && !toKafka) {
@@ -172,9 +279,24 @@ export async function runScenario(req: RunRequest, deps: RunDeps = {}): Promise<
   if (!toKafka && prepared.scenario.consumer)
     log("the scenario's consumer block is skipped: nothing goes to Kafka", false);
   const checks = toKafka ? checksWithScenarioDefaults(req.checks ?? {}, prepared.scenario) : {};
+  const groupMetrics = Object.keys(thresholdsOf(prepared.scenario.thresholds, true));
+  if (groupMetrics.length > 0 && !checks.watch) {
+    throw new ScSimError(
+      'E_USAGE',
+      `thresholds on consumer groups (${groupMetrics.join(', ')}) need a group to watch`,
+      {
+        hint: 'add --watch-group <your consumer group> (with the Kafka sink), or remove those thresholds',
+      },
+    );
+  }
+  claimExpectedTopics(prepared, checks, log);
   log(`seed ${prepared.seed}, run id ${prepared.runId}`, true);
   // The world first: a bad world config fails before any connection is opened.
-  const world = worldFromConfig(prepared.world, { runId: prepared.runId });
+  const world = worldFromConfig(prepared.world, {
+    runId: prepared.runId,
+    shard: prepared.shard,
+    timeScale: prepared.time.timeScale,
+  });
 
   if (deps.sink || choice.kind === 'ndjson') {
     const sink = deps.sink ?? openNdjsonSink(choice.kind === 'ndjson' ? choice.file : undefined, deps.stdout);
@@ -185,13 +307,15 @@ export async function runScenario(req: RunRequest, deps: RunDeps = {}): Promise<
 
   if (!req.connection) throw new ScSimError('E_USAGE', 'a Kafka run needs a connection (broker addresses)');
   const connection = req.connection;
+  const clock = deps.clock ?? realClock();
   const admin = await AdminSession.open(connection);
   let attached: AttachedChecks | undefined;
+  let exporter: MetricsExporter | undefined;
   try {
-    const physical = await checkRunTopics(admin, DOMAIN_TOPICS, prepared.prefix);
-    const partitions = new Map(
-      DOMAIN_TOPICS.map((t) => [t, physical.get(physicalTopicName(t, prepared.prefix)) ?? getTopic(t)!.partitions]),
-    );
+    const physical = await checkRunTopics(admin, prepared.topics, prepared.prefix);
+    // Catalog counts for topics the run does not write (their events are encoded, never sent).
+    const partitions = catalogPartitions();
+    for (const t of prepared.topics) partitions.set(t, physical.get(physicalTopicName(t, prepared.prefix))!);
     const start = await admin.endOffsets([...physical.keys()]);
     log(
       `topics ready on ${connection.brokers.join(',')}${prepared.prefix ? ` (prefix ${prepared.prefix})` : ''}`,
@@ -203,20 +327,54 @@ export async function runScenario(req: RunRequest, deps: RunDeps = {}): Promise<
       prefix: prepared.prefix,
       startOffsets: start,
       partitions: physical,
+      clock,
+      thresholds: prepared.scenario.thresholds,
+      recordTimesAreRecent: prepared.time.settings.mode === 'live',
       log: (line) => log(line, false),
     });
+    if (req.metricsListen) {
+      exporter = await startMetricsExporter(req.metricsListen);
+      exporter.watchGroups(() => attached?.groupLag() ?? []);
+      log(`metrics (OpenMetrics) at http://${exporter.address}/metrics`, false);
+    }
     const sink = await openKafkaSink(connection, prepared.scenario.producer, `sc-sim-${prepared.runId}`);
-    const outcome = await drive({ prepared, world, sink, partitions, onAck: attached.onAck }, req, deps);
+    const live = exporter ? liveMetrics(exporter) : undefined;
+    const outcome = await drive(
+      { prepared, world, sink, partitions, onAck: [...attached.onAck, ...(live ? [live.onAck] : [])] },
+      live ? { ...req, onProgress: (p) => (live.onProgress(p), req.onProgress?.(p)) } : req,
+      { ...deps, clock },
+    );
     const end = await admin.endOffsets([...physical.keys()]);
     const result = report(prepared, outcome, sink, partitions, { start, end });
     result.report.connection = summarizeConnection(connection);
-    result.exitCode = await attached.complete(result.report, end, result.exitCode);
+    const checked = await attached.complete(result.report, end, result.exitCode);
     attached = undefined;
+    result.exitCode = checked.exitCode;
+    result.error ??= checked.error;
     return result;
   } finally {
     await attached?.abort();
+    await exporter?.close();
     await admin.close();
   }
+}
+
+/** Feeds the metrics exporter: records per partition and outcome from acks, the rate from progress. */
+function liveMetrics(exporter: MetricsExporter): { onAck: AckObserver; onProgress: (p: Progress) => void } {
+  return {
+    onAck: (batch, result) => {
+      const counts = new Map<string, { topic: string; partition: number; n: number }>();
+      for (const r of batch) {
+        const key = `${r.topic}\u0000${r.partition}`;
+        const c = counts.get(key);
+        if (c) c.n++;
+        else counts.set(key, { topic: r.topic, partition: r.partition, n: 1 });
+      }
+      for (const c of counts.values())
+        exporter.countRecords(c.topic, c.partition, result.ok ? c.n : 0, result.ok ? 0 : c.n);
+    },
+    onProgress: (p) => exporter.setRate(p.ackedRatePerSec),
+  };
 }
 
 /** `--dry-run`: the plan and the first few events as they would be sent (NDJSON), without a broker. */
@@ -225,13 +383,32 @@ export async function dryRun(settings: RunSettings, sampleCount: number, out: Wr
   out.write(
     `# scenario ${prepared.name}: ${prepared.scenario.description}\n# plan: ${prepared.plan}\n# seed ${prepared.seed}, run id ${prepared.runId}; first ${sampleCount} events:\n`,
   );
-  const world = worldFromConfig(prepared.world, { runId: prepared.runId });
-  const encode = createEncoder({
+  const world = worldFromConfig(prepared.world, {
+    runId: prepared.runId,
+    shard: prepared.shard,
+    timeScale: prepared.time.timeScale,
+  });
+  const partitions = catalogPartitions();
+  const { schedule } = prepared;
+  const source = createRecordSource({
+    world,
+    encode: createEncoder({
+      runId: prepared.runId,
+      prefix: prepared.prefix,
+      partitions,
+      keys: prepared.scenario.keys,
+      shard: prepared.shard,
+      minTimestampMs: prepared.time.minTimestampMs,
+    }),
+    // The events as a run starting now would time them.
+    at: eventClock(prepared.time, Date.now()),
     runId: prepared.runId,
     prefix: prepared.prefix,
-    partitions: catalogPartitions(),
-    keys: prepared.scenario.keys,
+    topics: prepared.topics,
+    partitions,
+    minTimestampMs: prepared.time.minTimestampMs,
   });
+  const offsetOf = (i: number) => (schedule.kind === 'paced' ? schedule.intendedOffsetMs(i) : 0);
   const sink = openNdjsonSink(undefined, out);
-  await sink.send(Array.from({ length: sampleCount }, () => encode(world.next())));
+  await sink.send(Array.from({ length: sampleCount }, (_, i) => source.next(i, offsetOf(i))));
 }

@@ -1,6 +1,6 @@
 // The topic catalog against a cluster: read its plan, apply it, and check a run's topics before
 // sending. Planning is pure (topics/plan.ts); the admin session does the I/O.
-import { getTopic, physicalTopicName } from '../catalog/topics.js';
+import { TOPICS, getTopic, physicalTopicName } from '../catalog/topics.js';
 import { ScSimError } from '../errors.js';
 import type { AdminSession } from '../kafka/admin.js';
 import { actionable, desiredConfigs, planTopics, type TopicPlan } from '../topics/plan.js';
@@ -140,7 +140,7 @@ export async function checkRunTopics(
       `${user !== undefined ? `user "${user}"` : 'this principal'} may not see ${denied.length} topic(s) on ${admin.connection.brokers.join(',')}: needs DESCRIBE (WRITE to produce) on them`,
       {
         details: denied.map((t) => `denied: ${t}`),
-        hint: `ask for the ACLs: --allow-principal User:${user ?? '<principal>'} --operation WRITE --operation DESCRIBE --topic ${prefix}sc.domain. --resource-pattern-type prefixed`,
+        hint: `ask for the ACLs: --allow-principal User:${user ?? '<principal>'} --operation WRITE --operation DESCRIBE --topic ${prefix}sc. --resource-pattern-type prefixed (the catalog's topics)`,
       },
     );
   }
@@ -166,4 +166,21 @@ export async function checkRunTopics(
     }
   }
   return partitions;
+}
+
+/**
+ * Deletes the catalog's topics under `prefix` (those that exist; never another `sc.*` topic).
+ * Without a prefix it deletes the un-prefixed catalog, so the caller must ask for that explicitly.
+ */
+export async function deleteCatalogTopics(
+  admin: AdminSession,
+  prefix: string,
+  dryRun: boolean,
+): Promise<{ deleted: string[]; missing: string[] }> {
+  const wanted = TOPICS.map((t) => physicalTopicName(t.name, prefix));
+  const existing = new Set(await admin.listTopics());
+  const deleted = wanted.filter((t) => existing.has(t));
+  const missing = wanted.filter((t) => !existing.has(t));
+  if (!dryRun) await admin.deleteTopics(deleted);
+  return { deleted, missing };
 }

@@ -4,6 +4,7 @@ import { withAdmin } from '../kafka/admin.js';
 import type { KafkaConnection } from '../kafka/client.js';
 import { ackedFromReport, offsetsFromReport, type RunReport } from '../report.js';
 import { HotKeyTracker } from '../verify/hot-keys.js';
+import { runIdentity } from '../verify/decode.js';
 import { startReadBack } from '../verify/read-back.js';
 import { buildVerificationSection, type VerificationSection } from '../verify/section.js';
 import { Verifier } from '../verify/verifier.js';
@@ -21,8 +22,10 @@ export async function verifySavedReport(
     startReadBack({
       connection,
       startOffsets: start,
-      runId: report.run.id,
+      // A shard's report checks that shard's records; a merged report all of them.
+      runId: runIdentity(report.run.id, report.run.shard && `${report.run.shard.index}/${report.run.shard.count}`),
       deleteGroup: (id) => admin.deleteGroups([id]),
+      onPathology: (topic, partition) => verifier.countPathology(topic, partition),
       onRecord: (r) => {
         verifier.addConsumed(r);
         // Without per-send records, the hottest keys are counted from what was read.
@@ -36,7 +39,13 @@ export async function verifySavedReport(
   result.totals.indeterminate = report.summary.totals.indeterminate + (report.warmup?.totals.indeterminate ?? 0);
   return buildVerificationSection({
     result,
-    readBack: { records: stats.records, foreign: stats.foreign, undecodable: stats.undecodable, tookMs: stats.tookMs },
+    readBack: {
+      records: stats.records,
+      foreign: stats.foreign,
+      undecodable: stats.undecodable,
+      tookMs: stats.tookMs,
+      pathologies: stats.pathologies,
+    },
     producer: report.producer,
     hotKeys: hotKeys.result(),
   });

@@ -4,48 +4,27 @@
 // generator cannot emit a type or a field this file does not declare.
 import type { DomainTopicName } from './topics.js';
 import type { EntityType } from '../envelope.js';
+import {
+  arrayOf,
+  bool,
+  cents,
+  currency,
+  datetime,
+  ext,
+  int,
+  nullable,
+  objectOf,
+  oneOf,
+  opt,
+  str,
+  stringMap,
+  url,
+  uuid,
+  type FieldMap,
+  type PayloadOfFields,
+} from './fields.js';
 
-// ---------------------------------------------------------------------------------------------
-// Field descriptors
-
-interface FieldBase {
-  /** `(opt)` / `(if known)` in the spec: may be absent from the payload. */
-  readonly optional?: boolean;
-  /** Present but may be `null` (e.g. attribution without a community). */
-  readonly nullable?: boolean;
-  /** Not in the spec's KEY PAYLOAD FIELDS: added because a lifecycle needs it. Shown in docs/schemas. */
-  readonly ext?: boolean;
-  readonly doc?: string;
-}
-
-export type ScalarKind = 'uuid' | 'string' | 'datetime' | 'url' | 'currency' | 'bool' | 'int' | 'cents';
-
-export type FieldSpec =
-  | (FieldBase & { readonly kind: Exclude<ScalarKind, 'int'> })
-  | (FieldBase & { readonly kind: 'int'; readonly min?: number })
-  | (FieldBase & { readonly kind: 'enum'; readonly values: readonly string[] })
-  | (FieldBase & { readonly kind: 'array'; readonly items: FieldSpec })
-  | (FieldBase & { readonly kind: 'object'; readonly fields: Readonly<Record<string, FieldSpec>> })
-  /** Open object whose values are strings (e.g. variant attributes: `{ color: 'red' }`). */
-  | (FieldBase & { readonly kind: 'map' });
-
-export type FieldMap = Readonly<Record<string, FieldSpec>>;
-
-const uuid = (doc?: string) => ({ kind: 'uuid', doc }) as const;
-const str = (doc?: string) => ({ kind: 'string', doc }) as const;
-const datetime = (doc?: string) => ({ kind: 'datetime', doc }) as const;
-const url = (doc?: string) => ({ kind: 'url', doc }) as const;
-const currency = () => ({ kind: 'currency', doc: 'ISO-4217 code' }) as const;
-const bool = (doc?: string) => ({ kind: 'bool', doc }) as const;
-const int = (min?: number, doc?: string) => ({ kind: 'int', min, doc }) as const;
-const cents = (doc?: string) => ({ kind: 'cents', doc }) as const;
-const oneOf = <const V extends readonly string[]>(values: V, doc?: string) => ({ kind: 'enum', values, doc }) as const;
-const arrayOf = <const I extends FieldSpec>(items: I, doc?: string) => ({ kind: 'array', items, doc }) as const;
-const objectOf = <const O extends FieldMap>(fields: O, doc?: string) => ({ kind: 'object', fields, doc }) as const;
-const stringMap = (doc?: string) => ({ kind: 'map', doc }) as const;
-const opt = <const F extends FieldSpec>(field: F) => ({ ...field, optional: true }) as const;
-const nullable = <const F extends FieldSpec>(field: F) => ({ ...field, nullable: true }) as const;
-const ext = <const F extends FieldSpec>(field: F) => ({ ...field, ext: true }) as const;
+export type { FieldMap, FieldSpec, ScalarKind, PayloadOfFields, TsOf } from './fields.js';
 
 // ---------------------------------------------------------------------------------------------
 // Closed value sets (exported so generators draw from exactly what the schemas allow)
@@ -441,11 +420,13 @@ export const EVENT_CATALOG = [
     promotion_id: uuid(),
     community_id: opt(uuid()),
     feed_type: oneOf(FEED_TYPES),
+    viewer_id: ext(uuid('The user who saw it: what a salted record key hashes (see `keys:` in scenarios)')),
   }),
   ev('promotion.clicked', 'User clicked', {
     promotion_id: uuid(),
     community_id: opt(uuid()),
     product_id: uuid(),
+    viewer_id: ext(uuid('The user who clicked')),
   }),
   ev('promotion.converted', 'Purchase attributed', {
     promotion_id: uuid(),
@@ -615,29 +596,6 @@ type CatalogEntry = (typeof EVENT_CATALOG)[number];
 export type EventType = CatalogEntry['type'];
 export type EventSpecOf<T extends EventType> = Extract<CatalogEntry, { type: T }>;
 
-type Simplify<T> = { [K in keyof T]: T[K] } & {};
-type Nullish<F, V> = F extends { nullable: true } ? V | null : V;
-type TsOfKind<F> = F extends { kind: 'enum'; values: readonly (infer V)[] }
-  ? V
-  : F extends { kind: 'array'; items: infer I }
-    ? TsOfKind<I>[]
-    : F extends { kind: 'object'; fields: infer O }
-      ? PayloadOfFields<O>
-      : F extends { kind: 'map' }
-        ? Record<string, string>
-        : F extends { kind: 'int' | 'cents' }
-          ? number
-          : F extends { kind: 'bool' }
-            ? boolean
-            : string;
-/** The TypeScript value type of one field descriptor. */
-export type TsOf<F> = Nullish<F, TsOfKind<F>>;
-/** A payload object type from a field map: optional fields become `?:`, unknown keys are errors. */
-export type PayloadOfFields<O> = Simplify<
-  { [K in keyof O as O[K] extends { optional: true } ? never : K]: TsOf<O[K]> } & {
-    [K in keyof O as O[K] extends { optional: true } ? K : never]?: TsOf<O[K]>;
-  }
->;
 /** The payload type of one event type, e.g. `Payload<'order.created'>`. */
 export type Payload<T extends EventType> = PayloadOfFields<EventSpecOf<T>['fields']>;
 

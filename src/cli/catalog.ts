@@ -1,13 +1,19 @@
 // `sc-sim catalog events`, `sc-sim sample <event-type>` and `sc-sim schema export`: the event
 // catalog as a table or JSON, realistic example events from a seeded world, and JSON Schemas.
 import { randomInt } from 'node:crypto';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { EVENT_CATALOG, closestNames, type EventSpec, type FieldSpec } from '../catalog/events.js';
 import { DOMAIN_TOPICS } from '../catalog/topics.js';
 import { ScSimError } from '../errors.js';
 import { renderTable } from '../render/table.js';
 import { sampleEvents } from '../generators/index.js';
-import { DEFAULT_SCHEMA_DIR, exportSchemas } from '../schema/export.js';
+import {
+  DEFAULT_ASYNCAPI_FILE,
+  DEFAULT_SCHEMA_DIR,
+  exportAsyncApi,
+  exportSchemas,
+  renderAsyncApi,
+} from '../schema/export.js';
 import { parsePositiveInt, parseSeed } from './options.js';
 
 function kindLabel(f: FieldSpec): string {
@@ -99,14 +105,35 @@ export function registerCatalog(program: Command): void {
       process.stdout.write(`${lines.join('\n')}\n`);
     });
 
-  const schema = program.command('schema').description('JSON Schemas of the event envelope and every event type');
+  const schema = program
+    .command('schema')
+    .description('JSON Schemas of every record sc-sim writes, or the AsyncAPI document of all 32 topics');
   schema
     .command('export')
-    .description('write <event_type>.schema.json for every event type plus envelope.schema.json')
-    .option('-o, --out <dir>', 'output directory', DEFAULT_SCHEMA_DIR)
-    .action(async (opts: { out: string }) => {
-      const paths = await exportSchemas(opts.out);
+    .description(
+      'json-schema: <event_type>.schema.json per event type, envelope.schema.json, <topic>.schema.json per derived topic and the heartbeat; asyncapi: one AsyncAPI 3 document of all 32 topics',
+    )
+    .addOption(
+      new Option('--format <format>', 'what to write').choices(['json-schema', 'asyncapi']).default('json-schema'),
+    )
+    .option(
+      '-o, --out <path>',
+      `json-schema: output directory (default ${DEFAULT_SCHEMA_DIR}); asyncapi: output file, .json or .yaml (default ${DEFAULT_ASYNCAPI_FILE}; - for stdout)`,
+    )
+    .action(async (opts: { out?: string; format: 'json-schema' | 'asyncapi' }) => {
+      if (opts.format === 'asyncapi') {
+        if (opts.out === '-') {
+          process.stdout.write(renderAsyncApi('stdout.yaml'));
+          return;
+        }
+        const path = await exportAsyncApi(opts.out ?? DEFAULT_ASYNCAPI_FILE);
+        process.stdout.write(`${path}\n`);
+        process.stderr.write(`wrote the AsyncAPI 3 document of all 32 topics to ${path}\n`);
+        return;
+      }
+      const dir = opts.out ?? DEFAULT_SCHEMA_DIR;
+      const paths = await exportSchemas(dir);
       process.stdout.write(`${paths.join('\n')}\n`);
-      process.stderr.write(`wrote ${paths.length} schemas to ${opts.out}\n`);
+      process.stderr.write(`wrote ${paths.length} schemas to ${dir}\n`);
     });
 }

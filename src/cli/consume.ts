@@ -30,6 +30,7 @@ interface ConsumeFlags extends ConnectionFlags {
   out?: string;
   html?: string;
   quiet?: boolean;
+  keepGroup?: boolean;
 }
 
 async function consumeAction(flags: ConsumeFlags): Promise<void> {
@@ -43,6 +44,7 @@ async function consumeAction(flags: ConsumeFlags): Promise<void> {
       prefix: flags.prefix,
       topics,
       groupId: flags.group,
+      keepGroup: flags.keepGroup,
       perEventMs: flags.perEventMs,
       concurrency: flags.concurrency,
       durationMs: flags.duration,
@@ -99,6 +101,7 @@ export function registerConsume(program: Command): void {
     .option('--json', 'print the consumer report as JSON')
     .option('--out <file>', 'write the consumer report (JSON) to this file')
     .option('--html <file>', 'write a self-contained HTML page with the lag chart')
+    .option('--keep-group', 'keep the generated consumer group afterwards (default: deleted)')
     .option('-q, --quiet', 'no progress on stderr')
     .action(consumeAction);
 }

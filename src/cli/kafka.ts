@@ -37,7 +37,10 @@ export function formatStatus(s: KafkaStatus): string {
     ['version', `Kafka ${s.version}`],
     ['address', s.brokers.join(',')],
     ['mode', s.mode],
-    ['data', `${formatBytes(s.dataSizeBytes)} (${s.dataSizeBytes} bytes)`],
+    [
+      'data',
+      `${formatBytes(s.dataSizeBytes)} on disk (${s.dataSizeBytes} bytes)${s.dataApparentBytes !== undefined ? `; ${formatBytes(s.dataApparentBytes)} apparent (sparse index files)` : ''}`,
+    ],
     ['secured', s.secure ? 'SASL_SSL (SCRAM-SHA-512, ACLs; client configs in the home)' : 'no (PLAINTEXT)'],
     ['home', s.home],
   ];
@@ -47,7 +50,7 @@ export function formatStatus(s: KafkaStatus): string {
 /** Where a secure broker's client configs are; the passwords are only named by their file. */
 export function formatSecureInfo(s: SecureBrokerInfo): string {
   return [
-    `client config, user ${s.users.app} (writes and reads sc.domain.*): ${s.appConfig}`,
+    `client config, user ${s.users.app} (writes and reads the catalog's topics sc.*): ${s.appConfig}`,
     `client config, user ${s.users.admin} (super user: topics, ACLs):    ${s.adminConfig}`,
     `CA certificate: ${s.caFile}`,
     `passwords (mode 0600): ${s.credentialsFile}`,

@@ -166,3 +166,61 @@ export function connectionFromFlags(flags: ConnectionFlags): KafkaConnection {
   for (const w of resolved.warnings) info(w);
   return resolved.connection;
 }
+
+/** `--shard i/N`: shard i (0-based) of N; N from 1 to 65536. */
+export function parseShard(raw: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(raw.trim());
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (!m || count < 1 || count > 65_536 || index >= count) {
+    throw new InvalidArgumentError(`--shard expects i/N with 0 <= i < N <= 65536 (e.g. 0/4), got "${raw}"`);
+  }
+  return { index, count };
+}
+
+/**
+ * The shard from the environment, as a Kubernetes Indexed Job sets it: JOB_COMPLETION_INDEX (set by
+ * Kubernetes) and SC_SIM_SHARDS (set in the Job's pod template). Undefined when neither is set.
+ */
+export function shardFromEnv(env: NodeJS.ProcessEnv = process.env): { index: number; count: number } | undefined {
+  const index = env['JOB_COMPLETION_INDEX']?.trim();
+  const count = env['SC_SIM_SHARDS']?.trim();
+  if (!count) return undefined;
+  if (!index) {
+    throw new ScSimError('E_USAGE', 'SC_SIM_SHARDS is set but JOB_COMPLETION_INDEX is not: which shard is this?', {
+      hint: 'run as a Kubernetes Indexed Job (it sets JOB_COMPLETION_INDEX), or give --shard i/N',
+    });
+  }
+  try {
+    return parseShard(`${index}/${count}`);
+  } catch (err) {
+    throw new ScSimError(
+      'E_USAGE',
+      `JOB_COMPLETION_INDEX=${index} and SC_SIM_SHARDS=${count} are not a shard: ${(err as Error).message}`,
+      {
+        hint: "SC_SIM_SHARDS must be the Job's completions count, and the index below it",
+      },
+    );
+  }
+}
+
+/** `--start-at`: an ISO-8601 instant with its time zone (Z or ±hh:mm), so every shard reads it alike. */
+export function parseStartAt(raw: string): Date {
+  const ms = Date.parse(raw);
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(raw.trim()) || Number.isNaN(ms)) {
+    throw new InvalidArgumentError(
+      `--start-at expects an ISO-8601 time with a zone, e.g. 2026-12-01T12:00:00Z, got "${raw}"`,
+    );
+  }
+  return new Date(ms);
+}
+
+/** `--run-id`: letters, digits, '.', '_' and '-' (it travels in every record header). */
+export function parseRunId(raw: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(raw)) {
+    throw new InvalidArgumentError(
+      `--run-id expects up to 128 letters, digits, '.', '_' or '-' (not starting with one of the last three), got "${raw}"`,
+    );
+  }
+  return raw;
+}

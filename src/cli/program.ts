@@ -8,9 +8,11 @@ import { registerTopics } from './topics.js';
 import { registerStart } from './start.js';
 import { registerCatalog } from './catalog.js';
 import { registerConsume } from './consume.js';
+import { registerK8s } from './k8s.js';
 import { registerReport } from './report.js';
 import { registerRun } from './run.js';
 import { registerVerify } from './verify.js';
+import { registerWatch } from './watch.js';
 
 export function buildProgram(): Command {
   const program = new Command('sc-sim')
@@ -27,6 +29,8 @@ export function buildProgram(): Command {
   registerReport(program);
   registerVerify(program);
   registerConsume(program);
+  registerK8s(program);
+  registerWatch(program);
   return program;
 }
 

@@ -1,13 +1,14 @@
 // `sc-sim run <scenario>` and `sc-sim scenarios`: flags in, the app layer runs, the report out.
 // Flags beat env (SC_SIM_BROKERS), which beats the scenario file, which beats defaults.
 import { Option, type Command } from 'commander';
-import { CONSUMER_DEFAULTS, VERIFY_TIMEOUT_MS, type RunChecks } from '../app/checks.js';
+import { CONSUMER_DEFAULTS, VERIFY_TIMEOUT_MS, WATCH_DEFAULTS, type RunChecks } from '../app/checks.js';
 import type { ConnectionFlags } from '../app/connection.js';
 import { resolveScenario } from '../app/prepare.js';
 import { assertWritable, writeHtmlReport, writeReportFile } from '../app/report-files.js';
 import { dryRun, runScenario } from '../app/run.js';
 import { parseSinkChoice } from '../app/sinks.js';
 import { ScSimError } from '../errors.js';
+import { EXPECTABLE_TOPICS, isExpectableTopic } from '../watch/expect.js';
 import { REPORT_SCHEMA_VERSION } from '../report.js';
 import { formatConsoleReport } from '../render/console.js';
 import { formatJsonReport } from '../render/json.js';
@@ -22,8 +23,12 @@ import {
   parsePositiveInt,
   parseRate,
   parseSeed,
+  parseRunId,
+  parseShard,
+  parseStartAt,
   parseTopicList,
   prefixOption,
+  shardFromEnv,
 } from './options.js';
 import { info, progressLine, runLog, withInterrupt } from './output.js';
 
@@ -44,6 +49,35 @@ export interface RunFlags extends ConnectionFlags {
   consumerMs?: number;
   consumerConcurrency?: number;
   consumerTopics?: string;
+  shard?: { index: number; count: number };
+  startAt?: Date;
+  runId?: string;
+  watchGroup?: string;
+  watchTopics?: string;
+  watchInterval?: number;
+  drainTimeout?: number;
+  metrics?: string;
+  keepGroups?: boolean;
+  commitTimeout?: number;
+  expect?: string;
+}
+
+/** `--expect`: derived topics sc-sim can check (the entity-card projections and the DLQs). */
+function parseExpectList(list: string): string[] {
+  const topics = list
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
+  if (topics.length === 0)
+    throw new ScSimError('E_USAGE', '--expect: no topic given', { hint: 'e.g. --expect sc.proj.consumer.user-cards' });
+  for (const t of topics) {
+    if (!isExpectableTopic(t)) {
+      throw new ScSimError('E_USAGE', `--expect: sc-sim cannot check ${JSON.stringify(t)}`, {
+        hint: `one of: ${EXPECTABLE_TOPICS.join(', ')} (logical names; --prefix applies)`,
+      });
+    }
+  }
+  return topics;
 }
 
 /** The checks the flags ask for (a scenario's own `consumer:` block is applied by the app). */
@@ -61,8 +95,30 @@ export function checksFromFlags(flags: RunFlags): RunChecks {
       concurrency: flags.consumerConcurrency ?? CONSUMER_DEFAULTS.concurrency,
       topics: parseTopicList('--consumer-topics', flags.consumerTopics),
       drainTimeoutMs: CONSUMER_DEFAULTS.drainTimeoutMs,
+      ...(flags.keepGroups ? { keepGroup: true } : {}),
     };
   }
+  if (flags.watchTopics !== undefined && flags.watchGroup === undefined) {
+    throw new ScSimError('E_USAGE', '--watch-topics needs --watch-group (the group it describes)', {
+      hint: 'add --watch-group <your consumer group>, or drop --watch-topics',
+    });
+  }
+  if (flags.watchGroup !== undefined) {
+    const groups = flags.watchGroup
+      .split(',')
+      .map((g) => g.trim())
+      .filter(Boolean);
+    if (groups.length === 0)
+      throw new ScSimError('E_USAGE', '--watch-group: no group given', { hint: 'e.g. --watch-group feed-builder' });
+    checks.watch = {
+      groups,
+      ...(flags.watchTopics !== undefined ? { topics: parseTopicList('--watch-topics', flags.watchTopics) } : {}),
+      intervalMs: flags.watchInterval ?? WATCH_DEFAULTS.intervalMs,
+      drainTimeoutMs: flags.drainTimeout ?? WATCH_DEFAULTS.drainTimeoutMs,
+      noCommitTimeoutMs: flags.commitTimeout ?? WATCH_DEFAULTS.noCommitTimeoutMs,
+    };
+  }
+  if (flags.expect !== undefined) checks.expect = parseExpectList(flags.expect);
   return checks;
 }
 
@@ -86,6 +142,9 @@ export async function runAction(scenarioName: string, flags: RunFlags): Promise<
     seed: flags.seed,
     ratePerSec: flags.rate,
     durationMs: flags.duration,
+    shard: flags.shard ?? shardFromEnv(),
+    startAt: flags.startAt,
+    runId: flags.runId,
   };
   if (flags.dryRun) {
     await dryRun(settings, 5, process.stdout);
@@ -100,6 +159,7 @@ export async function runAction(scenarioName: string, flags: RunFlags): Promise<
       checks,
       signal,
       log: runLog(flags.quiet),
+      metricsListen: flags.metrics,
       onProgress: progress.write && ((p) => progress.write!(formatRunProgress(p))),
     }).finally(progress.clear),
   );
@@ -168,6 +228,21 @@ export function registerRun(program: Command): void {
     .option('-q, --quiet', 'no progress or informational lines on stderr')
     .option('--dry-run', 'print the plan and a sample of events; send nothing (no broker needed)')
     .option('-f, --file <path>', 'scenarios file (default ./scenarios.yaml)')
+    .addOption(
+      new Option(
+        '--shard <i/N>',
+        'run shard i of N: its own part of the world, rate/N (env: JOB_COMPLETION_INDEX + SC_SIM_SHARDS)',
+      ).argParser(parseShard),
+    )
+    .addOption(
+      new Option(
+        '--start-at <time>',
+        'set up, then start sending at this ISO-8601 instant (a barrier for shards)',
+      ).argParser(parseStartAt),
+    )
+    .addOption(
+      new Option('--run-id <id>', 'the run id (default fresh; shards derive a shared one)').argParser(parseRunId),
+    )
     .option(
       '--verify',
       'read back what is sent, while sending, and check it (lost, duplicate, reordered…); exit 4 if any',
@@ -191,6 +266,48 @@ export function registerRun(program: Command): void {
     .option(
       '--consumer-topics <list>',
       'catalog topics the consumer reads (default the 7 domain topics; needs --consumer-ms)',
+    )
+    .option(
+      '--watch-group <ids>',
+      'watch your consumer group(s) under the load: lag, time lag, rebalances, drain (comma-separated)',
+    )
+    .option(
+      '--keep-groups',
+      "keep sc-sim's own consumer groups afterwards (the consumer simulator's; default: deleted)",
+    )
+    .option('--metrics <host:port>', 'serve live metrics (OpenMetrics, for Prometheus) while the run lasts, e.g. :9464')
+    .option('--watch-topics <list>', 'catalog topics the watched groups consume (default: every topic the run writes)')
+    .addOption(
+      new Option('--watch-interval <d>', 'how often the groups are sampled')
+        .argParser(parseDurationFlag('--watch-interval'))
+        .default(WATCH_DEFAULTS.intervalMs, '1s'),
+    )
+    .addOption(
+      new Option('--commit-timeout <d>', 'a watched group that commits nothing for this long fails the run')
+        .argParser(parseDurationFlag('--commit-timeout'))
+        .default(WATCH_DEFAULTS.noCommitTimeoutMs, '30s'),
+    )
+    .addOption(
+      new Option('--drain-timeout <d>', 'after the load, watch the groups until no lag, at most this long')
+        .argParser(parseDurationFlag('--drain-timeout'))
+        .default(WATCH_DEFAULTS.drainTimeoutMs, '5m'),
+    )
+    .option(
+      '--expect <topics>',
+      "check what your consumer wrote to these derived topics (entity cards, DLQs) against sc-sim's own derivation; needs --watch-group",
+    )
+    .addHelpText(
+      'after',
+      `
+Time modes (the scenario's time: block; the plan line and the report name the one in use):
+  live       the default: occurred_at is the wall-clock instant each event is due, and the record's
+             timestamp (CreateTime) is the same; time: { mode: live, timeScale: 60 } makes world
+             durations (lock-outs, promotion schedules) pass 60x faster, occurred_at stays the wall clock
+  backfill   time: { mode: backfill, history: 7d }: the run's events spread over a history ending
+             now, written as fast as the load allows, each record's timestamp its event time; events
+             older than a topic's retention are refused (default) or, with beyondRetention: clamp,
+             get their record timestamp clamped to the retention edge (occurred_at kept)
+Key strategies (keys:): entity (default), compound { bucket }, salted { salts, by }, none { partitioner }`,
     )
     .action(runAction);
 

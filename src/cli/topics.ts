@@ -1,7 +1,8 @@
-// `sc-sim topics apply|list`: make a cluster match the topic catalog, and show where it differs.
+// `sc-sim topics apply|list|delete`: make a cluster match the topic catalog, and show where it differs.
 import type { Command } from 'commander';
 import type { ConnectionFlags } from '../app/connection.js';
-import { applyFailureError, applyTopicCatalog, readTopicPlan } from '../app/topics.js';
+import { applyFailureError, applyTopicCatalog, deleteCatalogTopics, readTopicPlan } from '../app/topics.js';
+import { ScSimError } from '../errors.js';
 import { withAdmin } from '../kafka/admin.js';
 import { planJson, renderList, renderPlan } from '../render/topics.js';
 import { driftOf } from '../topics/plan.js';
@@ -73,4 +74,38 @@ export function registerTopics(program: Command): void {
       const plan = await withAdmin(connectionFromFlags(o), (admin) => readTopicPlan(admin, o.prefix));
       process.stdout.write(o.json ? JSON.stringify(planJson(plan), null, 2) + '\n' : renderList(plan) + '\n');
     });
+
+  addConnectionOptions(
+    topics
+      .command('delete')
+      .description("delete the catalog's topics under a prefix (e.g. after a CI run); refuses without one"),
+  )
+    .addOption(prefixOption())
+    .option('--all', 'with --yes: delete the catalog topics that have no prefix (a whole dev cluster)')
+    .option('--yes', 'confirm --all')
+    .option('--dry-run', 'print what would be deleted', false)
+    .option('--json', 'print the result as JSON', false)
+    .action(
+      async (o: ConnectionFlags & { prefix: string; all?: boolean; yes?: boolean; dryRun: boolean; json: boolean }) => {
+        if (o.prefix === '' && !(o.all && o.yes)) {
+          throw new ScSimError('E_USAGE', 'topics delete without --prefix would delete the cluster’s catalog topics', {
+            hint: 'give the prefix of the run to clean up (--prefix ci-42.), or --all --yes to delete the un-prefixed catalog',
+          });
+        }
+        if (o.prefix !== '' && o.all) {
+          throw new ScSimError('E_USAGE', '--all deletes the un-prefixed catalog: it does not go with --prefix', {
+            hint: 'drop --all to delete the topics under the prefix',
+          });
+        }
+        const r = await withAdmin(connectionFromFlags(o), (admin) => deleteCatalogTopics(admin, o.prefix, o.dryRun));
+        if (o.json) {
+          process.stdout.write(`${JSON.stringify({ prefix: o.prefix, dryRun: o.dryRun, ...r }, null, 2)}\n`);
+          return;
+        }
+        for (const t of r.deleted) process.stdout.write(`${o.dryRun ? 'would delete' : 'deleted'} ${t}\n`);
+        process.stdout.write(
+          `${o.dryRun ? 'dry run: ' : ''}${r.deleted.length} topic(s) ${o.dryRun ? 'to delete' : 'deleted'}, ${r.missing.length} not there\n`,
+        );
+      },
+    );
 }

@@ -34,6 +34,11 @@ export interface ConsumerSimOptions {
   signal?: AbortSignal;
   /** Called after each lag sample (for progress lines). */
   onSample?: (s: { tMs: number; processed: number; totalLag: number; maxLag: number }) => void;
+  /**
+   * Record end-to-end latency from each record's timestamp (default true). False when timestamps are
+   * event times of a history (a backfill): then they say the record's age, not a latency.
+   */
+  latencyFromRecordTime?: boolean;
 }
 
 export interface ConsumerSim {
@@ -135,7 +140,8 @@ class ConsumerSimulation implements ConsumerSim {
       this.position.set(key, Number(m.offset) + 1);
       done++;
       this.processed++;
-      this.latency.recordValue(Math.max(0, Math.round((Date.now() - Number(m.timestamp)) * 1000)));
+      if (this.opts.latencyFromRecordTime !== false)
+        this.latency.recordValue(Math.max(0, Math.round((Date.now() - Number(m.timestamp)) * 1000)));
       // Yield after a slice: kafkajs fetches again only once every batch of a fetch is handled,
       // so a long hot batch would stall the cold partitions too. The rest is fetched again.
       if (pacer.sliceUsed()) break;

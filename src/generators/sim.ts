@@ -1,5 +1,6 @@
-// The world's engine room: the simulated clock, the per-family RNG streams, the event queue and the
-// typed emit methods every generator goes through (so a payload can only have the catalog's fields).
+// The world's engine room: the world's clock (its own simulated one, or the time the runner hands
+// it per event), the per-family RNG streams, the event queue and the typed emit methods every
+// generator goes through (so a payload can only have the catalog's fields).
 import { EVENT_CATALOG, type EventType, type Family, type Payload } from '../catalog/events.js';
 import type { DomainTopicName } from '../catalog/topics.js';
 import { EntityTypes, type Envelope } from '../envelope.js';
@@ -19,7 +20,7 @@ import {
   type Entity,
 } from './state.js';
 import { isoUtc } from './time.js';
-import type { SimEvent } from './types.js';
+import type { Shard, SimEvent } from './types.js';
 
 interface TypeInfo {
   readonly topic: DomainTopicName;
@@ -44,9 +45,12 @@ export class Sim {
   private lastType = '';
   private lastInfo: TypeInfo = { topic: 'sc.domain.user', family: 'user', version: 1 };
   private clockMs: number;
+  /** Set once the runner hands in a time (setTime): from then on the world's own clock stands still. */
+  private timeGiven = false;
   private isoMs = Number.NaN;
   private isoText = '';
   private readonly meanStepMs: number;
+  private readonly timeScale: number;
 
   /**
    * Built events waiting to be returned by next(): an action may emit a causal chain at once.
@@ -70,14 +74,23 @@ export class Sim {
     readonly seed: number,
     readonly runId: string,
     readonly pools: Pools,
+    /** This world's part of a sharded run; its index stamps every id it draws. */
+    readonly shard?: Shard,
+    /** World durations (locks, suspensions, promotion schedules) pass this many times faster. */
+    timeScale = 1,
   ) {
-    this.rng = Object.fromEntries(EntityTypes.map((f) => [f, Rng.derive(seed, `family:${f}`)])) as Record<Family, Rng>;
+    const stamp = shard?.index;
+    this.rng = Object.fromEntries(EntityTypes.map((f) => [f, Rng.derive(seed, `family:${f}`, stamp)])) as Record<
+      Family,
+      Rng
+    >;
     this.schedulerRng = Rng.derive(seed, 'scheduler');
     this.clockRng = Rng.derive(seed, 'clock');
-    this.consequenceRng = Rng.derive(seed, 'consequences');
+    this.consequenceRng = Rng.derive(seed, 'consequences', stamp);
     this.clockMs = Date.parse(config.startAt);
     this.meanStepMs = config.simMsPerEvent;
-    const adminRng = Rng.derive(seed, 'admins');
+    this.timeScale = timeScale;
+    const adminRng = Rng.derive(seed, 'admins', stamp);
     this.admins = Array.from({ length: 6 }, () => adminRng.uuid());
     const pop = config.population;
     this.users = new UserState(new Population(pop.users));
@@ -87,7 +100,7 @@ export class Sim {
     this.promotions = new PromotionState(new Population(pop.promotions));
     this.posts = new PostState(new Population(pop.posts));
     // Orders in flight at once: enough for realistic interleaving, bounded for memory.
-    this.orders = new OrderState(Math.max(50, pop.users));
+    this.orders = new OrderState(Math.max(50, pop.users), shard);
   }
 
   /** Simulated now, integer ms since the epoch; only ever increases over the emitted events. */
@@ -95,9 +108,32 @@ export class Sim {
     return this.clockMs;
   }
 
-  /** Starts a new action: simulated time moves on by an exponential step (mean simMsPerEvent). */
+  /**
+   * The instant the next events happen at, handed in by whoever owns time (the runner): from the
+   * first call on, the world's own clock no longer moves (tick and emits take no time). Time never
+   * goes back: an earlier instant than the last one keeps the last one.
+   */
+  setTime(atMs: number): void {
+    if (!this.timeGiven || atMs > this.clockMs) this.clockMs = atMs;
+    this.timeGiven = true;
+  }
+
+  /** An instant `durationMs` of world time from now (durations pass timeScale times faster). */
+  later(durationMs: number): number {
+    return this.clockMs + this.scaled(durationMs);
+  }
+
+  /** A world duration as it passes on the stream's clock: divided by timeScale, whole ms. */
+  scaled(durationMs: number): number {
+    return Math.round(durationMs / this.timeScale);
+  }
+
+  /**
+   * Starts a new action: on the world's own clock, time moves on by an exponential step (mean
+   * simMsPerEvent); with a time handed in (setTime), it stays where the runner put it.
+   */
   tick(): void {
-    this.clockMs += Math.floor(this.clockRng.exp(this.meanStepMs));
+    if (!this.timeGiven) this.clockMs += Math.floor(this.clockRng.exp(this.meanStepMs));
   }
 
   /** One attempt at an action (see tick); an attempt that finds nothing to do takes no time. */
@@ -165,8 +201,9 @@ export class Sim {
 
   /**
    * Builds one event and queues it. `correlationId` null starts a new correlation (the event's own
-   * id); `causationId` is the event_id of the cause, or null for a root event. Events within one
-   * action are a few ms apart, so occurred_at is strictly increasing across the whole stream.
+   * id); `causationId` is the event_id of the cause, or null for a root event. On the world's own
+   * clock, events within one action are a few ms apart, so occurred_at is strictly increasing; with
+   * a time handed in, an action's events share its instant (occurred_at never decreases).
    */
   private build<T extends EventType>(
     rng: Rng | null,
@@ -202,7 +239,7 @@ export class Sim {
     };
     const event: SimEvent = { topic: info.topic, key: entity.id, occurredAtMs: this.clockMs, envelope };
     this.queue[this.queueTail++] = event;
-    this.clockMs += 1 + this.clockRng.int(25);
+    if (!this.timeGiven) this.clockMs += 1 + this.clockRng.int(25);
     return event;
   }
 

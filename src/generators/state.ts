@@ -14,6 +14,7 @@ import {
   type USER_STATUSES,
   type UTM_SOURCES,
 } from '../catalog/events.js';
+import type { Shard } from './types.js';
 
 export interface Entity extends Slotted {
   readonly id: string;
@@ -587,7 +588,11 @@ export class OrderState {
   readonly toDeliver = this.items.bag('toDeliver', (i) => i.state === 'shipped' && CONFIRMED.has(i.order.status));
   private liveCount = 0;
   private numbered = 0;
-  constructor(readonly maxLive: number) {}
+  constructor(
+    readonly maxLive: number,
+    /** In a sharded run, order numbers interleave (shard i of N: i+1, i+1+N, …) so none repeats. */
+    private readonly shard?: Shard,
+  ) {}
 
   /** Orders not yet retired (in flight, or finished but still refundable). */
   get live(): number {
@@ -600,7 +605,8 @@ export class OrderState {
 
   /** The next human-readable order number: SC-00000001, SC-00000002, … */
   nextNumber(): string {
-    return `SC-${String(++this.numbered).padStart(8, '0')}`;
+    const n = this.shard ? this.numbered++ * this.shard.count + this.shard.index + 1 : ++this.numbered;
+    return `SC-${String(n).padStart(8, '0')}`;
   }
 
   newSlots(): number[] {

@@ -8,7 +8,7 @@ export interface SimEvent {
   topic: DomainTopicName;
   /** The catalog key: the value of the topic's key field (e.g. the order_id). */
   key: string;
-  /** Simulated event time in ms since the epoch (same instant as envelope.occurred_at). */
+  /** Event time in ms since the epoch (same instant as envelope.occurred_at). */
   occurredAtMs: number;
   envelope: Envelope;
 }
@@ -18,6 +18,18 @@ export interface EventStream {
   /** The seed actually used (printed so `--seed` reproduces the run). */
   readonly seed: number;
   readonly runId: string;
-  /** Next event in emission order. Causal order holds: a cause is returned before its effects. */
-  next(): SimEvent;
+  /**
+   * Next event in emission order. Causal order holds: a cause is returned before its effects.
+   * `atMs` (ms since the epoch) is the instant the world acts at, handed in by whoever owns time
+   * (the runner); the world never reads a clock. Without it the world's own simulated clock moves
+   * on (world.startAt, world.simMsPerEvent): samples, tests and benchmarks use that. An action
+   * that emits several events stamps them all with its instant; queued ones keep it.
+   */
+  next(atMs?: number): SimEvent;
+}
+
+/** One part of a sharded run: shard `index` (0-based) of `count`. */
+export interface Shard {
+  readonly index: number;
+  readonly count: number;
 }

@@ -15,15 +15,27 @@ import { USER_ACTIONS } from './families/users.js';
 import type { Action } from './families/util.js';
 import { resolveMix, type ResolvedMix, type RootType } from './mix.js';
 import { buildPools, type Pools } from './pools.js';
-import type { Rng } from './rng.js';
+import { deriveSeed32, type Rng } from './rng.js';
 import { Sim } from './sim.js';
-import type { EventStream, SimEvent } from './types.js';
+import type { EventStream, Shard, SimEvent } from './types.js';
 import type { Family } from '../catalog/events.js';
 
 export interface WorldOptions {
   runId: string;
   /** Pre-built value pools for this seed (the benchmark times pool building separately). */
   pools?: Pools;
+  /**
+   * This process's part of a sharded run: a world of its own (population divided by the shard
+   * count, seed derived from the run seed and the shard), whose ids are stamped with the shard so
+   * they never collide with another shard's. Every entity lives in one shard, so per-entity order
+   * and sequences hold; references stay inside the shard.
+   */
+  shard?: Shard;
+  /**
+   * World durations (lock-outs, suspensions, promotion schedules) pass this many times faster than
+   * the stream's clock (default 1: a 15-minute lock-out lasts 15 minutes of event time).
+   */
+  timeScale?: number;
 }
 
 /** Live entity counts and queue length: what the world holds in memory right now. */
@@ -140,14 +152,18 @@ export function createWorld(input: WorldConfigInput, opts: WorldOptions): WorldS
 
 /** A world from settings parsed already (a scenario's world, parsed with its scenario). */
 export function worldFromConfig(config: WorldConfig, opts: WorldOptions): WorldStream {
+  // One shard of one is the whole world: nothing stamped, the same stream as without sharding.
+  const shard = opts.shard && opts.shard.count > 1 ? opts.shard : undefined;
+  if (opts.shard) config = shardConfig(config, opts.shard);
   const seed = config.seed ?? randomInt(0, 0xffffffff);
   const mix = resolveMix(config.mix);
-  const sim = new Sim(config, seed, opts.runId, opts.pools ?? buildPools(seed));
+  const sim = new Sim(config, seed, opts.runId, opts.pools ?? buildPools(seed), shard, opts.timeScale);
   const act = scheduler(sim, mix);
   const boot = bootstrap(sim);
   let booting = true;
 
-  function next(): SimEvent {
+  function next(atMs?: number): SimEvent {
+    if (atMs !== undefined) sim.setTime(atMs);
     while (!sim.hasQueued()) {
       if (booting && boot.next().done) booting = false;
       if (!booting) act();
@@ -174,4 +190,35 @@ export function worldFromConfig(config: WorldConfig, opts: WorldOptions): WorldS
       phase: booting ? 'bootstrap' : 'activity',
     }),
   };
+}
+
+/** Shard `index` of `count`: its own seed (derived from the run's) and its share of the population. */
+export function shardConfig(config: WorldConfig, shard: Shard): WorldConfig {
+  if (!Number.isInteger(shard.count) || shard.count < 1 || shard.count > 65_536) {
+    throw new RangeError(`a run has 1 to 65536 shards, not ${shard.count}`);
+  }
+  if (!Number.isInteger(shard.index) || shard.index < 0 || shard.index >= shard.count) {
+    throw new RangeError(`shard index ${shard.index} is not in 0..${shard.count - 1}`);
+  }
+  if (shard.count === 1) return config;
+  const share = (n: number, min: number) => Math.max(min, Math.ceil(n / shard.count));
+  const p = config.population;
+  return {
+    ...config,
+    seed: config.seed === undefined ? undefined : shardSeed(config.seed, shard),
+    population: {
+      ...p,
+      users: share(p.users, 1),
+      suppliers: share(p.suppliers, 1),
+      communities: share(p.communities, 1),
+      products: share(p.products, 1),
+      promotions: share(p.promotions, 0),
+      posts: share(p.posts, 0),
+    },
+  };
+}
+
+/** A shard's world seed: a hash of (run seed, shard index, shard count), the same on every machine. */
+export function shardSeed(seed: number, shard: Shard): number {
+  return deriveSeed32(seed, `shard:${shard.index}/${shard.count}`);
 }

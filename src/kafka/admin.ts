@@ -1,6 +1,6 @@
 // The one module that talks to the kafkajs admin client. A run opens one AdminSession and does all
 // its cluster reads through it (topics, partitions, offsets, groups); everything else sees plain data.
-import kafkajs, { type Admin } from 'kafkajs';
+import kafkajs, { AssignerProtocol, type Admin } from 'kafkajs';
 import { ScSimError } from '../errors.js';
 import {
   connectWithin,
@@ -59,6 +59,12 @@ export interface PartitionMarks {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface GroupState {
+  /** Kafka's group state: Stable, PreparingRebalance, CompletingRebalance, Empty, Dead. */
+  state: string;
+  members: { memberId: string; clientId: string; assignment: string }[];
+}
 
 /** One connected admin client; every call turns a broker failure into an ScSimError. */
 export class AdminSession {
@@ -342,11 +348,64 @@ export class AdminSession {
     });
   }
 
+  /** Commits offsets for a group that has no active member yet (where a new consumer group starts). */
+  setGroupOffsets(groupId: string, topic: string, offsets: ReadonlyMap<number, bigint>): Promise<void> {
+    if (offsets.size === 0) return Promise.resolve();
+    return this.call({ action: 'consume', groupId, topics: [topic] }, (admin) =>
+      retryRetriable(() =>
+        admin.setOffsets({
+          groupId,
+          topic,
+          partitions: [...offsets].map(([partition, offset]) => ({ partition, offset: offset.toString() })),
+        }),
+      ),
+    );
+  }
+
   deleteTopics(names: readonly string[], timeoutMs = 30_000): Promise<void> {
     if (names.length === 0) return Promise.resolve();
     return this.call({ action: 'delete', topics: names }, (admin) =>
       admin.deleteTopics({ topics: [...names], timeout: timeoutMs }),
     );
+  }
+
+  /**
+   * A consumer group's state and members, each with its assignment as `topic:p,p;topic:p` text
+   * (empty for a member not assigned yet). An unknown group is `Dead` with no members.
+   */
+  describeGroup(groupId: string): Promise<GroupState> {
+    return this.call({ action: 'describe', groupId }, async (admin) => {
+      let described;
+      try {
+        described = await admin.describeGroups([groupId]);
+      } catch (err) {
+        if ((err as { type?: string }).type === 'GROUP_AUTHORIZATION_FAILED') {
+          throw new ScSimError('E_AUTHORIZATION', `not allowed to describe consumer group ${groupId}`, {
+            hint: `watching a group needs DESCRIBE on group ${groupId} (and DESCRIBE on its topics) for this user: ask for the ACL`,
+            cause: err,
+          });
+        }
+        throw err;
+      }
+      const g = described.groups[0];
+      if (!g) return { state: 'Dead', members: [] };
+      return {
+        state: g.state,
+        members: g.members.map((m) => {
+          let assignment = '';
+          try {
+            const decoded = AssignerProtocol.MemberAssignment.decode(m.memberAssignment);
+            assignment = Object.entries(decoded?.assignment ?? {})
+              .map(([topic, partitions]) => `${topic}:${[...partitions].sort((a, b) => a - b).join(',')}`)
+              .sort()
+              .join(';');
+          } catch {
+            // Not a classic consumer's assignment (another protocol type): membership still counts.
+          }
+          return { memberId: m.memberId, clientId: m.clientId, assignment };
+        }),
+      };
+    });
   }
 
   deleteGroups(groupIds: readonly string[]): Promise<void> {

@@ -1,5 +1,6 @@
 // The one place a run's metrics are recorded: counters per topic and partition, HdrHistograms
-// of ack latency and schedule delay, a per-second series; it leaves as a plain snapshot.
+// of ack latency and schedule delay, a per-second series, acked events per second and partition;
+// it leaves as a plain snapshot.
 import type { SendResult, SinkRecord } from '../sinks/types.js';
 import { encodeHistogram, newHistogram } from './histogram.js';
 import {
@@ -8,6 +9,7 @@ import {
   type Counters,
   type MetricsSnapshot,
   type PartitionCounters,
+  type PartitionSecondsSnapshot,
   type PhaseSnapshot,
   type SeriesPoint,
   type TopicSnapshot,
@@ -110,6 +112,52 @@ class PhaseStats {
   }
 }
 
+/**
+ * Acked events per second and partition, per logical topic: the hot-partition picture over time.
+ * Seconds are whole wall-clock seconds when the run's wall-clock start is known (so they are the
+ * seconds a time-bucket key changes on), else seconds since the start.
+ */
+class PartitionSeconds {
+  private readonly topics = new Map<string, number[][]>();
+  /** Wall-clock ms of the run's start (0 without one: seconds count from the start). */
+  private readonly wallStartMs: number;
+  /** Start of second 0, on that clock: a whole second at or before the start. */
+  private readonly firstSecondAtMs: number;
+
+  constructor(
+    private readonly startMs: number,
+    wallClockStartMs: number | undefined,
+  ) {
+    this.wallStartMs = wallClockStartMs ?? 0;
+    this.firstSecondAtMs = Math.floor(this.wallStartMs / 1_000) * 1_000;
+  }
+
+  add(topic: string, partition: number, intendedAtMs: number): void {
+    const atMs = this.wallStartMs + (intendedAtMs - this.startMs);
+    const second = Math.max(0, Math.floor((atMs - this.firstSecondAtMs) / 1_000));
+    let rows = this.topics.get(topic);
+    if (!rows) this.topics.set(topic, (rows = []));
+    while (rows.length <= second) rows.push([]);
+    const row = rows[second]!;
+    while (row.length <= partition) row.push(0);
+    row[partition]!++;
+  }
+
+  snapshot(): PartitionSecondsSnapshot {
+    const topics: Record<string, number[][]> = {};
+    for (const name of [...this.topics.keys()].sort()) {
+      const rows = this.topics.get(name)!;
+      const width = Math.max(0, ...rows.map((r) => r.length));
+      topics[name] = rows.map((r) => Array.from({ length: width }, (_, p) => r[p] ?? 0));
+    }
+    return {
+      firstSecondAtMs: this.firstSecondAtMs,
+      firstSecondOffsetMs: this.firstSecondAtMs - this.wallStartMs,
+      topics,
+    };
+  }
+}
+
 /** 1 ns: far below any real interval, far above float error on performance.now()-sized numbers. */
 const BOUNDARY_SLACK_MS = 1e-6;
 
@@ -134,6 +182,8 @@ export interface RecorderOptions {
   /** Events intended before startMs + warmupMs are recorded in the warm-up phase. */
   warmupMs: number;
   lateThresholdMs: number;
+  /** The run's start on the wall clock (ms since the epoch): per-second partition counts use wall seconds. */
+  wallClockStartMs?: number | undefined;
 }
 
 export class MetricsRecorder {
@@ -151,7 +201,10 @@ export class MetricsRecorder {
     dropped: [],
   };
 
+  private readonly partitionSeconds: PartitionSeconds;
+
   constructor(opts: RecorderOptions) {
+    this.partitionSeconds = new PartitionSeconds(opts.startMs, opts.wallClockStartMs);
     this.startMs = opts.startMs;
     this.warmupMs = opts.warmupMs;
     this.lateThresholdMs = opts.lateThresholdMs;
@@ -226,6 +279,7 @@ export class MetricsRecorder {
         t.bytesAcked += r.sizeBytes;
         t.partitionEvents[r.partition] = (t.partitionEvents[r.partition] ?? 0) + 1;
         t.partitionBytes[r.partition] = (t.partitionBytes[r.partition] ?? 0) + r.sizeBytes;
+        this.partitionSeconds.add(r.logicalTopic, r.partition, r.intendedAtMs);
         t.ackLatencyUs.recordValue(latencyUs);
         phase.ackLatencyUs.recordValue(latencyUs);
       } else if (result.indeterminate) {
@@ -277,6 +331,7 @@ export class MetricsRecorder {
       warmup: this.warmup.snapshot(),
       measured: this.measured.snapshot(),
       series,
+      partitionSeconds: this.partitionSeconds.snapshot(),
     };
   }
 }

@@ -66,12 +66,27 @@ export interface SeriesPoint {
   dropped: number;
 }
 
+/** Acked events per second and partition, per topic (both phases): where the load went, second by second. */
+export interface PartitionSecondsSnapshot {
+  /**
+   * Start of second 0: a whole wall-clock second (ms since the epoch) at or before the run's start,
+   * the seconds a time-bucket key changes on; 0 when the run had no wall clock (seconds since start).
+   */
+  firstSecondAtMs: number;
+  /** Start of second 0 relative to the run's start (-999..0 ms): places the warm-up boundary. */
+  firstSecondOffsetMs: number;
+  /** Per logical topic: acked events by intended second, then partition (`[second][partition]`). */
+  topics: Record<string, number[][]>;
+}
+
 export interface MetricsSnapshot {
   warmupMs: number;
   lateThresholdMs: number;
   warmup: PhaseSnapshot;
   measured: PhaseSnapshot;
   series: SeriesPoint[];
+  /** Absent in reports written before sc-sim kept it. */
+  partitionSeconds?: PartitionSecondsSnapshot;
 }
 
 export const MAX_DISTINCT_ERRORS = 20;
@@ -133,16 +148,50 @@ export function mergeSeries(a: readonly SeriesPoint[], b: readonly SeriesPoint[]
   return [...bySecond.values()].sort((x, y) => x.second - y.second);
 }
 
+/** Adds per-second partition counts second by second on the same clock (aligned on their first second). */
+export function mergePartitionSeconds(
+  a: PartitionSecondsSnapshot,
+  b: PartitionSecondsSnapshot,
+): PartitionSecondsSnapshot {
+  const first = a.firstSecondAtMs <= b.firstSecondAtMs ? a : b;
+  const topics: Record<string, number[][]> = {};
+  for (const side of [a, b]) {
+    const shift = Math.round((side.firstSecondAtMs - first.firstSecondAtMs) / 1_000);
+    for (const [name, rows] of Object.entries(side.topics)) {
+      const out = (topics[name] ??= []);
+      rows.forEach((row, s) => {
+        while (out.length <= s + shift) out.push([]);
+        const target = out[s + shift]!;
+        row.forEach((n, p) => {
+          while (target.length <= p) target.push(0);
+          target[p]! += n;
+        });
+      });
+    }
+  }
+  for (const rows of Object.values(topics)) {
+    const width = Math.max(0, ...rows.map((r) => r.length));
+    for (const r of rows) while (r.length < width) r.push(0);
+  }
+  return { firstSecondAtMs: first.firstSecondAtMs, firstSecondOffsetMs: first.firstSecondOffsetMs, topics };
+}
+
 /**
  * Combines two runs' metrics as if one recorder had seen both (e.g. shards of one run sharing a
  * start time): counters add, histograms merge bucket by bucket, series add second by second.
  */
 export function mergeSnapshots(a: MetricsSnapshot, b: MetricsSnapshot): MetricsSnapshot {
-  return {
+  const merged: MetricsSnapshot = {
     warmupMs: Math.max(a.warmupMs, b.warmupMs),
     lateThresholdMs: a.lateThresholdMs,
     warmup: mergePhases(a.warmup, b.warmup),
     measured: mergePhases(a.measured, b.measured),
     series: mergeSeries(a.series, b.series),
   };
+  const ps =
+    a.partitionSeconds && b.partitionSeconds
+      ? mergePartitionSeconds(a.partitionSeconds, b.partitionSeconds)
+      : (a.partitionSeconds ?? b.partitionSeconds);
+  if (ps) merged.partitionSeconds = ps;
+  return merged;
 }

@@ -1,45 +1,57 @@
 // `sc-sim compare`: the comparison as a table (or rows for --json); a pure function of the data.
+// Two sides get a B/A ratio column; more sides get one column each.
 import type { CompareResult, CompareSide } from '../report/compare.js';
 import { fixed, pct } from './format.js';
 import { renderTable } from './table.js';
 
 export interface CompareRow {
   metric: string;
+  /** Every side's value, formatted, in the order of the sides. */
+  values: string[];
+  /** The first two sides' values (two-way comparisons). */
   a: string;
   b: string;
-  /** b / a where both are numbers and a is not 0. */
+  /** b / a where both are numbers and a is not 0 (two sides only; null with more). */
   ratio: number | null;
 }
 
 const num = (v: number | null, digits = 0): string => (v === null ? '-' : fixed(v, digits));
+const partitionOf = (p: string | null) => p?.replace(/^.*\[/, '').replace(']', '') ?? '';
 
-/** The rows of the comparison, both sides formatted; metrics neither side has are left out. */
+/** The rows of the comparison, every side formatted; metrics no side has are left out. */
 export function compareRows(result: CompareResult): CompareRow[] {
-  const { a: A, b: B } = result;
+  const { sides } = result;
   const rows: CompareRow[] = [];
+  const push = (metric: string, values: string[], ratio: number | null) =>
+    rows.push({ metric, values, a: values[0]!, b: values[1]!, ratio: sides.length === 2 ? ratio : null });
   const row = (
     metric: string,
     pick: (s: CompareSide) => number | null,
     digits = 0,
     show?: (s: CompareSide) => string,
   ) => {
-    const va = pick(A);
-    const vb = pick(B);
-    if (va === null && vb === null) return;
-    rows.push({
+    const vs = sides.map(pick);
+    if (vs.every((v) => v === null)) return;
+    const [va, vb] = vs as [number | null, number | null];
+    push(
       metric,
-      a: show ? show(A) : num(va, digits),
-      b: show ? show(B) : num(vb, digits),
-      ratio: va !== null && vb !== null && va !== 0 ? vb / va : null,
-    });
+      sides.map((s, i) => (show ? show(s) : num(vs[i]!, digits))),
+      va !== null && vb !== null && va !== 0 ? vb / va : null,
+    );
   };
   const text = (metric: string, pick: (s: CompareSide) => string | null) => {
-    const va = pick(A);
-    const vb = pick(B);
-    if (va === null && vb === null) return;
-    rows.push({ metric, a: va ?? '-', b: vb ?? '-', ratio: null });
+    const vs = sides.map(pick);
+    if (vs.every((v) => v === null)) return;
+    push(
+      metric,
+      vs.map((v) => v ?? '-'),
+      null,
+    );
   };
+  const share = (v: number | null) => (v === null ? '-' : pct(v));
   text('scenario', (s) => s.scenario);
+  text('key strategy', (s) => s.keyStrategy);
+  text('time', (s) => s.timeMode);
   row('target rate (ev/s)', (s) => s.targetRatePerSec);
   row('achieved rate (ev/s)', (s) => s.achievedRatePerSec);
   row('ack latency p99 (ms)', (s) => s.ackP99Ms, 2);
@@ -52,9 +64,19 @@ export function compareRows(result: CompareResult): CompareRow[] {
     (s) => s.hottestPartitionShare,
     3,
     (s) =>
-      s.hottestPartitionShare === null
-        ? '-'
-        : `${pct(s.hottestPartitionShare)} [${s.hottestPartition?.replace(/^.*\[/, '').replace(']', '')}]`,
+      s.hottestPartitionShare === null ? '-' : `${pct(s.hottestPartitionShare)} [${partitionOf(s.hottestPartition)}]`,
+  );
+  row(
+    'hottest partition per second, p50',
+    (s) => s.perSecondShareP50,
+    3,
+    (s) => share(s.perSecondShareP50),
+  );
+  row(
+    'hottest partition per second, max',
+    (s) => s.perSecondShareMax,
+    3,
+    (s) => share(s.perSecondShareMax),
   );
   row(
     'worst skew, any topic',
@@ -69,7 +91,7 @@ export function compareRows(result: CompareResult): CompareRow[] {
     (s) =>
       s.maxLag === null
         ? '-'
-        : `${num(s.maxLag)}${s.maxLagPartition && s.maxLag > 0 ? ` [${s.maxLagPartition.replace(/^.*\[/, '').replace(']', '')}]` : ''}`,
+        : `${num(s.maxLag)}${s.maxLagPartition && s.maxLag > 0 ? ` [${partitionOf(s.maxLagPartition)}]` : ''}`,
   );
   row('consumer lag skew', (s) => s.lagSkew, 2);
   row(
@@ -87,10 +109,16 @@ export function compareRows(result: CompareResult): CompareRow[] {
 }
 
 export function formatCompare(r: CompareResult): string {
-  return renderTable(compareRows(r), [
-    { header: 'METRIC', value: (x) => x.metric },
-    { header: r.a.label, value: (x) => x.a, align: 'right' },
-    { header: r.b.label, value: (x) => x.b, align: 'right' },
-    { header: 'B/A', value: (x) => (x.ratio === null ? '' : `${x.ratio.toFixed(2)}×`), align: 'right' },
-  ]);
+  const columns = [
+    { header: 'METRIC', value: (x: CompareRow) => x.metric },
+    ...r.sides.map((s, i) => ({ header: s.label, value: (x: CompareRow) => x.values[i]!, align: 'right' as const })),
+  ];
+  if (r.sides.length === 2) {
+    columns.push({
+      header: 'B/A',
+      value: (x) => (x.ratio === null ? '' : `${x.ratio.toFixed(2)}×`),
+      align: 'right',
+    });
+  }
+  return renderTable(compareRows(r), columns);
 }

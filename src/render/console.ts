@@ -2,11 +2,13 @@
 // printResult habit), so `sc-sim report saved.json` prints exactly what the run printed.
 import { formatConsumerReport } from './consumer.js';
 import { describeConnection, formatBytes, int, ms, pct, secs } from './format.js';
+import { formatPerSecond } from './per-second.js';
 import { formatVerification } from './verification.js';
+import { formatGroupWatch } from './watch.js';
 import { renderTable } from './table.js';
 import type { LatencySummaryMs } from '../metrics/histogram.js';
 import type { ProducerMode } from '../sinks/types.js';
-import type { RunReport, TopicReport } from '../report/types.js';
+import type { KeyReport, RunReport, TimeReport, TopicReport } from '../report/types.js';
 
 export function describeProducer(p: ProducerMode): string {
   const inflight = p.maxInFlightRequests === null ? 'unbounded' : String(p.maxInFlightRequests);
@@ -88,6 +90,28 @@ function seriesTable(report: RunReport) {
   ]);
 }
 
+/** The time mode in one line: what occurred_at is and, for a backfill, the window written. */
+export function describeTimeReport(t: TimeReport): string {
+  if (t.mode === 'live') {
+    const scale = t.timeScale === 1 ? '' : `, world durations ${t.timeScale}× faster (timeScale)`;
+    return `time: live — occurred_at = the wall clock, record timestamp = occurred_at${scale}`;
+  }
+  const h = t.history!;
+  const clamped = t.clampedRecords > 0 ? `; ${int(t.clampedRecords)} record timestamps clamped to retention` : '';
+  return `time: backfill ${h.startAt} → ${h.endAt}; events ${t.firstEventAt ?? '-'} … ${t.lastEventAt ?? '-'}; record timestamp = occurred_at${clamped}`;
+}
+
+/** Each key strategy in use: the ordering it keeps and what a consumer must do about the rest. */
+function keysSection(keys: readonly KeyReport[]): string {
+  const out = ['KEYS (ordering kept, and what a consumer must do)'];
+  for (const k of keys) {
+    out.push(`  ${k.appliesTo.join(', ')}: ${k.strategy} ${k.key}`);
+    out.push(`    ordering: ${k.orderingScope}`);
+    out.push(`    consumer: ${k.consumerRebuild}`);
+  }
+  return out.join('\n');
+}
+
 /** The run summary, then the sections checks added (verification, consumer), if any. */
 export function formatConsoleReport(report: RunReport): string {
   return `${formatRunSummary(report)}\n${formatChecks(report)}`;
@@ -98,6 +122,7 @@ export function formatChecks(report: RunReport): string {
   const parts: string[] = [];
   if (report.verification) parts.push(formatVerification(report.verification));
   if (report.consumer) parts.push(formatConsumerReport(report.consumer));
+  for (const w of report.watch ?? []) parts.push(formatGroupWatch(w));
   return parts.map((p) => `\n${p}\n`).join('');
 }
 
@@ -110,6 +135,7 @@ function formatRunSummary(report: RunReport): string {
     `run ${run.id}, seed ${run.seed}, started ${run.startedAt}${run.interrupted ? ' (INTERRUPTED: stopped early, in-flight sends drained)' : ''}`,
   );
   out.push(`plan: ${run.plan}`);
+  if (run.time) out.push(describeTimeReport(run.time));
   out.push(
     `sink: ${report.sink.kind} → ${report.sink.target}${report.producer ? ` (${describeProducer(report.producer)})` : ''}`,
   );
@@ -139,6 +165,9 @@ function formatRunSummary(report: RunReport): string {
   out.push('');
   out.push(partitionTable(summary.topics));
   out.push('');
+  const perSecond = formatPerSecond(report);
+  if (perSecond) out.push(perSecond, '');
+  if (report.keys && report.keys.length > 1) out.push(keysSection(report.keys), '');
   out.push(seriesTable(report));
   if (report.thresholds.length > 0) {
     out.push('');

@@ -1,7 +1,37 @@
-// The consumer simulator's report for the console: lag per partition, drain, end-to-end latency.
+// The consumer simulator's report for the console: lag per partition (peak, and over time), drain,
+// end-to-end latency.
 import type { ConsumerSimReport } from '../consume/report.js';
 import { describeConnection, fixed } from './format.js';
 import { renderTable } from './table.js';
+
+/**
+ * Lag over time as a compact table: the partitions that lagged (at most `maxRows`, worst first) by
+ * columns of time (at most `maxColumns`), each cell the highest lag sampled in it.
+ */
+export function lagOverTime(r: ConsumerSimReport, maxColumns = 12, maxRows = 8): string {
+  const { partitions, samples } = r.lag;
+  const rows = partitions
+    .map((p, i) => ({ p, i, max: Math.max(0, ...samples.map((x) => x.lag[i] ?? 0)) }))
+    .filter((x) => x.max > 0)
+    .sort((a, b) => b.max - a.max)
+    .slice(0, maxRows);
+  if (rows.length === 0 || samples.length === 0) return '';
+  const group = Math.max(1, Math.ceil(samples.length / maxColumns));
+  const columns: { label: string; from: number; to: number }[] = [];
+  for (let i = 0; i < samples.length; i += group) {
+    const to = Math.min(samples.length, i + group);
+    columns.push({ label: `${fixed(samples[to - 1]!.tMs / 1000, 1)}s`, from: i, to });
+  }
+  return renderTable(rows, [
+    { header: 'LAG BY TIME', value: (x) => `${x.p.topic.replace(/^.*?sc\./, 'sc.')}[${x.p.partition}]` },
+    ...columns.map((c) => ({
+      header: c.label,
+      value: (x: (typeof rows)[number]) =>
+        fixed(Math.max(...samples.slice(c.from, c.to).map((smp) => smp.lag[x.i] ?? 0))),
+      align: 'right' as const,
+    })),
+  ]);
+}
 
 export function formatConsumerReport(r: ConsumerSimReport): string {
   const s = r.summary;
@@ -22,6 +52,10 @@ export function formatConsumerReport(r: ConsumerSimReport): string {
       ],
     ),
     '',
+    ...(() => {
+      const table = lagOverTime(r);
+      return table ? [table, ''] : [];
+    })(),
     `max lag: ${fixed(s.maxPartitionLag)} on ${s.maxPartitionLagAt ? `${s.maxPartitionLagAt.topic}[${s.maxPartitionLagAt.partition}]` : '-'}; max total lag ${fixed(s.maxTotalLag)}; lag skew ${s.lagSkew === null ? '-' : fixed(s.lagSkew, 2)}`,
     s.drained
       ? `drained: yes${s.timeToDrainMs === null ? '' : `, ${fixed(s.timeToDrainMs / 1000, 1)} s after production stopped`}`

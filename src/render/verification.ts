@@ -1,7 +1,7 @@
 // The verification section for the console: anomaly counts, the producer's guarantees, examples,
 // latency and the hottest keys. A pure function of the section.
 import type { VerificationSection } from '../verify/section.js';
-import { COMPOUND_NOTE } from '../verify/verifier.js';
+import { COMPOUND_NOTE, UNKEYED_NOTE } from '../verify/verifier.js';
 import { int, pct } from './format.js';
 import { renderTable } from './table.js';
 
@@ -24,10 +24,29 @@ export function formatVerification(s: VerificationSection): string {
       `also: ${int(t.failedButRead)} failed sends found in the log, ${int(t.unexpected)} records no send accounts for, ${int(t.redelivered)} offsets delivered twice by the consumer (ignored)`,
     );
   }
+  if (r.derived !== undefined && r.derived.records > 0) {
+    const d = r.derived;
+    lines.push(
+      `projections and analytics: ${int(d.records)} records — keys not the catalog key ${int(d.keyMismatches)}, out of source order ${int(d.sourceReordered)}`,
+    );
+  }
+  const pathologies = Object.entries(s.readBack.pathologies ?? {});
+  if (pathologies.length > 0) {
+    lines.push(
+      `pathologies (opt-in, labelled sc-pathology, not anomalies): ${pathologies.map(([k, n]) => `${k} ${int(n)}`).join(', ')}`,
+    );
+  }
   if (r.compoundKeys.records > 0) {
     const c = r.compoundKeys;
     lines.push(
-      `compound keys: ${int(c.records)} records under ${int(c.keys)} keys of ${int(c.entities)} entities; ${int(c.entitiesOnSeveralPartitions)} entities spread over several partitions, ${int(c.entityOutOfOrder)} reads out of entity order — ${COMPOUND_NOTE}`,
+      `compound/salted keys: ${int(c.records)} records under ${int(c.keys)} keys of ${int(c.entities)} entities; ${int(c.entitiesOnSeveralPartitions)} entities spread over several partitions, ${int(c.entityOutOfOrder)} reads out of entity order — ${COMPOUND_NOTE}`,
+    );
+  }
+  // Older saved reports have no unkeyed view.
+  const u = r.unkeyed as typeof r.unkeyed | undefined;
+  if (u && u.records > 0) {
+    lines.push(
+      `no key: ${int(u.records)} records of ${int(u.entities)} entities; ${int(u.entitiesOnSeveralPartitions)} entities spread over several partitions, ${int(u.entityOutOfOrder)} reads out of entity order — ${UNKEYED_NOTE}`,
     );
   }
   const bad = r.partitions.filter((p) => p.lost + p.duplicate + p.reordered + p.gaps + p.keyPartitionMoves > 0);
@@ -75,7 +94,7 @@ export function formatVerification(s: VerificationSection): string {
       'hottest keys (predicted partition = murmur2(key) % partitions):',
       renderTable(rows, [
         { header: 'TOPIC', value: (k) => k.topic },
-        { header: 'KEY', value: (k) => k.key },
+        { header: 'KEY', value: (k) => (k.key === '' ? '(no key)' : k.key) },
         { header: 'EVENTS', value: (k) => int(k.events), align: 'right' },
         { header: 'SHARE', value: (k) => pct(k.share), align: 'right' },
         {

@@ -1,15 +1,23 @@
 // Builds the run report from what the runner recorded: the only place numbers are derived
 // (rates, shares, skew, percentiles, thresholds); formatters only lay them out.
 import { decodeHistogram, summarizeUs } from '../metrics/histogram.js';
-import { mergePhases, type MetricsSnapshot, type PhaseSnapshot } from '../metrics/snapshot.js';
+import {
+  mergePhases,
+  type MetricsSnapshot,
+  type PartitionSecondsSnapshot,
+  type PhaseSnapshot,
+} from '../metrics/snapshot.js';
 import { physicalTopicName } from '../catalog/topics.js';
 import type { SinkDescription } from '../sinks/types.js';
-import { evaluateThresholds, type ThresholdMetric, type Thresholds } from './thresholds.js';
+import { evaluateThresholds, thresholdsOf, type RunThresholdMetric, type Thresholds } from './thresholds.js';
 import {
   REPORT_SCHEMA_VERSION,
+  type KeyReport,
   type OffsetsReport,
+  type PerSecondShare,
   type PartitionReport,
   type RunReport,
+  type TimeReport,
   type TopicReport,
   type TotalsReport,
 } from './types.js';
@@ -34,6 +42,64 @@ export interface BuildReportInput {
   partitions: ReadonlyMap<string, number>;
   offsets: OffsetsReport | null;
   thresholds: Thresholds;
+  /** The time mode and what it wrote. */
+  time?: TimeReport;
+  /** Key strategies in use (records/keys.ts keyStrategyTable). */
+  keys?: KeyReport[];
+}
+
+/** At most this many topics get the per-second picture (heat map, console table). */
+export const MAX_HOT_TOPICS = 3;
+
+/**
+ * The topics the per-second picture is about, busiest first: those holding events of a key strategy
+ * other than the entity's, and those where one partition took at least twice its fair share in the
+ * median second (the max alone would flag any quiet topic: a few events per second are never even).
+ */
+export function hotTopics(topics: readonly TopicReport[], keys: readonly KeyReport[] | undefined): string[] {
+  const keyed = new Set(
+    (keys ?? [])
+      .filter((k) => k.strategy !== 'entity')
+      .flatMap((k) => k.appliesTo.map((name) => `sc.domain.${name.split('.')[0]!}`)),
+  );
+  return topics
+    .filter((t) => t.acked > 0 && t.perSecondShare)
+    .filter((t) => keyed.has(t.topic) || t.perSecondShare!.p50 >= 2 / Math.max(1, t.partitions.length))
+    .sort((a, b) => b.acked - a.acked)
+    .slice(0, MAX_HOT_TOPICS)
+    .map((t) => t.topic);
+}
+
+/** A second counts for the per-second share when the topic acked at least this many events in it. */
+export const PER_SECOND_MIN_EVENTS = 100;
+
+/**
+ * The hottest partition's share of `topic` per second, over the measured seconds (all, or those
+ * starting at or after the warm-up) with at least PER_SECOND_MIN_EVENTS events: p50 and max.
+ */
+export function perSecondShare(
+  ps: PartitionSecondsSnapshot | undefined,
+  topic: string,
+  warmupMs: number,
+): PerSecondShare | null {
+  const rows = ps?.topics[topic];
+  if (!ps || !rows) return null;
+  const shares: number[] = [];
+  rows.forEach((row, s) => {
+    if (warmupMs > 0 && ps.firstSecondOffsetMs + s * 1_000 < warmupMs) return;
+    const total = row.reduce((a, b) => a + b, 0);
+    if (total >= PER_SECOND_MIN_EVENTS) shares.push(Math.max(...row) / total);
+  });
+  if (shares.length === 0) return null;
+  shares.sort((a, b) => a - b);
+  const mid = shares.length / 2;
+  const p50 = shares.length % 2 === 1 ? shares[Math.floor(mid)]! : (shares[mid - 1]! + shares[mid]!) / 2;
+  return {
+    p50: round(p50, 4),
+    max: round(shares[shares.length - 1]!, 4),
+    seconds: shares.length,
+    minEvents: PER_SECOND_MIN_EVENTS,
+  };
 }
 
 const perSec = (count: number, durationMs: number) => (durationMs > 0 ? (count * 1_000) / durationMs : 0);
@@ -44,6 +110,7 @@ function topicReports(
   durationMs: number,
   partitions: ReadonlyMap<string, number>,
   prefix: string,
+  metrics: MetricsSnapshot,
 ): TopicReport[] {
   const names = [...new Set([...Object.keys(phase.topics), ...partitions.keys()])].sort();
   const totalAcked = phase.totals.acked;
@@ -80,6 +147,7 @@ function topicReports(
         ackLatencyMs: summarizeUs(decodeHistogram(t.ackLatencyUs)),
         scheduleDelayMs: summarizeUs(decodeHistogram(t.scheduleDelayUs)),
         partitions: parts,
+        perSecondShare: perSecondShare(metrics.partitionSeconds, name, metrics.warmupMs),
       };
     });
 }
@@ -106,11 +174,12 @@ export function buildReport(input: BuildReportInput): RunReport {
     achievedRateRatio: targetRatePerSec ? round(achievedRatePerSec / targetRatePerSec, 4) : null,
     bytesPerSec: round(perSec(phase.totals.bytesAcked, durationMs), 0),
   };
+  const topics = topicReports(phase, durationMs, input.partitions, input.prefix, metrics);
   const ackLatencyMs = summarizeUs(decodeHistogram(phase.ackLatencyUs));
   const scheduleDelayMs = summarizeUs(decodeHistogram(phase.scheduleDelayUs));
 
   const errors = whole.failed + whole.indeterminate;
-  const observed: Record<ThresholdMetric, number | null> = {
+  const observed: Record<RunThresholdMetric, number | null> = {
     ack_latency_p50_ms: ackLatencyMs.p50,
     ack_latency_p90_ms: ackLatencyMs.p90,
     ack_latency_p99_ms: ackLatencyMs.p99,
@@ -126,7 +195,8 @@ export function buildReport(input: BuildReportInput): RunReport {
     achieved_rate_ratio: totals.achievedRateRatio,
     achieved_rate: totals.achievedRatePerSec,
   };
-  const thresholds = evaluateThresholds(input.thresholds, observed);
+  // Thresholds on watched consumer groups are evaluated when the watch is over (app/checks.ts).
+  const thresholds = evaluateThresholds(thresholdsOf(input.thresholds, false), observed);
 
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -143,8 +213,11 @@ export function buildReport(input: BuildReportInput): RunReport {
       interrupted: input.interrupted,
       warmupMs: metrics.warmupMs,
       lateThresholdMs: metrics.lateThresholdMs,
+      scheduleEndMs: input.scheduleEndMs,
+      ...(input.time ? { time: input.time } : {}),
     },
     sink: input.sink,
+    ...(input.keys ? { keys: input.keys } : {}),
     producer: input.sink.producer ?? null,
     prefix: input.prefix,
     offsets: input.offsets,
@@ -155,7 +228,8 @@ export function buildReport(input: BuildReportInput): RunReport {
       totals,
       ackLatencyMs,
       scheduleDelayMs,
-      topics: topicReports(phase, durationMs, input.partitions, input.prefix),
+      topics,
+      hotTopics: hotTopics(topics, input.keys),
       errors: mergePhases(metrics.warmup, metrics.measured).errors,
     },
     warmup: metrics.warmupMs > 0 ? { totals: metrics.warmup.totals } : null,

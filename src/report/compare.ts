@@ -1,6 +1,6 @@
-// `sc-sim compare a.json b.json`: what two runs are compared on (rate, p99, skew, hottest
-// partition, max consumer lag, time to drain, verification), taken from saved reports. Pure data;
-// src/render/compare.ts lays it out.
+// `sc-sim compare a.json b.json [c.json …]`: what runs are compared on (key strategy, rate, p99,
+// skew, hottest partition overall and per second, max consumer lag, time to drain, verification),
+// taken from saved reports. Pure data; src/render/compare.ts lays it out.
 import type { ConsumerSimReport } from '../consume/report.js';
 import type { VerificationSection } from '../verify/section.js';
 import type { RunReport } from './types.js';
@@ -27,6 +27,13 @@ export interface CompareSide {
   /** The highest skew of any topic, and which. */
   worstSkew: number | null;
   worstSkewTopic: string | null;
+  /** Key strategies other than the entity's (`promotion.impression: compound`), or `entity`. */
+  keyStrategy: string | null;
+  /** The run's time mode (`live`, `live ×60`, `backfill 7d`). */
+  timeMode: string | null;
+  /** The focus topic's hottest partition share per second: median and maximum over the measured seconds. */
+  perSecondShareP50: number | null;
+  perSecondShareMax: number | null;
   /** The focus topic's partition holding the largest share of it. */
   hottestPartition: string | null;
   hottestPartitionShare: number | null;
@@ -43,8 +50,24 @@ export interface CompareSide {
 }
 
 export interface CompareResult {
+  /** Every side, in the order given (two or more). */
+  sides: CompareSide[];
+  /** The first two sides (kept for two-way comparisons and their JSON readers). */
   a: CompareSide;
   b: CompareSide;
+}
+
+function describeKeys(run: RunReport | null): string | null {
+  if (!run) return null;
+  const named = (run.keys ?? []).filter((k) => k.strategy !== 'entity');
+  return named.length === 0 ? 'entity' : named.map((k) => `${k.appliesTo.join(',')}: ${k.strategy}`).join('; ');
+}
+
+function describeTime(run: RunReport | null): string | null {
+  const t = run?.run.time;
+  if (!t) return null;
+  if (t.mode === 'backfill') return `backfill ${Math.round((t.history?.durationMs ?? 0) / 3_600_000)}h`;
+  return t.timeScale === 1 ? 'live' : `live ×${t.timeScale}`;
 }
 
 export function sideOf(input: CompareInput): CompareSide {
@@ -75,6 +98,10 @@ export function sideOf(input: CompareInput): CompareSide {
   return {
     label: input.label,
     scenario: run?.run.scenario ?? null,
+    keyStrategy: describeKeys(run),
+    timeMode: describeTime(run),
+    perSecondShareP50: focus?.perSecondShare?.p50 ?? null,
+    perSecondShareMax: focus?.perSecondShare?.max ?? null,
     targetRatePerSec: run?.summary.totals.targetRatePerSec ?? null,
     achievedRatePerSec: run?.summary.totals.achievedRatePerSec ?? null,
     ackP99Ms: run?.summary.ackLatencyMs.p99 ?? null,
@@ -98,6 +125,9 @@ export function sideOf(input: CompareInput): CompareSide {
   };
 }
 
-export function compare(a: CompareInput, b: CompareInput): CompareResult {
-  return { a: sideOf(a), b: sideOf(b) };
+/** Two or more sides, compared in the order given. */
+export function compare(...inputs: CompareInput[]): CompareResult {
+  if (inputs.length < 2) throw new RangeError('compare needs at least two sides');
+  const sides = inputs.map(sideOf);
+  return { sides, a: sides[0]!, b: sides[1]! };
 }

@@ -70,7 +70,35 @@ const metrics = z.looseObject({
   warmup: phase,
   measured: phase,
   series: z.array(seriesPoint),
+  partitionSeconds: z
+    .looseObject({
+      firstSecondAtMs: num,
+      firstSecondOffsetMs: num,
+      topics: z.record(str, z.array(z.array(count))),
+    })
+    .optional(),
 });
+
+const timeReport = z.looseObject({
+  mode: z.enum(['live', 'backfill']),
+  timeScale: num,
+  history: z.looseObject({ startAt: str, endAt: str, durationMs: num }).nullable(),
+  beyondRetention: z.enum(['refuse', 'clamp']).nullable(),
+  firstEventAt: str.nullable(),
+  lastEventAt: str.nullable(),
+  clampedRecords: count,
+  note: str,
+});
+
+const keyReport = z.looseObject({
+  appliesTo: z.array(str),
+  strategy: str,
+  key: str,
+  orderingScope: str,
+  consumerRebuild: str,
+});
+
+const perSecondShare = z.looseObject({ p50: num, max: num, seconds: count, minEvents: count });
 
 const producerMode = z.looseObject({
   acks: z.enum(['all', 'leader', 'none']),
@@ -94,7 +122,13 @@ const verification = z.looseObject({
   passed: z.boolean(),
   failing: z.array(str),
   producer: z.looseObject({ note: str }).nullable(),
-  readBack: z.looseObject({ records: count, foreign: count, undecodable: count, tookMs: num }),
+  readBack: z.looseObject({
+    records: count,
+    foreign: count,
+    undecodable: count,
+    tookMs: num,
+    pathologies: z.record(str, count).optional(),
+  }),
   result: z.looseObject({
     mode: z.enum(['records', 'counts']),
     totals: z.looseObject({
@@ -119,6 +153,7 @@ const verification = z.looseObject({
         detail: str,
       }),
     ),
+    derived: z.looseObject({ records: count, keyMismatches: count, sourceReordered: count }).optional(),
     compoundKeys: z.looseObject({
       keys: count,
       entities: count,
@@ -126,6 +161,9 @@ const verification = z.looseObject({
       entityOutOfOrder: count,
       records: count,
     }),
+    unkeyed: z
+      .looseObject({ records: count, entities: count, entitiesOnSeveralPartitions: count, entityOutOfOrder: count })
+      .optional(),
     latency: latencySnapshot.nullable(),
   }),
   hotKeys: z.array(
@@ -187,6 +225,63 @@ export const ConsumerReportSchema = z.looseObject({
   }),
 });
 
+const nullableNum = num.nullable();
+
+/** A watched consumer group (`run --watch-group`, `sc-sim watch --out`). */
+export const GroupWatchSchema = z.looseObject({
+  kind: z.literal('sc-sim.group-watch'),
+  groupId: str,
+  topics: z.array(str),
+  partitions: z.array(partitionRef),
+  sampleIntervalMs: num,
+  startedAt: str,
+  durationMs: num,
+  samples: z.array(
+    z.looseObject({
+      tMs: num,
+      lag: z.array(num),
+      timeLagMs: z.array(nullableNum),
+      exact: z.array(z.boolean()),
+      committedPerSec: z.array(num),
+      state: str,
+      members: count,
+    }),
+  ),
+  rebalances: z.array(
+    z.looseObject({
+      startMs: num,
+      endMs: nullableNum,
+      durationMs: nullableNum,
+      membersBefore: count,
+      membersAfter: count,
+    }),
+  ),
+  endToEndLatency: latencySnapshot.nullable(),
+  drain: z.looseObject({
+    loadStoppedAtMs: nullableNum,
+    drainedAtMs: nullableNum,
+    drainMs: nullableNum,
+    drained: z.boolean(),
+    timeoutMs: num,
+  }),
+  summary: z.looseObject({
+    maxLag: num,
+    maxLagAt: partitionRef.nullable(),
+    maxTimeLagMs: nullableNum,
+    maxTimeLagExact: z.boolean().nullable(),
+    partitionsBuildingLag: z.array(
+      partitionRef.extend({
+        maxLag: num,
+        hottestKeys: z.array(z.looseObject({ key: str, events: count })).optional(),
+      }),
+    ),
+    rebalances: count,
+    meanCommittedPerSec: num,
+  }),
+  index: z.looseObject({ peakRuns: count, approxBytes: count, evicted: count }).nullable(),
+  stopReason: str,
+});
+
 const offsetsOf = z.record(str, z.string().regex(/^\d+$/, 'expected an offset as a decimal string'));
 
 export const RunReportSchema = z.looseObject({
@@ -204,8 +299,18 @@ export const RunReportSchema = z.looseObject({
     interrupted: z.boolean(),
     warmupMs: num,
     lateThresholdMs: num,
+    scheduleEndMs: num.nullable().optional(),
+    shard: z.looseObject({ index: z.number().int().nonnegative(), count: z.number().int().positive() }).optional(),
+    shards: z
+      .array(
+        z.looseObject({ index: z.number().int().nonnegative(), count: z.number().int().positive(), runStartedAt: str }),
+      )
+      .optional(),
+    startAt: str.optional(),
     stoppedBy: z.looseObject({ code: str, message: str }).optional(),
+    time: timeReport.optional(),
   }),
+  keys: z.array(keyReport).optional(),
   sink: z.looseObject({ kind: str, target: str }),
   connection: connectionSummary.optional(),
   producer: producerMode.nullable(),
@@ -251,9 +356,11 @@ export const RunReportSchema = z.looseObject({
             shareOfTopic: num,
           }),
         ),
+        perSecondShare: perSecondShare.nullable().optional(),
       }),
     ),
     errors: z.record(str, count),
+    hotTopics: z.array(str).optional(),
   }),
   warmup: z.looseObject({ totals: counters }).nullable(),
   series: z.array(seriesPoint.extend({ warmup: z.boolean() })),
@@ -262,6 +369,7 @@ export const RunReportSchema = z.looseObject({
   metrics,
   verification: verification.optional(),
   consumer: ConsumerReportSchema.optional(),
+  watch: z.array(GroupWatchSchema).optional(),
 });
 
 /** The first few problems of a failed parse, as `path: message` lines. */

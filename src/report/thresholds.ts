@@ -18,9 +18,31 @@ export const THRESHOLD_METRICS = {
   dropped: 'due records dropped because the backlog was full',
   achieved_rate_ratio: 'achieved rate / target rate (paced runs only)',
   achieved_rate: 'acked records per second',
+  group_max_lag: 'watched consumer groups: the highest lag of any partition (records)',
+  group_max_time_lag_ms: 'watched consumer groups: the oldest uncommitted record, at worst (ms)',
+  group_drain_s: 'watched consumer groups: seconds from the end of the load to no lag (fails if never drained)',
+  group_rebalances: 'watched consumer groups: rebalances seen while watching',
 } as const;
 export type ThresholdMetric = keyof typeof THRESHOLD_METRICS;
 export const THRESHOLD_METRIC_NAMES = Object.keys(THRESHOLD_METRICS) as ThresholdMetric[];
+
+/** Thresholds on watched consumer groups (`--watch-group`): evaluated once the watch is over. */
+export const GROUP_THRESHOLD_METRICS = [
+  'group_max_lag',
+  'group_max_time_lag_ms',
+  'group_drain_s',
+  'group_rebalances',
+] as const satisfies readonly ThresholdMetric[];
+export type GroupThresholdMetric = (typeof GROUP_THRESHOLD_METRICS)[number];
+export type RunThresholdMetric = Exclude<ThresholdMetric, GroupThresholdMetric>;
+
+export const isGroupThreshold = (m: string): m is GroupThresholdMetric =>
+  (GROUP_THRESHOLD_METRICS as readonly string[]).includes(m);
+
+/** The thresholds of one kind (run or group), in their original order. */
+export function thresholdsOf(thresholds: Thresholds, group: boolean): Thresholds {
+  return Object.fromEntries(Object.entries(thresholds).filter(([m]) => isGroupThreshold(m) === group));
+}
 
 type Op = '<=' | '>=' | '==' | '!=' | '<' | '>';
 const CONDITION = /^\s*(<=|>=|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/;
@@ -59,11 +81,11 @@ function compare(actual: number, op: Op, limit: number): boolean {
 /** Evaluates each threshold against observed values; a metric with no value fails (it cannot be shown to pass). */
 export function evaluateThresholds(
   thresholds: Thresholds,
-  observed: Readonly<Record<ThresholdMetric, number | null>>,
+  observed: Readonly<Partial<Record<ThresholdMetric, number | null>>>,
 ): ThresholdResult[] {
   return Object.entries(thresholds).map(([metric, condition]) => {
     const m = CONDITION.exec(condition!)!;
-    const actual = observed[metric as ThresholdMetric];
+    const actual = observed[metric as ThresholdMetric] ?? null;
     return {
       metric: metric as ThresholdMetric,
       condition: condition!.trim(),

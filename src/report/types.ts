@@ -7,6 +7,8 @@ import type { ProducerMode, SinkDescription } from '../sinks/types.js';
 import type { ThresholdResult } from './thresholds.js';
 import type { VerificationSection } from '../verify/section.js';
 import type { ConsumerSimReport } from '../consume/report.js';
+import type { GroupWatchReport } from '../watch/group-watch.js';
+import type { ExpectSection } from '../watch/expect.js';
 
 /** 2: summary.totals counts cover the whole run (warm-up included); rates stay the measured window's. */
 export const REPORT_SCHEMA_VERSION = 2;
@@ -41,6 +43,8 @@ export interface TopicReport {
   scheduleDelayMs: LatencySummaryMs;
   /** Every partition of the topic, including those that received nothing. */
   partitions: PartitionReport[];
+  /** The hottest partition's share per second (from metrics.partitionSeconds); absent in older reports. */
+  perSecondShare?: PerSecondShare | null;
 }
 
 /**
@@ -60,6 +64,44 @@ export interface TotalsReport extends Counters {
 export interface OffsetsReport {
   /** Per logical topic: physical name and, per partition, end offsets before and after the run (decimal strings). */
   topics: Record<string, { physicalTopic: string; start: Record<string, string>; end: Record<string, string> }>;
+}
+
+/** The run's time mode and what it wrote (run.time). */
+export interface TimeReport {
+  mode: 'live' | 'backfill';
+  /** How much faster world durations (lock-outs, promotion schedules) passed than event time. */
+  timeScale: number;
+  /** Backfill: the requested history; null when live. */
+  history: { startAt: string; endAt: string; durationMs: number } | null;
+  /** Backfill: what happens to events older than their topic's retention; null when live. */
+  beyondRetention: 'refuse' | 'clamp' | null;
+  /** occurred_at of the first and last event generated (null when none was). */
+  firstEventAt: string | null;
+  lastEventAt: string | null;
+  /** Records whose timestamp was clamped to their topic's retention edge. */
+  clampedRecords: number;
+  /** What occurred_at and the record timestamp mean in this mode, in a sentence. */
+  note: string;
+}
+
+/** What a key strategy keeps of the entity's ordering, for the event types that use it (report.keys). */
+export interface KeyReport {
+  /** Event types and families with this strategy (`*` for every other event type: the entity key). */
+  appliesTo: string[];
+  strategy: string;
+  key: string;
+  orderingScope: string;
+  consumerRebuild: string;
+}
+
+/** The hottest partition's share of a topic, second by second (seconds with enough events). */
+export interface PerSecondShare {
+  /** Median and maximum over the counted seconds of (hottest partition's events / topic's events). */
+  p50: number;
+  max: number;
+  /** Seconds counted: measured seconds with at least `minEvents` acked events on the topic. */
+  seconds: number;
+  minEvents: number;
 }
 
 export interface RunReport {
@@ -82,12 +124,24 @@ export interface RunReport {
     interrupted: boolean;
     /** Set when the run stopped because its sink could not go on (e.g. E_IO): the coded reason. */
     stoppedBy?: { code: string; message: string };
+    /** This run is shard `index` of `count` of a sharded run (absent for a whole run). */
+    shard?: { index: number; count: number };
+    /** A merged report: the shards it was merged from (`sc-sim report merge`). */
+    shards?: { index: number; count: number; runStartedAt: string }[];
+    /** The start barrier the run waited for (`--start-at`), ISO-8601. */
+    startAt?: string;
     warmupMs: number;
     lateThresholdMs: number;
+    /** When scheduling ended, ms after the start (null for unthrottled runs): what rates are measured against. */
+    scheduleEndMs?: number | null;
+    /** The time mode (live or backfill) and what it wrote; absent in older reports. */
+    time?: TimeReport;
   };
   sink: SinkDescription;
   /** Kafka runs: the security protocol, SASL mechanism and user (nothing else about the connection). */
   connection?: ConnectionSummary;
+  /** Key strategies in use, with the ordering each keeps and what consumers must do; absent in older reports. */
+  keys?: KeyReport[];
   /** How records were produced (null when nothing went to Kafka). */
   producer: ProducerMode | null;
   /** Namespace prefix of topic names ("" for none). */
@@ -106,6 +160,11 @@ export interface RunReport {
     ackLatencyMs: LatencySummaryMs;
     scheduleDelayMs: LatencySummaryMs;
     topics: TopicReport[];
+    /**
+     * Logical topics the per-second picture is about (key strategies other than the entity's, or a
+     * partition with twice its fair share in the median second), busiest first; absent in older reports.
+     */
+    hotTopics?: string[];
     /** Send error messages and how many records each failed (whole run). */
     errors: Record<string, number>;
   };
@@ -122,4 +181,8 @@ export interface RunReport {
   verification?: VerificationSection;
   /** `run --consumer-ms`: the consumer-group simulator's lag per partition over time. */
   consumer?: ConsumerSimReport;
+  /** `run --watch-group`: each watched consumer group (the user's own services) under the run's load. */
+  watch?: GroupWatchReport[];
+  /** `run --expect`: what the consumer under test wrote, against sc-sim's own derivation. */
+  expect?: ExpectSection[];
 }

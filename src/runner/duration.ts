@@ -1,11 +1,11 @@
-// Durations as scenario files write them ("500ms", "30s", "2m", "1h", or a number of ms),
+// Durations as scenario files write them ("500ms", "30s", "2m", "1h", "7d", or a number of ms),
 // parsed once into milliseconds so the rest of the code only sees numbers.
 import { z } from 'zod';
 
-const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const;
-const DURATION_PATTERN = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+const DURATION_PATTERN = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
 
-/** Parses "30s"/"2m"/"500ms"/"1.5h" or a plain number of ms; undefined when it is not a duration. */
+/** Parses "30s"/"2m"/"500ms"/"1.5h"/"7d" or a plain number of ms; undefined when it is not a duration. */
 export function parseDurationMs(value: string | number): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : undefined;
   const m = DURATION_PATTERN.exec(value.trim());
@@ -13,7 +13,7 @@ export function parseDurationMs(value: string | number): number | undefined {
   return Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
 }
 
-const DURATION_HINT = 'a duration like "500ms", "30s", "2m", "1h" or a number of milliseconds';
+const DURATION_HINT = 'a duration like "500ms", "30s", "2m", "1h", "7d" or a number of milliseconds';
 
 /** A duration in a scenario file; the parsed value is in milliseconds. */
 export const DurationSchema = z

@@ -254,6 +254,51 @@ export interface ExecutorOverrides {
   durationMs?: number;
 }
 
+/**
+ * Shard `index` of `count` of a schedule: events index, index + count, index + 2·count… of the
+ * whole run's schedule, at the whole run's intended times. The shards' events interleave exactly
+ * as one process would send them, and their counts add up to the whole run's.
+ */
+export function shardSchedule(schedule: Schedule, index: number, count: number): Schedule {
+  const share = (total: number) => Math.floor(total / count) + (index < total % count ? 1 : 0);
+  if (schedule.kind === 'unthrottled') {
+    return { ...schedule, totalEvents: schedule.totalEvents === undefined ? undefined : share(schedule.totalEvents) };
+  }
+  return {
+    kind: 'paced',
+    totalEvents: share(schedule.totalEvents),
+    durationMs: schedule.durationMs,
+    intendedOffsetMs: (i) => schedule.intendedOffsetMs(i * count + index),
+    targetRateAt: (offsetMs) => schedule.targetRateAt(offsetMs) / count,
+    eventsDueBefore: (offsetMs) => Math.max(0, (schedule.eventsDueBefore(offsetMs) - index) / count),
+  };
+}
+
+/**
+ * Shard `index` of `count` of a load, as its plan line describes it: every rate divided by
+ * `count`, and a fixed count split so the shards' counts add up to it exactly (the first
+ * `count % shards` get one more). Durations stay.
+ */
+export function shardLoad(config: ExecutorConfig, index: number, count: number): ExecutorConfig {
+  const share = (total: number) => Math.floor(total / count) + (index < total % count ? 1 : 0);
+  switch (config.executor) {
+    case 'constant-rate':
+      return {
+        ...config,
+        rate: config.rate / count,
+        ...(config.count !== undefined ? { count: share(config.count) } : {}),
+      };
+    case 'ramping-rate':
+      return {
+        ...config,
+        startRate: config.startRate / count,
+        stages: config.stages.map((s) => ({ ...s, target: s.target / count })),
+      };
+    case 'unthrottled':
+      return config.count !== undefined ? { ...config, count: share(config.count) } : config;
+  }
+}
+
 /** Applies --rate/--duration to a scenario's executor, keeping its shape. */
 export function applyOverrides(config: ExecutorConfig, o: ExecutorOverrides): ExecutorConfig {
   if (o.ratePerSec === undefined && o.durationMs === undefined) return config;

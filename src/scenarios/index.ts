@@ -3,4 +3,5 @@
 export { renderScenariosJsonSchema } from './json-schema.js';
 export { getScenario, loadScenarios, resolveScenariosPath, type LoadedScenarios } from './loader.js';
 export { planLine } from './plan.js';
-export type { ProducerSettings, Scenario } from './schema.js';
+export type { Pathologies, ProducerSettings, Scenario } from './schema.js';
+export { resolveTopics, type TopicSelection } from './topics.js';

@@ -1,16 +1,19 @@
-// The schema of scenarios.yaml: named scenarios, each inert data (world, load shape, keys,
-// producer settings, pacing, thresholds). No broker addresses: those come from flags/env.
+// The schema of scenarios.yaml: named scenarios, each inert data (world, load shape, time mode,
+// keys, producer settings, pacing, thresholds). No broker addresses: those come from flags/env.
 // Descriptions are written with .describe() so they reach the JSON Schema (editor hovers).
 import { z } from 'zod';
-import { EVENT_TYPES } from '../catalog/events.js';
+import { EVENT_CATALOG, EVENT_TYPES } from '../catalog/events.js';
 import { EntityTypes } from '../envelope.js';
-import { DOMAIN_TOPICS } from '../catalog/topics.js';
-import { KeyStrategySchema } from '../records/keys.js';
+import { TOPICS } from '../catalog/topics.js';
+import { KeyStrategySchema, type KeyStrategy } from '../records/keys.js';
 import { WorldConfigSchema, isDerivedType, resolveMix } from '../generators/index.js';
 import { isScSimError } from '../errors.js';
 import { DurationSchema } from '../runner/duration.js';
-import { ExecutorSchema, executorDurationMs } from '../runner/executors.js';
+import { ExecutorSchema, executorDurationMs, type ExecutorConfig } from '../runner/executors.js';
+import { formatDurationMs } from '../runner/duration.js';
+import { LIVE_DEFAULT, TimeSchema, eventTimedTopics, topicsBeyondRetention } from '../runner/time-mode.js';
 import { ThresholdsSchema } from '../report/thresholds.js';
+import { TopicSelectionSchema, resolveTopics, topicSelectionProblems, type TopicSelection } from './topics.js';
 
 export const ProducerSchema = z
   .object({
@@ -99,6 +102,9 @@ export const MIX_NAMES: readonly string[] = ACTIVITY_NAMES.filter((n) => !isDeri
 // Enums (not free text) so editors complete the names and typos are reported with a line number.
 const enumOf = (names: readonly string[]) => z.enum(names as [string, ...string[]]);
 
+/** The world's own clock (used by samples and library use, not by runs): its defaults. */
+const WORLD_CLOCK_DEFAULTS = WorldConfigSchema.parse({});
+
 /** The world as the generators define it, with mix keys checked against the catalog. */
 const ScenarioWorldSchema = WorldConfigSchema.extend({
   mix: z
@@ -108,6 +114,17 @@ const ScenarioWorldSchema = WorldConfigSchema.extend({
       'relative weights (share points, defaults sum to 100) by family or event type; unnamed ones keep their defaults, 0 turns one off',
     ),
 }).superRefine((world, ctx) => {
+  // A run's events take their time from its time mode (live or backfill), never from the world's
+  // own clock: these settings would be silently ignored, so they are refused with their line.
+  for (const key of ['simMsPerEvent', 'startAt'] as const) {
+    if (world[key] !== WORLD_CLOCK_DEFAULTS[key]) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: `a run's event times come from its time mode (time: live | backfill), not from world.${key}: remove it`,
+      });
+    }
+  }
   // A mix that turns everything off is caught here, with its line, not when a run starts.
   try {
     resolveMix(world.mix);
@@ -117,13 +134,30 @@ const ScenarioWorldSchema = WorldConfigSchema.extend({
   }
 });
 
+const share = (what: string) =>
+  z.number().min(0).max(0.5).optional().describe(`share of domain records (0–0.5) followed by ${what}`);
+
+/** Opt-in data pathologies for testing consumers; each record carries an sc-pathology header. */
+export const PathologiesSchema = z
+  .object({
+    duplicate: share('an identical copy (same event_id) right after it'),
+    late: share('a copy sent again 1,000 records later, its event time behind the stream'),
+    poison: share('a poison record on the same topic and key: a value that is not valid JSON'),
+  })
+  .strict()
+  .default({})
+  .describe(
+    'deliberately abnormal records, labelled sc-pathology: duplicate|late|poison; the verifier counts them apart',
+  );
+export type Pathologies = z.output<typeof PathologiesSchema>;
+
 /** A consumer-group simulator run alongside the scenario (what `run --consumer-ms` sets from the CLI). */
 export const ConsumerSimSchema = z
   .object({
     perEvent: DurationSchema.describe('simulated processing cost per event, e.g. 1ms'),
     concurrency: z.number().int().min(1).max(64).default(3).describe('partitions processed at once'),
     topics: z
-      .array(enumOf(DOMAIN_TOPICS))
+      .array(enumOf(TOPICS.map((t) => t.name)))
       .min(1)
       .optional()
       .describe('catalog topics the consumer group reads (default: every domain topic)'),
@@ -134,15 +168,20 @@ export const ScenarioSchema = z
   .object({
     description: z.string().min(1).describe('what this scenario is for, in a sentence or two'),
     world: ScenarioWorldSchema.prefault({}),
+    topics: TopicSelectionSchema,
+    pathologies: PathologiesSchema,
     load: ExecutorSchema.describe('the load shape: constant-rate, ramping-rate or unthrottled'),
     warmup: DurationSchema.default(0).describe(
       'events intended in this first part are excluded from the summary and thresholds',
+    ),
+    time: TimeSchema.default(LIVE_DEFAULT).describe(
+      'live (default): occurred_at is the wall clock; backfill: a history of a chosen length ending now, written as fast as the sink takes it',
     ),
     keys: z
       .partialRecord(enumOf(ACTIVITY_NAMES), KeyStrategySchema)
       .default({})
       .describe(
-        'record key strategy per event type or family (entity, or compound with a time bucket); default entity',
+        'record key strategy per event type or family: entity (default), compound (time bucket), salted, or none',
       ),
     producer: ProducerSchema.prefault({}),
     pacing: PacingSchema.prefault({}),
@@ -155,6 +194,7 @@ export const ScenarioSchema = z
   })
   .strict()
   .superRefine((s, ctx) => {
+    for (const message of topicSelectionProblems(s.topics)) ctx.addIssue({ code: 'custom', path: ['topics'], message });
     const durationMs = executorDurationMs(s.load);
     if (s.warmup > 0 && durationMs !== undefined && s.warmup >= durationMs) {
       ctx.addIssue({
@@ -163,7 +203,51 @@ export const ScenarioSchema = z
         message: 'the warm-up is as long as the whole run: nothing would be measured',
       });
     }
+    checkBackfill(s.time, s.load, s.topics, ctx);
+    checkSaltFields(s.keys, ctx);
   });
+
+/** A backfill spreads a known number of events over its history, within the topics' retention (or clamped). */
+function checkBackfill(
+  time: z.output<typeof TimeSchema>,
+  load: ExecutorConfig,
+  topics: TopicSelection,
+  ctx: z.RefinementCtx,
+): void {
+  if (time.mode !== 'backfill') return;
+  if (load.executor === 'unthrottled' && load.count === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['load'],
+      message: 'a backfill spreads a known number of events over its history: give the unthrottled load a count',
+    });
+  }
+  const beyond = topicsBeyondRetention(time.history, eventTimedTopics(resolveTopics(topics)));
+  if (beyond.length > 0 && time.beyondRetention === 'refuse') {
+    const first = beyond[0]!;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['time', 'history'],
+      message: `a ${formatDurationMs(time.history)} history reaches past ${first.topic}'s ${formatDurationMs(first.retentionMs)} retention (less 1h): its oldest events would be deleted at once; shorten the history or set beyondRetention: clamp`,
+    });
+  }
+}
+
+/** A salted key hashes a field every event type it applies to has. */
+function checkSaltFields(keys: Readonly<Partial<Record<string, KeyStrategy>>>, ctx: z.RefinementCtx): void {
+  for (const [name, k] of Object.entries(keys)) {
+    if (k?.strategy !== 'salted' || k.by === 'event_id') continue;
+    const types = EVENT_CATALOG.filter((e) => e.type === name || e.family === name);
+    const missing = types.filter((e) => !(k.by in e.fields)).map((e) => e.type);
+    if (missing.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['keys', name, 'by'],
+        message: `${missing.join(', ')} ha${missing.length === 1 ? 's' : 've'} no payload field ${k.by} to salt by (use a field they have, or event_id)`,
+      });
+    }
+  }
+}
 export type Scenario = z.output<typeof ScenarioSchema>;
 
 export const SCENARIO_NAME = /^[a-z0-9][a-z0-9-]*$/;

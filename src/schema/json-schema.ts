@@ -1,7 +1,16 @@
 // JSON Schemas (draft-07) derived from the event catalog: one per event type (envelope + typed
 // payload, closed with additionalProperties: false) and one for the bare envelope. Consumers can
 // validate what sc-sim sends; our tests validate every generated event with ajv.
+import {
+  DERIVED_CATALOG,
+  DERIVED_ENVELOPE_DOC,
+  HEARTBEAT_FIELDS,
+  HEARTBEAT_TOPIC,
+  PROJECTION_VERSION,
+  type DerivedSpec,
+} from '../catalog/derived.js';
 import { EVENT_CATALOG, type EventSpec, type FieldMap, type FieldSpec } from '../catalog/events.js';
+import { DOMAIN_TOPICS } from '../catalog/topics.js';
 import { EntityTypes } from '../envelope.js';
 
 export const JSON_SCHEMA_DRAFT = 'http://json-schema.org/draft-07/schema#';
@@ -37,6 +46,8 @@ function baseSchema(f: FieldSpec): JsonSchema {
       return f.min === undefined ? { type: 'integer' } : { type: 'integer', minimum: f.min };
     case 'cents':
       return { type: 'integer', minimum: 0 };
+    case 'number':
+      return { type: 'number', minimum: 0 };
     case 'enum':
       return { type: 'string', enum: [...f.values] };
     case 'array':
@@ -138,16 +149,75 @@ export function eventSchema(spec: EventSpec): JsonSchema {
   };
 }
 
+const SC_SIM_DESIGN =
+  'sc-sim’s own design: the spec names this topic, its key, partitions and retention, not its payload.';
+
+/** The derived envelope with its record type fixed and the payload typed from the derived catalog. */
+export function derivedSchema(spec: DerivedSpec): JsonSchema {
+  const doc = DERIVED_ENVELOPE_DOC;
+  const properties: Record<string, JsonSchema> = {
+    event_id: { type: 'string', format: 'uuid', description: doc.event_id },
+    event_type: { const: spec.recordType, description: doc.event_type },
+    event_version: { const: spec.version, description: doc.event_version },
+    occurred_at: { type: 'string', format: 'date-time', description: doc.occurred_at },
+    entity_type: { const: spec.entityType, description: doc.entity_type },
+    entity_id: { type: 'string', minLength: 1, description: `${doc.entity_id} (${spec.keyField})` },
+    sequence: { type: 'integer', minimum: 1, description: doc.sequence },
+    correlation_id: { type: 'string', format: 'uuid', description: doc.correlation_id },
+    causation_id: { type: 'string', format: 'uuid', description: doc.causation_id },
+    producer: { type: 'string', minLength: 1, description: doc.producer },
+    run_id: { type: 'string', minLength: 1, description: doc.run_id },
+    source: {
+      description: doc.source,
+      type: 'object',
+      properties: {
+        topic: { type: 'string', enum: [...DOMAIN_TOPICS] },
+        event_id: { type: 'string', format: 'uuid' },
+        event_type: { type: 'string', enum: [...spec.sources] },
+        entity_id: { type: 'string', minLength: 1 },
+        sequence: { type: 'integer', minimum: 1 },
+      },
+      required: ['topic', 'event_id', 'event_type', 'entity_id', 'sequence'],
+      additionalProperties: false,
+    },
+    projection_version: { const: PROJECTION_VERSION, description: doc.projection_version },
+    payload: objectSchema(spec.fields),
+  };
+  return {
+    $schema: JSON_SCHEMA_DRAFT,
+    $id: `urn:sc-sim:schema:${spec.topic}:v${spec.version}`,
+    title: `${spec.recordType} (${spec.topic})`,
+    description: `${spec.derivation} Key: ${spec.keyField}. ${SC_SIM_DESIGN}`,
+    type: 'object',
+    properties,
+    required: Object.keys(properties),
+    additionalProperties: false,
+  };
+}
+
+/** The heartbeat value: a flat object (no envelope), one per producer instance per second. */
+export function heartbeatSchema(): JsonSchema {
+  return {
+    $schema: JSON_SCHEMA_DRAFT,
+    $id: `urn:sc-sim:schema:${HEARTBEAT_TOPIC}:v1`,
+    title: `heartbeat (${HEARTBEAT_TOPIC})`,
+    description: `One record per producer instance per second, without a key. ${SC_SIM_DESIGN}`,
+    ...objectSchema(HEARTBEAT_FIELDS),
+  };
+}
+
 export interface SchemaFile {
-  /** `<event_type>.schema.json` or `envelope.schema.json`. */
+  /** `<event_type>.schema.json`, `envelope.schema.json` or `<derived topic>.schema.json`. */
   readonly fileName: string;
   readonly schema: JsonSchema;
 }
 
-/** Every schema sc-sim publishes: one per event type plus the envelope. */
+/** Every schema sc-sim publishes: the envelope, one per event type, per derived topic, the heartbeat. */
 export function allSchemas(): SchemaFile[] {
   return [
     { fileName: 'envelope.schema.json', schema: envelopeSchema() },
     ...EVENT_CATALOG.map((spec) => ({ fileName: `${spec.type}.schema.json`, schema: eventSchema(spec) })),
+    ...DERIVED_CATALOG.map((spec) => ({ fileName: `${spec.topic}.schema.json`, schema: derivedSchema(spec) })),
+    { fileName: `${HEARTBEAT_TOPIC}.schema.json`, schema: heartbeatSchema() },
   ];
 }

@@ -62,7 +62,10 @@ export class KafkaSink implements Sink {
     for (const r of batch) {
       let messages = byTopic.get(r.topic);
       if (!messages) byTopic.set(r.topic, (messages = []));
-      messages.push({ key: r.key, value: r.value, headers: r.headers, partition: r.partition });
+      const message: Message = { key: r.key, value: r.value, headers: r.headers, partition: r.partition };
+      // The event time as CreateTime when the record carries one; else kafkajs stamps the send.
+      if (r.timestampMs !== undefined) message.timestamp = String(r.timestampMs);
+      messages.push(message);
     }
     const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
     let response;

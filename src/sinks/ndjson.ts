@@ -1,9 +1,10 @@
-// `--sink ndjson[:file]`: writes each record as one JSON line (topic, partition, offset, key,
-// headers and the envelope as value) instead of sending it, for dry runs and piping into tools.
+// `--sink ndjson[:file]`: writes each record as one JSON line (topic, partition, offset, key (null
+// for none), timestamp, headers and the envelope as value) instead of sending it, for dry runs and piping into tools.
 // A file that cannot be opened fails at once; one that stops taking writes (a full disk) stops
 // the run with E_IO; closing is bounded, so nothing waits on a stream that died.
 import { createWriteStream, openSync } from 'node:fs';
 import type { Writable } from 'node:stream';
+import { HEADER_PATHOLOGY } from '../envelope.js';
 import { ScSimError } from '../errors.js';
 import type { SendResult, Sink, SinkDescription, SinkFatal, SinkRecord } from './types.js';
 
@@ -63,8 +64,15 @@ export class NdjsonSink implements Sink {
       this.nextOffsets.set(tp, offset + 1);
       offsets.push(offset);
       // The value is already JSON: it is spliced in as bytes, never parsed or serialized again.
-      const head = `{"topic":${JSON.stringify(r.topic)},"partition":${r.partition},"offset":${offset},"key":${JSON.stringify(r.keyText)},"headers":${JSON.stringify(r.headers)},"value":`;
-      chunks.push(Buffer.from(head), r.value, LINE_END);
+      const key = r.key === null ? 'null' : JSON.stringify(r.keyText);
+      const timestamp = r.timestampMs === undefined ? '' : `"timestamp":${r.timestampMs},`;
+      const head = `{"topic":${JSON.stringify(r.topic)},"partition":${r.partition},"offset":${offset},"key":${key},${timestamp}"headers":${headersJson(r.headers)},"value":`;
+      // A dead letter or a poison record may not be JSON: it goes out as a JSON string instead.
+      chunks.push(
+        Buffer.from(head),
+        mayBeMalformed(r) ? Buffer.from(JSON.stringify(r.value.toString('utf8'))) : r.value,
+        LINE_END,
+      );
     }
     const flushed = this.out.write(Buffer.concat(chunks));
     if (!flushed) await this.settle('drain');
@@ -105,4 +113,20 @@ export class NdjsonSink implements Sink {
       throw new ScSimError(this.failure.code, this.failure.message, { hint: this.failure.hint });
     }
   }
+}
+
+/** Headers as JSON; a binary value (DLQ positions) as {"base64": …}. */
+function headersJson(headers: SinkRecord['headers']): string {
+  let binary = false;
+  for (const name in headers) if (typeof headers[name] !== 'string') binary = true;
+  if (!binary) return JSON.stringify(headers);
+  return JSON.stringify(
+    Object.fromEntries(
+      Object.entries(headers).map(([k, v]) => [k, typeof v === 'string' ? v : { base64: v.toString('base64') }]),
+    ),
+  );
+}
+
+function mayBeMalformed(r: SinkRecord): boolean {
+  return r.logicalTopic.startsWith('sc.dlq.') || r.headers[HEADER_PATHOLOGY] === 'poison';
 }

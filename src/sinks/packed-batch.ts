@@ -6,39 +6,45 @@ import type { SinkRecord } from './types.js';
 export interface ProduceRecord {
   readonly topic: string;
   readonly partition: number;
-  readonly key: Buffer;
+  /** null: no key. */
+  readonly key: Buffer | null;
   readonly value: Buffer;
-  readonly headers: Record<string, string>;
+  readonly headers: Record<string, string | Buffer>;
+  /** CreateTime (ms since the epoch); undefined: stamped by the producer. */
+  readonly timestampMs?: number;
 }
 
 export interface PackedBatch {
   /** Keys and values back to back, in record order (transferred, not copied, to the worker). */
   bytes: ArrayBuffer;
-  /** Per record: key length, value length, partition, topic index, header count. */
+  /** Per record: key length (-1: no key), value length, partition, topic index, header count. */
   meta: Int32Array;
+  /** Per record: the timestamp in ms, NaN when the producer stamps it. */
+  timestamps: Float64Array;
   /** Distinct topics of the batch; records refer to them by index. */
   topics: string[];
-  /** Header names and values of all records, in record order. */
+  /** Header names and values of all records, in record order (binary values cross as bytes). */
   headerKeys: string[];
-  headerValues: string[];
+  headerValues: (string | Uint8Array)[];
 }
 
 const FIELDS = 5;
 
 export function packBatch(batch: readonly SinkRecord[]): PackedBatch {
   let size = 0;
-  for (const r of batch) size += r.key.length + r.value.length;
+  for (const r of batch) size += (r.key?.length ?? 0) + r.value.length;
   // allocUnsafeSlow: a buffer of its own (not a slice of Node's shared pool), so it can be transferred.
   const bytes = Buffer.allocUnsafeSlow(size);
   const meta = new Int32Array(batch.length * FIELDS);
+  const timestamps = new Float64Array(batch.length);
   const topics: string[] = [];
   const topicIndex = new Map<string, number>();
   const headerKeys: string[] = [];
-  const headerValues: string[] = [];
+  const headerValues: (string | Uint8Array)[] = [];
   let offset = 0;
   for (let i = 0; i < batch.length; i++) {
     const r = batch[i]!;
-    offset += r.key.copy(bytes, offset);
+    if (r.key) offset += r.key.copy(bytes, offset);
     offset += r.value.copy(bytes, offset);
     let t = topicIndex.get(r.topic);
     if (t === undefined) {
@@ -53,13 +59,14 @@ export function packBatch(batch: readonly SinkRecord[]): PackedBatch {
       headerCount++;
     }
     const m = i * FIELDS;
-    meta[m] = r.key.length;
+    meta[m] = r.key ? r.key.length : -1;
+    timestamps[i] = r.timestampMs ?? Number.NaN;
     meta[m + 1] = r.value.length;
     meta[m + 2] = r.partition;
     meta[m + 3] = t;
     meta[m + 4] = headerCount;
   }
-  return { bytes: bytes.buffer as ArrayBuffer, meta, topics, headerKeys, headerValues };
+  return { bytes: bytes.buffer as ArrayBuffer, meta, timestamps, topics, headerKeys, headerValues };
 }
 
 /** The records again, keys and values as views into the one buffer (no copies). */
@@ -73,18 +80,26 @@ export function unpackBatch(p: PackedBatch): ProduceRecord[] {
     const m = i * FIELDS;
     const keyLength = p.meta[m]!;
     const valueLength = p.meta[m + 1]!;
-    const key = bytes.subarray(offset, offset + keyLength);
-    offset += keyLength;
+    const key = keyLength < 0 ? null : bytes.subarray(offset, offset + keyLength);
+    offset += Math.max(0, keyLength);
     const value = bytes.subarray(offset, offset + valueLength);
     offset += valueLength;
-    const headers: Record<string, string> = {};
-    for (let end = h + p.meta[m + 4]!; h < end; h++) headers[p.headerKeys[h]!] = p.headerValues[h]!;
-    out[i] = { topic: p.topics[p.meta[m + 3]!]!, partition: p.meta[m + 2]!, key, value, headers };
+    const headers: Record<string, string | Buffer> = {};
+    for (let end = h + p.meta[m + 4]!; h < end; h++) {
+      const v = p.headerValues[h]!;
+      headers[p.headerKeys[h]!] = typeof v === 'string' ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+    }
+    const topic = p.topics[p.meta[m + 3]!]!;
+    const partition = p.meta[m + 2]!;
+    const timestampMs = p.timestamps[i]!;
+    out[i] = Number.isNaN(timestampMs)
+      ? { topic, partition, key, value, headers }
+      : { topic, partition, key, value, headers, timestampMs };
   }
   return out;
 }
 
 /** The buffers postMessage should transfer rather than copy. */
 export function transferList(p: PackedBatch): ArrayBuffer[] {
-  return [p.bytes, p.meta.buffer as ArrayBuffer];
+  return [p.bytes, p.meta.buffer as ArrayBuffer, p.timestamps.buffer as ArrayBuffer];
 }

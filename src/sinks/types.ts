@@ -1,21 +1,23 @@
 // The contract between the runner and wherever events go (Kafka, a file, memory): the runner
 // hands over batches of encoded records and learns each record's outcome; it never sees a client.
-import type { DomainTopicName } from '../catalog/topics.js';
+import type { TopicName } from '../catalog/topics.js';
 import type { ErrorCode } from '../errors.js';
 
 /** One encoded event, ready to send. Serialized once (by src/encode.ts); sinks never re-encode. */
 export interface SinkRecord {
   /** Physical topic (namespace prefix applied). */
   readonly topic: string;
-  readonly logicalTopic: DomainTopicName;
+  readonly logicalTopic: TopicName;
   /** Chosen before sending with the Java-compatible murmur2 partitioner, and sent explicitly. */
   readonly partition: number;
-  readonly key: Buffer;
-  /** The key as text: the entity id, or `${entityId}_${bucket}` for compound keys. */
+  /** null: no key (the heartbeat; key strategy `none`, whose partition is still chosen before sending). */
+  readonly key: Buffer | null;
+  /** The key as text: the entity id, a compound or salted key (records/keys.ts); '' when there is no key. */
   readonly keyText: string;
-  /** JSON of the envelope. */
+  /** JSON of the envelope (for DLQ records: the failed record's bytes, possibly malformed). */
   readonly value: Buffer;
-  readonly headers: Record<string, string>;
+  /** Text headers; binary ones (DLQ positions, big-endian integers as Spring Kafka writes them) as Buffers. */
+  readonly headers: Record<string, string | Buffer>;
   /**
    * The record's timestamp (Kafka CreateTime), ms since the epoch; undefined lets the producer
    * stamp it when it sends.

@@ -99,7 +99,8 @@ export class HotKeyTracker {
           .sort((a, b) => b[1].events - a[1].events || (a[0] < b[0] ? -1 : 1))
           .slice(0, this.top)
           .map(([key, e]): HotKey => {
-            const predicted = partitions === null ? null : partitionForKey(key, partitions);
+            // A record without a key ('') goes where the producer's partitioner put it: no prediction.
+            const predicted = partitions === null || key === '' ? null : partitionForKey(key, partitions);
             const seen = [...e.produced, ...e.observed];
             return {
               key,

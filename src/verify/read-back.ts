@@ -13,6 +13,8 @@ export interface ReadBackOptions {
   runId?: string;
   /** Every decoded record of the range, with the run id its envelope carries. */
   onRecord: (record: ConsumedRecord, runId: string) => void;
+  /** Records labelled as a scenario pathology (counted apart, never checked as events). */
+  onPathology?: (topic: string, partition: number, pathology: string) => void;
   /** Removes the reader's throwaway consumer group afterwards. */
   deleteGroup?: (groupId: string) => Promise<void>;
   /** Wall clock for consumedAtMs (injectable for tests). */
@@ -27,6 +29,8 @@ export interface ReadBackStats {
   /** Records that are not sc-sim envelopes (skipped), with the first reason seen. */
   undecodable: number;
   undecodableReason: string | null;
+  /** Records labelled with an opt-in pathology (sc-pathology header), per pathology. */
+  pathologies: Record<string, number>;
   tookMs: number;
   partitions: PartitionProgress[];
 }
@@ -39,7 +43,13 @@ export interface ReadBack {
 
 export function startReadBack(opts: ReadBackOptions): ReadBack {
   const nowMs = opts.nowMs ?? Date.now;
-  const stats = { records: 0, foreign: 0, undecodable: 0, undecodableReason: null as string | null };
+  const stats = {
+    records: 0,
+    foreign: 0,
+    undecodable: 0,
+    undecodableReason: null as string | null,
+    pathologies: {} as Record<string, number>,
+  };
   const reader = startRangeReader({
     connection: opts.connection,
     startOffsets: opts.startOffsets,
@@ -50,7 +60,10 @@ export function startReadBack(opts: ReadBackOptions): ReadBack {
         stats.records++;
         opts.onRecord(d.record, d.runId);
       } else if (d.kind === 'foreign') stats.foreign++;
-      else {
+      else if (d.kind === 'pathology') {
+        stats.pathologies[d.pathology] = (stats.pathologies[d.pathology] ?? 0) + 1;
+        opts.onPathology?.(topic, partition, d.pathology);
+      } else {
         stats.undecodable++;
         stats.undecodableReason ??= d.reason;
       }

@@ -18,6 +18,8 @@ export interface ReadBackSummary {
   foreign: number;
   undecodable: number;
   tookMs: number;
+  /** Records labelled with an opt-in pathology, per pathology: counted apart, never as anomalies. */
+  pathologies?: Record<string, number>;
 }
 
 export interface VerificationSection {
@@ -69,6 +71,9 @@ export function buildVerificationSection(input: {
   const failing = FAILING_ANOMALIES.filter((k) => input.result.totals[k] > 0).map(
     (k) => `${k}: ${input.result.totals[k]}`,
   );
+  const d = input.result.derived;
+  if (d && d.keyMismatches > 0) failing.push(`derived key mismatches: ${d.keyMismatches}`);
+  if (d && d.sourceReordered > 0) failing.push(`derived out of source order: ${d.sourceReordered}`);
   return {
     passed: failing.length === 0,
     failing,

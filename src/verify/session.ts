@@ -8,7 +8,8 @@ import type { ReadBack } from './read-back.js';
 import { HotKeyTracker } from './hot-keys.js';
 import { buildVerificationSection, type VerificationSection } from './section.js';
 import { Verifier, type ConsumedRecord } from './verifier.js';
-import { HEADER_RUN_ID } from '../envelope.js';
+import { HEADER_PATHOLOGY, HEADER_RUN_ID, HEADER_SHARD } from '../envelope.js';
+import { runIdentity } from './decode.js';
 
 /** Starts reading back a run's offset range, handing each decoded record to `onRecord`. */
 export type OpenReadBack = (onRecord: (record: ConsumedRecord, runId: string) => void, runId?: string) => ReadBack;
@@ -21,6 +22,20 @@ export interface LiveVerifyOptions {
   /** Physical topic -> partition count (for murmur2 predictions). */
   partitions: Map<string, number>;
   producer: Pick<ProducerMode, 'idempotent' | 'maxInFlightRequests'> | null;
+  /**
+   * End-to-end latency runs from each record's timestamp (its event time: in a live run the instant
+   * it was due, so the figure includes the producer's schedule delay). False for a backfill, whose
+   * timestamps lie in the history: no latency is recorded then.
+   */
+  latencyFromRecordTime?: boolean;
+}
+
+/**
+ * The key a record is checked under: its key, or for a keyless record (the heartbeat) the entity it
+ * numbers — its producer instance — so keyless records are ordered per instance.
+ */
+export function verifierKey(r: Pick<SinkRecord, 'key' | 'keyText' | 'entityId'>): string {
+  return r.key === null ? r.entityId : r.keyText;
 }
 
 function outcomeOf(result: SendResult): 'acked' | 'indeterminate' | 'failed' {
@@ -54,7 +69,9 @@ export class LiveVerification {
   /** The runner's ack observer: every send's outcome, record by record. */
   readonly onAck: AckObserver = (batch: readonly SinkRecord[], result: SendResult) => {
     if (this.runId === undefined && batch.length > 0) {
-      this.runId = batch[0]!.headers[HEADER_RUN_ID];
+      const first = batch[0]!.headers;
+      const text = (v: string | Buffer | undefined) => (typeof v === 'string' ? v : v?.toString('utf8'));
+      this.runId = runIdentity(text(first[HEADER_RUN_ID]) ?? '', text(first[HEADER_SHARD]));
       const early = this.early;
       this.early = [];
       for (const e of early) this.read(e.record, e.runId);
@@ -63,18 +80,20 @@ export class LiveVerification {
     const offsets = result.ok ? result.offsets : undefined;
     for (let i = 0; i < batch.length; i++) {
       const r = batch[i]!;
+      // Deliberate pathologies (a duplicate, a late copy, a poison record) are not events to check.
+      if (r.headers[HEADER_PATHOLOGY] !== undefined) continue;
       this.verifier.addProduced({
         topic: r.topic,
         partition: r.partition,
         offset: offsets?.[i],
-        key: r.keyText,
+        key: verifierKey(r),
         entityId: r.entityId,
         sequence: r.sequence,
         eventId: r.eventId,
         outcome,
-        // Latency starts at the record's CreateTime, which the producer stamps at send.
+        // Latency starts at the record's CreateTime: its event time (see latencyFromRecordTime).
       });
-      if (outcome === 'acked') this.hotKeys.addProduced(r.topic, r.keyText, r.partition);
+      if (outcome === 'acked') this.hotKeys.addProduced(r.topic, verifierKey(r), r.partition);
     }
   };
 
@@ -87,7 +106,9 @@ export class LiveVerification {
       this.foreign++;
       return;
     }
-    this.verifier.addConsumed(r);
+    this.verifier.addConsumed(
+      this.opts.latencyFromRecordTime === false ? { ...r, timestampMs: undefined, consumedAtMs: undefined } : r,
+    );
     this.hotKeys.observe(r.topic, r.key, r.partition);
   }
 
@@ -111,6 +132,7 @@ export class LiveVerification {
         foreign: stats.foreign + this.foreign,
         undecodable: stats.undecodable,
         tookMs: stats.tookMs,
+        pathologies: stats.pathologies,
       },
       producer: producer === undefined ? this.opts.producer : producer,
       hotKeys: this.hotKeys.result(),

@@ -15,7 +15,7 @@ export interface ProducedRecord {
   partition: number;
   /** Offset from the ack, when the sink reports it. */
   offset?: number | undefined;
-  /** Record key as sent (the entity id, or a compound key such as `promo_123_2874`). */
+  /** Record key as sent (the entity id, a compound or salted key such as `promo_123_2874`; '' for none). */
   key: string;
   entityId: string;
   sequence: number;
@@ -40,7 +40,33 @@ export interface ConsumedRecord {
   consumedAtMs?: number | undefined;
   /** The record's CreateTime, used as the send time when no producer record is known. */
   timestampMs?: number | undefined;
+  /** Projection and analytics records: what their key and source position say. */
+  derived?: DerivedFacts;
 }
+
+export interface DerivedFacts {
+  /** The record key equals entity_id and the payload's catalog key field. */
+  keyMatches: boolean;
+  /** The source event's entity and sequence. */
+  sourceEntityId: string;
+  sourceSequence: number;
+}
+
+/** Checks of projection and analytics records; key mismatches and source reorders fail a verification. */
+export interface DerivedVerification {
+  /** Projection and analytics records read. */
+  records: number;
+  /** Records whose key is not the catalog key field's value in their payload. */
+  keyMismatches: number;
+  /**
+   * Records of an entity-keyed topic whose source sequence is not above the previous one of the
+   * same key: the projection does not follow source order.
+   */
+  sourceReordered: number;
+}
+
+/** Deliberately abnormal records (opt-in pathologies), counted apart: never lost or duplicates. */
+export type PathologyCounts = Record<string, number>;
 
 export interface VerifyOptions {
   /** Latency start: the producer's send time (default) or its ack time. */
@@ -86,7 +112,7 @@ export interface KeyVerification extends AnomalyCounts {
 }
 
 export interface AnomalyExample {
-  kind: AnomalyKind | 'unexpected' | 'failedButRead';
+  kind: AnomalyKind | 'unexpected' | 'failedButRead' | 'keyMismatch' | 'sourceReordered';
   topic: string;
   partition: number;
   offset?: number;
@@ -95,7 +121,7 @@ export interface AnomalyExample {
   detail: string;
 }
 
-export const COMPOUND_NOTE = 'not an anomaly: ordering per compound key only';
+export const COMPOUND_NOTE = 'not an anomaly: ordering per record key only (compound or salted keys)';
 
 /** Compound-keyed events (record key != entity id): what an entity-ordered consumer would see. */
 export interface CompoundKeyView {
@@ -110,6 +136,21 @@ export interface CompoundKeyView {
   entityOutOfOrder: number;
   /** Records read under compound keys. */
   records: number;
+}
+
+export const UNKEYED_NOTE = 'not an anomaly: records without a key are promised no order';
+
+/** Records read without a key (key strategy none): where an entity's events went and in what order. */
+export interface UnkeyedView {
+  note: typeof UNKEYED_NOTE;
+  /** Records read without a key. */
+  records: number;
+  /** Entities whose events were read without a key. */
+  entities: number;
+  /** Of those, entities whose events were spread over more than one partition. */
+  entitiesOnSeveralPartitions: number;
+  /** Reads whose entity sequence was lower than one already read for that entity, in read order. */
+  entityOutOfOrder: number;
 }
 
 export interface VerificationResult {
@@ -135,6 +176,9 @@ export interface VerificationResult {
   keysWithAnomalies: number;
   examples: AnomalyExample[];
   compoundKeys: CompoundKeyView;
+  /** Absent in reports saved before sc-sim checked derived records. */
+  derived?: DerivedVerification;
+  unkeyed: UnkeyedView;
   latency: LatencySnapshot | null;
 }
 
@@ -170,11 +214,16 @@ interface EntityState {
   /** Compound-keyed reads only: partitions and highest sequence in read order. */
   compoundPartitions: Set<number> | undefined;
   compoundLast: number;
+  /** Reads without a key only: partitions and highest sequence in read order. */
+  unkeyedPartitions: Set<number> | undefined;
+  unkeyedLast: number;
 }
 
 interface KeyState {
   partition: number;
   last: number;
+  /** Derived records keyed by their source entity: the last source sequence read. */
+  lastSource: number;
   /** Last sequence per further partition, only when the key moved. */
   otherLast: Map<number, number> | undefined;
 }
@@ -205,6 +254,9 @@ export class Verifier {
   private compoundKeyCount = 0;
   private compoundRecords = 0;
   private entityOutOfOrder = 0;
+  private readonly derived: DerivedVerification = { records: 0, keyMismatches: 0, sourceReordered: 0 };
+  private unkeyedRecords = 0;
+  private unkeyedOutOfOrder = 0;
   private finished = false;
 
   constructor(options: VerifyOptions = {}) {
@@ -278,7 +330,45 @@ export class Verifier {
     }
     p.consumed++;
 
-    // Ordering per (partition, record key): what Kafka promises and a keyed consumer relies on.
+    if (r.key === '') this.readUnkeyed(entity, r);
+    else this.readKeyed(entity, r, p, compound);
+
+    if (this.mode === 'counts') {
+      if (r.timestampMs !== undefined && r.consumedAtMs !== undefined)
+        this.recordLatency(r.consumedAtMs - r.timestampMs);
+      return;
+    }
+    const sent = this.pending.get(r.eventId);
+    if (sent === undefined) {
+      // Not (yet) reported by the producer: matched if its record arrives later, else unexpected.
+      this.early.set(r.eventId, {
+        topic: r.topic,
+        partition: r.partition,
+        offset: r.offset,
+        key: r.key,
+        sequence: r.sequence,
+        consumedAtMs: r.consumedAtMs,
+        timestampMs: r.timestampMs,
+      });
+      return;
+    }
+    this.pending.delete(r.eventId);
+    this.settle(sent.outcome, r.topic, r.partition, r.key, r.sequence, r.offset);
+    const startMs = sent.startMs ?? r.timestampMs;
+    if (startMs !== undefined && r.consumedAtMs !== undefined) this.recordLatency(r.consumedAtMs - startMs);
+  }
+
+  /** No key, no order promised: only where the entity's events went and in what order is noted. */
+  private readUnkeyed(entity: EntityState, r: ConsumedRecord): void {
+    this.unkeyedRecords++;
+    entity.unkeyedPartitions ??= new Set();
+    entity.unkeyedPartitions.add(r.partition);
+    if (r.sequence < entity.unkeyedLast) this.unkeyedOutOfOrder++;
+    else entity.unkeyedLast = r.sequence;
+  }
+
+  /** Ordering per (partition, record key): what Kafka promises and a keyed consumer relies on. */
+  private readKeyed(entity: EntityState, r: ConsumedRecord, p: PartitionState, compound: boolean): void {
     const keyState = this.keyState(r.topic, r.key, r.partition, compound);
     const last = this.lastOn(keyState, r.partition);
     if (r.sequence < last) {
@@ -310,6 +400,8 @@ export class Verifier {
       );
     }
 
+    if (r.derived) this.checkDerived(r, r.derived, keyState);
+
     if (compound) {
       this.compoundRecords++;
       entity.compoundPartitions ??= new Set();
@@ -317,30 +409,14 @@ export class Verifier {
       if (r.sequence < entity.compoundLast) this.entityOutOfOrder++;
       else entity.compoundLast = r.sequence;
     }
+  }
 
-    if (this.mode === 'counts') {
-      if (r.timestampMs !== undefined && r.consumedAtMs !== undefined)
-        this.recordLatency(r.consumedAtMs - r.timestampMs);
-      return;
-    }
-    const sent = this.pending.get(r.eventId);
-    if (sent === undefined) {
-      // Not (yet) reported by the producer: matched if its record arrives later, else unexpected.
-      this.early.set(r.eventId, {
-        topic: r.topic,
-        partition: r.partition,
-        offset: r.offset,
-        key: r.key,
-        sequence: r.sequence,
-        consumedAtMs: r.consumedAtMs,
-        timestampMs: r.timestampMs,
-      });
-      return;
-    }
-    this.pending.delete(r.eventId);
-    this.settle(sent.outcome, r.topic, r.partition, r.key, r.sequence, r.offset);
-    const startMs = sent.startMs ?? r.timestampMs;
-    if (startMs !== undefined && r.consumedAtMs !== undefined) this.recordLatency(r.consumedAtMs - startMs);
+  /**
+   * A record labelled as a scenario pathology was read: counted as read on its partition when only
+   * acked counts are known (it is among them), and otherwise not checked at all.
+   */
+  countPathology(topic: string, partition: number): void {
+    if (this.mode === 'counts') this.partition(topic, partition).consumed++;
   }
 
   /** Closes the books: whatever was acked and not read is lost. Call once. */
@@ -424,16 +500,26 @@ export class Verifier {
 
     let entitiesCompound = 0;
     let spread = 0;
+    let entitiesUnkeyed = 0;
+    let unkeyedSpread = 0;
     for (const byEntity of this.entities.values()) {
       for (const e of byEntity.values()) {
-        if (e.compoundPartitions === undefined) continue;
-        entitiesCompound++;
-        if (e.compoundPartitions.size > 1) spread++;
+        if (e.compoundPartitions !== undefined) {
+          entitiesCompound++;
+          if (e.compoundPartitions.size > 1) spread++;
+        }
+        if (e.unkeyedPartitions !== undefined) {
+          entitiesUnkeyed++;
+          if (e.unkeyedPartitions.size > 1) unkeyedSpread++;
+        }
       }
     }
 
     return {
-      ok: FAILING_ANOMALIES.every((k) => totals[k] === 0),
+      ok:
+        FAILING_ANOMALIES.every((k) => totals[k] === 0) &&
+        this.derived.keyMismatches === 0 &&
+        this.derived.sourceReordered === 0,
       mode: this.mode ?? 'records',
       totals,
       partitions,
@@ -448,8 +534,48 @@ export class Verifier {
         entityOutOfOrder: this.entityOutOfOrder,
         records: this.compoundRecords,
       },
+      derived: { ...this.derived },
+      unkeyed: {
+        note: UNKEYED_NOTE,
+        records: this.unkeyedRecords,
+        entities: entitiesUnkeyed,
+        entitiesOnSeveralPartitions: unkeyedSpread,
+        entityOutOfOrder: this.unkeyedOutOfOrder,
+      },
       latency: this.latency.totalCount > 0 ? snapshotLatency(this.latency) : null,
     };
+  }
+
+  private checkDerived(r: ConsumedRecord, d: DerivedFacts, k: KeyState): void {
+    this.derived.records++;
+    if (!d.keyMatches) {
+      this.derived.keyMismatches++;
+      this.example(
+        'keyMismatch',
+        r.topic,
+        r.partition,
+        r.key,
+        'key is not the catalog key field’s value',
+        r.offset,
+        r.sequence,
+      );
+    }
+    // Only where the key is the source entity does its sequence order the key's records.
+    if (d.sourceEntityId !== r.key) return;
+    if (d.sourceSequence <= k.lastSource) {
+      this.derived.sourceReordered++;
+      this.example(
+        'sourceReordered',
+        r.topic,
+        r.partition,
+        r.key,
+        `source sequence ${d.sourceSequence} after ${k.lastSource}`,
+        r.offset,
+        r.sequence,
+      );
+    } else {
+      k.lastSource = d.sourceSequence;
+    }
   }
 
   private settle(
@@ -509,6 +635,8 @@ export class Verifier {
         firstKey: key,
         compoundPartitions: undefined,
         compoundLast: 0,
+        unkeyedPartitions: undefined,
+        unkeyedLast: 0,
       };
       byEntity.set(entityId, e);
     }
@@ -520,7 +648,7 @@ export class Verifier {
     if (byKey === undefined) this.keys.set(topic, (byKey = new Map()));
     let k = byKey.get(key);
     if (k === undefined) {
-      k = { partition, last: 0, otherLast: undefined };
+      k = { partition, last: 0, lastSource: 0, otherLast: undefined };
       byKey.set(key, k);
       if (compound) this.compoundKeyCount++;
     }

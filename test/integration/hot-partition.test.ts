@@ -1,6 +1,7 @@
-// A hot partition, reproduced on the real broker: viral-promotion (impressions keyed promotion_id)
-// vs viral-promotion-bucketed (compound key) at the same rate, each with the same consumer group
-// simulator. The keyed run's hottest partition holds most impressions and its lag peaks far higher.
+// A hot partition, reproduced on the real broker: the four viral-promotion scenarios (impressions
+// keyed promotion_id, promotion_id + 1 s bucket, promotion_id + viewer salt, no key) at the same
+// seed and rate, each with the same consumer group simulator: the hottest partition's share per
+// second and the lag it causes, side by side.
 import { describe, expect, inject, it } from 'vitest';
 import { applyCatalog } from '../support/kafka.js';
 import { runScenario } from '../../src/app/run.js';
@@ -11,8 +12,8 @@ import { uniquePrefix } from '../support/cli.js';
 
 const brokers = inject('brokers');
 
-// 2,000 ev/s for 12 s: about 5 s of the world creating its population, then ~7 s of the viral
-// promotion (~1,400 impressions/s on the hot promotion). The consumer processes 1,000 ev/s per
+// 2,000 ev/s for 12 s: about 5 s of the world creating its population (the 6 s warm-up), then ~6 s
+// of the viral promotion (~1,400 impressions/s on the hot promotion). The consumer processes 1,000 ev/s per
 // partition (1 ms/event, 3 partitions at once): enough for an even spread, not for one partition.
 const RATE = 2_000;
 const DURATION_MS = 12_000;
@@ -38,35 +39,48 @@ async function runWithConsumer(scenario: string, prefix: string): Promise<Compar
 }
 
 describe('hot partition', () => {
-  it('keyed by promotion_id: one partition holds most impressions and its lag peaks far above the bucketed run', async () => {
+  it('per second, entity ≈ 100% ≥ time bucket ≫ salted, unkeyed; the entity key lags far behind', async () => {
     const prefix = uniquePrefix('hot');
     await applyCatalog(brokers.split(','), prefix);
-    const keyed = await runWithConsumer('viral-promotion', prefix);
-    // Same topics: the second group starts at the end of the first run (new records only).
-    const bucketed = await runWithConsumer('viral-promotion-bucketed', prefix);
-    const result = compare(keyed, bucketed);
+    // Same topics: each group starts at the end of the run before (new records only).
+    const runs: CompareInput[] = [];
+    for (const strategy of ['entity', 'bucketed', 'salted', 'unkeyed'])
+      runs.push(await runWithConsumer(`viral-promotion-${strategy}`, prefix));
+    const [entity, bucketed, salted, unkeyed] = runs as [CompareInput, CompareInput, CompareInput, CompareInput];
+    const result = compare(...runs);
     process.stderr.write(`\n${formatCompare(result)}\n`);
 
     const promo = (c: CompareInput) => c.run!.summary.topics.find((t) => t.topic === 'sc.domain.promotion')!;
-    // Both runs held the rate, so the comparison is at the same load.
-    expect(keyed.run!.summary.totals.achievedRateRatio!).toBeGreaterThan(0.95);
-    expect(bucketed.run!.summary.totals.achievedRateRatio!).toBeGreaterThan(0.95);
-    // Keyed: the hottest promotion partition holds most of the topic; bucketed: none does.
-    const keyedTop = Math.max(...promo(keyed).partitions.map((p) => p.shareOfTopic));
-    const bucketedTop = Math.max(...promo(bucketed).partitions.map((p) => p.shareOfTopic));
-    expect(keyedTop).toBeGreaterThan(0.8);
-    expect(bucketedTop).toBeLessThan(0.6);
-    // The lag is on that hot partition, and peaks far higher than anything in the bucketed run.
-    const hotPartition = promo(keyed).partitions.reduce((a, b) => (b.events > a.events ? b : a)).partition;
-    expect(keyed.consumer!.summary.maxPartitionLagAt?.partition).toBe(hotPartition);
-    const ratio = keyed.consumer!.summary.maxPartitionLag / Math.max(1, bucketed.consumer!.summary.maxPartitionLag);
+    // Every run held the rate, so the comparison is at the same load.
+    for (const r of runs) expect(r.run!.summary.totals.achievedRateRatio!).toBeGreaterThan(0.9);
+    // The hottest partition's share of each second: one partition takes the hot promotion under its
+    // entity key (~100%), the second's partition under the time-bucket key, nobody under a salt.
+    const [e, b, s, n] = runs.map((r) => promo(r).perSecondShare!);
     process.stderr.write(
-      `max lag keyed ${keyed.consumer!.summary.maxPartitionLag}, bucketed ${bucketed.consumer!.summary.maxPartitionLag}: ratio ${ratio.toFixed(1)}\n`,
+      `per-second max: entity ${e!.max}, bucketed ${b!.max}, salted ${s!.max}, unkeyed ${n!.max} (p50 ${e!.p50} / ${b!.p50} / ${s!.p50} / ${n!.p50})\n`,
+    );
+    // Entity ≈ 100% in every second; the time bucket nearly as hot in its median second (it lacks
+    // the clicks, keyed promotion_id, in the ~2/3 of seconds its partition is another one: a few
+    // points, too few to order the two reliably over ~6 measured seconds — the deterministic unit
+    // test in test/unit/report/compare.test.ts does) and as hot at worst; salted and unkeyed spread.
+    expect(e!.p50).toBeGreaterThan(0.9);
+    expect(e!.max).toBeGreaterThan(0.9);
+    expect(b!.p50).toBeGreaterThan(0.8);
+    expect(b!.max).toBeGreaterThan(0.85);
+    expect(Math.min(e!.p50, b!.p50)).toBeGreaterThan(s!.max + 0.3);
+    expect(s!.max).toBeLessThan(0.6);
+    expect(n!.max).toBeLessThan(0.6);
+    // Over the whole run the bucketed hot spot moves from partition to partition: no single one holds most.
+    expect(Math.max(...promo(bucketed).partitions.map((p) => p.shareOfTopic))).toBeLessThan(b!.p50);
+
+    // The lag is on the entity key's hot partition, and peaks far above anything the spread run sees.
+    const hotPartition = promo(entity).partitions.reduce((x, y) => (y.events > x.events ? y : x)).partition;
+    expect(entity.consumer!.summary.maxPartitionLagAt?.partition).toBe(hotPartition);
+    const ratio = entity.consumer!.summary.maxPartitionLag / Math.max(1, unkeyed.consumer!.summary.maxPartitionLag);
+    process.stderr.write(
+      `max lag entity ${entity.consumer!.summary.maxPartitionLag}, bucketed ${bucketed.consumer!.summary.maxPartitionLag}, salted ${salted.consumer!.summary.maxPartitionLag}, unkeyed ${unkeyed.consumer!.summary.maxPartitionLag}: entity/unkeyed ${ratio.toFixed(1)}\n`,
     );
     expect(ratio).toBeGreaterThan(3);
-    // The other partitions of the keyed run stay near zero.
-    const others = keyed.consumer!.summary.partitions.filter((p) => p.partition !== hotPartition);
-    for (const p of others) expect(p.maxLag).toBeLessThan(keyed.consumer!.summary.maxPartitionLag / 10);
-    expect(keyed.consumer!.summary.drained && bucketed.consumer!.summary.drained).toBe(true);
-  }, 180_000);
+    for (const r of runs) expect(r.consumer!.summary.drained).toBe(true);
+  }, 300_000);
 });

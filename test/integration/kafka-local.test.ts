@@ -66,7 +66,9 @@ describe('sc-sim kafka (real broker on the JVM)', () => {
 
     const human = await cli(['kafka', 'status', ...homeArgs()]);
     expect(human.stdout).toMatch(/^status:\s+running \(pid \d+\)$/m);
-    expect(human.stdout).toMatch(/^data:\s+\d+(\.\d)? (B|KiB|MiB|GiB) \(\d+ bytes\)$/m);
+    expect(human.stdout).toMatch(
+      /^data:\s+\d+(\.\d)? (B|KiB|MiB|GiB) on disk \(\d+ bytes\)(; .* apparent \(sparse index files\))?$/m,
+    );
     expect(human.stdout).toContain(`address: 127.0.0.1:${port}`);
   });
 

@@ -11,7 +11,7 @@ import { ensureCertificates, issueClientCertificate } from '../../src/kafka/loca
 import { kafkaDown, kafkaUp, type KafkaUpResult } from '../../src/kafka/local/index.js';
 import { REPO_ROOT } from '../../src/kafka/local/paths.js';
 import type { RunReport } from '../../src/report.js';
-import { DOMAIN_TOPICS } from '../../src/catalog/topics.js';
+import { TOPICS } from '../../src/catalog/topics.js';
 import { hasStackTrace, runCli, spawnTsx, type CliResult } from '../support/cli.js';
 
 // Ports of this file's own broker (the suite's plaintext test broker is another one).
@@ -81,17 +81,17 @@ afterAll(async () => {
 const app = () => ['--command-config', up.secure!.appConfig];
 
 /**
- * `topics list --json` as the restricted user sees it: the 7 domain topics, whose configs it may
- * not read (no DESCRIBE_CONFIGS), and the rest hidden (listed as missing).
+ * `topics list --json` as the restricted user sees it: the 32 catalog topics, whose configs it may
+ * not read (no DESCRIBE_CONFIGS); the rest of the cluster (the `other.` topics) stays hidden.
  */
-function expectDomainTopicsOnly(stdout: string): void {
+function expectCatalogTopicsWithoutConfigs(stdout: string): void {
   const plan = JSON.parse(stdout) as {
     counts: Record<string, number>;
     topics: { topic: string; cluster: { configsDenied?: boolean } | null }[];
   };
-  expect(plan.counts).toEqual({ create: 25, alter: 0, ok: 0, drift: 7 });
+  expect(plan.counts).toEqual({ create: 0, alter: 0, ok: 0, drift: TOPICS.length });
   const seen = plan.topics.filter((t) => t.cluster !== null);
-  expect(seen.map((t) => t.topic).sort()).toEqual(DOMAIN_TOPICS.slice().sort());
+  expect(seen.map((t) => t.topic).sort()).toEqual(TOPICS.map((t) => t.name).sort());
   expect(seen.every((t) => t.cluster!.configsDenied === true)).toBe(true);
 }
 
@@ -199,7 +199,7 @@ describe('the restricted user (SCRAM-SHA-512 over SASL_SSL)', () => {
     expect(admin.code).toBe(0);
     const r = await cli(['run', 'seed-dev', ...app(), '--prefix', 'other.']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^error\[E_AUTHORIZATION\]: user "sc-sim-app" may not see 7 topic\(s\)/m);
+    expect(r.stderr).toMatch(/^error\[E_AUTHORIZATION\]: user "sc-sim-app" may not see 32 topic\(s\)/m);
     expect(r.stderr).toContain('denied: other.sc.domain.order');
     expect(r.stderr).not.toMatch(/sc-sim topics apply/);
   });
@@ -220,7 +220,7 @@ describe.concurrent('other mechanisms and TLS modes, the bench, a token refresh'
       });
       expect(r.stderr, mechanism).toBe('');
       expect(r.code, mechanism).toBe(0);
-      expectDomainTopicsOnly(r.stdout);
+      expectCatalogTopicsWithoutConfigs(r.stdout);
     }
   });
 
@@ -231,7 +231,7 @@ describe.concurrent('other mechanisms and TLS modes, the bench, a token refresh'
     const pem = await cli(['topics', 'list', ...mtls, '--ssl-cert', certFile, '--ssl-key', keyFile, '--json']);
     expect(pem.stderr).toBe('');
     expect(pem.code).toBe(0);
-    expectDomainTopicsOnly(pem.stdout);
+    expectCatalogTopicsWithoutConfigs(pem.stdout);
 
     const p12 = join(tmp, 'client.p12');
     execFileSync('openssl', [
@@ -278,7 +278,7 @@ describe.concurrent('other mechanisms and TLS modes, the bench, a token refresh'
     const fromFile = await cli(['topics', 'list', ...oauth, '--sasl-token-file', tokenFile, '--json']);
     expect(fromFile.stderr).toBe('');
     expect(fromFile.code).toBe(0);
-    expectDomainTopicsOnly(fromFile.stdout);
+    expectCatalogTopicsWithoutConfigs(fromFile.stdout);
 
     const command = `node -e "process.stdout.write(require('fs').readFileSync('${tokenFile}','utf8'))"`;
     const fromCommand = await cli(['topics', 'list', ...oauth, '--sasl-token-command', command, '--json']);

@@ -249,9 +249,14 @@ describe('seed-dev, verified', () => {
     const section = report.verification!;
     process.stderr.write(`\n[seed-dev --verify]\n${formatVerification(section)}\n`);
     const t = section.result.totals;
-    expect(report.summary.totals.acked).toBe(20_000);
-    expect(t.acked).toBe(20_000);
-    expect(t.consumed).toBe(20_000);
+    // seed-dev writes all 32 topics: 40,000 scheduled records and the dead letters due at the end.
+    const acked = report.summary.totals.acked;
+    expect(acked).toBeGreaterThanOrEqual(40_000);
+    expect(t.acked).toBe(acked);
+    expect(t.consumed).toBe(acked);
+    // Projection and analytics records were checked for their key and source order too.
+    expect(section.result.derived?.records).toBeGreaterThan(15_000);
+    expect(section.result.derived).toMatchObject({ keyMismatches: 0, sourceReordered: 0 });
     expect({
       lost: t.lost,
       duplicate: t.duplicate,
@@ -262,7 +267,8 @@ describe('seed-dev, verified', () => {
     }).toEqual({ lost: 0, duplicate: 0, reordered: 0, gaps: 0, moves: 0, unexpected: 0 });
     expect(section.passed).toBe(true);
     expect(section.producer?.reorderingOnRetryPossible).toBe(false);
-    expect(section.result.latency?.count).toBe(20_000);
+    // A backfill's record timestamps are its history, days old: no end-to-end latency is claimed.
+    expect(section.result.latency).toBeNull();
     // Every hot key was read from the partition murmur2 predicts.
     expect(section.hotKeys.flatMap((h) => h.hottest).every((k) => k.matchesPrediction === true)).toBe(true);
 
@@ -270,8 +276,8 @@ describe('seed-dev, verified', () => {
     const again = await verifySavedReport(report, { brokers }, 60_000);
     expect(again.result.mode).toBe('counts');
     expect(again.result.totals).toMatchObject({
-      acked: 20_000,
-      consumed: 20_000,
+      acked,
+      consumed: acked,
       lost: 0,
       duplicate: 0,
       reordered: 0,

@@ -1,6 +1,7 @@
 // Broker chores for integration tests, through the app's own admin session.
 import { applyTopicCatalog } from '../../src/app/topics.js';
 import { withAdmin, type OffsetsByTopic } from '../../src/kafka/admin.js';
+import { startRangeReader } from '../../src/kafka/consumer.js';
 
 /** Creates the catalog's topics under `prefix`; returns once every partition has a leader. */
 export async function applyCatalog(brokers: string[], prefix: string): Promise<void> {
@@ -10,4 +11,45 @@ export async function applyCatalog(brokers: string[], prefix: string): Promise<v
 /** High-water marks per partition of these physical topics. */
 export function endOffsets(brokers: string[], topics: string[]): Promise<OffsetsByTopic> {
   return withAdmin({ brokers }, (admin) => admin.endOffsets(topics));
+}
+
+/** A record read back, decoded enough for time checks. */
+export interface ReadRecord {
+  topic: string;
+  partition: number;
+  offset: number;
+  key: string | null;
+  /** The record's CreateTime (ms since the epoch). */
+  timestampMs: number;
+  value: string;
+}
+
+/** Every record from `start` up to `end` (exclusive), read with the app's range reader (bounded by `timeoutMs`). */
+export async function readRange(
+  brokers: string[],
+  start: OffsetsByTopic,
+  end: OffsetsByTopic,
+  timeoutMs = 60_000,
+): Promise<ReadRecord[]> {
+  const out: ReadRecord[] = [];
+  const text = (v: Buffer | string | null) => (v === null ? null : v.toString());
+  return withAdmin({ brokers }, async (admin) => {
+    const reader = startRangeReader({
+      connection: { brokers },
+      startOffsets: start,
+      deleteGroup: (id) => admin.deleteGroups([id]),
+      onRecord: (topic, partition, r) =>
+        out.push({
+          topic,
+          partition,
+          offset: Number(r.offset),
+          key: text(r.key),
+          timestampMs: Number(r.timestamp),
+          value: text(r.value) ?? '',
+        }),
+    });
+    await reader.ready;
+    await reader.finish(end, timeoutMs);
+    return out;
+  });
 }

@@ -790,11 +790,13 @@ export class LifecycleChecker {
       case 'promotion.impression':
         this.transition(st === 'active', `impression while ${st}`);
         engagementCommunity();
+        this.liveUser(s(p, 'viewer_id'), 'viewer');
         pr.impressions++;
         break;
       case 'promotion.clicked':
         this.transition(st === 'active', `clicked while ${st}`);
         engagementCommunity();
+        this.liveUser(s(p, 'viewer_id'), 'viewer');
         if (!pr.productIds.includes(s(p, 'product_id')))
           this.flag('dangling_reference', 'clicked product is not in the promotion');
         pr.clicks++;

@@ -137,8 +137,8 @@ export function approveFully(sim: Sim, rng: Rng, p: Promotion): void {
 
 /** Approved -> scheduled: goes live between 10 minutes and 3 hours from now, runs 1–7 days. */
 export function schedulePromotion(sim: Sim, rng: Rng, p: Promotion): void {
-  const startMs = sim.nowMs + rng.range(10, 180) * MINUTE_MS;
-  const endMs = startMs + rng.range(1, 7) * DAY_MS + rng.range(0, 23) * HOUR_MS;
+  const startMs = sim.later(rng.range(10, 180) * MINUTE_MS);
+  const endMs = startMs + sim.scaled(rng.range(1, 7) * DAY_MS + rng.range(0, 23) * HOUR_MS);
   sim.emit(rng, 'promotion.scheduled', p, {
     promotion_id: p.id,
     scheduled_start: sim.isoAt(startMs),
@@ -149,7 +149,7 @@ export function schedulePromotion(sim: Sim, rng: Rng, p: Promotion): void {
 
 /** Goes live (once); an unscheduled promotion runs 1–14 days. */
 export function activatePromotion(sim: Sim, rng: Rng, p: Promotion): void {
-  const endMs = p.scheduled ? p.scheduledEndMs : sim.nowMs + rng.range(1, 14) * DAY_MS;
+  const endMs = p.scheduled ? p.scheduledEndMs : sim.later(rng.range(1, 14) * DAY_MS);
   sim.emit(rng, 'promotion.activated', p, {
     promotion_id: p.id,
     first_activated_at: sim.iso(),
@@ -281,15 +281,23 @@ function seenInCommunity(rng: Rng, p: Promotion): boolean {
 function recordImpression(sim: Sim, rng: Rng): boolean {
   const p = engagementTarget(sim, rng);
   if (!p) return false;
+  // Only signed-in, active users see promotions; the viewer is what a salted record key hashes.
+  const viewer = sim.users.active.pick(rng);
+  if (!viewer) return false;
   p.impressions++;
   if (seenInCommunity(rng, p)) {
     sim.emit(rng, 'promotion.impression', p, {
       promotion_id: p.id,
       community_id: rng.pick(p.communities).id,
       feed_type: 'community',
+      viewer_id: viewer.id,
     });
   } else {
-    sim.emit(rng, 'promotion.impression', p, { promotion_id: p.id, feed_type: rng.pick(NON_COMMUNITY_FEEDS) });
+    sim.emit(rng, 'promotion.impression', p, {
+      promotion_id: p.id,
+      feed_type: rng.pick(NON_COMMUNITY_FEEDS),
+      viewer_id: viewer.id,
+    });
   }
   return true;
 }
@@ -297,6 +305,8 @@ function recordImpression(sim: Sim, rng: Rng): boolean {
 function recordClick(sim: Sim, rng: Rng): boolean {
   const p = engagementTarget(sim, rng);
   if (!p) return false;
+  const viewer = sim.users.active.pick(rng);
+  if (!viewer) return false;
   p.clicks++;
   const product = rng.pick(p.products);
   if (seenInCommunity(rng, p)) {
@@ -304,9 +314,10 @@ function recordClick(sim: Sim, rng: Rng): boolean {
       promotion_id: p.id,
       community_id: rng.pick(p.communities).id,
       product_id: product.id,
+      viewer_id: viewer.id,
     });
   } else {
-    sim.emit(rng, 'promotion.clicked', p, { promotion_id: p.id, product_id: product.id });
+    sim.emit(rng, 'promotion.clicked', p, { promotion_id: p.id, product_id: product.id, viewer_id: viewer.id });
   }
   return true;
 }

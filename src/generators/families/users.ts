@@ -112,7 +112,7 @@ function suspendUser(sim: Sim, rng: Rng, u: User): void {
     user_id: u.id,
     reason: rng.pick(SUSPEND_REASONS),
     suspended_by: sim.admin(rng),
-    suspended_until: sim.isoAt(sim.nowMs + rng.range(1, 30) * DAY_MS),
+    suspended_until: sim.isoAt(sim.later(rng.range(1, 30) * DAY_MS)),
   });
   sim.users.setStatus(u, 'suspended');
 }
@@ -206,7 +206,7 @@ function lockUser(sim: Sim, rng: Rng): boolean {
   sim.users.expireLocks(sim.nowMs);
   const u = sim.users.lockable.pick(rng);
   if (!u) return false;
-  const lockedUntilMs = sim.nowMs + rng.range(15, 60) * MINUTE_MS;
+  const lockedUntilMs = sim.later(rng.range(15, 60) * MINUTE_MS);
   sim.emit(rng, 'user.locked', u, {
     user_id: u.id,
     locked_until: sim.isoAt(lockedUntilMs),

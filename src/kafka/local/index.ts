@@ -22,7 +22,7 @@ import {
 } from './docker.js';
 import { exec, lastLines } from './exec.js';
 import {
-  dirSizeBytes,
+  dirUsage,
   lastStartLines,
   readInstance,
   rotateLogIfLarge,
@@ -53,6 +53,8 @@ import {
 } from './server-config.js';
 import {
   ADMIN_USER,
+  APP_GROUP_PREFIX,
+  APP_TOPIC_PREFIX,
   APP_USER,
   CONTROLLER_USER,
   CREDENTIAL_KEYS,
@@ -131,7 +133,10 @@ export interface KafkaStatus {
   version: string;
   brokers: string[];
   pid?: number;
+  /** Bytes the data takes on disk (allocated, as `du` counts). */
   dataSizeBytes: number;
+  /** The files' apparent size (Kafka's sparse, preallocated index files make it much larger). */
+  dataApparentBytes?: number;
   home: string;
   /** SASL_SSL with SCRAM users and ACLs (`up --secure`). */
   secure: boolean;
@@ -463,7 +468,7 @@ async function prepareSecureHome(
 
 /** After a secure start: the restricted user's ACLs (as the admin). */
 async function finishSecureHome(admin: KafkaConnection, progress: (msg: string) => void): Promise<void> {
-  progress(`granting ${APP_USER} WRITE/READ on sc.domain.* and its consumer groups sc-sim-*…`);
+  progress(`granting ${APP_USER} WRITE/READ on ${APP_TOPIC_PREFIX}* and its consumer groups ${APP_GROUP_PREFIX}*…`);
   await applyAppUserAcls(admin);
 }
 
@@ -709,12 +714,14 @@ export async function kafkaStatus(o: LocalKafkaOptions = {}): Promise<KafkaStatu
     };
   }
   const pid = await runningPid(r.paths);
+  const usage = await dirUsage(r.paths.dataDir);
   const status: KafkaStatus = {
     running: pid !== undefined,
     mode,
     version,
     brokers,
-    dataSizeBytes: await dirSizeBytes(r.paths.dataDir),
+    dataSizeBytes: usage.allocatedBytes,
+    dataApparentBytes: usage.apparentBytes,
     home: r.paths.home,
     secure: r.secure,
   };

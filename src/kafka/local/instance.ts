@@ -44,20 +44,31 @@ export async function writePrivateFile(file: string, content: string): Promise<v
 }
 
 /** Total size of the regular files under a directory (0 if it does not exist). */
-export async function dirSizeBytes(dir: string): Promise<number> {
-  let total = 0;
+/**
+ * What a directory holds: the bytes its files take on disk (allocated blocks, as `du` counts) and
+ * their apparent size. Kafka preallocates sparse 10 MiB index files per segment, so the apparent
+ * size overstates the data many times over; the allocated size is the truth.
+ */
+export async function dirUsage(dir: string): Promise<{ allocatedBytes: number; apparentBytes: number }> {
+  const total = { allocatedBytes: 0, apparentBytes: 0 };
   let entries;
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch {
-    return 0;
+    return total;
   }
   for (const e of entries) {
     const p = join(dir, e.name);
-    if (e.isDirectory()) total += await dirSizeBytes(p);
-    else if (e.isFile()) {
+    if (e.isDirectory()) {
+      const sub = await dirUsage(p);
+      total.allocatedBytes += sub.allocatedBytes;
+      total.apparentBytes += sub.apparentBytes;
+    } else if (e.isFile()) {
       try {
-        total += (await stat(p)).size;
+        const st = await stat(p);
+        // st.blocks counts 512-byte units on Linux (and macOS), whatever the file system's block size.
+        total.allocatedBytes += st.blocks * 512;
+        total.apparentBytes += st.size;
       } catch {
         // Kafka deletes segments while we walk; a vanished file simply does not count.
       }

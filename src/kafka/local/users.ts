@@ -15,13 +15,17 @@ const { AclResourceTypes, AclOperationTypes, AclPermissionTypes, ResourcePattern
 
 /** The super user (topics, ACLs, inter-broker traffic). */
 export const ADMIN_USER = 'admin';
-/** The restricted user: writes and reads the domain topics, in sc-sim's own consumer groups. */
+/** The restricted user: writes and reads the catalog's topics, in sc-sim's own consumer groups. */
 export const APP_USER = 'sc-sim-app';
 /** The node's own login on its controller listener (PLAIN; SCRAM lives in the metadata it serves). */
 export const CONTROLLER_USER = 'controller';
 
-/** Topics and groups the restricted user may use (PREFIXED ACLs). */
-export const APP_TOPIC_PREFIX = 'sc.domain.';
+/**
+ * Topics and groups the restricted user may use (PREFIXED ACLs). The topics are the whole catalog
+ * (domain, projections, analytics, dead letters, heartbeat), not only the domain ones: seed-dev and
+ * the other scenarios that simulate the platform's consumers write all of them.
+ */
+export const APP_TOPIC_PREFIX = 'sc.';
 export const APP_GROUP_PREFIX = 'sc-sim-';
 
 export interface Credentials {
@@ -111,7 +115,7 @@ export function scramUserArgs(credentials: Credentials): string[] {
 
 /**
  * The restricted user's ACLs: WRITE (an idempotent producer needs nothing more, KIP-679) and READ
- * on the domain topics, READ and DELETE on sc-sim's consumer groups (verify, consume). Nothing on
+ * on the catalog's topics, READ and DELETE on sc-sim's consumer groups (verify, consume). Nothing on
  * the cluster: topics are applied by the admin.
  */
 export function appUserAcls(user = APP_USER, topicPrefix = APP_TOPIC_PREFIX, groupPrefix = APP_GROUP_PREFIX) {

@@ -1,15 +1,20 @@
 // The self-contained HTML report (`--html report.html`): achieved vs target rate, latency
-// percentile curves, events per partition and consumer lag per partition, as inline SVG built here,
+// percentile curves, events per partition, a partition × second heat map per hot topic and consumer
+// lag per partition, as inline SVG built here,
 // plus a few lines of inline JS that only check the page rendered. Opens without any network.
 import type { RunReport } from '../../report/types.js';
 import { describeConnection, int, ms, pct } from '../format.js';
 import type { ConsumerSimReport } from '../../consume/report.js';
 import type { VerificationSection } from '../../verify/section.js';
+import type { GroupWatchReport } from '../../watch/group-watch.js';
 import { decodeHistogram } from '../../metrics/histogram.js';
+import { describeTimeReport } from '../console.js';
+import { describePerSecondShare, perSecondView } from '../per-second.js';
 import {
   barChart,
   CURVE_PERCENTILES,
   escapeXml,
+  heatMap,
   lineChart,
   PERCENTILE_TICKS,
   percentileX,
@@ -19,6 +24,8 @@ import {
 
 export interface HtmlReportInput {
   run?: RunReport | null;
+  /** Watched consumer groups (default: the run's `watch` section). */
+  watch?: GroupWatchReport[] | null;
   verification?: VerificationSection | null;
   consumer?: ConsumerSimReport | null;
   title?: string;
@@ -94,6 +101,28 @@ function partitionChart(run: RunReport): string {
   });
 }
 
+/** Per hot topic: each partition's share of every second's events; a hot spot is a dark run of cells. */
+function heatMaps(run: RunReport): string[] {
+  return (run.summary.hotTopics ?? []).flatMap((name) => {
+    // One column per second up to 10 minutes; longer runs group seconds (the title says so).
+    const view = perSecondView(run, name, 600);
+    if (!view) return [];
+    const rows = Array.from({ length: view.partitions }, (_, p) => String(p));
+    const cells = rows.map((_, p) => view.columns.map((c) => (c.events === 0 ? null : c.shares[p]!)));
+    const grouped = view.columns.some((c) => c.toSecond - c.fromSecond > 1) ? ' (seconds grouped)' : '';
+    return [
+      heatMap(cells, {
+        id: `heat-${name}`,
+        title: `Each partition's share of every second's events — ${shortTopic(view.topic.physicalTopic)}${grouped}`,
+        rows,
+        columns: view.columns.map((c) => `${c.fromSecond}s`),
+        xLabel: `wall-clock seconds since start; ${describePerSecondShare(view.topic)}`,
+        yLabel: 'partition',
+      }),
+    ];
+  });
+}
+
 function lagChart(c: ConsumerSimReport): string {
   const { partitions, samples } = c.lag;
   // The 8 partitions that lagged most; a flat line at zero for the rest would only add noise.
@@ -113,6 +142,60 @@ function lagChart(c: ConsumerSimReport): string {
   });
 }
 
+/** A watched group's lag and time lag per partition (the 8 that lagged most), rebalances marked. */
+function watchCharts(w: GroupWatchReport, n: number): string[] {
+  const order = w.partitions
+    .map((p, i) => ({ p, i, max: Math.max(0, ...w.samples.map((s) => s.lag[i] ?? 0)) }))
+    .sort((a, b) => b.max - a.max || a.p.partition - b.p.partition)
+    .slice(0, 8);
+  const markers = w.rebalances.map((r) => ({ x: r.startMs / 1000, label: 'rebalance' }));
+  const x = { label: 'seconds since watching began' };
+  const lag = lineChart(
+    order.map(({ p, i }) => ({
+      name: `${shortTopic(p.topic)}/${p.partition}`,
+      points: w.samples.map((s) => ({ x: s.tMs / 1000, y: s.lag[i] ?? 0 })),
+    })),
+    {
+      id: `watch-lag-${n}`,
+      title: `Group ${w.groupId}: lag per partition`,
+      x,
+      y: { label: 'records behind' },
+      markers,
+    },
+  );
+  const timeLag = lineChart(
+    order.map(({ p, i }) => ({
+      name: `${shortTopic(p.topic)}/${p.partition}`,
+      points: w.samples.map((s) => ({ x: s.tMs / 1000, y: (s.timeLagMs[i] ?? 0) / 1000 })),
+    })),
+    {
+      id: `watch-time-lag-${n}`,
+      title: `Group ${w.groupId}: time lag per partition`,
+      x,
+      y: { label: 'seconds behind' },
+      markers,
+    },
+  );
+  return [lag, timeLag];
+}
+
+function watchSection(w: GroupWatchReport): string {
+  const s = w.summary;
+  const drain = w.drain.drained
+    ? `drained ${((w.drain.drainMs ?? 0) / 1000).toFixed(1)} s after the load stopped`
+    : w.drain.loadStoppedAtMs === null
+      ? 'the load did not stop while watched'
+      : `<span class="fail">not drained</span> within ${(w.drain.timeoutMs / 1000).toFixed(0)} s`;
+  const building = s.partitionsBuildingLag.map((p) => [
+    p.topic,
+    String(p.partition),
+    p.maxLag,
+    (p.hottestKeys ?? []).map((k) => `${k.key} (${int(k.events)})`).join(', '),
+  ]);
+  return `<section><h2>Consumer group ${escapeXml(w.groupId)}</h2><p>Max lag ${int(s.maxLag)}${s.maxLagAt ? ` on ${escapeXml(s.maxLagAt.topic)}[${s.maxLagAt.partition}]` : ''}; max time lag ${s.maxTimeLagMs === null ? '-' : `${int(s.maxTimeLagMs)} ms`}${s.maxTimeLagExact === false ? ' (estimated)' : ''}; ${drain}; ${s.rebalances} rebalance(s).</p>
+${building.length ? `<h3>Where lag built up</h3>${table(['topic', 'partition', 'max lag', 'hottest keys'], building)}` : ''}</section>`;
+}
+
 function table(headers: string[], rows: (string | number)[][]): string {
   const th = headers.map((h) => `<th>${escapeXml(h)}</th>`).join('');
   const tr = rows
@@ -129,6 +212,7 @@ function runSection(run: RunReport): string {
   const facts: [string, string][] = [
     ['scenario', `${run.run.scenario} — ${run.run.description}`],
     ['plan', run.run.plan],
+    ...(run.run.time ? [['time', describeTimeReport(run.run.time)] as [string, string]] : []),
     ['run id / seed', `${run.run.id} / ${run.run.seed}`],
     ['started', run.run.startedAt],
     ['duration', `${(run.run.durationMs / 1000).toFixed(1)} s${run.run.interrupted ? ' (interrupted)' : ''}`],
@@ -174,7 +258,14 @@ function runSection(run: RunReport): string {
         x.skew.toFixed(2),
       ]),
   );
-  return `<section><h2>Run</h2><dl>${facts.map(([k, v]) => `<dt>${escapeXml(k)}</dt><dd>${escapeXml(v)}</dd>`).join('')}</dl>${topics}</section>`;
+  const keys =
+    run.keys && run.keys.length > 1
+      ? `<h3>Keys: ordering kept, and what a consumer must do</h3>${table(
+          ['applies to', 'strategy', 'key', 'ordering kept', 'consumer must'],
+          run.keys.map((k) => [k.appliesTo.join(', '), k.strategy, k.key, k.orderingScope, k.consumerRebuild]),
+        )}`
+      : '';
+  return `<section><h2>Run</h2><dl>${facts.map(([k, v]) => `<dt>${escapeXml(k)}</dt><dd>${escapeXml(v)}</dd>`).join('')}</dl>${topics}${keys}</section>`;
 }
 
 function verificationSection(v: VerificationSection): string {
@@ -190,7 +281,7 @@ function verificationSection(v: VerificationSection): string {
         .slice(0, 3)
         .map((k) => [
           h.topic,
-          k.key,
+          k.key === '' ? '(no key)' : k.key,
           k.events,
           pct(k.share),
           k.predictedPartition === null ? '-' : String(k.predictedPartition),
@@ -236,7 +327,7 @@ const SELF_CHECK = `(function () {
       var charts = document.querySelectorAll('svg.chart');
       var drawn = 0;
       for (var i = 0; i < charts.length; i++) {
-        var shapes = charts[i].querySelectorAll('path.series, rect.bar');
+        var shapes = charts[i].querySelectorAll('path.series, rect.bar, rect.cell');
         var visible = 0;
         for (var j = 0; j < shapes.length; j++) {
           var box = shapes[j].getBBox();
@@ -269,12 +360,15 @@ export function renderHtmlReport(input: HtmlReportInput): string {
   const charts: string[] = [];
   if (run) charts.push(rateChart(run));
   charts.push(latencyChart(input));
-  if (run) charts.push(partitionChart(run));
+  if (run) charts.push(partitionChart(run), ...heatMaps(run));
   if (input.consumer) charts.push(lagChart(input.consumer));
+  const watch = input.watch ?? run?.watch ?? [];
+  watch.forEach((w, i) => charts.push(...watchCharts(w, i)));
   const sections = [
     run ? runSection(run) : '',
     input.verification ? verificationSection(input.verification) : '',
     input.consumer ? consumerSection(input.consumer) : '',
+    ...watch.map(watchSection),
   ].join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">

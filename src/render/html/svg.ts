@@ -31,6 +31,8 @@ export interface LineChartOptions {
   height?: number;
   /** Marks the chart for the page's self-check (data-chart attribute). */
   id: string;
+  /** Vertical dashed lines at these x values, labelled (e.g. rebalances). */
+  markers?: { x: number; label: string }[];
 }
 
 export interface Bar {
@@ -156,6 +158,16 @@ export function lineChart(series: LineSeries[], o: LineChartOptions): string {
       `<text class="empty" x="${m.left + plotW / 2}" y="${m.top + plotH / 2}" text-anchor="middle">no data</text>`,
     );
   }
+  for (const mk of o.markers ?? []) {
+    if (!Number.isFinite(mk.x) || mk.x < xMin || mk.x > xMax) continue;
+    const x = f(sx(mk.x));
+    parts.push(
+      `<line class="marker" x1="${x}" x2="${x}" y1="${m.top}" y2="${m.top + plotH}" stroke="#b00020" stroke-dasharray="3 3"><title>${escapeXml(mk.label)}</title></line>`,
+    );
+    parts.push(
+      `<text class="tick" x="${x}" y="${m.top + 10}" text-anchor="middle" fill="#b00020">${escapeXml(mk.label)}</text>`,
+    );
+  }
   series.forEach((s, i) => {
     const pts = s.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
     if (pts.length === 0) return;
@@ -243,3 +255,77 @@ export const PERCENTILE_TICKS = [
   { value: percentileX(99.9), label: 'p99.9' },
   { value: percentileX(99.99), label: 'p99.99' },
 ];
+
+export interface HeatMapOptions {
+  title: string;
+  id: string;
+  /** Row labels (top to bottom), e.g. partitions. */
+  rows: string[];
+  /** Column labels (left to right), e.g. seconds; every few are written under the map. */
+  columns: string[];
+  xLabel: string;
+  yLabel: string;
+  /** Describes a cell's value in its tooltip. */
+  format?: (v: number) => string;
+  width?: number;
+}
+
+/** Blends white into the hot colour (#D55E00) by v in 0..1. */
+function heat(v: number): string {
+  const t = Math.max(0, Math.min(1, v));
+  const c = (from: number, to: number) => Math.round(from + (to - from) * t);
+  return `rgb(${c(255, 0xd5)},${c(255, 0x5e)},${c(255, 0x00)})`;
+}
+
+/**
+ * A heat map: `cells[row][column]` in 0..1 (null: no data), one rect per cell, darker = higher. A
+ * row × column grid such as partition × second, where a hot spot shows as a dark run of cells.
+ */
+export function heatMap(cells: (number | null)[][], o: HeatMapOptions): string {
+  const width = o.width ?? 720;
+  const m = { top: 28, right: 16, bottom: 40, left: 40 };
+  const plotW = width - m.left - m.right;
+  const cellH = Math.max(10, Math.min(28, 180 / Math.max(1, o.rows.length)));
+  const plotH = cellH * o.rows.length;
+  const height = m.top + plotH + m.bottom;
+  const cellW = plotW / Math.max(1, o.columns.length);
+  const format = o.format ?? ((v: number) => `${Math.round(v * 100)}%`);
+  const filled = cells.flat().filter((v) => v !== null).length;
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" data-chart="${escapeXml(o.id)}" data-points="${filled}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeXml(o.title)}">`,
+    `<text x="${m.left}" y="16" class="title">${escapeXml(o.title)}</text>`,
+  ];
+  if (filled === 0) {
+    parts.push(
+      `<text class="empty" x="${m.left + plotW / 2}" y="${m.top + plotH / 2}" text-anchor="middle">no data</text>`,
+    );
+  }
+  o.rows.forEach((label, r) => {
+    const y = m.top + r * cellH;
+    parts.push(
+      `<text class="tick" x="${m.left - 6}" y="${f(y + cellH / 2)}" text-anchor="end" dominant-baseline="middle">${escapeXml(label)}</text>`,
+    );
+    o.columns.forEach((col, c) => {
+      const v = cells[r]?.[c] ?? null;
+      if (v === null) return;
+      parts.push(
+        `<rect class="cell" x="${f(m.left + c * cellW)}" y="${f(y)}" width="${f(Math.max(1, cellW - 0.5))}" height="${f(cellH - 1)}" fill="${heat(v)}"><title>${escapeXml(`${label}, ${col}: ${format(v)}`)}</title></rect>`,
+      );
+    });
+  });
+  const every = Math.max(1, Math.ceil(o.columns.length / 12));
+  o.columns.forEach((col, c) => {
+    if (c % every !== 0) return;
+    parts.push(
+      `<text class="tick" x="${f(m.left + c * cellW + cellW / 2)}" y="${m.top + plotH + 14}" text-anchor="middle">${escapeXml(col)}</text>`,
+    );
+  });
+  parts.push(
+    `<text class="label" x="${m.left + plotW / 2}" y="${height - 6}" text-anchor="middle">${escapeXml(o.xLabel)}</text>`,
+  );
+  parts.push(
+    `<text class="label" transform="translate(14 ${m.top + plotH / 2}) rotate(-90)" text-anchor="middle">${escapeXml(o.yLabel)}</text>`,
+  );
+  parts.push('</svg>');
+  return parts.join('');
+}

@@ -25,11 +25,11 @@ describe("a scenario's consumer block", () => {
     expect(planLine(scenario)).toMatch(/consumer 2ms\/event × 2 on 1 topic$/);
   });
 
-  it('is optional, and rejects topics outside the domain catalog', () => {
+  it('is optional, and rejects topics outside the catalog', () => {
     expect(checksWithScenarioDefaults({}, ScenarioSchema.parse(base)).consumer).toBeUndefined();
     const bad = ScenarioSchema.safeParse({
       ...base,
-      consumer: { perEvent: '1ms', topics: ['sc.dlq.proj-user-cards'] },
+      consumer: { perEvent: '1ms', topics: ['sc.domain.users'] },
     });
     expect(bad.success).toBe(false);
   });

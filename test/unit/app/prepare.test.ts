@@ -30,7 +30,9 @@ describe('prepareRun', () => {
     expect(p.schedule.kind).toBe('paced');
     // Rate scaled to the 200 ev/s peak, stretched to 20 s: (20 + 200) / 2 * 20 = 2,200 events.
     expect(p.schedule.totalEvents).toBe(2_200);
-    expect(p.plan).toMatch(/^ramp 20→200 ev\/s over 20s; 2,200 events; 7 topics; warm-up 2s/);
+    expect(p.plan).toMatch(
+      /^ramp 20→200 ev\/s over 20s; 2,200 events; 7 topics; live time: occurred_at = the wall clock; warm-up 2s/,
+    );
     expect(p.seed).toBe(3);
     expect(p.world.seed).toBe(3);
     expect(p.prefix).toBe('x.');
@@ -44,5 +46,53 @@ describe('prepareRun', () => {
     expect(() => prepareRun({ scenario: { name: 'ramp', scenario }, durationMs: 2_000 })).toThrow(
       expect.objectContaining({ code: 'E_USAGE' }),
     );
+  });
+
+  it('backfill: a history ending when the run starts (or at endAt), over the schedule’s events', () => {
+    const backfill = ScenarioSchema.parse({
+      description: 'b',
+      load: { executor: 'unthrottled', count: 1_000 },
+      time: { mode: 'backfill', history: '7d' },
+    });
+    const now = new Date('2026-12-01T12:00:00.000Z');
+    const p = prepareRun({ scenario: { name: 'b', scenario: backfill } }, now);
+    expect(p.time.window).toEqual({ startMs: now.getTime() - 7 * 86_400_000, endMs: now.getTime() });
+    expect(p.time.totalEvents).toBe(1_000);
+    expect(p.time.minTimestampMs).toBeUndefined();
+    expect(p.plan).toContain('backfill 7d ending 2026-12-01T12:00:00.000Z; within every topic’s retention');
+    // A duration override leaves no count to spread.
+    expect(() => prepareRun({ scenario: { name: 'b', scenario: backfill }, durationMs: 5_000 }, now)).toThrow(
+      expect.objectContaining({ code: 'E_USAGE' }),
+    );
+  });
+
+  it('backfill pinned in the past: refused past retention, or clamped when asked', () => {
+    const pinned = (beyondRetention: 'refuse' | 'clamp') =>
+      ScenarioSchema.parse({
+        description: 'b',
+        load: { executor: 'unthrottled', count: 10 },
+        time: { mode: 'backfill', history: '1d', endAt: '2026-11-01T00:00:00.000Z', beyondRetention },
+      });
+    const now = new Date('2026-12-01T12:00:00.000Z');
+    expect(() => prepareRun({ scenario: { name: 'r', scenario: pinned('refuse') } }, now)).toThrow(
+      expect.objectContaining({
+        code: 'E_CONFIG',
+        message: expect.stringMatching(/past sc\.domain\.community's 14d retention/),
+      }),
+    );
+    const p = prepareRun({ scenario: { name: 'c', scenario: pinned('clamp') } }, now);
+    expect(p.time.minTimestampMs?.get('sc.domain.order')).toBe(now.getTime() - 30 * 86_400_000 + 3_600_000);
+    expect(p.time.timeScale).toBe(1);
+  });
+
+  it('live: the scenario’s timeScale reaches the world', () => {
+    const live = ScenarioSchema.parse({
+      description: 'l',
+      load: { executor: 'constant-rate', rate: 10, count: 10 },
+      time: { mode: 'live', timeScale: 60 },
+    });
+    const p = prepareRun({ scenario: { name: 'l', scenario: live } });
+    expect(p.time).toMatchObject({ window: null, timeScale: 60 });
+    expect(p.plan).toContain('live time, timeScale 60');
   });
 });

@@ -93,6 +93,8 @@ describe('event catalog', () => {
         'product.variant_added.price_cents',
         'product.variant_added.currency',
         'order.created.items',
+        'promotion.impression.viewer_id',
+        'promotion.clicked.viewer_id',
       ].sort(),
     );
   });

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -80,11 +80,24 @@ describe('sc-sim catalog / sample / schema', () => {
     await expect(run('sample', 'order.craeted')).rejects.toMatchObject({ code: 'E_EVENT_TYPE_UNKNOWN', exitCode: 2 });
   });
 
-  it('exports 75 schema files', async () => {
+  it('exports 96 schema files: the envelope, 74 event types, 20 derived topics, the heartbeat', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sc-sim-cli-schemas-'));
     dirs.push(dir);
     const { stdout } = await run('schema', 'export', '--out', dir);
-    expect(stdout.trim().split('\n')).toHaveLength(75);
-    expect(await readdir(dir)).toHaveLength(75);
+    expect(stdout.trim().split('\n')).toHaveLength(96);
+    expect(await readdir(dir)).toHaveLength(96);
+  });
+
+  it('exports the AsyncAPI document as YAML or JSON', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sc-sim-cli-asyncapi-'));
+    dirs.push(dir);
+    const file = join(dir, 'catalog.json');
+    const { stdout } = await run('schema', 'export', '--format', 'asyncapi', '--out', file);
+    expect(stdout.trim()).toBe(file);
+    const doc = JSON.parse(await readFile(file, 'utf8')) as { asyncapi: string; channels: Record<string, unknown> };
+    expect(doc.asyncapi).toBe('3.0.0');
+    expect(Object.keys(doc.channels)).toHaveLength(32);
+    const yaml = await run('schema', 'export', '--format', 'asyncapi', '--out', '-');
+    expect(yaml.stdout).toMatch(/^asyncapi: 3\.0\.0$/m);
   });
 });

@@ -72,7 +72,9 @@ describe('sc-sim compare', () => {
     const b = join(dir, 'b.json');
     writeFileSync(
       a,
-      JSON.stringify((await fixtureRun('viral-promotion', { ratePerSec: 2_000, durationMs: 3_000, world })).report),
+      JSON.stringify(
+        (await fixtureRun('viral-promotion-entity', { ratePerSec: 2_000, durationMs: 3_000, world })).report,
+      ),
     );
     writeFileSync(
       b,
@@ -82,9 +84,9 @@ describe('sc-sim compare', () => {
     );
     const r = await run(['compare', a, b]);
     expect(r.error).toBeUndefined();
-    expect(r.stdout).toContain(`A: ${a} (viral-promotion)`);
+    expect(r.stdout).toContain(`A: ${a} (viral-promotion-entity)`);
     expect(r.stdout).toMatch(/hottest partition share\s+9\d\.\d% \[\d\]\s+\d\d\.\d% \[\d\]/);
     const json = await run(['compare', a, b, '--json']);
-    expect(JSON.parse(json.stdout).a.scenario).toBe('viral-promotion');
+    expect(JSON.parse(json.stdout).a.scenario).toBe('viral-promotion-entity');
   });
 });

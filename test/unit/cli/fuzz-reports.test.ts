@@ -54,7 +54,7 @@ let consumer: unknown;
 
 beforeAll(async () => {
   const world = { population: { users: 60, suppliers: 4, communities: 4, products: 12, promotions: 4, posts: 8 } };
-  run = (await fixtureRun('viral-promotion', { ratePerSec: 2_000, durationMs: 2_000, world })).report;
+  run = (await fixtureRun('viral-promotion-entity', { ratePerSec: 2_000, durationMs: 2_000, world })).report;
   consumer = {
     kind: 'sc-sim.consumer-report',
     schemaVersion: 1,

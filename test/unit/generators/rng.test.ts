@@ -24,6 +24,42 @@ describe('Rng', () => {
     expect(seen.size).toBe(50_000);
   });
 
+  it('formats UUIDs exactly as before they were built as flat strings (same seed, same ids)', () => {
+    // The earlier formatting, hex pairs concatenated, kept here as the reference.
+    const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+    const reference = (r: Rng) => {
+      const [a, b, c, d] = [r.u32(), r.u32(), r.u32(), r.u32()];
+      const h = (x: number) => HEX[x]!;
+      return (
+        h(a >>> 24) +
+        h((a >>> 16) & 255) +
+        h((a >>> 8) & 255) +
+        h(a & 255) +
+        '-' +
+        h(b >>> 24) +
+        h((b >>> 16) & 255) +
+        '-' +
+        h(((b >>> 8) & 15) | 64) +
+        h(b & 255) +
+        '-' +
+        h(((c >>> 24) & 63) | 128) +
+        h((c >>> 16) & 255) +
+        '-' +
+        h((c >>> 8) & 255) +
+        h(c & 255) +
+        h(d >>> 24) +
+        h((d >>> 16) & 255) +
+        h((d >>> 8) & 255) +
+        h(d & 255)
+      );
+    };
+    const actual = Rng.derive(9, 'uuid-format');
+    const expected = Rng.derive(9, 'uuid-format');
+    let different = 0;
+    for (let i = 0; i < 20_000; i++) if (actual.uuid() !== reference(expected)) different++;
+    expect(different).toBe(0);
+  });
+
   it('draws floats in [0,1) and integers in range, roughly uniformly', () => {
     const r = Rng.derive(3, 'uniform');
     const buckets = new Array<number>(10).fill(0);

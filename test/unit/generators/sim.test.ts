@@ -84,4 +84,28 @@ describe('Sim', () => {
     expect(seen).toBe(sim.rng.user);
     expect(sim.nowMs).toBeGreaterThan(startMs);
   });
+
+  it('with a time handed in, stamps every event of an action with it and no longer moves its own clock', () => {
+    const sim = newSim();
+    const rng = sim.rng.post;
+    sim.setTime(1_764_590_400_000);
+    sim.tick();
+    const a = sim.emit(rng, 'post.published', entity('p1'), posted('p1'));
+    const b = sim.emit(rng, 'post.published', entity('p2'), posted('p2'));
+    expect([a.occurredAtMs, b.occurredAtMs]).toEqual([1_764_590_400_000, 1_764_590_400_000]);
+    expect(a.envelope.occurred_at).toBe('2025-12-01T12:00:00.000Z');
+    sim.setTime(1_764_590_400_250);
+    expect(sim.nowMs).toBe(1_764_590_400_250);
+    // Time never goes back.
+    sim.setTime(1_764_590_400_100);
+    expect(sim.nowMs).toBe(1_764_590_400_250);
+  });
+
+  it('scales world durations by timeScale', () => {
+    const fast = new Sim(parseWorldConfig({ seed: 7 }), 7, 'sim-test', pools, undefined, 60);
+    fast.setTime(0);
+    expect(fast.later(15 * 60_000)).toBe(15_000);
+    expect(fast.scaled(7 * 86_400_000)).toBe(10_080_000);
+    expect(newSim().scaled(60_000)).toBe(60_000);
+  });
 });

@@ -6,7 +6,7 @@ import {
   newHistogram,
 } from '../../../src/metrics/histogram.js';
 import { MetricsRecorder } from '../../../src/metrics/recorder.js';
-import { mergeSnapshots, type MetricsSnapshot } from '../../../src/metrics/snapshot.js';
+import { mergePartitionSeconds, mergeSnapshots, type MetricsSnapshot } from '../../../src/metrics/snapshot.js';
 import type { SinkRecord } from '../../../src/sinks/types.js';
 import { fakeRecords } from '../../support/fake-records.js';
 
@@ -98,5 +98,72 @@ describe('mergeEncodedHistograms', () => {
       expect(merged.maxValue).toBeGreaterThanOrEqual(4_999_000_000);
       expect(merged.minNonZeroValue).toBe(3);
     }
+  });
+});
+
+describe('acked events per second and partition', () => {
+  const records = (partitions: number[], intendedAtMs: number[]): SinkRecord[] => {
+    const source = fakeRecords();
+    return partitions.map((partition, i) => ({
+      ...source.next(),
+      logicalTopic: 'sc.domain.promotion',
+      partition,
+      intendedAtMs: intendedAtMs[i]!,
+    }));
+  };
+
+  it('bins on whole wall-clock seconds when the wall-clock start is known, acked records only', () => {
+    // The run starts at 12:00:00.700 wall-clock time (runner clock 1,000): second 0 is 12:00:00.
+    const rec = new MetricsRecorder({ startMs: 1_000, warmupMs: 0, lateThresholdMs: 100, wallClockStartMs: 60_700 });
+    const batch = records([0, 0, 2, 1], [1_000, 1_299, 1_300, 2_400]);
+    rec.sent(batch, 2_500);
+    rec.completed(batch, { ok: true, offsets: [0, 1, 0, 0] }, 2_500, 2_510);
+    const failed = records([1], [1_000]);
+    rec.completed(failed, { ok: false, error: 'x', indeterminate: false }, 2_500, 2_510);
+    const ps = rec.snapshot().partitionSeconds!;
+    expect(ps.firstSecondAtMs).toBe(60_000);
+    expect(ps.firstSecondOffsetMs).toBe(-700);
+    // 60.700 and 60.999 in second 0; 61.000 (intended 1,300) in second 1; 62.100 in second 2.
+    expect(ps.topics['sc.domain.promotion']).toEqual([
+      [2, 0, 0],
+      [0, 0, 1],
+      [0, 1, 0],
+    ]);
+  });
+
+  it('bins on seconds since the start without a wall clock', () => {
+    const rec = new MetricsRecorder({ startMs: 500, warmupMs: 0, lateThresholdMs: 100 });
+    const batch = records([1, 1], [500, 1_499]);
+    rec.completed(batch, { ok: true, offsets: [0, 1] }, 1_500, 1_501);
+    expect(rec.snapshot().partitionSeconds).toEqual({
+      firstSecondAtMs: 0,
+      firstSecondOffsetMs: 0,
+      topics: { 'sc.domain.promotion': [[0, 2]] },
+    });
+  });
+
+  it('merges second by second, aligned on the wall clock', () => {
+    const a = {
+      firstSecondAtMs: 10_000,
+      firstSecondOffsetMs: -100,
+      topics: {
+        t: [
+          [1, 0],
+          [0, 2],
+        ],
+      },
+    };
+    const b = { firstSecondAtMs: 11_000, firstSecondOffsetMs: -300, topics: { t: [[5, 0, 1]], u: [[7]] } };
+    expect(mergePartitionSeconds(a, b)).toEqual({
+      firstSecondAtMs: 10_000,
+      firstSecondOffsetMs: -100,
+      topics: {
+        t: [
+          [1, 0, 0],
+          [5, 2, 1],
+        ],
+        u: [[0], [7]],
+      },
+    });
   });
 });

@@ -38,7 +38,7 @@ describe('createEncoder', () => {
     expect(r.topic).toBe('t1.sc.domain.order');
     expect(r.logicalTopic).toBe('sc.domain.order');
     expect(r.keyText).toBe('ord-42');
-    expect(r.key.toString()).toBe('ord-42');
+    expect(r.key!.toString()).toBe('ord-42');
     expect(r.partition).toBe(partitionForKey('ord-42', 6));
     expect(JSON.parse(r.value.toString())).toMatchObject({ event_type: 'order.created', sequence: 3 });
     expect(r.headers).toEqual({
@@ -46,7 +46,7 @@ describe('createEncoder', () => {
       [HEADER_RUN_ID]: 'run-1',
       [HEADER_SEQUENCE]: '3',
     });
-    expect(r.sizeBytes).toBe(r.key.length + r.value.length);
+    expect(r.sizeBytes).toBe(r.key!.length + r.value.length);
     expect(r).toMatchObject({ eventType: 'order.created', entityId: 'ord-42', sequence: 3, eventId: 'ev-ord-42-3' });
   });
 
@@ -79,5 +79,44 @@ describe('createEncoder', () => {
     const keys = { promotion: { strategy: 'compound', bucket: 60_000 } } as const;
     expect(keyStrategyFor('promotion.clicked', keys)).toEqual({ strategy: 'compound', bucket: 60_000 });
     expect(keyStrategyFor('order.created', keys)).toEqual({ strategy: 'entity' });
+  });
+});
+
+describe('createEncoder: record timestamps', () => {
+  it("stamps each record with its event time (the record's CreateTime)", () => {
+    const encode = createEncoder({ runId: 'r', prefix: '', partitions });
+    expect(encode(event('order.created', 'o1', 1_764_590_400_123)).timestampMs).toBe(1_764_590_400_123);
+  });
+
+  it("clamps a timestamp older than its topic's floor, keeping occurred_at", () => {
+    const encode = createEncoder({
+      runId: 'r',
+      prefix: '',
+      partitions,
+      minTimestampMs: new Map([['sc.domain.order', 50_000]]),
+    });
+    const old = encode(event('order.created', 'o1', 10_000));
+    expect(old.timestampMs).toBe(50_000);
+    expect(JSON.parse(old.value.toString()).occurred_at).toBe(new Date(10_000).toISOString());
+    expect(encode(event('order.created', 'o2', 60_000)).timestampMs).toBe(60_000);
+    // Another topic has no floor.
+    expect(encode(event('promotion.impression', 'p1', 10_000)).timestampMs).toBe(10_000);
+  });
+
+  it('sends unkeyed records with no key and still names their partition', () => {
+    const encode = createEncoder({
+      runId: 'r',
+      prefix: '',
+      partitions,
+      keys: { 'promotion.impression': { strategy: 'none', partitioner: 'round-robin' } },
+    });
+    const records = [1, 2, 3, 4].map((i) => encode(event('promotion.impression', 'p1', i, i)));
+    expect(records.map((r) => [r.key, r.keyText, r.partition])).toEqual([
+      [null, '', 0],
+      [null, '', 1],
+      [null, '', 2],
+      [null, '', 0],
+    ]);
+    expect(records[0]!.sizeBytes).toBe(records[0]!.value.length);
   });
 });

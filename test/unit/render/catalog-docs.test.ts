@@ -1,11 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
+  DERIVED_DOCS_BEGIN,
+  DERIVED_DOCS_END,
   TOPIC_TABLE_BEGIN,
   TOPIC_TABLE_END,
+  derivedTopicsMarkdown,
   replaceGeneratedBlock,
   topicCatalogMarkdown,
 } from '../../../src/render/catalog-docs.js';
+import { derivedSamples } from '../../../src/derive/samples.js';
 import { TOPICS } from '../../../src/catalog/topics.js';
 
 describe('README topic table', () => {
@@ -22,5 +26,15 @@ describe('README topic table', () => {
 
   it('replaceGeneratedBlock refuses a document without markers', () => {
     expect(() => replaceGeneratedBlock('no markers', TOPIC_TABLE_BEGIN, TOPIC_TABLE_END, 'x')).toThrow(/not found/);
+  });
+
+  it('the derived topics’ tables and samples are the ones generated from the catalog and the projector', () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const samples = derivedSamples();
+    // One sample per projection, analytics, DLQ and heartbeat topic.
+    expect(samples).toHaveLength(25);
+    expect(replaceGeneratedBlock(readme, DERIVED_DOCS_BEGIN, DERIVED_DOCS_END, derivedTopicsMarkdown(samples))).toBe(
+      readme,
+    );
   });
 });

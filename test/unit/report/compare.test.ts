@@ -1,4 +1,4 @@
-// `compare`: two runs side by side, from real (in-memory) runs of the two viral scenarios.
+// `compare`: runs side by side, from real (in-memory) runs of the four viral scenarios.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,11 +50,15 @@ function consumer(peak: number, drainSamples: number): ConsumerSimReport {
 
 let hot: RunReport;
 let spread: RunReport;
+let salted: RunReport;
+let unkeyed: RunReport;
 let dir: string;
 
 beforeAll(async () => {
-  hot = (await fixtureRun('viral-promotion', { ratePerSec: 2_000, durationMs: 4_000, world })).report;
+  hot = (await fixtureRun('viral-promotion-entity', { ratePerSec: 2_000, durationMs: 4_000, world })).report;
   spread = (await fixtureRun('viral-promotion-bucketed', { ratePerSec: 2_000, durationMs: 4_000, world })).report;
+  salted = (await fixtureRun('viral-promotion-salted', { ratePerSec: 2_000, durationMs: 4_000, world })).report;
+  unkeyed = (await fixtureRun('viral-promotion-unkeyed', { ratePerSec: 2_000, durationMs: 4_000, world })).report;
   dir = mkdtempSync(join(tmpdir(), 'sc-sim-compare-'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -66,7 +70,7 @@ describe('compare', () => {
       { label: 'bucketed', run: spread, consumer: consumer(500, 1) },
     );
     const byMetric = new Map(compareRows(r).map((x) => [x.metric, x]));
-    expect(byMetric.get('scenario')).toMatchObject({ a: 'viral-promotion', b: 'viral-promotion-bucketed' });
+    expect(byMetric.get('scenario')).toMatchObject({ a: 'viral-promotion-entity', b: 'viral-promotion-bucketed' });
     expect(byMetric.get('target rate (ev/s)')).toMatchObject({ a: '2,000', b: '2,000', ratio: 1 });
     // The keyed run puts the hot promotion on one partition: skew near the maximum (3 for 3 partitions).
     expect(r.a.skew!).toBeGreaterThan(2.5);
@@ -84,13 +88,45 @@ describe('compare', () => {
     expect(byMetric.get('topic')!.a).toMatch(/^fx\.sc\.domain\.promotion \(\d+\.\d% of events\)$/);
   });
 
+  it('puts the four key strategies side by side, the hottest partition per second in the expected order', () => {
+    const r = compare(
+      ...[hot, spread, salted, unkeyed].map((run, i) => ({ label: ['entity', 'bucket', 'salted', 'none'][i]!, run })),
+    );
+    expect(r.sides.map((s) => s.keyStrategy)).toEqual([
+      'entity',
+      'promotion.impression: compound',
+      'promotion.impression: salted',
+      'promotion.impression: none',
+    ]);
+    const max = r.sides.map((s) => s.perSecondShareMax!);
+    // entity ≈ 100% > time bucket (the second's impressions on one partition) > salted (spread in every second).
+    expect(max[0]!).toBeGreaterThan(0.9);
+    expect(max[0]!).toBeGreaterThan(max[1]!);
+    expect(max[1]!).toBeGreaterThan(max[2]!);
+    expect(max[1]!).toBeGreaterThan(0.6);
+    expect(max[2]!).toBeLessThan(0.6);
+    expect(max[3]!).toBeLessThan(0.6);
+    // Over the whole run the bucketed hot spot moved from partition to partition; per second it did not.
+    expect(r.sides[1]!.hottestPartitionShare!).toBeLessThan(r.sides[1]!.perSecondShareP50!);
+    const rows = compareRows(r);
+    expect(rows.find((x) => x.metric === 'hottest partition per second, max')!.values).toHaveLength(4);
+    expect(rows.every((x) => x.ratio === null)).toBe(true);
+    const text = formatCompare(r);
+    expect(text.split('\n')[0]).toMatch(/^METRIC\s+entity\s+bucket\s+salted\s+none$/);
+    expect(text).not.toContain('B/A');
+  });
+
+  it('needs two sides at least', () => {
+    expect(() => compare({ label: 'a', run: hot })).toThrow(RangeError);
+  });
+
   it('reads each side from a run report, a consumer report, or both joined by a comma', () => {
     const runFile = join(dir, 'hot.json');
     const consumerFile = join(dir, 'hot-consumer.json');
     writeFileSync(runFile, JSON.stringify(hot));
     writeFileSync(consumerFile, JSON.stringify(consumer(4_000, 8)));
     const both = loadCompareSide(`${runFile},${consumerFile}`, 'A');
-    expect(both.run?.run.scenario).toBe('viral-promotion');
+    expect(both.run?.run.scenario).toBe('viral-promotion-entity');
     expect(both.consumer?.summary.maxPartitionLag).toBe(4_000);
     const onlyConsumer = sideOf(loadCompareSide(consumerFile, 'C'));
     expect(onlyConsumer.scenario).toBeNull();

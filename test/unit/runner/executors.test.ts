@@ -4,6 +4,8 @@ import {
   applyOverrides,
   createSchedule,
   describeExecutor,
+  shardLoad,
+  shardSchedule,
   type ExecutorConfig,
   type PacedSchedule,
 } from '../../../src/runner/executors.js';
@@ -148,5 +150,42 @@ describe('overrides', () => {
     expect(() => applyOverrides(parse({ executor: 'unthrottled', count: 10 }), { ratePerSec: 5 })).toThrow(
       /no rate to override/,
     );
+  });
+});
+
+describe('shardLoad', () => {
+  it('divides rates and splits counts so the shards add up exactly', () => {
+    const constant = ExecutorSchema.parse({ executor: 'constant-rate', rate: 1_000, count: 10_003 });
+    const parts = [0, 1, 2, 3].map((i) => shardLoad(constant, i, 4));
+    expect(parts.map((p) => (p.executor === 'constant-rate' ? p.count : 0))).toEqual([2_501, 2_501, 2_501, 2_500]);
+    expect(parts.every((p) => p.executor === 'constant-rate' && p.rate === 250)).toBe(true);
+    const total = parts.reduce((s, p) => s + (createSchedule(p).totalEvents ?? 0), 0);
+    expect(total).toBe(10_003);
+    const ramp = ExecutorSchema.parse({
+      executor: 'ramping-rate',
+      startRate: 100,
+      stages: [{ target: 1_000, duration: '10s' }],
+    });
+    const r = shardLoad(ramp, 0, 4);
+    expect(r).toMatchObject({ startRate: 25, stages: [{ target: 250, duration: 10_000 }] });
+    const unthrottled = ExecutorSchema.parse({ executor: 'unthrottled', count: 5 });
+    expect(
+      [0, 1, 2, 3, 4, 5]
+        .map((i) => shardLoad(unthrottled, i, 6))
+        .map((p) => (p.executor === 'unthrottled' ? p.count : -1)),
+    ).toEqual([1, 1, 1, 1, 1, 0]);
+  });
+});
+
+describe('shardSchedule', () => {
+  it("takes every N-th event of the whole schedule, at the whole schedule's times", () => {
+    const whole = paced(parse({ executor: 'ramping-rate', startRate: 100, stages: [{ target: 900, duration: '5s' }] }));
+    const parts = [0, 1, 2].map((i) => shardSchedule(whole, i, 3) as PacedSchedule);
+    expect(parts.reduce((s, p) => s + p.totalEvents, 0)).toBe(whole.totalEvents);
+    const times = parts.flatMap((p, i) =>
+      Array.from({ length: p.totalEvents }, (_, j) => [j * 3 + i, p.intendedOffsetMs(j)]),
+    );
+    for (const [k, t] of times) expect(t).toBe(whole.intendedOffsetMs(k!));
+    expect(parts[1]!.targetRateAt(2_500)).toBeCloseTo(whole.targetRateAt(2_500) / 3);
   });
 });

@@ -9,7 +9,7 @@ const SCHEMA_FILE = new URL('../../../scenarios.schema.json', import.meta.url);
 
 describe('scenarios.schema.json', () => {
   it('is the file generated from the zod schema', () => {
-    // Regenerate with: npx tsx src/cli.ts scenarios --schema > scenarios.schema.json && npx prettier --write scenarios.schema.json
+    // Regenerate with: npm run docs
     expect(JSON.parse(readFileSync(SCHEMA_FILE, 'utf8'))).toEqual(JSON.parse(renderScenariosJsonSchema()));
   });
 

@@ -16,7 +16,7 @@ describe('the shipped scenarios.yaml', () => {
         'seed-dev',
         'steady',
         'flash-sale',
-        'viral-promotion',
+        'viral-promotion-entity',
         'viral-promotion-bucketed',
         'login-storm',
       ]),
@@ -32,21 +32,27 @@ describe('the shipped scenarios.yaml', () => {
     },
   );
 
-  it('seed-dev is about 20,000 events in well under a minute', () => {
+  it('seed-dev is 40,000 records on all 32 topics, a 6-day history written as fast as the broker acks', () => {
     const s = getScenario(loaded, 'seed-dev');
-    expect(s.load).toMatchObject({ executor: 'constant-rate', count: 20_000 });
-    const load = s.load as { rate: number; count: number };
-    expect(load.count / load.rate).toBeLessThan(30);
+    expect(s.topics).toBe('all');
+    expect(s.load).toEqual({ executor: 'unthrottled', count: 40_000 });
+    expect(s.time).toEqual({ mode: 'backfill', history: 6 * 86_400_000, beyondRetention: 'refuse' });
   });
 
-  it('the viral pair differs only in the impressions key strategy', () => {
-    const a = getScenario(loaded, 'viral-promotion');
-    const b = getScenario(loaded, 'viral-promotion-bucketed');
+  it('the four viral scenarios differ only in the impressions key strategy, seed pinned', () => {
+    const names = ['entity', 'bucketed', 'salted', 'unkeyed'].map((k) => `viral-promotion-${k}`);
+    const [a, ...others] = names.map((n) => getScenario(loaded, n));
     const strip = (s: typeof a) => ({ ...s, description: '', keys: {} });
-    expect(strip(a)).toEqual(strip(b));
-    expect(a.keys).toEqual({});
-    expect(b.keys).toEqual({ 'promotion.impression': { strategy: 'compound', bucket: 1_000 } });
-    expect(a.world.hot.promotion).toBe(0.9);
+    for (const o of others) expect(strip(o!)).toEqual(strip(a!));
+    expect(others.map((o) => o!.keys)).toEqual([
+      { 'promotion.impression': { strategy: 'compound', bucket: 1_000 } },
+      { 'promotion.impression': { strategy: 'salted', salts: 24, by: 'viewer_id' } },
+      { 'promotion.impression': { strategy: 'none', partitioner: 'sticky' } },
+    ]);
+    expect(a!.keys).toEqual({});
+    expect(a!.world.hot.promotion).toBe(0.9);
+    expect(a!.world.seed).toBe(7);
+    expect(a!.time).toEqual({ mode: 'live', timeScale: 1 });
   });
 });
 
@@ -81,7 +87,7 @@ describe('parseScenarios', () => {
       'scenarios.yaml:9:14 scenarios.broken.world.mix.ordr: unknown key; did you mean order, user, post?',
       'scenarios.yaml:9:23 scenarios.broken.world.mix["product.inventory_reserved"]: product.inventory_reserved has no weight of its own: it follows order.created',
       'scenarios.yaml:14:21 scenarios.broken.load.stages[1].target: Invalid input: expected number, received string',
-      'scenarios.yaml:14:34 scenarios.broken.load.stages[1].duration: expected a duration like "500ms", "30s", "2m", "1h" or a number of milliseconds',
+      'scenarios.yaml:14:34 scenarios.broken.load.stages[1].duration: expected a duration like "500ms", "30s", "2m", "1h", "7d" or a number of milliseconds',
       expect.stringMatching(/^scenarios\.yaml:15:30 scenarios\.broken\.producer\.compression: expected none or gzip/),
       expect.stringMatching(
         /^scenarios\.yaml:16:19 scenarios\.broken\.thresholds\.p99: unknown key; did you mean ack_latency_p99_ms/,
@@ -154,6 +160,32 @@ describe('parseScenarios', () => {
     expect(err.details).toEqual([
       expect.stringMatching(
         /^k\.yaml:\d+:\d+ scenarios\.k\.keys\["promotion\.impression"\]\.bucket: missing: a compound key needs its bucket width, e\.g\. bucket: 1s$/,
+      ),
+    ]);
+  });
+
+  it('refuses what time and keys cannot do, each problem with its line', () => {
+    const text = [
+      'scenarios:', // 1
+      '  t:', // 2
+      '    description: d', // 3
+      '    world: { simMsPerEvent: 5 }', // 4
+      '    load: { executor: unthrottled, duration: 10s }', // 5
+      '    time: { mode: backfill, history: 20d }', // 6
+      '    keys: { promotion: { strategy: salted, salts: 4 } }', // 7
+      '',
+    ].join('\n');
+    const err = scSimErrorOf(() => parseScenarios(text, 't.yaml'));
+    expect(err.details).toEqual([
+      expect.stringMatching(
+        /^t\.yaml:4:\d+ scenarios\.t\.world\.simMsPerEvent: a run's event times come from its time mode/,
+      ),
+      expect.stringMatching(/^t\.yaml:5:\d+ scenarios\.t\.load: a backfill spreads a known number of events/),
+      expect.stringMatching(
+        /^t\.yaml:6:\d+ scenarios\.t\.time\.history: a 20d history reaches past sc\.domain\.community's 14d retention .*beyondRetention: clamp$/,
+      ),
+      expect.stringMatching(
+        /^t\.yaml:7:\d+ scenarios\.t\.keys\.promotion\.by: missing: promotion\.created, .* have no payload field viewer_id to salt by/,
       ),
     ]);
   });

@@ -11,14 +11,14 @@ afterEach(async () => {
 });
 
 describe('exportSchemas', () => {
-  it('writes <event_type>.schema.json for all 74 types plus envelope.schema.json', async () => {
+  it('writes <event_type>.schema.json for all 74 types, envelope.schema.json and one per derived topic and the heartbeat', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sc-sim-schemas-'));
     dirs.push(dir);
     const out = join(dir, 'nested', 'schemas');
     const paths = await exportSchemas(out);
     const files = (await readdir(out)).sort();
-    expect(paths).toHaveLength(75);
-    expect(files).toHaveLength(75);
+    expect(paths).toHaveLength(96);
+    expect(files).toHaveLength(96);
     expect(files).toContain('envelope.schema.json');
     expect(files).toContain('community.deleted.schema.json');
     const schema = JSON.parse(await readFile(join(out, 'order.created.schema.json'), 'utf8')) as { title: string };

@@ -29,9 +29,10 @@ const envelope = {
 };
 
 describe('JSON Schemas from the catalog', () => {
-  it('publishes one schema per event type plus the envelope, all valid for ajv in strict mode', () => {
+  it('publishes one schema per event type, the envelope, one per derived topic and the heartbeat, all valid for ajv in strict mode', () => {
     const files = allSchemas();
-    expect(files).toHaveLength(75);
+    expect(files).toHaveLength(96);
+    expect(files.map((f) => f.fileName)).toContain('sc.proj.consumer.user-cards.schema.json');
     expect(files.map((f) => f.fileName)).toContain('order.created.schema.json');
     const ajv = compiler();
     for (const f of files) expect(() => ajv.compile(f.schema)).not.toThrow();

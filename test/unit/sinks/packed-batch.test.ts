@@ -8,13 +8,15 @@ function record(
   key: string,
   value: string,
   headers: Record<string, string>,
+  extra: { noKey?: boolean; timestampMs?: number } = {},
 ): SinkRecord {
   return {
     topic,
     logicalTopic: 'sc.domain.order',
     partition,
-    key: Buffer.from(key),
-    keyText: key,
+    key: extra.noKey ? null : Buffer.from(key),
+    keyText: extra.noKey ? '' : key,
+    ...(extra.timestampMs === undefined ? {} : { timestampMs: extra.timestampMs }),
     value: Buffer.from(value),
     headers,
     sizeBytes: key.length + value.length,
@@ -35,17 +37,29 @@ describe('packBatch / unpackBatch', () => {
 
   it('gives back each record’s topic, partition, key, value and headers, in order', () => {
     const out = unpackBatch(packBatch(batch));
-    expect(out.map((r) => [r.topic, r.partition, r.key.toString(), r.value.toString(), r.headers])).toEqual(
-      batch.map((r) => [r.topic, r.partition, r.key.toString(), r.value.toString(), r.headers]),
+    expect(out.map((r) => [r.topic, r.partition, r.key!.toString(), r.value.toString(), r.headers])).toEqual(
+      batch.map((r) => [r.topic, r.partition, r.key!.toString(), r.value.toString(), r.headers]),
     );
     expect(Buffer.isBuffer(out[0]!.key) && Buffer.isBuffer(out[0]!.value)).toBe(true);
   });
 
   it('holds all keys and values in one buffer of exactly their size, topics once each', () => {
     const packed = packBatch(batch);
-    expect(packed.bytes.byteLength).toBe(batch.reduce((n, r) => n + r.key.length + r.value.length, 0));
+    expect(packed.bytes.byteLength).toBe(batch.reduce((n, r) => n + r.key!.length + r.value.length, 0));
     expect(packed.topics).toEqual(['p.sc.domain.order', 'p.sc.domain.user']);
-    expect(transferList(packed)).toEqual([packed.bytes, packed.meta.buffer]);
+    expect(transferList(packed)).toEqual([packed.bytes, packed.meta.buffer, packed.timestamps.buffer]);
+  });
+
+  it('keeps a missing key apart from an empty one, and carries timestamps only where set', () => {
+    const mixed = [
+      record('p.sc.domain.promotion', 1, 'x', 'v1', {}, { noKey: true, timestampMs: 1_764_590_400_123 }),
+      record('p.sc.domain.promotion', 2, '', 'v2', {}),
+      record('p.sc.domain.promotion', 0, 'k', 'v3', {}, { timestampMs: 5 }),
+    ];
+    const out = unpackBatch(packBatch(mixed));
+    expect(out.map((r) => r.key?.toString() ?? null)).toEqual([null, '', 'k']);
+    expect(out.map((r) => r.timestampMs)).toEqual([1_764_590_400_123, undefined, 5]);
+    expect(out.map((r) => r.value.toString())).toEqual(['v1', 'v2', 'v3']);
   });
 
   it('survives a transfer to another thread (structured clone with the buffers moved)', () => {

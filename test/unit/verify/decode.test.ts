@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeRecord } from '../../../src/verify/decode.js';
+import { decodeRecord, runIdentity } from '../../../src/verify/decode.js';
 
 const env = {
   event_id: 'e-1',
@@ -71,5 +71,25 @@ describe('decodeRecord', () => {
     expect(
       decodeRecord('t', 0, { key: null, value: '{"a":1}', offset: '0', timestamp: '0' }, undefined, 0),
     ).toMatchObject({ kind: 'undecodable' });
+  });
+});
+
+describe('run identity across shards', () => {
+  const rec = (run: string, shard?: string) => ({
+    key: 'k',
+    value: JSON.stringify({ event_id: 'e', entity_id: 'k', sequence: 1, run_id: run }),
+    offset: '0',
+    timestamp: '0',
+    headers: shard ? { 'sc-run-id': run, 'sc-shard': shard } : { 'sc-run-id': run },
+  });
+
+  it("a shard's verification owns its shard only; the run id alone owns every shard", () => {
+    expect(runIdentity('run-1', undefined)).toBe('run-1');
+    expect(runIdentity('run-1', '2/4')).toBe('run-1#2/4');
+    expect(decodeRecord('t', 0, rec('run-1', '2/4'), 'run-1#2/4', 0).kind).toBe('record');
+    expect(decodeRecord('t', 0, rec('run-1', '1/4'), 'run-1#2/4', 0)).toEqual({ kind: 'foreign', runId: 'run-1#1/4' });
+    expect(decodeRecord('t', 0, rec('run-1', '1/4'), 'run-1', 0).kind).toBe('record');
+    expect(decodeRecord('t', 0, rec('run-10', '1/4'), 'run-1', 0).kind).toBe('foreign');
+    expect(decodeRecord('t', 0, rec('run-1'), 'run-1#0/4', 0).kind).toBe('foreign');
   });
 });

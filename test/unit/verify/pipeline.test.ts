@@ -113,6 +113,7 @@ describe('LiveVerification', () => {
         foreign: 0,
         undecodable: 0,
         undecodableReason: null,
+        pathologies: {},
         tookMs: 1,
         partitions: [],
       }),
@@ -132,7 +133,7 @@ describe('LiveVerification', () => {
 
   it("buffers reads that arrive before the first ack, then checks them as this run's once its id is known", async () => {
     const { log } = await fixtureRun('seed-dev', { ratePerSec: 1_000, durationMs: 500 });
-    const runId = log[0]!.record.headers[HEADER_RUN_ID]!;
+    const runId = String(log[0]!.record.headers[HEADER_RUN_ID]);
     const fake = fakeReadBack();
     const live = await LiveVerification.start({
       openReader: fake.open,
@@ -145,6 +146,7 @@ describe('LiveVerification', () => {
     live.onAck(
       log.map((l) => l.record),
       { ok: true, offsets: log.map((l) => l.offset) },
+      0,
       0,
     );
     for (const { record, offset } of log.slice(40)) fake.deliver(asConsumed(record, offset), runId);
@@ -169,5 +171,36 @@ describe('LiveVerification', () => {
     const section = await live.finish(new Map(), 1_000);
     expect(section.readBack).toMatchObject({ records: 0, foreign: 10 });
     expect(section.result.totals.consumed).toBe(0);
+  });
+
+  it("measures end-to-end latency from the record's event time, except for a backfill's history", async () => {
+    const { log } = await fixtureRun('seed-dev', { ratePerSec: 1_000, durationMs: 200 });
+    const runId = String(log[0]!.record.headers[HEADER_RUN_ID]);
+    const latencyOf = async (latencyFromRecordTime: boolean) => {
+      const fake = fakeReadBack();
+      const live = await LiveVerification.start({
+        openReader: fake.open,
+        partitions: new Map(),
+        producer: null,
+        latencyFromRecordTime,
+      });
+      live.onAck(
+        log.map((l) => l.record),
+        { ok: true, offsets: log.map((l) => l.offset) },
+        0,
+        0,
+      );
+      for (const { record, offset } of log) {
+        const read = {
+          ...asConsumed(record, offset),
+          timestampMs: record.timestampMs,
+          consumedAtMs: record.timestampMs! + 7,
+        };
+        fake.deliver(read, runId);
+      }
+      return (await live.finish(new Map(), 1_000)).result.latency;
+    };
+    expect((await latencyOf(true))?.p50).toBeCloseTo(7, 0);
+    expect(await latencyOf(false)).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   COMPOUND_NOTE,
+  UNKEYED_NOTE,
   Verifier,
   verify,
   type ConsumedRecord,
@@ -366,5 +367,38 @@ describe('Verifier streaming', () => {
     expect(internals.pending.size + internals.early.size).toBe(0);
     const r = v.finish();
     expect(r.totals.consumed).toBe(n);
+  });
+});
+
+describe('records without a key', () => {
+  it('checks no order for them, and says where the entity went and how often its order broke', () => {
+    // One promotion's impressions, no key, round-robin over 3 partitions; read partition by partition.
+    const sends: Send[] = [1, 2, 3, 4, 5, 6].map((sequence) => ({
+      key: '',
+      entityId: 'promo_1',
+      sequence,
+      partition: (sequence - 1) % 3,
+    }));
+    const { produced, log } = world(sends);
+    const byPartition = [...log].sort((a, b) => a.partition - b.partition || a.offset - b.offset);
+    const r = verify(produced, byPartition);
+    expect(counts(r)).toEqual(ZERO);
+    expect(r.ok).toBe(true);
+    expect(r.unkeyed).toEqual({
+      note: UNKEYED_NOTE,
+      records: 6,
+      entities: 1,
+      entitiesOnSeveralPartitions: 1,
+      entityOutOfOrder: 2, // read 1 4 2 5 3 6: 2 after 4, 3 after 5
+    });
+    expect(r.compoundKeys.records).toBe(0);
+  });
+
+  it('still finds lost and duplicated unkeyed records', () => {
+    const sends: Send[] = [1, 2, 3].map((sequence) => ({ key: '', entityId: 'p', sequence, partition: 0 }));
+    const { produced, log } = world(sends);
+    const r = verify(produced, [log[0]!, log[1]!, { ...log[0]!, offset: 5 }]);
+    expect(r.totals.lost).toBe(1);
+    expect(r.totals.duplicate).toBe(1);
   });
 });

@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  dirSizeBytes,
+  dirUsage,
   lastStartLines,
   readInstance,
   rotateLogIfLarge,
@@ -69,14 +69,28 @@ describe('lastStartLines', () => {
   });
 });
 
-describe('dirSizeBytes', () => {
+describe('dirUsage', () => {
   it('sums regular files recursively and is 0 for a missing dir', async () => {
     const d = join(dir, 'data');
     mkdirSync(join(d, 'topic-0'), { recursive: true });
     writeFileSync(join(d, 'meta.properties'), 'x'.repeat(100));
     writeFileSync(join(d, 'topic-0', '0.log'), 'y'.repeat(1234));
-    expect(await dirSizeBytes(d)).toBe(1334);
-    expect(await dirSizeBytes(join(dir, 'missing'))).toBe(0);
+    const u = await dirUsage(d);
+    expect(u.apparentBytes).toBe(1334);
+    expect(u.allocatedBytes).toBeGreaterThanOrEqual(1334);
+    expect(await dirUsage(join(dir, 'missing'))).toEqual({ allocatedBytes: 0, apparentBytes: 0 });
+  });
+
+  it('counts what a sparse, preallocated index file takes on disk, not its apparent size', async () => {
+    // Like Kafka's .index files: 10 MiB long, almost nothing written.
+    const d = join(dir, 'sparse');
+    mkdirSync(d, { recursive: true });
+    const f = join(d, '00000000000000000000.index');
+    writeFileSync(f, 'z');
+    truncateSync(f, 10 * 1024 * 1024);
+    const u = await dirUsage(d);
+    expect(u.apparentBytes).toBe(10 * 1024 * 1024);
+    expect(u.allocatedBytes).toBeLessThan(1024 * 1024);
   });
 });
 

@@ -5,8 +5,10 @@ import { join } from 'node:path';
 import kafkajs from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { resolveConnectionSettings } from '../../../../src/app/connection.js';
+import { TOPICS } from '../../../../src/catalog/topics.js';
 import { withoutScramRecords } from '../../../../src/kafka/local/index.js';
 import {
+  APP_TOPIC_PREFIX,
   appUserAcls,
   ensureCredentials,
   generatePassword,
@@ -93,13 +95,13 @@ describe('credentials and client configs', () => {
 });
 
 describe('the restricted user', () => {
-  it("may write and read the domain topics and use sc-sim's groups, nothing on the cluster", () => {
+  it("may write and read the catalog's topics (all 32 share the prefix sc.) and use sc-sim's groups, nothing on the cluster", () => {
     const acls = appUserAcls();
     const grants = acls.map((a) => `${a.resourceType}:${a.resourceName}:${a.operation}`);
     expect(grants).toEqual([
-      `${AclResourceTypes.TOPIC}:sc.domain.:${AclOperationTypes.WRITE}`,
-      `${AclResourceTypes.TOPIC}:sc.domain.:${AclOperationTypes.READ}`,
-      `${AclResourceTypes.TOPIC}:sc.domain.:${AclOperationTypes.DESCRIBE}`,
+      `${AclResourceTypes.TOPIC}:sc.:${AclOperationTypes.WRITE}`,
+      `${AclResourceTypes.TOPIC}:sc.:${AclOperationTypes.READ}`,
+      `${AclResourceTypes.TOPIC}:sc.:${AclOperationTypes.DESCRIBE}`,
       `${AclResourceTypes.GROUP}:sc-sim-:${AclOperationTypes.READ}`,
       `${AclResourceTypes.GROUP}:sc-sim-:${AclOperationTypes.DELETE}`,
     ]);
@@ -107,5 +109,9 @@ describe('the restricted user', () => {
       acls.every((a) => a.principal === 'User:sc-sim-app' && a.resourcePatternType === ResourcePatternTypes.PREFIXED),
     ).toBe(true);
     expect(acls.some((a) => a.resourceType === AclResourceTypes.CLUSTER)).toBe(false);
+  });
+
+  it('covers every catalog topic (seed-dev writes them all)', () => {
+    expect(TOPICS.filter((t) => !t.name.startsWith(APP_TOPIC_PREFIX)).map((t) => t.name)).toEqual([]);
   });
 });

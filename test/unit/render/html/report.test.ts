@@ -55,7 +55,9 @@ let input: HtmlReportInput;
 beforeAll(async () => {
   const v = new Verifier();
   const hot = new HotKeyTracker(() => 3);
-  const { report, log } = await fixtureRun('seed-dev', { ratePerSec: 1_000, durationMs: 2_000 });
+  // The bucketed viral promotion: a hot topic, so the page has its partition × second heat map too.
+  const world = { population: { users: 100, suppliers: 5, communities: 4, products: 20, promotions: 5, posts: 10 } };
+  const { report, log } = await fixtureRun('viral-promotion-bucketed', { ratePerSec: 2_000, durationMs: 4_000, world });
   log.forEach(({ record: r, offset }, i) => {
     v.addProduced({ ...asProduced(r, offset), sentAtMs: i });
     v.addConsumed({ ...asConsumed(r, offset), consumedAtMs: i + 3 + (i % 7) });
@@ -71,9 +73,9 @@ beforeAll(async () => {
 });
 
 describe('renderHtmlReport', () => {
-  it('holds the four charts with data, and the run, verification and consumer sections', () => {
+  it('holds the five charts with data, and the run, verification and consumer sections', () => {
     const html = renderHtmlReport(input);
-    for (const id of ['rate', 'latency', 'partitions', 'lag']) {
+    for (const id of ['rate', 'latency', 'partitions', 'heat-sc.domain.promotion', 'lag']) {
       const m = new RegExp(`data-chart="${id}" data-points="(\\d+)"`).exec(html);
       expect(m, id).not.toBeNull();
       expect(Number(m![1]), id).toBeGreaterThan(0);
@@ -81,8 +83,25 @@ describe('renderHtmlReport', () => {
     // Latency curves: ack, schedule delay, end-to-end and consumer.
     expect(html.match(/<path class="series" data-series="/g)!.length).toBeGreaterThanOrEqual(2 + 4 + 3);
     expect(html).toContain('Verification: <span class="pass">passed</span>');
-    expect(html).toContain('seed-dev');
+    expect(html).toContain('viral-promotion-bucketed');
     expect(html).toContain('Consumer simulator');
+    // The time mode and the key strategies with the ordering each keeps.
+    expect(html).toContain('time: live — occurred_at = the wall clock');
+    expect(html).toContain('order within one 1s bucket only');
+  });
+
+  it('draws one heat-map cell per partition and second, darker for a larger share', () => {
+    const html = renderHtmlReport(input);
+    const map = /<svg[^>]*data-chart="heat-sc\.domain\.promotion"[^]*?<\/svg>/.exec(html)![0];
+    const cells = [...map.matchAll(/<rect class="cell"[^>]*fill="rgb\((\d+),(\d+),(\d+)\)"><title>([^<]*)<\/title>/g)];
+    const view = input.run!.metrics.partitionSeconds!.topics['sc.domain.promotion']!;
+    // Every second with events has a cell for each of the topic's 3 partitions.
+    expect(cells.length).toBe(view.filter((row) => row.some((n) => n > 0)).length * 3);
+    // In every second of impressions one partition takes most of them: some cells are nearly the hot colour.
+    const shareOf = (title: string) => Number(/: (\d+)%$/.exec(title)![1]);
+    const hottest = cells.reduce((a, c) => (shareOf(c[4]!) > shareOf(a[4]!) ? c : a));
+    expect(shareOf(hottest[4]!)).toBeGreaterThan(80);
+    expect(Number(hottest[2])).toBeLessThan(120); // green channel falls from 255 towards 0x5e as the share grows
   });
 
   it('needs no network: no external URL is referenced', () => {
@@ -141,8 +160,11 @@ describe('in headless Chromium', () => {
       const { body, dom } = await loadInChromium(renderHtmlReport(input));
       expect(body).toContain('data-rendered="ok"');
       expect(body).toContain('data-errors="0"');
-      expect(body).toContain('data-charts="4"');
-      expect(body).toContain('data-charts-drawn="4"');
+      // rate, latency, partitions and lag, plus a heat map per hot topic (the promotion topic among them).
+      const charts = 4 + input.run!.summary.hotTopics!.length;
+      expect(input.run!.summary.hotTopics).toContain('sc.domain.promotion');
+      expect(body).toContain(`data-charts="${charts}"`);
+      expect(body).toContain(`data-charts-drawn="${charts}"`);
       expect(dom).toMatch(/<pre id="errors" hidden(="")?>\s*<\/pre>/);
     },
     90_000,

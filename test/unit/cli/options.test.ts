@@ -1,0 +1,44 @@
+// Flag parsers at their edges: what a user types that is almost right must get a usage error.
+import { InvalidArgumentError } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { parseRunId, parseShard, parseStartAt, shardFromEnv } from '../../../src/cli/options.js';
+
+describe('--shard', () => {
+  it('takes i/N with 0 <= i < N <= 65536', () => {
+    expect(parseShard('0/1')).toEqual({ index: 0, count: 1 });
+    expect(parseShard('3/4')).toEqual({ index: 3, count: 4 });
+    expect(parseShard('65535/65536')).toEqual({ index: 65_535, count: 65_536 });
+    for (const bad of ['4/4', '-1/4', '1/0', '0/65537', '1', '1/4/8', 'a/4', '1.5/4', ' /4', '']) {
+      expect(() => parseShard(bad), bad).toThrow(InvalidArgumentError);
+    }
+  });
+
+  it('comes from a Kubernetes Indexed Job: JOB_COMPLETION_INDEX with SC_SIM_SHARDS', () => {
+    expect(shardFromEnv({})).toBeUndefined();
+    expect(shardFromEnv({ JOB_COMPLETION_INDEX: '2' })).toBeUndefined();
+    expect(shardFromEnv({ JOB_COMPLETION_INDEX: '2', SC_SIM_SHARDS: '4' })).toEqual({ index: 2, count: 4 });
+    expect(() => shardFromEnv({ SC_SIM_SHARDS: '4' })).toThrow(/JOB_COMPLETION_INDEX is not/);
+    expect(() => shardFromEnv({ JOB_COMPLETION_INDEX: '4', SC_SIM_SHARDS: '4' })).toThrow(
+      expect.objectContaining({ code: 'E_USAGE' }),
+    );
+  });
+});
+
+describe('--start-at', () => {
+  it('takes an ISO-8601 instant with its zone, and nothing vaguer', () => {
+    expect(parseStartAt('2026-12-01T12:00:00Z').toISOString()).toBe('2026-12-01T12:00:00.000Z');
+    expect(parseStartAt('2026-12-01T13:00:00.5+01:00').toISOString()).toBe('2026-12-01T12:00:00.500Z');
+    for (const bad of ['2026-12-01T12:00:00', '2026-12-01', 'tomorrow', '2026-13-01T00:00:00Z', '+30s']) {
+      expect(() => parseStartAt(bad), bad).toThrow(InvalidArgumentError);
+    }
+  });
+});
+
+describe('--run-id', () => {
+  it('takes header-safe ids and refuses one that starts like an option', () => {
+    expect(parseRunId('run-20261201T120000-abc123')).toBe('run-20261201T120000-abc123');
+    for (const bad of ['-run', '.x', '_x', 'a b', 'x'.repeat(129), '', 'é']) {
+      expect(() => parseRunId(bad), bad).toThrow(InvalidArgumentError);
+    }
+  });
+});
