@@ -65,8 +65,8 @@ function pathological(r: SinkRecord, kind: PathologyKind): SinkRecord {
 }
 
 export interface RecordSource {
-  /** The record for schedule slot `index`, due `intendedOffsetMs` into the run. */
-  next(index?: number, intendedOffsetMs?: number): SinkRecord;
+  /** The next record, due `intendedOffsetMs` into the run (a live run's event time). */
+  next(intendedOffsetMs?: number): SinkRecord;
   /** Learns the offsets of records that will be dead-lettered. */
   readonly onAck: AckObserver;
   /** Once a second (the runner's progress): the next heartbeat. */
@@ -121,12 +121,20 @@ export function createRecordSource(o: RecordSourceOptions): RecordSource {
   const late: { dueAt: number; record: SinkRecord }[] = [];
   let handedOut = 0;
 
-  const refill = (index: number, offsetMs: number) => {
+  /**
+   * The place in the seeded stream (records from the world, their derived records and pathologies):
+   * what a backfill's event time follows. Not the runner's slot index, which also counts dead
+   * letters and heartbeats — those come when acks and seconds come, so two runs of one seed would
+   * otherwise give the same events different times.
+   */
+  let streamIndex = 0;
+
+  const refill = (offsetMs: number) => {
     pending = [];
     head = 0;
     // Derived-only selections skip the domain records but still fold every event.
     while (pending.length === 0) {
-      const event = o.world.next(o.at?.(index, offsetMs));
+      const event = o.world.next(o.at?.(streamIndex, offsetMs));
       const record = o.encode(event);
       if (domainSelected.has(event.topic)) {
         pending.push(record);
@@ -150,6 +158,7 @@ export function createRecordSource(o: RecordSourceOptions): RecordSource {
         for (const d of projector.project(event.envelope)) pending.push(encoder.derived(d, record.timestampMs));
       }
     }
+    streamIndex += pending.length;
   };
 
   const onAck: AckObserver = (batch, result) => {
@@ -173,12 +182,12 @@ export function createRecordSource(o: RecordSourceOptions): RecordSource {
   };
 
   return {
-    next(index = handedOut, intendedOffsetMs = 0) {
+    next(intendedOffsetMs = 0) {
       handedOut++;
       if (dueLetters.length > 0) return dueLetters.shift()!;
       if (dueHeartbeats.length > 0) return dueHeartbeats.shift()!;
       if (late.length > 0 && late[0]!.dueAt <= handedOut) return late.shift()!.record;
-      if (head >= pending.length) refill(index, intendedOffsetMs);
+      if (head >= pending.length) refill(intendedOffsetMs);
       return pending[head++]!;
     },
     onAck,

@@ -132,7 +132,7 @@ async function drive(
       : req.onProgress;
     outcome = await runLoad({
       schedule: prepared.schedule,
-      nextRecord: (index, offsetMs) => source.next(index, offsetMs),
+      nextRecord: (_index, offsetMs) => source.next(offsetMs),
       finalRecords: () => source.finalRecords(),
       wallClockStartMs,
       sink,
@@ -410,5 +410,5 @@ export async function dryRun(settings: RunSettings, sampleCount: number, out: Wr
   });
   const offsetOf = (i: number) => (schedule.kind === 'paced' ? schedule.intendedOffsetMs(i) : 0);
   const sink = openNdjsonSink(undefined, out);
-  await sink.send(Array.from({ length: sampleCount }, (_, i) => source.next(i, offsetOf(i))));
+  await sink.send(Array.from({ length: sampleCount }, (_, i) => source.next(offsetOf(i))));
 }

@@ -36,6 +36,7 @@ describe('a run sharded over 4 processes', () => {
       [
         'scenarios:',
         '  shard-seed:',
+        '    description: seed-dev on the domain topics, paced, for the sharded-run test.',
         '    world:',
         '      seed: 42',
         '      population: { users: 200, suppliers: 20, communities: 15, products: 100, promotions: 10, posts: 50 }',

@@ -4,6 +4,7 @@
 // mid-run is a rebalance, an idle group gets its error, and live metrics parse as OpenMetrics.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { describe, expect, inject, it } from 'vitest';
+import { resolveScenario } from '../../src/app/prepare.js';
 import { runScenario } from '../../src/app/run.js';
 import { physicalTopicName } from '../../src/catalog/topics.js';
 import { KAFKA_VERSION } from '../../src/kafka/local/index.js';
@@ -235,7 +236,17 @@ describe('watching a real consumer group', () => {
     let address: string | undefined;
     let scraped: string | undefined;
     const run = runScenario({
-      scenario: 'seed-dev',
+      // seed-dev's world, paced and live (seed-dev itself is an unthrottled backfill), so the run
+      // lasts long enough to be scraped.
+      scenario: {
+        name: 'seed-dev-paced',
+        scenario: {
+          ...resolveScenario('seed-dev').scenario,
+          topics: 'domain',
+          load: { executor: 'constant-rate', rate: 1_000, duration: 4_000 },
+          time: { mode: 'live', timeScale: 1 },
+        },
+      },
       connection: { brokers: brokerList },
       prefix,
       ratePerSec: 1_000,

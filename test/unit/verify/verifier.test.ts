@@ -402,3 +402,22 @@ describe('records without a key', () => {
     expect(r.totals.duplicate).toBe(1);
   });
 });
+
+describe('derived records', () => {
+  it('keeps a key in source order: several records of one source event are in order, one going back is not', () => {
+    // user-lifecycle records of user u1: a lock that expired and a role change both seen at source
+    // event 5 (two records, source sequence 5), then one derived from an older event 4.
+    const sends: Send[] = [3, 5, 5, 4].map((_, i) => ({ key: 'u1', sequence: i + 1, partition: 0 }));
+    const { produced, log } = world(sends);
+    const derived = log.map((r, i) => ({
+      ...r,
+      derived: { keyMatches: true, sourceEntityId: 'u1', sourceSequence: [3, 5, 5, 4][i]! },
+    }));
+    const r = verify(produced, derived);
+    expect(r.derived).toEqual({ records: 4, keyMismatches: 0, sourceReordered: 1 });
+    expect(r.examples.filter((e) => e.kind === 'sourceReordered').map((e) => e.detail)).toEqual([
+      'source sequence 4 after 5',
+    ]);
+    expect(r.ok).toBe(false);
+  });
+});
