@@ -2,13 +2,14 @@
 // (world state and metrics must be bounded). The run is its own process, sampled from /proc.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { KafkaConnection } from '../src/config.js';
 import type { RunReport } from '../src/report/types.js';
 import { runScenarioChild } from './child.js';
 import { BENCH_SEED, STEADY_SCENARIO } from './scenarios.js';
 import { rssGrowth, type RssGrowth, type RssSample } from './stats.js';
 
 export interface MemorySetup {
-  brokers: string[];
+  connection: KafkaConnection;
   prefix: string;
   scenariosFile: string;
   workDir: string;
@@ -55,7 +56,7 @@ export async function measureMemory(setup: MemorySetup): Promise<MemoryResult> {
     scenario: {
       scenario: STEADY_SCENARIO,
       file: setup.scenariosFile,
-      brokers: setup.brokers.join(','),
+      connection: setup.connection,
       prefix: setup.prefix,
       seed: BENCH_SEED,
       ratePerSec: Math.round(setup.ratePerSec),

@@ -10,6 +10,8 @@ export interface BenchOptions {
   mode: BenchMode;
   /** Use these brokers instead of starting the bench's own. */
   brokers: string[] | undefined;
+  /** Kafka client properties file for a secured cluster (sc-sim and ProducerPerformance both read it). */
+  commandConfig: string | undefined;
   phases: Phase[];
   /** Events per mix for the generator bench. */
   generatorEvents: number;
@@ -32,7 +34,7 @@ export interface BenchOptions {
 
 const SIZES: Record<
   BenchMode,
-  Omit<BenchOptions, 'mode' | 'brokers' | 'phases' | 'out' | 'cpuProfDir' | 'memoryRatePerSec'>
+  Omit<BenchOptions, 'mode' | 'brokers' | 'commandConfig' | 'phases' | 'out' | 'cpuProfDir' | 'memoryRatePerSec'>
 > = {
   // Seconds, not minutes: keeps the bench from rotting in CI (plus the broker start when not given).
   smoke: {
@@ -64,12 +66,13 @@ const SIZES: Record<
   },
 };
 
-export const USAGE = `usage: npm run bench -- [--smoke | --full] [--brokers host:port,...] [--only phase,...]
+export const USAGE = `usage: npm run bench -- [--smoke | --full] [--brokers host:port,...] [--command-config file] [--only phase,...]
                        [--rounds N] [--count N] [--out results.json] [--cpu-prof dir] [--memory-rate N]
   (default)   a few minutes: generator, produce side by side (3 rounds), verification, 60 s memory run
   --smoke     seconds: tiny counts, 1 round, 6 s memory run (for CI); results to .sc-sim/bench/results.smoke.json
   --full      the issue's lengths: 5 rounds of 500k records, 5-minute memory run
   --brokers   use this cluster instead of starting the bench broker (port 19192, .sc-sim/kafka-bench)
+  --command-config  Kafka client properties file of a secured cluster (TLS, SASL); SC_SIM_* variables apply too
   --only      some of: ${PHASES.join(', ')}
   --rounds    rounds per side and compression; --count records per round
   --cpu-prof  write V8 CPU profiles of the sc-sim produce rounds into dir
@@ -92,6 +95,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions & { help: 
         smoke: { type: 'boolean' },
         full: { type: 'boolean' },
         brokers: { type: 'string' },
+        'command-config': { type: 'string' },
         only: { type: 'string' },
         rounds: { type: 'string' },
         count: { type: 'string' },
@@ -133,6 +137,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions & { help: 
   return {
     mode,
     brokers,
+    commandConfig: values['command-config'],
     phases,
     ...sizes,
     rounds: positiveInt('--rounds', values.rounds) ?? sizes.rounds,

@@ -6,6 +6,8 @@ import { jarCachePaths, resolveCacheRoot, KAFKA_VERSION } from '../src/kafka/loc
 
 export interface PeerOptions {
   brokers: string[];
+  /** Security settings (a Kafka client properties file: --producer.config). */
+  configFile?: string;
   topic: string;
   numRecords: number;
   recordSizeBytes: number;
@@ -113,6 +115,7 @@ export function runProducerPerformance(o: PeerOptions): Promise<PeerResult> {
     ...(o.payloadFile ? ['--payload-file', o.payloadFile] : ['--record-size', String(o.recordSizeBytes)]),
     '--throughput',
     '-1',
+    ...(o.configFile ? ['--producer.config', o.configFile] : []),
     '--producer-props',
     ...props,
   ];

@@ -2,6 +2,7 @@
 // same acks, compression, record count and record size, alternating A B A B and taking medians.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { KafkaConnection } from '../src/config.js';
 import { ExitCode } from '../src/errors.js';
 import type { ProducerSettings } from '../src/scenarios/index.js';
 import type { RunReport } from '../src/report/types.js';
@@ -67,7 +68,9 @@ export interface ProduceComparison {
 }
 
 export interface ProduceSetup {
-  brokers: string[];
+  connection: KafkaConnection;
+  /** A Kafka client properties file for ProducerPerformance on a secured cluster (--command-config). */
+  peerConfigFile?: string;
   /** sc-sim's topic namespace (the catalog's domain topics under it). */
   prefix: string;
   /** The plain topic ProducerPerformance writes to. */
@@ -121,7 +124,7 @@ export function parseProcFigures(stdout: string): ChildProcFigures | undefined {
   return line ? (JSON.parse(line.slice(PROC_MARKER.length)) as ChildProcFigures) : undefined;
 }
 
-export type ScSimTarget = Pick<ProduceSetup, 'brokers' | 'prefix' | 'scenariosFile' | 'workDir' | 'nodeArgs'>;
+export type ScSimTarget = Pick<ProduceSetup, 'connection' | 'prefix' | 'scenariosFile' | 'workDir' | 'nodeArgs'>;
 
 /** Runs a scenario as `sc-sim run` does, in its own process, and returns its report. */
 export async function runScSimRound(
@@ -136,7 +139,7 @@ export async function runScSimRound(
     scenario: {
       scenario,
       file: setup.scenariosFile,
-      brokers: setup.brokers.join(','),
+      connection: setup.connection,
       prefix: setup.prefix,
       seed: BENCH_SEED,
       out,
@@ -193,7 +196,8 @@ export async function compareProduce(setup: ProduceSetup, compression: 'none' | 
       figures = scSimFigures(report, proc, setup.headerBytesPerRecord);
     } else {
       const r = await runProducerPerformance({
-        brokers: setup.brokers,
+        brokers: setup.connection.brokers,
+        ...(setup.peerConfigFile ? { configFile: setup.peerConfigFile } : {}),
         topic: setup.peerTopic,
         numRecords: setup.count,
         recordSizeBytes: setup.recordSizeBytes,

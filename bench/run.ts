@@ -1,12 +1,15 @@
 // `npm run bench`: sc-sim's generator, produce (side by side with Kafka's ProducerPerformance),
 // verification and memory figures on this machine; prints a table, writes bench/results/<date>.json.
-// Starts its own broker (port 19192, .sc-sim/kafka-bench) unless --brokers is given, and stops it.
+// Starts its own broker (port 19192, .sc-sim/kafka-bench) unless --brokers (or --command-config) is
+// given, and stops it.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DOMAIN_TOPICS, getTopic } from '../src/catalog/topics.js';
 import { ScSimError } from '../src/errors.js';
 import { applyTopicCatalog } from '../src/app/topics.js';
+import { resolveConnectionSettings } from '../src/app/connection.js';
+import type { KafkaConnection } from '../src/config.js';
 import { withAdmin } from '../src/kafka/admin.js';
 import { kafkaDown, kafkaUp, KAFKA_VERSION } from '../src/kafka/local/index.js';
 import { ensureJars } from '../src/kafka/local/jars.js';
@@ -62,8 +65,8 @@ function method(o: BenchOptions, peerPartitions: number): string[] {
   ];
 }
 
-async function createPeerTopic(brokers: string[], topic: string, partitions: number): Promise<void> {
-  await withAdmin({ brokers }, async (admin) => {
+async function createPeerTopic(connection: KafkaConnection, topic: string, partitions: number): Promise<void> {
+  await withAdmin(connection, async (admin) => {
     if (!(await admin.listTopics()).includes(topic)) {
       await admin.createTopics([{ topic, partitions, replicationFactor: 1, configs: {} }]);
     }
@@ -92,8 +95,8 @@ async function startBenchBroker(): Promise<Awaited<ReturnType<typeof kafkaUp>>> 
 }
 
 /** Deletes the topics this bench run created (its prefix only: never anyone else's). */
-async function deleteBenchTopics(brokers: string[], prefix: string): Promise<void> {
-  await withAdmin({ brokers }, async (admin) => {
+async function deleteBenchTopics(connection: KafkaConnection, prefix: string): Promise<void> {
+  await withAdmin(connection, async (admin) => {
     const ours = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
     await admin.deleteTopics(ours);
   });
@@ -147,12 +150,21 @@ async function main(): Promise<number> {
 
   const needsKafka = o.phases.some((p) => p !== 'generator');
   let startedBroker = false;
-  let brokers = o.brokers ?? [`127.0.0.1:${BENCH_PORT}`];
-  if (needsKafka) results.broker = { brokers, startedByBench: !o.brokers, kafkaVersion: KAFKA_VERSION };
+  // A given cluster is reached as sc-sim's commands reach it (flags > SC_SIM_* > the file).
+  const given = o.brokers !== undefined || o.commandConfig !== undefined;
+  let connection: KafkaConnection = { brokers: [`127.0.0.1:${BENCH_PORT}`] };
+  if (given) {
+    const resolved = resolveConnectionSettings({ brokers: o.brokers?.join(','), commandConfig: o.commandConfig });
+    for (const w of resolved.warnings) log(w);
+    connection = resolved.connection;
+    if (connection.security && !o.commandConfig)
+      log('ProducerPerformance only gets security settings from --command-config: its rounds may fail to connect');
+  }
+  if (needsKafka) results.broker = { brokers: connection.brokers, startedByBench: !given, kafkaVersion: KAFKA_VERSION };
   let topicsCreated = false;
   const stopBroker = async () => {
     if (topicsCreated)
-      await deleteBenchTopics(brokers, prefix).catch((err: unknown) =>
+      await deleteBenchTopics(connection, prefix).catch((err: unknown) =>
         log(`could not delete the bench topics: ${String(err)}`),
       );
     topicsCreated = false;
@@ -175,21 +187,19 @@ async function main(): Promise<number> {
     if (needsKafka) {
       // ProducerPerformance runs from the same Maven-fetched jars as the broker.
       await ensureJars({ cacheRoot: resolveCacheRoot(undefined), version: KAFKA_VERSION, onProgress: log });
-      if (!o.brokers) {
+      if (!given) {
         log(`starting the bench broker on port ${BENCH_PORT} (${BENCH_HOME})…`);
         const up = await startBenchBroker();
         // Stopped at the end even when it was already running: this home is the bench's own (a
         // broker left running there is from an interrupted bench).
         startedBroker = true;
-        brokers = up.brokers;
-        results.broker = { brokers, startedByBench: true, kafkaVersion: KAFKA_VERSION };
+        connection = { brokers: up.brokers };
+        results.broker = { brokers: up.brokers, startedByBench: true, kafkaVersion: KAFKA_VERSION };
       }
       log(`creating topics with prefix ${prefix}…`);
       topicsCreated = true;
-      await withAdmin({ brokers }, (admin) =>
-        applyTopicCatalog(admin, { prefix, replicationFactor: 1, dryRun: false }),
-      );
-      await createPeerTopic(brokers, peerTopic, peerPartitions);
+      await withAdmin(connection, (admin) => applyTopicCatalog(admin, { prefix, replicationFactor: 1, dryRun: false }));
+      await createPeerTopic(connection, peerTopic, peerPartitions);
     }
 
     const bench = buildBenchScenarios({
@@ -203,7 +213,8 @@ async function main(): Promise<number> {
     const scenariosFile = join(WORK_DIR, 'scenarios.yaml');
     writeScenariosFile(scenariosFile, bench.scenarios);
     const target = {
-      brokers,
+      connection,
+      ...(o.commandConfig ? { peerConfigFile: o.commandConfig } : {}),
       prefix,
       scenariosFile,
       workDir: WORK_DIR,

@@ -1,6 +1,6 @@
 // Child-process entry of the bench: runs one scenario through runScenario (the same path as
 // `sc-sim run`) in a fresh Node process and writes its report. Options arrive as one JSON argument.
-import { resolveConnection } from '../src/config.js';
+import type { KafkaConnection } from '../src/config.js';
 import { formatError, isScSimError, ExitCode } from '../src/errors.js';
 import { writeReportFile } from '../src/app/report-files.js';
 import { runScenario } from '../src/app/run.js';
@@ -8,7 +8,8 @@ import { runScenario } from '../src/app/run.js';
 export interface ScenarioChildOptions {
   file: string;
   scenario: string;
-  brokers: string;
+  /** Brokers and security settings; plain data without secret values (they are read from their sources). */
+  connection: KafkaConnection;
   prefix: string;
   seed: number;
   ratePerSec?: number;
@@ -39,7 +40,7 @@ async function main(): Promise<number> {
   const { report, exitCode } = await runScenario({
     scenario: o.scenario,
     file: o.file,
-    connection: resolveConnection({ brokers: o.brokers }),
+    connection: o.connection,
     prefix: o.prefix,
     seed: o.seed,
     ratePerSec: o.ratePerSec,

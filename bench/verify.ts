@@ -59,7 +59,7 @@ export async function benchVerify(
 ): Promise<VerifyBenchResult> {
   const { report } = await runScSimRound(setup, VERIFY_SCENARIO, 'verify', Math.max(180_000, count * 2), true);
   const live = report.verification;
-  const capacity = pass(await verifySavedReport(report, { brokers: setup.brokers }, Math.max(60_000, count)));
+  const capacity = pass(await verifySavedReport(report, setup.connection, Math.max(60_000, count)));
   const producedPerSec = report.summary.totals.achievedRatePerSec;
   const mustKeepUpWithPerSec = maxProducePerSec ?? producedPerSec;
   return {

@@ -9,3 +9,7 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 });
 
 process.exitCode = await main(process.argv);
+// The command is done. A Kafka client still connecting to a port that accepts connections and never
+// answers would keep the process alive for its own timeouts (minutes): give the output a moment to
+// flush, then exit. Unreferenced, so a process with nothing left to do exits at once as before.
+setTimeout(() => process.exit(), 500).unref();

@@ -26,6 +26,10 @@ export const ErrorCodes = [
   'E_EVENT_TYPE_UNKNOWN',
   'E_BROKER_UNREACHABLE',
   'E_KAFKA',
+  'E_AUTH',
+  'E_TLS',
+  'E_PROTOCOL_MISMATCH',
+  'E_AUTHORIZATION',
   'E_TOPIC_MISSING',
   'E_JAVA_MISSING',
   'E_MAVEN_MISSING',
@@ -40,7 +44,6 @@ export const ErrorCodes = [
   'E_PRODUCER_CRASHED',
   'E_REPORT_MERGE',
   'E_GROUP_IDLE',
-  'E_AUTHORIZATION',
 ] as const;
 export type ErrorCode = (typeof ErrorCodes)[number];
 

@@ -1,6 +1,7 @@
 // `sc-sim consume`: the consumer-group simulator on its own, against topics something else fills.
 import { randomBytes } from 'node:crypto';
 import { physicalTopicName } from '../catalog/topics.js';
+import { summarizeConnection } from '../config.js';
 import { startConsumerSim } from '../consume/consumer-sim.js';
 import type { ConsumerSimReport } from '../consume/report.js';
 import { withAdmin } from '../kafka/admin.js';
@@ -49,6 +50,6 @@ export async function runConsume(req: ConsumeRequest): Promise<ConsumerSimReport
     const report = await sim.done;
     // A group of our own making leaves no trace; one the user named is theirs to keep.
     if (req.groupId === undefined && !req.keepGroup) await admin.deleteGroups([groupId]).catch(() => undefined);
-    return report;
+    return { ...report, connection: summarizeConnection(req.connection) };
   });
 }

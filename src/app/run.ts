@@ -6,6 +6,7 @@ import type { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DLQ_CATALOG } from '../catalog/derived.js';
 import { TOPICS, physicalTopicName } from '../catalog/topics.js';
+import { summarizeConnection } from '../config.js';
 import { ExitCode, ScSimError } from '../errors.js';
 import { worldFromConfig, type WorldStream } from '../generators/index.js';
 import { AdminSession, type OffsetsByTopic } from '../kafka/admin.js';
@@ -372,6 +373,7 @@ export async function runScenario(req: RunRequest, deps: RunDeps = {}): Promise<
     );
     const end = await endOffsetsAfter(admin, start, outcome.fatal !== null);
     const result = report(prepared, outcome, sink, partitions, { start, end: end.offsets });
+    result.report.connection = summarizeConnection(connection);
     if (end.complete) {
       const checked = await attached.complete(result.report, end.offsets, result.exitCode);
       attached = undefined;

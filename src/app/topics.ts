@@ -17,22 +17,50 @@ export interface ApplyOptions {
   dryRun: boolean;
 }
 
+/** A topic `apply` could not create or change, what it tried, and the cluster's refusal. */
+export interface ApplyFailure {
+  topic: string;
+  action: 'create' | 'alter' | 'check';
+  error: ScSimError;
+}
+
 export interface ApplyResult {
   /** The plan as it was before acting. */
   plan: TopicPlan;
   created: string[];
   altered: string[];
+  /** What could not be done, per topic (ACLs, policies): a partial apply is never a success. */
+  failed: ApplyFailure[];
 }
 
-/** Creates missing topics, raises partition counts and fixes managed configs; never deletes or shrinks. */
+/**
+ * Creates missing topics, raises partition counts and fixes managed configs; never deletes or
+ * shrinks. What the cluster refuses is collected per topic in `failed` while the rest goes on.
+ */
 export async function applyTopicCatalog(admin: AdminSession, opts: ApplyOptions): Promise<ApplyResult> {
   const plan = await readTopicPlan(admin, opts.prefix);
-  const result: ApplyResult = { plan, created: [], altered: [] };
+  const result: ApplyResult = { plan, created: [], altered: [], failed: [] };
+  // Topics whose configs this principal may not read cannot be checked, let alone repaired.
+  for (const i of plan.items) {
+    if (i.observed?.configsDenied) {
+      result.failed.push({
+        topic: i.topic,
+        action: 'check',
+        error: new ScSimError(
+          'E_AUTHORIZATION',
+          `${i.topic}: its retention and cleanup policy cannot be read (no DESCRIBE_CONFIGS)`,
+          {
+            hint: 'apply topics with an admin principal, or ask for DESCRIBE_CONFIGS and ALTER_CONFIGS on the topics',
+          },
+        ),
+      });
+    }
+  }
   if (opts.dryRun) return result;
 
   const todo = actionable(plan);
   const creates = todo.filter((i) => i.action === 'create' && i.spec);
-  await admin.createTopics(
+  const createFailures = await admin.createTopics(
     creates.map((i) => ({
       topic: i.topic,
       partitions: i.spec!.partitions,
@@ -40,22 +68,53 @@ export async function applyTopicCatalog(admin: AdminSession, opts: ApplyOptions)
       configs: desiredConfigs(i.spec!),
     })),
   );
-  result.created.push(...creates.map((i) => i.topic));
+  const refused = new Set(createFailures.map((f) => f.topic));
+  result.failed.push(...createFailures.map((f) => ({ ...f, action: 'create' as const })));
+  const created = creates.filter((i) => !refused.has(i.topic));
+  result.created.push(...created.map((i) => i.topic));
 
   const alters = todo.filter((i) => i.action === 'alter');
   const grow = alters.flatMap((i) =>
     i.changes.flatMap((c) => (c.kind === 'partitions' ? [{ topic: i.topic, count: c.to }] : [])),
   );
-  await admin.growPartitions(grow);
+  const growFailures = await admin.growPartitions(grow);
+  const notGrown = new Set(growFailures.map((f) => f.topic));
   // Returns when the cluster is ready to use: every created topic and raised partition has a leader.
-  await admin.waitForPartitions([...creates.map((i) => ({ topic: i.topic, count: i.spec!.partitions })), ...grow]);
-  await admin.setTopicConfigs(
+  await admin.waitForPartitions([
+    ...created.map((i) => ({ topic: i.topic, count: i.spec!.partitions })),
+    ...grow.filter((g) => !notGrown.has(g.topic)),
+  ]);
+  const configFailures = await admin.setTopicConfigs(
     alters
       .filter((i) => i.changes.some((c) => c.kind === 'config'))
       .map((i) => ({ topic: i.topic, configs: desiredConfigs(i.spec!) })),
   );
-  result.altered.push(...alters.map((i) => i.topic));
+  const alterFailures = [...growFailures, ...configFailures];
+  result.failed.push(...alterFailures.map((f) => ({ ...f, action: 'alter' as const })));
+  const notAltered = new Set(alterFailures.map((f) => f.topic));
+  result.altered.push(...alters.filter((i) => !notAltered.has(i.topic)).map((i) => i.topic));
   return result;
+}
+
+/** One error for everything `apply` could not do (undefined when it did everything): exit 1. */
+export function applyFailureError(result: ApplyResult, brokers: readonly string[]): ScSimError | undefined {
+  if (result.failed.length === 0) return undefined;
+  const allDenied = result.failed.every((f) => f.error.code === 'E_AUTHORIZATION');
+  const verb = { create: 'cannot create', alter: 'cannot alter', check: 'cannot check' } as const;
+  const done = result.created.length + result.altered.length;
+  return new ScSimError(
+    allDenied ? 'E_AUTHORIZATION' : 'E_KAFKA',
+    `topics apply was refused for ${result.failed.length} topic(s) on ${brokers.join(',')}` +
+      (done > 0 ? ` (${result.created.length} created and ${result.altered.length} altered before that)` : ''),
+    {
+      details: result.failed.map((f) => `${verb[f.action]} ${f.topic}: ${f.error.message}`),
+      hint:
+        (allDenied
+          ? 'apply topics with an admin principal (one with CREATE, ALTER and ALTER_CONFIGS on the topics, or on the cluster), or ask for those ACLs'
+          : (result.failed[0]!.error.hint ?? 'see each topic above')) +
+        '; under ACLs, topics a principal may not DESCRIBE look missing to it',
+    },
+  );
 }
 
 /**
@@ -71,6 +130,20 @@ export async function checkRunTopics(
   const partitions = await admin.partitionCounts(physical);
   const missing = physical.filter((t) => !partitions.has(t));
   const prefixFlag = prefix ? ` --prefix ${prefix}` : '';
+  // Under ACLs a topic this principal may not DESCRIBE is left out of the topic list: that is not
+  // "missing", and `topics apply` would not help.
+  const denied = missing.length > 0 && admin.connection.security ? await admin.deniedTopics(missing) : [];
+  if (denied.length > 0) {
+    const user = admin.connection.security?.sasl?.username;
+    throw new ScSimError(
+      'E_AUTHORIZATION',
+      `${user !== undefined ? `user "${user}"` : 'this principal'} may not see ${denied.length} topic(s) on ${admin.connection.brokers.join(',')}: needs DESCRIBE (WRITE to produce) on them`,
+      {
+        details: denied.map((t) => `denied: ${t}`),
+        hint: `ask for the ACLs: --allow-principal User:${user ?? '<principal>'} --operation WRITE --operation DESCRIBE --topic ${prefix}sc. --resource-pattern-type prefixed (the catalog's topics)`,
+      },
+    );
+  }
   if (missing.length > 0) {
     throw new ScSimError(
       'E_TOPIC_MISSING',

@@ -1,13 +1,14 @@
 // `sc-sim consume`: a consumer group whose processing costs a set time per event; lag per partition.
 import { Option, type Command } from 'commander';
 import { runConsume } from '../app/consume.js';
+import type { ConnectionFlags } from '../app/connection.js';
 import { assertWritable, writeOutputFile, writeReportFile } from '../app/report-files.js';
-import { resolveConnection } from '../config.js';
 import { renderHtmlReport } from '../render/html/report.js';
 import { formatConsumerReport } from '../render/consumer.js';
 import { formatConsumerProgress } from '../render/progress.js';
 import {
-  brokersOption,
+  addConnectionOptions,
+  connectionFromFlags,
   parseDurationFlag,
   parseNonNegative,
   parsePositiveInt,
@@ -16,8 +17,7 @@ import {
 } from './options.js';
 import { info, progressLine, withInterrupt } from './output.js';
 
-interface ConsumeFlags {
-  brokers?: string;
+interface ConsumeFlags extends ConnectionFlags {
   prefix: string;
   group?: string;
   topics?: string;
@@ -40,7 +40,7 @@ async function consumeAction(flags: ConsumeFlags): Promise<void> {
   const progress = progressLine(flags.quiet);
   const report = await withInterrupt('stopping the consumer, then writing the report', (signal) =>
     runConsume({
-      connection: resolveConnection(flags),
+      connection: connectionFromFlags(flags),
       prefix: flags.prefix,
       topics,
       groupId: flags.group,
@@ -71,12 +71,13 @@ async function consumeAction(flags: ConsumeFlags): Promise<void> {
 }
 
 export function registerConsume(program: Command): void {
-  program
-    .command('consume')
-    .description(
-      'run a consumer group whose processing costs a set time per event and record lag per partition over time',
-    )
-    .addOption(brokersOption())
+  addConnectionOptions(
+    program
+      .command('consume')
+      .description(
+        'run a consumer group whose processing costs a set time per event and record lag per partition over time',
+      ),
+  )
     .addOption(prefixOption())
     .option('--group <id>', 'consumer group id (default a fresh sc-sim-consumer-<hex>)')
     .option('--topics <list>', 'catalog topics, comma-separated (default the 7 domain topics)')

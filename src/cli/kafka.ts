@@ -9,6 +9,7 @@ import {
   kafkaUp,
   type KafkaStatus,
   type LocalKafkaOptions,
+  type SecureBrokerInfo,
 } from '../kafka/local/index.js';
 import { formatBytes } from '../render/format.js';
 import { parsePort, parsePositiveInt } from './options.js';
@@ -40,9 +41,23 @@ export function formatStatus(s: KafkaStatus): string {
       'data',
       `${formatBytes(s.dataSizeBytes)} on disk (${s.dataSizeBytes} bytes)${s.dataApparentBytes !== undefined ? `; ${formatBytes(s.dataApparentBytes)} apparent (sparse index files)` : ''}`,
     ],
+    ['secured', s.secure ? 'SASL_SSL (SCRAM-SHA-512, ACLs; client configs in the home)' : 'no (PLAINTEXT)'],
     ['home', s.home],
   ];
   return rows.map(([k, v]) => `${(k + ':').padEnd(9)}${v}`).join('\n') + '\n';
+}
+
+/** Where a secure broker's client configs are; the passwords are only named by their file. */
+export function formatSecureInfo(s: SecureBrokerInfo): string {
+  return [
+    `client config, user ${s.users.app} (writes and reads the catalog's topics sc.*): ${s.appConfig}`,
+    `client config, user ${s.users.admin} (super user: topics, ACLs):    ${s.adminConfig}`,
+    `CA certificate: ${s.caFile}`,
+    `passwords (mode 0600): ${s.credentialsFile}`,
+    `e.g. sc-sim topics apply --command-config ${s.adminConfig}`,
+    `     sc-sim run seed-dev --verify --command-config ${s.appConfig}`,
+    '',
+  ].join('\n');
 }
 
 const homeOption = () =>
@@ -70,25 +85,34 @@ export function registerKafka(program: Command): void {
     .addOption(homeOption())
     .addOption(jvmOption())
     .addOption(dockerOption())
+    .option(
+      '--secure',
+      'SASL_SSL with SCRAM users (admin, sc-sim-app), a local CA and ACLs; prints the client config files to use (a new home only)',
+    )
     .addOption(
       new Option('--timeout-ms <n>', 'how long to wait for the broker to answer')
         .argParser(parsePositiveInt('--timeout-ms'))
         .default(90_000),
     )
     .option('--json', 'print the result as JSON')
-    .action(async (flags: CommonFlags & { controllerPort?: number; timeoutMs: number }) => {
+    .action(async (flags: CommonFlags & { controllerPort?: number; timeoutMs: number; secure?: boolean }) => {
       const o = toOptions(flags);
       if (flags.controllerPort !== undefined) o.controllerPort = flags.controllerPort;
+      if (flags.secure) o.secure = true;
       o.timeoutMs = flags.timeoutMs;
       const r = await kafkaUp(o);
       if (flags.json) {
         process.stdout.write(JSON.stringify(r) + '\n');
-      } else if (r.status === 'already-running') {
-        process.stdout.write(`Kafka ${r.version} is already running at ${r.brokers.join(',')} (${r.mode})\n`);
+        return;
+      }
+      const how = `${r.mode}${r.secure ? ', SASL_SSL' : ''}`;
+      if (r.status === 'already-running') {
+        process.stdout.write(`Kafka ${r.version} is already running at ${r.brokers.join(',')} (${how})\n`);
       } else {
         const took = `${(r.tookMs / 1000).toFixed(1)} s${r.downloaded ? ', including the download' : ''}`;
-        process.stdout.write(`Kafka ${r.version} started at ${r.brokers.join(',')} (${r.mode}, ${took})\n`);
+        process.stdout.write(`Kafka ${r.version} started at ${r.brokers.join(',')} (${how}, ${took})\n`);
       }
+      if (r.secure) process.stdout.write(formatSecureInfo(r.secure));
     });
 
   kafka

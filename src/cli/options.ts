@@ -1,9 +1,12 @@
 // Flag parsers shared by every command: each turns bad input into a usage error (exit 2) that
 // names the flag and says what is expected.
-import { InvalidArgumentError, Option } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { resolveConnectionSettings, type ConnectionFlags } from '../app/connection.js';
 import { getTopic, validatePrefix, DOMAIN_TOPICS } from '../catalog/topics.js';
+import type { KafkaConnection } from '../config.js';
 import { ScSimError } from '../errors.js';
 import { parseDurationMs } from '../runner/duration.js';
+import { info } from './output.js';
 
 export function parsePositiveInt(flag: string) {
   return (raw: string): number => {
@@ -94,6 +97,75 @@ export const prefixOption = () =>
   new Option('--prefix <prefix>', 'namespace every topic name with this prefix (e.g. "ci-42.")')
     .argParser(parsePrefix)
     .default('');
+
+/**
+ * The connection flags of every command that talks to Kafka: the brokers and the common security
+ * settings. The rest (PKCS#12 keystores, key passwords) come from SC_SIM_* variables or the
+ * --command-config file; precedence is flag > environment > file.
+ */
+export function addConnectionOptions(command: Command): Command {
+  return command
+    .addOption(brokersOption())
+    .addOption(
+      new Option(
+        '--command-config <file>',
+        "Kafka client properties file, as Kafka's CLI tools take it: security.protocol, sasl.*, ssl.* (env SC_SIM_COMMAND_CONFIG)",
+      ),
+    )
+    .addOption(
+      new Option(
+        '--security-protocol <p>',
+        'PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL (env SC_SIM_SECURITY_PROTOCOL)',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--sasl-mechanism <m>',
+        'PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER or AWS_MSK_IAM (env SC_SIM_SASL_MECHANISM)',
+      ),
+    )
+    .addOption(new Option('--sasl-username <name>', 'SASL user (env SC_SIM_SASL_USERNAME)'))
+    .addOption(
+      new Option(
+        '--sasl-password-file <file>',
+        'file holding the SASL password (env SC_SIM_SASL_PASSWORD_FILE, or the value in SC_SIM_SASL_PASSWORD)',
+      ),
+    )
+    .addOption(new Option('--sasl-password <pw>').hideHelp())
+    .addOption(
+      new Option('--sasl-token-file <file>', 'OAUTHBEARER: file holding the token (env SC_SIM_SASL_OAUTH_TOKEN_FILE)'),
+    )
+    .addOption(
+      new Option(
+        '--sasl-token-command <cmd>',
+        'OAUTHBEARER: command printing a token, re-run before it expires (env SC_SIM_SASL_OAUTH_TOKEN_COMMAND)',
+      ),
+    )
+    .addOption(
+      new Option('--ssl-ca <file>', 'PEM file of the CA(s) to trust; default the system CAs (env SC_SIM_SSL_CA)'),
+    )
+    .addOption(new Option('--ssl-cert <file>', 'mTLS: client certificate, PEM (env SC_SIM_SSL_CERT)'))
+    .addOption(new Option('--ssl-key <file>', 'mTLS: client private key, PEM (env SC_SIM_SSL_KEY)'))
+    .addOption(
+      new Option(
+        '--ssl-server-name <name>',
+        'TLS server name (SNI) the broker certificate is checked against (env SC_SIM_SSL_SERVER_NAME)',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--insecure-skip-tls-verify',
+        "do not check the broker's certificate at all (insecure; prints a warning; env SC_SIM_INSECURE_SKIP_TLS_VERIFY=1)",
+      ),
+    );
+}
+
+/** The connection the flags, environment and --command-config file describe; warnings go to stderr. */
+export function connectionFromFlags(flags: ConnectionFlags): KafkaConnection {
+  const resolved = resolveConnectionSettings(flags);
+  for (const w of resolved.warnings) info(w);
+  return resolved.connection;
+}
 
 /** `--shard i/N`: shard i (0-based) of N; N from 1 to 65536. */
 export function parseShard(raw: string): { index: number; count: number } {

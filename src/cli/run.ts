@@ -2,11 +2,11 @@
 // Flags beat env (SC_SIM_BROKERS), which beats the scenario file, which beats defaults.
 import { Option, type Command } from 'commander';
 import { CONSUMER_DEFAULTS, VERIFY_TIMEOUT_MS, WATCH_DEFAULTS, type RunChecks } from '../app/checks.js';
+import type { ConnectionFlags } from '../app/connection.js';
 import { resolveScenario } from '../app/prepare.js';
 import { assertWritable, writeHtmlReport, writeReportFile } from '../app/report-files.js';
 import { dryRun, runScenario } from '../app/run.js';
 import { parseSinkChoice } from '../app/sinks.js';
-import { resolveConnection } from '../config.js';
 import { ScSimError } from '../errors.js';
 import { EXPECTABLE_TOPICS, isExpectableTopic } from '../watch/expect.js';
 import { REPORT_SCHEMA_VERSION } from '../report.js';
@@ -16,7 +16,8 @@ import { formatRunProgress } from '../render/progress.js';
 import { renderTable } from '../render/table.js';
 import { renderScenariosJsonSchema, loadScenarios, resolveScenariosPath, planLine } from '../scenarios/index.js';
 import {
-  brokersOption,
+  addConnectionOptions,
+  connectionFromFlags,
   parseDurationFlag,
   parseNonNegative,
   parsePositiveInt,
@@ -31,8 +32,7 @@ import {
 } from './options.js';
 import { info, progressLine, runLog, withInterrupt } from './output.js';
 
-export interface RunFlags {
-  brokers?: string;
+export interface RunFlags extends ConnectionFlags {
   prefix: string;
   seed?: number;
   rate?: number;
@@ -156,7 +156,7 @@ export async function runAction(scenarioName: string, flags: RunFlags): Promise<
   const result = await withInterrupt('stopping — draining in-flight sends, then writing the report', (signal) =>
     runScenario({
       ...settings,
-      connection: sink.kind === 'kafka' ? resolveConnection(flags) : undefined,
+      connection: sink.kind === 'kafka' ? connectionFromFlags(flags) : undefined,
       sink,
       checks,
       signal,
@@ -203,11 +203,14 @@ function scenariosAction(flags: { file?: string; json?: boolean; schema?: boolea
 }
 
 export function registerRun(program: Command): void {
-  program
-    .command('run')
-    .description("send a scenario's events at its load shape and report throughput and latency per topic and partition")
-    .argument('<scenario>', 'scenario name (see `sc-sim scenarios`)')
-    .addOption(brokersOption())
+  addConnectionOptions(
+    program
+      .command('run')
+      .description(
+        "send a scenario's events at its load shape and report throughput and latency per topic and partition",
+      )
+      .argument('<scenario>', 'scenario name (see `sc-sim scenarios`)'),
+  )
     .addOption(prefixOption())
     .addOption(
       new Option('--seed <n>', "world seed (overrides the scenario's; default random, printed)").argParser(parseSeed),

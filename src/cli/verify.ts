@@ -3,15 +3,14 @@ import { Option, type Command } from 'commander';
 import { VERIFY_TIMEOUT_MS } from '../app/checks.js';
 import { assertWritable, readReportFile, writeHtmlReport, writeReportFile } from '../app/report-files.js';
 import { verifySavedReport } from '../app/verify-report.js';
-import { resolveConnection } from '../config.js';
+import type { ConnectionFlags } from '../app/connection.js';
 import { ExitCode, ScSimError } from '../errors.js';
 import { formatVerification } from '../render/verification.js';
-import { brokersOption, parseDurationFlag } from './options.js';
+import { addConnectionOptions, connectionFromFlags, parseDurationFlag } from './options.js';
 import { info } from './output.js';
 
-interface VerifyFlags {
+interface VerifyFlags extends ConnectionFlags {
   report: string;
-  brokers?: string;
   timeout: number;
   json?: boolean;
   out?: string;
@@ -27,7 +26,7 @@ async function verifyAction(flags: VerifyFlags): Promise<void> {
       hint: 'verify a report written by `sc-sim run <scenario> --out report.json` with the Kafka sink',
     });
   }
-  const connection = resolveConnection(flags);
+  const connection = connectionFromFlags(flags);
   info(`reading back run ${report.run.id} from ${connection.brokers.join(',')}`);
   const section = await verifySavedReport(report, connection, flags.timeout);
   const checked = { ...report, verification: section };
@@ -38,13 +37,14 @@ async function verifyAction(flags: VerifyFlags): Promise<void> {
 }
 
 export function registerVerify(program: Command): void {
-  program
-    .command('verify')
-    .description(
-      'read back what a saved run wrote and check it: lost, duplicate, reordered, gaps, key→partition moves, indeterminate',
-    )
-    .requiredOption('--report <file>', 'run report written by `sc-sim run <scenario> --out file.json`')
-    .addOption(brokersOption())
+  addConnectionOptions(
+    program
+      .command('verify')
+      .description(
+        'read back what a saved run wrote and check it: lost, duplicate, reordered, gaps, key→partition moves, indeterminate',
+      )
+      .requiredOption('--report <file>', 'run report written by `sc-sim run <scenario> --out file.json`'),
+  )
     .addOption(
       new Option('--timeout <d>', 'give up reading back after this long')
         .argParser(parseDurationFlag('--timeout'))

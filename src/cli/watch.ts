@@ -3,14 +3,19 @@ import { Option, type Command } from 'commander';
 import { WATCH_DEFAULTS } from '../app/checks.js';
 import { assertWritable, writeOutputFile } from '../app/report-files.js';
 import { runWatch } from '../app/watch.js';
-import { resolveConnection } from '../config.js';
+import type { ConnectionFlags } from '../app/connection.js';
 import { formatJsonReport } from '../render/json.js';
 import { formatGroupWatch } from '../render/watch.js';
-import { brokersOption, parseDurationFlag, parseTopicList, prefixOption } from './options.js';
+import {
+  addConnectionOptions,
+  connectionFromFlags,
+  parseDurationFlag,
+  parseTopicList,
+  prefixOption,
+} from './options.js';
 import { info, progressLine, withInterrupt } from './output.js';
 
-interface WatchFlags {
-  brokers?: string;
+interface WatchFlags extends ConnectionFlags {
   prefix: string;
   group: string;
   topics?: string;
@@ -29,7 +34,7 @@ async function watchAction(flags: WatchFlags): Promise<void> {
   const progress = progressLine(flags.quiet);
   const report = await withInterrupt('stopping the watch, then writing the report', (signal) =>
     runWatch({
-      connection: resolveConnection(flags),
+      connection: connectionFromFlags(flags),
       groupId: flags.group,
       prefix: flags.prefix,
       topics,
@@ -54,10 +59,11 @@ async function watchAction(flags: WatchFlags): Promise<void> {
 }
 
 export function registerWatch(program: Command): void {
-  program
-    .command('watch')
-    .description('watch one of your consumer groups: lag and time lag per partition, rebalances, drain')
-    .addOption(brokersOption())
+  addConnectionOptions(
+    program
+      .command('watch')
+      .description('watch one of your consumer groups: lag and time lag per partition, rebalances, drain'),
+  )
     .addOption(prefixOption())
     .requiredOption('--group <id>', 'the consumer group to watch')
     .option('--topics <list>', 'catalog topics it consumes, comma-separated (default the 7 domain topics)')

@@ -7,7 +7,7 @@ import type { AdminSession } from '../kafka/admin.js';
 import type { KafkaConnection } from '../kafka/client.js';
 import { startGroupMember, type GroupBatch, type GroupMember } from '../kafka/consumer.js';
 import { newLatencyHistogram, snapshotLatency } from '../metrics/latency.js';
-import { toBrokerError } from '../kafka/client.js';
+import { toKafkaError } from '../kafka/client.js';
 import { CostPacer } from './cost.js';
 import { LagSeries } from './lag-series.js';
 import { CONSUMER_REPORT_KIND, CONSUMER_REPORT_SCHEMA_VERSION, type ConsumerSimReport } from './report.js';
@@ -210,7 +210,12 @@ class ConsumerSimulation implements ConsumerSim {
       this.opts.signal?.removeEventListener('abort', this.stop);
     }
     const crashed = this.member.crashed();
-    if (crashed !== undefined) throw toBrokerError(crashed, this.opts.connection.brokers);
+    if (crashed !== undefined)
+      throw toKafkaError(crashed, this.opts.connection, {
+        action: 'consume',
+        groupId: this.opts.groupId,
+        topics: this.opts.topics,
+      });
     return this.report(stopReason);
   }
 

@@ -1,5 +1,6 @@
 // The consumer simulator's result as plain JSON (schema below, versioned); src/render/consumer.ts
 // formats it.
+import type { ConnectionSummary } from '../config.js';
 import type { LatencySnapshot } from '../metrics/latency.js';
 import type { LagSeriesData, LagSummary } from './lag-series.js';
 
@@ -12,6 +13,8 @@ export interface ConsumerSimReport {
   groupId: string;
   /** Physical topic names. */
   topics: string[];
+  /** The security protocol, SASL mechanism and user (nothing else about the connection). */
+  connection?: ConnectionSummary;
   /** Simulated processing time per event (ms) and the number of partitions processed at once. */
   perEventMs: number;
   concurrency: number;

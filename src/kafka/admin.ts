@@ -2,7 +2,14 @@
 // its cluster reads through it (topics, partitions, offsets, groups); everything else sees plain data.
 import kafkajs, { AssignerProtocol, type Admin } from 'kafkajs';
 import { ScSimError } from '../errors.js';
-import { createKafka, retryRetriable, toBrokerError, type KafkaConnection } from './client.js';
+import {
+  connectWithin,
+  createKafka,
+  retryRetriable,
+  toKafkaError,
+  type KafkaConnection,
+  type KafkaOperation,
+} from './client.js';
 
 // kafkajs is CommonJS and Node's ESM loader cannot see this export by name.
 const { ConfigResourceTypes } = kafkajs;
@@ -22,6 +29,20 @@ export interface ObservedTopic {
   /** Effective values; undefined when the broker did not report them. */
   retentionMs?: number;
   cleanupPolicy?: string;
+  /** The configs could not be read: this principal lacks DESCRIBE_CONFIGS on the topic. */
+  configsDenied?: boolean;
+}
+
+/** A topic the cluster refused to create or change, and why. */
+export interface TopicFailure {
+  topic: string;
+  error: ScSimError;
+}
+
+/** Refusals that concern one topic are collected; losing the connection still stops everything. */
+function perTopicFailure(err: unknown): ScSimError {
+  if (err instanceof ScSimError && (err.code === 'E_AUTHORIZATION' || err.code === 'E_KAFKA')) return err;
+  throw err;
 }
 
 export interface NewTopic {
@@ -64,15 +85,17 @@ export class AdminSession {
     readonly connection: KafkaConnection,
   ) {}
 
-  /** Connects; an unreachable broker becomes E_BROKER_UNREACHABLE. */
+  /**
+   * Connects and asks for the cluster's brokers, within the connect deadline: a failure says why
+   * (unreachable, login refused, TLS, wrong protocol).
+   */
   static async open(connection: KafkaConnection, clientId = 'sc-sim-admin'): Promise<AdminSession> {
     const admin = createKafka({ ...connection, clientId }).admin();
-    try {
+    // kafkajs's connect can succeed on a port that never answers; the first request shows it.
+    await connectWithin(connection, { action: 'connect' }, admin, async () => {
       await admin.connect();
-    } catch (err) {
-      await admin.disconnect().catch(() => undefined);
-      throw toBrokerError(err, connection.brokers);
-    }
+      await admin.describeCluster();
+    });
     return new AdminSession(admin, connection);
   }
 
@@ -80,52 +103,79 @@ export class AdminSession {
     await this.admin.disconnect().catch(() => undefined);
   }
 
-  private async call<T>(fn: (admin: Admin) => Promise<T>): Promise<T> {
+  /** Runs one admin request; `op` says what it needs, so an ACL denial names the operation. */
+  private async call<T>(op: KafkaOperation, fn: (admin: Admin) => Promise<T>): Promise<T> {
     try {
       return await fn(this.admin);
     } catch (err) {
-      if (err instanceof ScSimError) throw err;
-      throw toBrokerError(err, this.connection.brokers);
+      throw toKafkaError(err, this.connection, op);
     }
   }
 
   listTopics(): Promise<string[]> {
-    return this.call((a) => a.listTopics());
+    return this.call({ action: 'describe' }, (a) => a.listTopics());
   }
 
-  /** Partitions and managed configs of the named topics (only those that exist). */
-  describeTopics(names: readonly string[]): Promise<ObservedTopic[]> {
-    if (names.length === 0) return Promise.resolve([]);
-    return this.call(async (admin) => {
-      const { topics } = await admin.fetchTopicMetadata({ topics: [...names] });
-      const described = await admin.describeConfigs({
-        includeSynonyms: false,
-        resources: names.map((name) => ({
-          type: ConfigResourceTypes.TOPIC,
-          name,
-          configNames: ['retention.ms', 'cleanup.policy'],
-        })),
-      });
-      const configs = new Map(described.resources.map((r) => [r.resourceName, r.configEntries]));
-      return topics.map((t) => {
-        const entries = configs.get(t.name) ?? [];
-        const retention = entries.find((e) => e.configName === 'retention.ms')?.configValue;
-        const cleanup = entries.find((e) => e.configName === 'cleanup.policy')?.configValue;
-        const observed: ObservedTopic = {
-          name: t.name,
-          partitions: t.partitions.length,
-          replicationFactor: t.partitions[0]?.replicas.length ?? 0,
-        };
-        if (retention !== undefined && retention !== null) observed.retentionMs = Number(retention);
-        if (cleanup !== undefined && cleanup !== null) observed.cleanupPolicy = cleanup;
+  /**
+   * Partitions and managed configs of the named topics (only those that exist). A topic whose
+   * configs this principal may not read (no DESCRIBE_CONFIGS) comes back with `configsDenied`.
+   */
+  async describeTopics(names: readonly string[]): Promise<ObservedTopic[]> {
+    if (names.length === 0) return [];
+    const { topics } = await this.call({ action: 'describe', topics: names }, (a) =>
+      a.fetchTopicMetadata({ topics: [...names] }),
+    );
+    const configs = await this.readTopicConfigs(names);
+    return topics.map((t) => {
+      const observed: ObservedTopic = {
+        name: t.name,
+        partitions: t.partitions.length,
+        replicationFactor: t.partitions[0]?.replicas.length ?? 0,
+      };
+      const entries = configs.get(t.name);
+      if (entries === 'denied') {
+        observed.configsDenied = true;
         return observed;
-      });
+      }
+      const retention = entries?.find((e) => e.configName === 'retention.ms')?.configValue;
+      const cleanup = entries?.find((e) => e.configName === 'cleanup.policy')?.configValue;
+      if (retention !== undefined && retention !== null) observed.retentionMs = Number(retention);
+      if (cleanup !== undefined && cleanup !== null) observed.cleanupPolicy = cleanup;
+      return observed;
     });
   }
 
-  /** Partition count per topic, for those of `names` that exist. */
+  /** retention.ms and cleanup.policy per topic; asked one topic at a time when some are denied. */
+  private async readTopicConfigs(
+    names: readonly string[],
+  ): Promise<Map<string, { configName: string; configValue: string | null }[] | 'denied'>> {
+    const describe = (topics: readonly string[]) =>
+      this.call({ action: 'describe-configs', topics }, (admin) =>
+        admin.describeConfigs({
+          includeSynonyms: false,
+          resources: topics.map((name) => ({
+            type: ConfigResourceTypes.TOPIC,
+            name,
+            configNames: ['retention.ms', 'cleanup.policy'],
+          })),
+        }),
+      );
+    try {
+      const described = await describe(names);
+      return new Map(described.resources.map((r) => [r.resourceName, r.configEntries]));
+    } catch (err) {
+      if (!(err instanceof ScSimError && err.code === 'E_AUTHORIZATION')) throw err;
+      if (names.length === 1) return new Map([[names[0]!, 'denied']]);
+      // The broker answers per topic but kafkajs keeps only the first error: find the denied ones.
+      const out = new Map<string, { configName: string; configValue: string | null }[] | 'denied'>();
+      for (const name of names) for (const [k, v] of await this.readTopicConfigs([name])) out.set(k, v);
+      return out;
+    }
+  }
+
+  /** Partition count per topic, for those of `names` that exist (and this principal may see). */
   partitionCounts(names: readonly string[]): Promise<Map<string, number>> {
-    return this.call(async (admin) => {
+    return this.call({ action: 'describe', topics: names }, async (admin) => {
       const existing = new Set(await admin.listTopics());
       const present = names.filter((n) => existing.has(n));
       if (present.length === 0) return new Map();
@@ -134,10 +184,31 @@ export class AdminSession {
     });
   }
 
-  createTopics(topics: readonly NewTopic[]): Promise<void> {
-    if (topics.length === 0) return Promise.resolve();
-    return this.call(async (admin) => {
-      await admin.createTopics({
+  /**
+   * Of topics that listTopics did not show, those that exist but this principal may not DESCRIBE:
+   * the broker leaves such topics out of the list, so under ACLs "missing" can mean "denied".
+   */
+  async deniedTopics(names: readonly string[]): Promise<string[]> {
+    const denied: string[] = [];
+    await Promise.all(
+      names.map(async (topic) => {
+        try {
+          await this.call({ action: 'describe', topics: [topic] }, (a) => a.fetchTopicMetadata({ topics: [topic] }));
+        } catch (err) {
+          if (err instanceof ScSimError && err.code === 'E_AUTHORIZATION') denied.push(topic);
+          // Anything else (UNKNOWN_TOPIC_OR_PARTITION after kafkajs's retries): it is missing.
+        }
+      }),
+    );
+    return names.filter((n) => denied.includes(n));
+  }
+
+  /** Creates the topics; those the broker refused (ACLs, policies) are returned, not thrown. */
+  async createTopics(topics: readonly NewTopic[]): Promise<TopicFailure[]> {
+    if (topics.length === 0) return [];
+    const names = topics.map((t) => t.topic);
+    try {
+      await this.admin.createTopics({
         // We wait ourselves (waitForPartitions): kafkajs's wait gives up after its few client retries on a busy broker.
         waitForLeaders: false,
         topics: topics.map((t) => ({
@@ -147,46 +218,87 @@ export class AdminSession {
           configEntries: Object.entries(t.configs).map(([name, value]) => ({ name, value })),
         })),
       });
-    });
+      return [];
+    } catch (err) {
+      // kafkajs names each refused topic in an aggregate error; the others were created.
+      const perTopic = (err as { errors?: unknown }).errors;
+      if (!Array.isArray(perTopic)) throw toKafkaError(err, this.connection, { action: 'create', topics: names });
+      const failures: TopicFailure[] = [];
+      for (const e of perTopic as { topic?: string; type?: string }[]) {
+        if (e.type === 'TOPIC_ALREADY_EXISTS') continue;
+        const topic = e.topic ?? names[0]!;
+        failures.push({ topic, error: toKafkaError(e, this.connection, { action: 'create', topics: [topic] }) });
+      }
+      return failures;
+    }
   }
 
-  growPartitions(grow: readonly { topic: string; count: number }[]): Promise<void> {
-    if (grow.length === 0) return Promise.resolve();
-    return this.call((admin) => admin.createPartitions({ topicPartitions: [...grow] }).then(() => undefined));
+  /**
+   * Raises partition counts one topic at a time: kafkajs reports only the first refusal of a
+   * request, and a grown topic cannot be asked again. Refused topics are returned, not thrown.
+   */
+  async growPartitions(grow: readonly { topic: string; count: number }[]): Promise<TopicFailure[]> {
+    return this.perTopic(grow, { action: 'alter' }, (admin, g) =>
+      admin.createPartitions({ topicPartitions: [g] }).then(() => undefined),
+    );
   }
 
   /**
    * Sets configs on topics, keeping every other dynamic setting they have: kafkajs only has the
    * legacy AlterConfigs, which replaces a topic's whole dynamic config, so the rest is resent.
+   * One topic at a time, so a refusal names its topic; refused topics are returned, not thrown.
    */
-  setTopicConfigs(changes: readonly { topic: string; configs: Record<string, string> }[]): Promise<void> {
-    if (changes.length === 0) return Promise.resolve();
-    return this.call(async (admin) => {
-      const current = await admin.describeConfigs({
-        includeSynonyms: false,
-        resources: changes.map((c) => ({ type: ConfigResourceTypes.TOPIC, name: c.topic })),
-      });
-      const dynamic = new Map(
-        current.resources.map((r) => [
-          r.resourceName,
-          r.configEntries
+  async setTopicConfigs(
+    changes: readonly { topic: string; configs: Record<string, string> }[],
+  ): Promise<TopicFailure[]> {
+    const failures: TopicFailure[] = [];
+    for (const c of changes) {
+      try {
+        const current = await this.call({ action: 'describe-configs', topics: [c.topic] }, (admin) =>
+          admin.describeConfigs({
+            includeSynonyms: false,
+            resources: [{ type: ConfigResourceTypes.TOPIC, name: c.topic }],
+          }),
+        );
+        const entries = new Map(
+          (current.resources[0]?.configEntries ?? [])
             .filter((e) => e.configSource === DYNAMIC_TOPIC_CONFIG && !e.isSensitive)
             .map((e) => [e.configName, e.configValue] as const),
-        ]),
-      );
-      await admin.alterConfigs({
-        validateOnly: false,
-        resources: changes.map((c) => {
-          const entries = new Map(dynamic.get(c.topic) ?? []);
-          for (const [name, value] of Object.entries(c.configs)) entries.set(name, value);
-          return {
-            type: ConfigResourceTypes.TOPIC,
-            name: c.topic,
-            configEntries: [...entries].map(([name, value]) => ({ name, value })),
-          };
-        }),
-      });
-    });
+        );
+        for (const [name, value] of Object.entries(c.configs)) entries.set(name, value);
+        await this.call({ action: 'alter-configs', topics: [c.topic] }, (admin) =>
+          admin.alterConfigs({
+            validateOnly: false,
+            resources: [
+              {
+                type: ConfigResourceTypes.TOPIC,
+                name: c.topic,
+                configEntries: [...entries].map(([name, value]) => ({ name, value })),
+              },
+            ],
+          }),
+        );
+      } catch (err) {
+        failures.push({ topic: c.topic, error: perTopicFailure(err) });
+      }
+    }
+    return failures;
+  }
+
+  private async perTopic<T extends { topic: string }>(
+    items: readonly T[],
+    op: KafkaOperation,
+    fn: (admin: Admin, item: T) => Promise<void>,
+  ): Promise<TopicFailure[]> {
+    const failures: TopicFailure[] = [];
+    for (const item of items) {
+      try {
+        await this.call({ ...op, topics: [item.topic] }, (admin) => fn(admin, item));
+      } catch (err) {
+        failures.push({ topic: item.topic, error: perTopicFailure(err) });
+      }
+    }
+    return failures;
   }
 
   /**
@@ -222,7 +334,7 @@ export class AdminSession {
 
   /** Low and high watermarks per partition of one topic (retrying while leadership settles). */
   watermarks(topic: string, timeoutMs = 30_000): Promise<PartitionMarks[]> {
-    return this.call(async (admin) => {
+    return this.call({ action: 'describe', topics: [topic] }, async (admin) => {
       const offsets = await retryRetriable(
         () => admin.fetchTopicOffsets(topic).catch(emptyAnswerIsRetriable),
         timeoutMs,
@@ -243,7 +355,7 @@ export class AdminSession {
 
   /** A group's committed offsets on these topics (-1 where it has none). */
   committedOffsets(groupId: string, topics: readonly string[]): Promise<OffsetsByTopic> {
-    return this.call(async (admin) => {
+    return this.call({ action: 'describe', groupId, topics }, async (admin) => {
       const committed = await retryRetriable(() => admin.fetchOffsets({ groupId, topics: [...topics] }));
       return new Map(
         committed.map((c) => [c.topic, new Map(c.partitions.map((p) => [p.partition, BigInt(p.offset)]))]),
@@ -254,7 +366,7 @@ export class AdminSession {
   /** Commits offsets for a group that has no active member yet (where a new consumer group starts). */
   setGroupOffsets(groupId: string, topic: string, offsets: ReadonlyMap<number, bigint>): Promise<void> {
     if (offsets.size === 0) return Promise.resolve();
-    return this.call((admin) =>
+    return this.call({ action: 'consume', groupId, topics: [topic] }, (admin) =>
       retryRetriable(() =>
         admin.setOffsets({
           groupId,
@@ -267,7 +379,9 @@ export class AdminSession {
 
   deleteTopics(names: readonly string[], timeoutMs = 30_000): Promise<void> {
     if (names.length === 0) return Promise.resolve();
-    return this.call((admin) => admin.deleteTopics({ topics: [...names], timeout: timeoutMs }));
+    return this.call({ action: 'delete', topics: names }, (admin) =>
+      admin.deleteTopics({ topics: [...names], timeout: timeoutMs }),
+    );
   }
 
   /**
@@ -275,7 +389,7 @@ export class AdminSession {
    * (empty for a member not assigned yet). An unknown group is `Dead` with no members.
    */
   describeGroup(groupId: string): Promise<GroupState> {
-    return this.call(async (admin) => {
+    return this.call({ action: 'describe', groupId }, async (admin) => {
       let described;
       try {
         described = await admin.describeGroups([groupId]);
@@ -310,7 +424,9 @@ export class AdminSession {
   }
 
   deleteGroups(groupIds: readonly string[]): Promise<void> {
-    return this.call((admin) => admin.deleteGroups([...groupIds]).then(() => undefined));
+    return this.call({ action: 'delete', groupId: groupIds.join(', ') }, (admin) =>
+      admin.deleteGroups([...groupIds]).then(() => undefined),
+    );
   }
 }
 

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Consumer, EachBatchPayload, IHeaders } from 'kafkajs';
 import { ScSimError } from '../errors.js';
 import type { OffsetsByTopic } from './admin.js';
-import { createKafka, toBrokerError, type KafkaConnection } from './client.js';
+import { connectWithin, createKafka, toKafkaError, type KafkaConnection, type KafkaOperation } from './client.js';
 
 /** A record as read from Kafka (the parts sc-sim reads; kept minimal so tests need no client). */
 export interface KafkaRecord {
@@ -101,9 +101,13 @@ class RangeReaderImpl implements RangeReader {
     this.ready.catch(() => undefined);
   }
 
+  private get operation(): KafkaOperation {
+    return { action: 'consume', groupId: this.groupId, topics: [...this.state.keys()] };
+  }
+
   private async join(): Promise<void> {
+    await connectWithin(this.opts.connection, this.operation, this.consumer, () => this.consumer.connect());
     try {
-      await this.consumer.connect();
       const joined = new Promise<void>((resolve) => {
         this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
           // Seek on every join: a restarted consumer would otherwise start from the beginning again.
@@ -116,7 +120,7 @@ class RangeReaderImpl implements RangeReader {
       await joined;
     } catch (err) {
       await this.consumer.disconnect().catch(() => undefined);
-      throw toBrokerError(err, this.opts.connection.brokers);
+      throw toKafkaError(err, this.opts.connection, this.operation);
     }
   }
 
@@ -197,7 +201,7 @@ class RangeReaderImpl implements RangeReader {
       this.onProgress = () => {
         if (this.crashed !== undefined) {
           clearTimeout(timer);
-          reject(toBrokerError(this.crashed, this.opts.connection.brokers));
+          reject(toKafkaError(this.crashed, this.opts.connection, this.operation));
         } else if (this.allDone()) {
           clearTimeout(timer);
           resolve();
@@ -288,9 +292,10 @@ export function startGroupMember(opts: GroupMemberOptions): GroupMember {
     for (const l of crashListeners) l();
   });
 
+  const operation: KafkaOperation = { action: 'consume', groupId: opts.groupId, topics: opts.topics };
   const ready = (async () => {
+    await connectWithin(opts.connection, operation, consumer, () => consumer.connect());
     try {
-      await consumer.connect();
       const joined = new Promise<void>((resolve) => {
         const off = consumer.on(consumer.events.GROUP_JOIN, () => {
           off();
@@ -314,7 +319,7 @@ export function startGroupMember(opts: GroupMemberOptions): GroupMember {
       await joined;
     } catch (err) {
       await consumer.disconnect().catch(() => undefined);
-      throw toBrokerError(err, opts.connection.brokers);
+      throw toKafkaError(err, opts.connection, operation);
     }
   })();
   ready.catch(() => undefined);

@@ -1,7 +1,7 @@
 // The console summary of a run report: a pure function of the report (autocannon's
 // printResult habit), so `sc-sim report saved.json` prints exactly what the run printed.
 import { formatConsumerReport } from './consumer.js';
-import { formatBytes, int, ms, pct, secs } from './format.js';
+import { describeConnection, formatBytes, int, ms, pct, secs } from './format.js';
 import { formatPerSecond } from './per-second.js';
 import { formatVerification } from './verification.js';
 import { formatGroupWatch } from './watch.js';
@@ -180,6 +180,7 @@ function formatRunSummary(report: RunReport): string {
   out.push(
     `sink: ${report.sink.kind} → ${report.sink.target}${report.producer ? ` (${describeProducer(report.producer)})` : ''}`,
   );
+  if (report.connection) out.push(`connection: ${describeConnection(report.connection)}`);
   if (report.prefix) out.push(`topic prefix: ${report.prefix}`);
   const warm = report.warmup
     ? `, after a ${secs(run.warmupMs)} warm-up (${int(report.warmup.totals.acked)} events excluded from rates and latencies)`

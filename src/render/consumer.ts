@@ -1,7 +1,7 @@
 // The consumer simulator's report for the console: lag per partition (peak, and over time), drain,
 // end-to-end latency.
 import type { ConsumerSimReport } from '../consume/report.js';
-import { fixed } from './format.js';
+import { describeConnection, fixed } from './format.js';
 import { renderTable } from './table.js';
 
 /**
@@ -38,6 +38,7 @@ export function formatConsumerReport(r: ConsumerSimReport): string {
   const lines = [
     `consumer group ${r.groupId}: ${r.perEventMs} ms/event, ${r.concurrency} partition(s) at once, ${fixed(r.durationMs / 1000, 1)} s (${r.stopReason})`,
     `processed ${fixed(r.processed)} events (${fixed(r.processedRatePerSec, 1)} ev/s)`,
+    ...(r.connection ? [`connection: ${describeConnection(r.connection)}`] : []),
     '',
     renderTable(
       [...s.partitions].sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1)),

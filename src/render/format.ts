@@ -29,3 +29,12 @@ export function formatBytes(sizeBytes: number): string {
   }
   return u === 0 ? `${v} B` : `${v.toFixed(1)} ${UNITS[u]}`;
 }
+
+/** "SASL_SSL, SCRAM-SHA-512, user sc-sim-app": how a report's run connected (never more than this). */
+export function describeConnection(c: {
+  securityProtocol: string;
+  saslMechanism: string | null;
+  user: string | null;
+}): string {
+  return [c.securityProtocol, c.saslMechanism, c.user !== null ? `user ${c.user}` : null].filter(Boolean).join(', ');
+}

@@ -191,12 +191,20 @@ const verification = z.looseObject({
 
 const partitionRef = z.looseObject({ topic: str, partition: z.number().int() });
 
+/** How sc-sim connected: protocol, mechanism and user only (never a secret). */
+const connectionSummary = z.looseObject({
+  securityProtocol: z.enum(['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL']),
+  saslMechanism: str.nullable(),
+  user: str.nullable(),
+});
+
 /** The consumer simulator's report (`consume --out`, or a run's `consumer` section). */
 export const ConsumerReportSchema = z.looseObject({
   kind: z.literal('sc-sim.consumer-report'),
   schemaVersion: z.literal(1),
   groupId: str,
   topics: z.array(str),
+  connection: connectionSummary.optional(),
   perEventMs: num,
   concurrency: z.number().int().positive(),
   durationMs: num,
@@ -339,6 +347,7 @@ export const RunReportSchema = z.looseObject({
   }),
   keys: z.array(keyReport).optional(),
   sink: z.looseObject({ kind: str, target: str }),
+  connection: connectionSummary.optional(),
   producer: producerMode.nullable(),
   prefix: str,
   offsets: z

@@ -3,6 +3,7 @@
 import type { DeliverySnapshot } from '../metrics/delivery.js';
 import type { LatencySummaryMs } from '../metrics/histogram.js';
 import type { Counters, MetricsSnapshot, SeriesPoint } from '../metrics/snapshot.js';
+import type { ConnectionSummary } from '../config.js';
 import type { ProducerMode, SinkDescription } from '../sinks/types.js';
 import type { ThresholdResult } from './thresholds.js';
 import type { VerificationSection } from '../verify/section.js';
@@ -140,6 +141,8 @@ export interface RunReport {
     time?: TimeReport;
   };
   sink: SinkDescription;
+  /** Kafka runs: the security protocol, SASL mechanism and user (nothing else about the connection). */
+  connection?: ConnectionSummary;
   /** Key strategies in use, with the ordering each keeps and what consumers must do; absent in older reports. */
   keys?: KeyReport[];
   /** How records were produced (null when nothing went to Kafka). */

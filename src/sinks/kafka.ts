@@ -1,6 +1,6 @@
 // The Kafka sink: hands each runner batch to the produce path (src/kafka/producer/) with what is
 // left of its delivery timeout, and turns the per-record outcomes into the runner's SendResult.
-import { createKafka, toBrokerError, type KafkaConnection } from '../kafka/client.js';
+import { connectWithin, createKafka, type KafkaConnection } from '../kafka/client.js';
 import { BatchProducer, type ProduceRecord, type ProduceResult } from '../kafka/producer/producer.js';
 import type { ProducerMode, SendOptions, SendResult, Sink, SinkDescription } from './types.js';
 
@@ -49,20 +49,17 @@ export class KafkaSink implements Sink {
     this.description = { kind: 'kafka', target: opts.connection.brokers.join(','), producer: opts.mode };
   }
 
-  /** Connects the producer; an unreachable broker becomes E_BROKER_UNREACHABLE. */
+  /** Connects the producer; a failure says why (unreachable, login refused, TLS, ACLs). */
   static async connect(opts: KafkaSinkOptions): Promise<KafkaSink> {
     const kafka = createKafka({ ...opts.connection, clientId: opts.clientId ?? 'sc-sim-runner' });
-    try {
-      const producer = await BatchProducer.connect(kafka, {
-        idempotent: opts.mode.idempotent,
-        acks: ACKS[opts.mode.acks],
-        ackTimeoutMs: opts.ackTimeoutMs,
-        compression: opts.mode.compression,
-      });
-      return new KafkaSink(producer, opts);
-    } catch (err) {
-      throw toBrokerError(err, opts.connection.brokers);
-    }
+    const producer = BatchProducer.create(kafka, {
+      idempotent: opts.mode.idempotent,
+      acks: ACKS[opts.mode.acks],
+      ackTimeoutMs: opts.ackTimeoutMs,
+      compression: opts.mode.compression,
+    });
+    await connectWithin(opts.connection, { action: 'produce' }, producer, () => producer.connect());
+    return new KafkaSink(producer, opts);
   }
 
   async send(batch: readonly ProduceRecord[], options: SendOptions = {}): Promise<SendResult> {

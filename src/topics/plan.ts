@@ -74,11 +74,16 @@ export function planTopics(
       drift.push(`has ${have.partitions} partitions, catalog says ${spec.partitions} (not shrunk)`);
     }
     const haveRetention = have.retentionMs === undefined ? undefined : String(have.retentionMs);
-    if (haveRetention !== want['retention.ms']) {
-      changes.push({ kind: 'config', name: 'retention.ms', from: haveRetention, to: want['retention.ms'] });
-    }
-    if (have.cleanupPolicy !== want['cleanup.policy']) {
-      changes.push({ kind: 'config', name: 'cleanup.policy', from: have.cleanupPolicy, to: want['cleanup.policy'] });
+    if (have.configsDenied) {
+      // Under ACLs a principal may see a topic but not its configs: say so, change nothing blind.
+      drift.push('retention and cleanup unknown: no DESCRIBE_CONFIGS on this topic');
+    } else {
+      if (haveRetention !== want['retention.ms']) {
+        changes.push({ kind: 'config', name: 'retention.ms', from: haveRetention, to: want['retention.ms'] });
+      }
+      if (have.cleanupPolicy !== want['cleanup.policy']) {
+        changes.push({ kind: 'config', name: 'cleanup.policy', from: have.cleanupPolicy, to: want['cleanup.policy'] });
+      }
     }
     // A topic can need repairs and be drift at once; repairs still run, drift is still reported.
     const action: PlanAction = changes.length > 0 ? 'alter' : drift.length > 0 ? 'drift' : 'ok';

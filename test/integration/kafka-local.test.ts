@@ -46,7 +46,7 @@ describe('sc-sim kafka (real broker on the JVM)', () => {
     const up = JSON.parse(r.stdout) as KafkaUpResult;
     expect(up).toMatchObject({ status: 'started', brokers, version: KAFKA_VERSION, mode: 'jvm' });
     expect(r.stderr).toContain('waiting for the broker');
-    expect(await isBrokerAnswering(brokers, 5_000)).toBe(true);
+    expect(await isBrokerAnswering({ brokers }, 5_000)).toBe(true);
     process.stderr.write(`[kafka-local] up took ${up.tookMs} ms (downloaded: ${up.downloaded})\n`);
   });
 
@@ -104,7 +104,7 @@ describe('sc-sim kafka (real broker on the JVM)', () => {
     expect(JSON.parse(r.stdout)).toEqual({ status: 'stopped', mode: 'jvm' });
     expect(await isPortFree(port)).toBe(true);
     expect(await isPortFree(port + 1)).toBe(true);
-    expect(await isBrokerAnswering(brokers, 2_000)).toBe(false);
+    expect(await isBrokerAnswering({ brokers }, 2_000)).toBe(false);
 
     const status = JSON.parse((await cli(['kafka', 'status', ...homeArgs(), '--json'])).stdout) as KafkaStatus;
     expect(status.running).toBe(false);

@@ -1,10 +1,26 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { COMPOSE_SERVICE } from '../../src/kafka/local/docker.js';
-import { DEFAULT_KAFKA_PORT, KAFKA_VERSION } from '../../src/kafka/local/index.js';
+import {
+  COMPOSE_SECURE_PROFILE,
+  COMPOSE_SECURE_SERVICE,
+  COMPOSE_SERVICE,
+  CONTAINER_SECURE_HOME,
+} from '../../src/kafka/local/docker.js';
+import {
+  DEFAULT_KAFKA_PORT,
+  DOCKER_SCRAM_ARGS_FILE,
+  KAFKA_VERSION,
+  dockerSecureConfigInput,
+  secureConfigInput,
+} from '../../src/kafka/local/index.js';
 import { COMPOSE_FILE_PATH } from '../../src/kafka/local/paths.js';
-import { isValidClusterId, SINGLE_NODE_SETTINGS, serverSettings } from '../../src/kafka/local/server-config.js';
+import {
+  isValidClusterId,
+  SINGLE_NODE_SETTINGS,
+  secureServerSettings,
+  serverSettings,
+} from '../../src/kafka/local/server-config.js';
 
 interface ComposeService {
   image: string;
@@ -72,5 +88,54 @@ describe('docker-compose.yml', () => {
     const test = service.healthcheck.test.map(withDefaults).join(' ');
     expect(test).toContain('/opt/kafka/bin/kafka-broker-api-versions.sh');
     expect(test).toContain(`--bootstrap-server localhost:${DEFAULT_KAFKA_PORT}`);
+  });
+});
+
+describe('docker-compose.yml, profile secure', () => {
+  const secure = (
+    compose.services as Record<
+      string,
+      ComposeService & { profiles: string[]; user: string; entrypoint: string[]; command: string[] }
+    >
+  )[COMPOSE_SECURE_SERVICE]!;
+  const script = secure.command.join('\n');
+
+  it("is the same image on the same loopback port, only under the secure profile, as the home's owner", () => {
+    expect(secure.profiles).toEqual([COMPOSE_SECURE_PROFILE]);
+    expect(secure.image).toBe(`apache/kafka:${KAFKA_VERSION}`);
+    expect(secure.ports.map(withDefaults)).toEqual([`127.0.0.1:${DEFAULT_KAFKA_PORT}:${DEFAULT_KAFKA_PORT}`]);
+    expect(secure.user).toBe('${SC_SIM_KAFKA_UID:-1000}:${SC_SIM_KAFKA_GID:-1000}');
+    expect(secure.volumes).toEqual([`\${SC_SIM_KAFKA_SECURE_HOME:-./.sc-sim/kafka}:${CONTAINER_SECURE_HOME}`]);
+    expect(isValidClusterId(String(secure.environment['CLUSTER_ID']))).toBe(true);
+  });
+
+  it("formats once with the home's salted SCRAM users (output dropped), then runs the home's server.properties", () => {
+    const props = `${CONTAINER_SECURE_HOME}/server.properties`;
+    expect(secure.entrypoint).toEqual(['/bin/bash', '-c']);
+    expect(script).toContain(`if [ ! -f ${CONTAINER_SECURE_HOME}/data/meta.properties ]`);
+    expect(script).toContain(`done < ${CONTAINER_SECURE_HOME}/${DOCKER_SCRAM_ARGS_FILE}`);
+    expect(script).toMatch(
+      new RegExp(`kafka-storage\\.sh format --ignore-formatted .* -c ${props} "\\$\\$\\{args\\[@\\]\\}" > /dev/null`),
+    );
+    expect(script).toContain(`exec /opt/kafka/bin/kafka-server-start.sh ${props}`);
+  });
+
+  it("that server.properties is the JVM broker's, with the paths the container sees and listening on all its interfaces", () => {
+    const port = DEFAULT_KAFKA_PORT;
+    const docker = secureServerSettings(dockerSecureConfigInput(port));
+    const jvm = secureServerSettings(
+      secureConfigInput('/home/me/.sc-sim/kafka', { port, controllerPort: 9093 }, { host: '127.0.0.1' }),
+    );
+    const asContainer = (v: string) => v.replaceAll('/home/me/.sc-sim/kafka', CONTAINER_SECURE_HOME);
+    const { listeners, ...rest } = docker;
+    const { listeners: jvmListeners, ...jvmRest } = jvm;
+    expect(rest).toEqual(Object.fromEntries(Object.entries(jvmRest).map(([k, v]) => [k, asContainer(v)])));
+    expect(listeners).toBe(`SASL_SSL://:${port},CONTROLLER://127.0.0.1:9093`);
+    expect(jvmListeners).toBe(`SASL_SSL://127.0.0.1:${port},CONTROLLER://127.0.0.1:9093`);
+    expect(docker['advertised.listeners']).toBe(`SASL_SSL://127.0.0.1:${port}`);
+    // No password in the file: each one is read from the credentials file by Kafka's FileConfigProvider.
+    expect(docker['listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config']).toContain(
+      `password="\${file:${CONTAINER_SECURE_HOME}/credentials.properties:admin.password}"`,
+    );
   });
 });

@@ -4,10 +4,13 @@
 import { spawn } from 'node:child_process';
 import { existsSync, openSync, closeSync } from 'node:fs';
 import { appendFile, mkdir, open, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
+import type { KafkaConnection } from '../../config.js';
 import { ScSimError } from '../../errors.js';
 import { createKafka } from '../client.js';
+import { ensureCertificates } from './certs.js';
 import {
+  CONTAINER_SECURE_HOME,
   composeDataSizeBytes,
   composeDown,
   composeLogs,
@@ -15,6 +18,7 @@ import {
   composeUp,
   dockerEngineAnswers,
   requireDocker,
+  type ComposeTarget,
 } from './docker.js';
 import { exec, lastLines } from './exec.js';
 import {
@@ -25,6 +29,7 @@ import {
   START_MARKER,
   tailLines,
   writeInstance,
+  writePrivateFile,
   type InstanceRecord,
 } from './instance.js';
 import { ensureJars } from './jars.js';
@@ -39,7 +44,26 @@ import {
   type InstancePaths,
 } from './paths.js';
 import { isOurBroker, readPidFile, removePidFile, stopProcess, writePidFile } from './process.js';
-import { brokerJavaArgs, formatJavaArgs, generateClusterId, renderServerProperties } from './server-config.js';
+import {
+  brokerJavaArgs,
+  formatJavaArgs,
+  generateClusterId,
+  renderServerProperties,
+  type SecureConfigInput,
+} from './server-config.js';
+import {
+  ADMIN_USER,
+  APP_GROUP_PREFIX,
+  APP_TOPIC_PREFIX,
+  APP_USER,
+  CONTROLLER_USER,
+  CREDENTIAL_KEYS,
+  applyAppUserAcls,
+  ensureCredentials,
+  scramUserArgs,
+  writeClientConfig,
+  type Credentials,
+} from './users.js';
 
 export { KAFKA_VERSION };
 
@@ -48,6 +72,10 @@ export const DEFAULT_UP_TIMEOUT_MS = 90_000;
 /** How long Kafka gets to shut down cleanly after SIGTERM before it is killed. */
 export const STOP_GRACE_MS = 30_000;
 const HOST = '127.0.0.1';
+/** The secured container's controller port: inside the container only. */
+const DOCKER_CONTROLLER_PORT = 9093;
+/** In a secure Docker home: the salted SCRAM users for the container's first format. */
+export const DOCKER_SCRAM_ARGS_FILE = 'scram-format-args';
 
 export interface LocalKafkaOptions {
   /** Instance dir, default '<repo>/.sc-sim/kafka' or SC_SIM_KAFKA_HOME (data, logs, pid, config). */
@@ -66,6 +94,26 @@ export interface LocalKafkaOptions {
   cacheDir?: string;
   /** `up` only: wipe the data dir before starting when the instance is not running (tests start empty). */
   freshData?: boolean;
+  /**
+   * `up` only: SASL_SSL with SCRAM users, a local CA and ACLs (remembered: a secure home stays
+   * secure). A home formatted without it cannot be turned secure.
+   */
+  secure?: boolean;
+  /** Secure mode, for tests: also an mTLS listener on this port. */
+  mtlsPort?: number;
+  /** Secure mode, for tests only: also accept unsigned OAUTHBEARER tokens (anyone could be anyone). */
+  unsecuredOAuth?: boolean;
+}
+
+/** Where a secure broker's clients find what they need; passwords stay in the files. */
+export interface SecureBrokerInfo {
+  caFile: string;
+  /** Client properties files (--command-config) for the admin and the restricted user. */
+  adminConfig: string;
+  appConfig: string;
+  /** The passwords (0600). */
+  credentialsFile: string;
+  users: { admin: string; app: string };
 }
 
 export interface KafkaUpResult {
@@ -75,6 +123,8 @@ export interface KafkaUpResult {
   mode: 'jvm' | 'docker';
   tookMs: number;
   downloaded: boolean;
+  /** Set for a secure broker. */
+  secure?: SecureBrokerInfo;
 }
 
 export interface KafkaStatus {
@@ -88,14 +138,16 @@ export interface KafkaStatus {
   /** The files' apparent size (Kafka's sparse, preallocated index files make it much larger). */
   dataApparentBytes?: number;
   home: string;
+  /** SASL_SSL with SCRAM users and ACLs (`up --secure`). */
+  secure: boolean;
 }
 
 const brokersFor = (port: number): string[] => [`${HOST}:${port}`];
 
 /** True when a metadata request (admin describeCluster) succeeds within the bound. */
-export async function isBrokerAnswering(brokers: string[], timeoutMs: number): Promise<boolean> {
+export async function isBrokerAnswering(connection: KafkaConnection, timeoutMs: number): Promise<boolean> {
   const kafka = createKafka({
-    brokers,
+    ...connection,
     clientId: 'sc-sim-kafka-probe',
     connectionTimeoutMs: Math.max(100, Math.min(timeoutMs, 3_000)),
     requestTimeoutMs: Math.max(100, timeoutMs),
@@ -140,6 +192,8 @@ interface Resolved {
   inst: InstanceRecord | undefined;
   port: number;
   controllerPort: number;
+  /** Asked for, or remembered by the home. */
+  secure: boolean;
 }
 
 async function resolveInstance(o: LocalKafkaOptions): Promise<Resolved> {
@@ -148,7 +202,36 @@ async function resolveInstance(o: LocalKafkaOptions): Promise<Resolved> {
   const port = o.port ?? inst?.port ?? DEFAULT_KAFKA_PORT;
   // A new --port moves the controller along with it unless one is given explicitly.
   const controllerPort = o.controllerPort ?? (o.port !== undefined ? o.port + 1 : (inst?.controllerPort ?? port + 1));
-  return { paths, inst, port, controllerPort };
+  const secure = o.secure === true || inst?.secure === true || existsSync(paths.credentialsFile);
+  return { paths, inst, port, controllerPort, secure };
+}
+
+/** The secure broker's files and users, as `up` reports them. */
+function secureInfo(paths: InstancePaths): SecureBrokerInfo {
+  return {
+    caFile: join(paths.tlsDir, 'ca.crt'),
+    adminConfig: paths.adminClientConfig,
+    appConfig: paths.appClientConfig,
+    credentialsFile: paths.credentialsFile,
+    users: { admin: ADMIN_USER, app: APP_USER },
+  };
+}
+
+/** How sc-sim reaches this home's broker: plaintext, or as the admin over SASL_SSL. */
+export function adminConnection(paths: InstancePaths, brokers: string[], secure: boolean): KafkaConnection {
+  if (!secure) return { brokers };
+  return {
+    brokers,
+    security: {
+      protocol: 'SASL_SSL',
+      tls: { caFile: join(paths.tlsDir, 'ca.crt'), verifyHostname: true, insecureSkipVerify: false },
+      sasl: {
+        mechanism: 'SCRAM-SHA-512',
+        username: ADMIN_USER,
+        password: { from: 'properties', path: paths.credentialsFile, key: CREDENTIAL_KEYS.admin },
+      },
+    },
+  };
 }
 
 /** The pid of this home's broker if it is alive and still ours; a stale pid file is removed. */
@@ -160,9 +243,9 @@ async function runningPid(paths: InstancePaths): Promise<number | undefined> {
   return undefined;
 }
 
-async function waitAnswering(brokers: string[], deadline: number): Promise<boolean> {
+async function waitAnswering(connection: KafkaConnection, deadline: number): Promise<boolean> {
   while (Date.now() < deadline) {
-    if (await isBrokerAnswering(brokers, Math.min(3_000, Math.max(100, deadline - Date.now())))) return true;
+    if (await isBrokerAnswering(connection, Math.min(3_000, Math.max(100, deadline - Date.now())))) return true;
     await sleep(250);
   }
   return false;
@@ -184,9 +267,12 @@ export async function kafkaUp(o: LocalKafkaOptions = {}): Promise<KafkaUpResult>
     mode: inst.mode,
     tookMs: Date.now() - t0,
     downloaded: false,
+    ...(inst.secure ? { secure: secureInfo(r.paths) } : {}),
   });
   if (r.inst?.mode === 'jvm' && (await runningPid(r.paths)) !== undefined) {
-    if (!(await waitAnswering(brokersFor(r.inst.port), Date.now() + timeoutMs))) {
+    if (o.secure && !r.inst.secure) throw notSecurable(r.paths, 'is running without --secure');
+    const connection = adminConnection(r.paths, brokersFor(r.inst.port), r.inst.secure === true);
+    if (!(await waitAnswering(connection, Date.now() + timeoutMs))) {
       throw await startFailed(r.paths, 'is running but does not answer');
     }
     return alreadyRunning(r.inst);
@@ -195,12 +281,17 @@ export async function kafkaUp(o: LocalKafkaOptions = {}): Promise<KafkaUpResult>
     r.inst?.mode === 'docker' &&
     o.mode !== 'jvm' &&
     (await dockerEngineAnswers()) &&
-    (await composeRunning(r.inst.port))
+    (await composeRunning(composeTarget(r.paths, r.inst.port, r.inst.secure === true)))
   ) {
     return alreadyRunning(r.inst);
   }
 
   checkPorts(r.port, r.controllerPort);
+  if (r.secure && o.mode === 'docker') {
+    throw new ScSimError('E_USAGE', '`kafka up --secure` runs the broker on the JVM', {
+      hint: 'drop --docker; with Docker, use the compose profile: docker compose --profile secure up -d (see README)',
+    });
+  }
   let mode: 'jvm' | 'docker';
   if (o.mode === 'docker') {
     await requireDocker();
@@ -241,6 +332,9 @@ async function upJvm(o: LocalKafkaOptions, r: Resolved, t0: number, timeoutMs: n
   const progress = o.onProgress ?? (() => undefined);
   await ensureJava();
   await ensurePortsFree(port, controllerPort, true);
+  if (o.mtlsPort !== undefined && !(await isPortFree(o.mtlsPort, HOST))) {
+    throw new ScSimError('E_PORT_IN_USE', `port ${o.mtlsPort} on ${HOST} (the mTLS listener) is already in use`);
+  }
   const jars = await ensureJars({
     cacheRoot: resolveCacheRoot(o.cacheDir),
     version: KAFKA_VERSION,
@@ -249,31 +343,55 @@ async function upJvm(o: LocalKafkaOptions, r: Resolved, t0: number, timeoutMs: n
 
   await mkdir(paths.home, { recursive: true });
   if (o.freshData) await rm(paths.dataDir, { recursive: true, force: true });
+  const formatted = existsSync(join(paths.dataDir, 'meta.properties'));
+  // SCRAM users can only be created when the data dir is formatted: an existing plaintext home
+  // would start "secure" without any user able to log in.
+  if (r.secure && formatted && !existsSync(paths.credentialsFile)) {
+    throw notSecurable(paths, 'was formatted without --secure');
+  }
+  const brokers = brokersFor(port);
+  const credentials = r.secure ? await prepareSecureHome(paths, brokers, progress) : undefined;
+  const secure = credentials && {
+    credentials,
+    config: secureConfigInput(
+      paths.home,
+      { port, controllerPort, mtlsPort: o.mtlsPort, unsecuredOAuth: o.unsecuredOAuth },
+      { host: HOST },
+    ),
+  };
   await writeFile(
     paths.serverProperties,
-    renderServerProperties({ port, controllerPort, dataDir: paths.dataDir, host: HOST }),
+    renderServerProperties(secure?.config ?? { port, controllerPort, dataDir: paths.dataDir, host: HOST }),
   );
   await rotateLogIfLarge(paths.logFile);
   await appendFile(
     paths.logFile,
-    `${START_MARKER} ${new Date().toISOString()} Kafka ${KAFKA_VERSION} on ${HOST}:${port} -----\n`,
+    `${START_MARKER} ${new Date().toISOString()} Kafka ${KAFKA_VERSION} on ${HOST}:${port}${secure ? ' (secure)' : ''} -----\n`,
   );
-  await formatIfNew(paths, jars.libsDir, progress);
+  await formatIfNew(paths, jars.libsDir, progress, secure ? scramUserArgs(secure.credentials) : []);
 
-  progress(`starting Kafka ${KAFKA_VERSION} on ${HOST}:${port} (log: ${paths.logFile})…`);
+  progress(`starting Kafka ${KAFKA_VERSION} on ${HOST}:${port}${secure ? ' (SASL_SSL)' : ''} (log: ${paths.logFile})…`);
   const broker = await spawnBroker(paths, jars.libsDir);
   await writePidFile(paths.pidFile, broker.pid);
   await writeInstance(
     paths.instanceFile,
-    { mode: 'jvm', port, controllerPort, version: KAFKA_VERSION, startedAt: new Date().toISOString() },
+    {
+      mode: 'jvm',
+      port,
+      controllerPort,
+      version: KAFKA_VERSION,
+      startedAt: new Date().toISOString(),
+      ...(secure ? { secure: true } : {}),
+    },
     paths.home,
   );
 
-  const brokers = brokersFor(port);
+  const connection = adminConnection(paths, brokers, secure !== undefined);
   progress(
     `waiting for the broker to answer metadata requests on ${brokers.join(',')} (up to ${Math.round(timeoutMs / 1000)} s)…`,
   );
-  await waitUntilAnswering(paths, broker, brokers, t0 + timeoutMs, progress);
+  await waitUntilAnswering(paths, broker, connection, t0 + timeoutMs, progress);
+  if (secure) await finishSecureHome(connection, progress);
   return {
     status: 'started',
     brokers,
@@ -281,32 +399,121 @@ async function upJvm(o: LocalKafkaOptions, r: Resolved, t0: number, timeoutMs: n
     mode: 'jvm',
     tookMs: Date.now() - t0,
     downloaded: jars.downloaded,
+    ...(secure ? { secure: secureInfo(paths) } : {}),
   };
 }
 
+function notSecurable(paths: InstancePaths, why: string): ScSimError {
+  return new ScSimError(
+    'E_CONFIG',
+    `the Kafka home ${paths.home} ${why}: it has no SCRAM users and cannot be turned secure`,
+    {
+      hint: 'start the secure broker in its own home (--home DIR), or stop this one and remove its data dir to start over',
+    },
+  );
+}
+
+export interface SecurePorts {
+  port: number;
+  controllerPort: number;
+  mtlsPort?: number | undefined;
+  unsecuredOAuth?: boolean | undefined;
+}
+
+/**
+ * The secured broker's configuration for a home seen at `home` (the host path for the JVM broker,
+ * the mount point in the container for Docker): the one place its files and users are named.
+ */
+export function secureConfigInput(
+  home: string,
+  ports: SecurePorts,
+  where: { host: string; bindHost?: string; pathJoin?: (...parts: string[]) => string },
+): SecureConfigInput {
+  const at = where.pathJoin ?? join;
+  return {
+    port: ports.port,
+    controllerPort: ports.controllerPort,
+    dataDir: at(home, 'data'),
+    host: where.host,
+    ...(where.bindHost !== undefined ? { bindHost: where.bindHost } : {}),
+    keystoreFile: at(home, 'tls', 'broker-keystore.pem'),
+    caFile: at(home, 'tls', 'ca.crt'),
+    credentialsFile: at(home, 'credentials.properties'),
+    passwordKeys: CREDENTIAL_KEYS,
+    users: { admin: ADMIN_USER, app: APP_USER, controller: CONTROLLER_USER },
+    ...(ports.mtlsPort !== undefined ? { mtlsPort: ports.mtlsPort } : {}),
+    ...(ports.unsecuredOAuth ? { unsecuredOAuth: true } : {}),
+  };
+}
+
+/**
+ * Before a secure start: the CA and broker certificate (made once, renewed before expiry), the
+ * passwords (made once) and the client config files.
+ */
+async function prepareSecureHome(
+  paths: InstancePaths,
+  brokers: string[],
+  progress: (msg: string) => void,
+): Promise<Credentials> {
+  const certs = await ensureCertificates(paths.tlsDir);
+  if (certs.issued.includes('ca')) progress(`made a local CA: ${certs.paths.caCert}`);
+  else if (certs.issued.includes('broker')) progress('renewed the broker certificate (it was about to expire)');
+  const { credentials, created } = await ensureCredentials(paths.credentialsFile);
+  if (created) progress(`generated passwords for ${ADMIN_USER} and ${APP_USER}: ${paths.credentialsFile} (mode 0600)`);
+  const caFile = certs.paths.caCert;
+  await writeClientConfig(paths.adminClientConfig, { brokers, caFile, user: ADMIN_USER, password: credentials.admin });
+  await writeClientConfig(paths.appClientConfig, { brokers, caFile, user: APP_USER, password: credentials.app });
+  return credentials;
+}
+
+/** After a secure start: the restricted user's ACLs (as the admin). */
+async function finishSecureHome(admin: KafkaConnection, progress: (msg: string) => void): Promise<void> {
+  progress(`granting ${APP_USER} WRITE/READ on ${APP_TOPIC_PREFIX}* and its consumer groups ${APP_GROUP_PREFIX}*…`);
+  await applyAppUserAcls(admin);
+}
+
 /** Formats the KRaft data dir once (a new home, or one whose data was removed). */
-async function formatIfNew(paths: InstancePaths, libsDir: string, progress: (msg: string) => void): Promise<void> {
+async function formatIfNew(
+  paths: InstancePaths,
+  libsDir: string,
+  progress: (msg: string) => void,
+  extraArgs: string[],
+): Promise<void> {
   if (existsSync(join(paths.dataDir, 'meta.properties'))) return;
   progress(`formatting a new single-node KRaft cluster in ${paths.dataDir}…`);
   await rm(paths.dataDir, { recursive: true, force: true });
-  const args = formatJavaArgs({
-    libsDir,
-    log4jConfigPath: LOG4J_CONFIG_PATH,
-    serverPropertiesPath: paths.serverProperties,
-    clusterId: generateClusterId(),
-  });
+  const args = [
+    ...formatJavaArgs({
+      libsDir,
+      log4jConfigPath: LOG4J_CONFIG_PATH,
+      serverPropertiesPath: paths.serverProperties,
+      clusterId: generateClusterId(),
+    }),
+    ...extraArgs,
+  ];
   const f = await exec('java', args, { cwd: paths.home, timeoutMs: 120_000 });
-  await appendFile(paths.logFile, f.stdout + f.stderr);
+  // With --add-scram, format prints the bootstrap metadata, salted SCRAM keys included: it stays
+  // out of the log.
+  const output = withoutScramRecords(f.stdout + f.stderr);
+  await appendFile(paths.logFile, output);
   if (f.exitCode !== 0) {
     throw new ScSimError(
       'E_BROKER_START_FAILED',
       `formatting the Kafka data dir ${paths.dataDir} failed (exit ${f.exitCode})`,
       {
-        details: lastLines(f.stdout + '\n' + f.stderr, 20),
+        details: lastLines(output, 20),
         hint: `remove ${paths.dataDir} and retry; the full output is in ${paths.logFile}`,
       },
     );
   }
+}
+
+/** Drops the lines of format's output that carry SCRAM credential records. */
+export function withoutScramRecords(output: string): string {
+  return output
+    .split('\n')
+    .filter((line) => !/ScramCredential|saltedpassword|storedKey|serverKey/i.test(line))
+    .join('\n');
 }
 
 interface SpawnedBroker {
@@ -346,7 +553,7 @@ async function spawnBroker(paths: InstancePaths, libsDir: string): Promise<Spawn
 async function waitUntilAnswering(
   paths: InstancePaths,
   broker: SpawnedBroker,
-  brokers: string[],
+  connection: KafkaConnection,
   deadline: number,
   progress: (msg: string) => void,
 ): Promise<void> {
@@ -359,7 +566,7 @@ async function waitUntilAnswering(
       const how = exited.signal ? `was killed by ${exited.signal}` : `exited with code ${exited.code}`;
       throw await startFailed(paths, how);
     }
-    if (await isBrokerAnswering(brokers, Math.min(2_000, Math.max(100, deadline - Date.now())))) return;
+    if (await isBrokerAnswering(connection, Math.min(2_000, Math.max(100, deadline - Date.now())))) return;
     if (Date.now() >= nextNoteAt) {
       progress(`still waiting (${Math.round((Date.now() - t0) / 1000)} s)…`);
       nextNoteAt += 15_000;
@@ -382,11 +589,14 @@ async function startFailed(paths: InstancePaths, how: string, extraHint?: string
 async function upDocker(o: LocalKafkaOptions, r: Resolved, t0: number, timeoutMs: number): Promise<KafkaUpResult> {
   const progress = o.onProgress ?? (() => undefined);
   await ensurePortsFree(r.port, r.controllerPort, false);
+  const brokers = brokersFor(r.port);
+  if (r.secure) await prepareDockerSecureHome(o, r, brokers, progress);
+  const target = composeTarget(r.paths, r.port, r.secure);
   const image = `apache/kafka:${KAFKA_VERSION}`;
   const present = await exec('docker', ['image', 'inspect', image], { timeoutMs: 30_000 });
   if (present.exitCode !== 0) progress(`pulling ${image} (first run only)…`);
   progress(`starting ${image} with docker compose on ${HOST}:${r.port}, waiting for its healthcheck…`);
-  await composeUp(r.port, timeoutMs);
+  await composeUp(target, timeoutMs);
   await writeInstance(
     r.paths.instanceFile,
     {
@@ -395,20 +605,22 @@ async function upDocker(o: LocalKafkaOptions, r: Resolved, t0: number, timeoutMs
       controllerPort: r.controllerPort,
       version: KAFKA_VERSION,
       startedAt: new Date().toISOString(),
+      ...(r.secure ? { secure: true } : {}),
     },
     r.paths.home,
   );
-  const brokers = brokersFor(r.port);
-  if (!(await waitAnswering(brokers, t0 + timeoutMs))) {
+  const connection = adminConnection(r.paths, brokers, r.secure);
+  if (!(await waitAnswering(connection, t0 + timeoutMs))) {
     throw new ScSimError(
       'E_BROKER_START_FAILED',
       `the Kafka container is up but ${brokers.join(',')} does not answer`,
       {
-        details: lastLines(await composeLogs(r.port, 20).catch(() => ''), 20),
+        details: lastLines(await composeLogs(target, 20).catch(() => ''), 20),
         hint: 'see `sc-sim kafka logs`',
       },
     );
   }
+  if (r.secure) await finishSecureHome(connection, progress);
   return {
     status: 'started',
     brokers,
@@ -416,7 +628,43 @@ async function upDocker(o: LocalKafkaOptions, r: Resolved, t0: number, timeoutMs
     mode: 'docker',
     tookMs: Date.now() - t0,
     downloaded: present.exitCode !== 0,
+    ...(r.secure ? { secure: secureInfo(r.paths) } : {}),
   };
+}
+
+function composeTarget(paths: InstancePaths, port: number, secure: boolean): ComposeTarget {
+  return secure ? { port, secureHome: paths.home } : { port };
+}
+
+/** The secured container's server.properties: the JVM broker's settings, with the paths the container sees. */
+export function dockerSecureConfigInput(port: number): SecureConfigInput {
+  return secureConfigInput(
+    CONTAINER_SECURE_HOME,
+    { port, controllerPort: DOCKER_CONTROLLER_PORT },
+    { host: HOST, bindHost: '', pathJoin: posix.join },
+  );
+}
+
+/**
+ * The secured container's home: what the JVM broker's has, its server.properties with the paths
+ * the container sees, and the salted SCRAM users its start script formats the data dir with (one
+ * argument a line, 0600).
+ */
+async function prepareDockerSecureHome(
+  o: LocalKafkaOptions,
+  r: Resolved,
+  brokers: string[],
+  progress: (msg: string) => void,
+): Promise<void> {
+  await mkdir(r.paths.home, { recursive: true });
+  if (o.freshData) await rm(r.paths.dataDir, { recursive: true, force: true });
+  if (existsSync(join(r.paths.dataDir, 'meta.properties')) && !existsSync(r.paths.credentialsFile)) {
+    throw notSecurable(r.paths, 'was formatted without --secure');
+  }
+  const credentials = await prepareSecureHome(r.paths, brokers, progress);
+  await writeFile(r.paths.serverProperties, renderServerProperties(dockerSecureConfigInput(r.port)));
+  const scram = scramUserArgs(credentials).filter((a) => a !== '--add-scram');
+  await writePrivateFile(join(r.paths.home, DOCKER_SCRAM_ARGS_FILE), `${scram.join('\n')}\n`);
 }
 
 function modeOf(o: LocalKafkaOptions, inst: InstanceRecord | undefined): 'jvm' | 'docker' {
@@ -432,9 +680,10 @@ export async function kafkaDown(
   const progress = o.onProgress ?? (() => undefined);
   if (mode === 'docker') {
     await requireDocker();
-    if (!(await composeRunning(r.port))) return { status: 'not-running', mode };
+    const target = composeTarget(r.paths, r.port, r.secure);
+    if (!(await composeRunning(target))) return { status: 'not-running', mode };
     progress('stopping the Kafka container (docker compose down)…');
-    await composeDown(r.port);
+    await composeDown(target);
     return { status: 'stopped', mode };
   }
   const pid = await runningPid(r.paths);
@@ -452,14 +701,16 @@ export async function kafkaStatus(o: LocalKafkaOptions = {}): Promise<KafkaStatu
   const version = r.inst?.version || KAFKA_VERSION;
   const brokers = brokersFor(r.port);
   if (mode === 'docker') {
-    const running = (await dockerEngineAnswers()) && (await composeRunning(r.port));
+    const target = composeTarget(r.paths, r.port, r.secure);
+    const running = (await dockerEngineAnswers()) && (await composeRunning(target));
     return {
       running,
       mode,
       version,
       brokers,
-      dataSizeBytes: running ? await composeDataSizeBytes(r.port) : 0,
+      dataSizeBytes: running ? await composeDataSizeBytes(target) : 0,
       home: r.paths.home,
+      secure: r.secure,
     };
   }
   const pid = await runningPid(r.paths);
@@ -472,6 +723,7 @@ export async function kafkaStatus(o: LocalKafkaOptions = {}): Promise<KafkaStatu
     dataSizeBytes: usage.allocatedBytes,
     dataApparentBytes: usage.apparentBytes,
     home: r.paths.home,
+    secure: r.secure,
   };
   if (pid !== undefined) status.pid = pid;
   return status;
@@ -482,7 +734,7 @@ export async function kafkaLogs(o: LocalKafkaOptions & { lines?: number } = {}):
   const lines = o.lines ?? 100;
   if (modeOf(o, r.inst) === 'docker') {
     await requireDocker();
-    return composeLogs(r.port, lines);
+    return composeLogs(composeTarget(r.paths, r.port, r.secure), lines);
   }
   const tail = await tailLines(r.paths.logFile, lines);
   return tail.length === 0 ? '' : tail.join('\n') + '\n';

@@ -1,7 +1,7 @@
 // What an instance's home remembers between commands (mode, ports, version: instance.json) and
 // the helpers that read its broker log and measure its data.
 import { existsSync } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, open, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface InstanceRecord {
@@ -10,6 +10,8 @@ export interface InstanceRecord {
   controllerPort: number;
   version: string;
   startedAt: string;
+  /** Started with `--secure` (SASL_SSL, SCRAM users, ACLs): the home stays secure. */
+  secure?: boolean;
 }
 
 export async function readInstance(file: string): Promise<InstanceRecord | undefined> {
@@ -22,6 +24,7 @@ export async function readInstance(file: string): Promise<InstanceRecord | undef
       controllerPort: typeof raw.controllerPort === 'number' ? raw.controllerPort : raw.port + 1,
       version: typeof raw.version === 'string' ? raw.version : '',
       startedAt: typeof raw.startedAt === 'string' ? raw.startedAt : '',
+      ...(raw.secure === true ? { secure: true } : {}),
     };
   } catch {
     // Missing or unreadable: the instance was never started from this home.
@@ -32,6 +35,12 @@ export async function readInstance(file: string): Promise<InstanceRecord | undef
 export async function writeInstance(file: string, rec: InstanceRecord, home: string): Promise<void> {
   await mkdir(home, { recursive: true });
   await writeFile(file, JSON.stringify(rec, null, 2) + '\n');
+}
+
+/** Writes a file only its owner may read (0600), also when it already existed with another mode. */
+export async function writePrivateFile(file: string, content: string): Promise<void> {
+  await writeFile(file, content, { mode: 0o600 });
+  await chmod(file, 0o600);
 }
 
 /** Total size of the regular files under a directory (0 if it does not exist). */

@@ -62,6 +62,11 @@ export interface InstancePaths {
   pidFile: string;
   /** Remembers mode, ports and version so status/down/logs need no flags. */
   instanceFile: string;
+  /** Secure mode: the CA, the broker's keystore (tls/), the passwords and one client config per user. */
+  tlsDir: string;
+  credentialsFile: string;
+  adminClientConfig: string;
+  appClientConfig: string;
 }
 
 export function instancePaths(home: string): InstancePaths {
@@ -72,5 +77,9 @@ export function instancePaths(home: string): InstancePaths {
     logFile: join(home, 'broker.log'),
     pidFile: join(home, 'kafka.pid'),
     instanceFile: join(home, 'instance.json'),
+    tlsDir: join(home, 'tls'),
+    credentialsFile: join(home, 'credentials.properties'),
+    adminClientConfig: join(home, 'client-admin.properties'),
+    appClientConfig: join(home, 'client-app.properties'),
   };
 }

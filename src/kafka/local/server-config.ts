@@ -43,16 +43,93 @@ export function serverSettings(input: ServerConfigInput): Record<string, string>
   };
 }
 
+export interface SecureConfigInput extends ServerConfigInput {
+  /** Interface the client listeners bind ('' = all, inside a container); default `host`. */
+  bindHost?: string;
+  /** PEM keystore (key + certificate + CA) and the CA certificate. */
+  keystoreFile: string;
+  caFile: string;
+  /** Properties file holding the passwords, read by Kafka's FileConfigProvider at start. */
+  credentialsFile: string;
+  /** Key of each password in the credentials file. */
+  passwordKeys: { admin: string; app: string; controller: string };
+  users: { admin: string; app: string; controller: string };
+  /** Also an mTLS listener (SSL, client certificate required) on this port. */
+  mtlsPort?: number;
+  /** Also accept OAUTHBEARER with Kafka's unsecured (unsigned-token) validator: for tests only. */
+  unsecuredOAuth?: boolean;
+}
+
+const SCRAM_MODULE = 'org.apache.kafka.common.security.scram.ScramLoginModule';
+const PLAIN_MODULE = 'org.apache.kafka.common.security.plain.PlainLoginModule';
+
+/**
+ * The secured broker: one SASL_SSL listener for clients and the broker itself (SCRAM-SHA-512 as the
+ * admin), a SASL_PLAINTEXT controller listener on loopback with a static PLAIN super user (SCRAM
+ * credentials live in the metadata the controller serves, and an unauthenticated controller link
+ * would be ANONYMOUS, which the authorizer denies), the StandardAuthorizer denying by default.
+ * server.properties holds no password: each `${file:...}` is read from the credentials file.
+ */
+export function secureServerSettings(input: SecureConfigInput): Record<string, string> {
+  const host = input.host ?? '127.0.0.1';
+  const bind = input.bindHost ?? host;
+  const secret = (key: string) => `\${file:${input.credentialsFile}:${key}}`;
+  const { users, passwordKeys: k } = input;
+  const mechanisms = ['SCRAM-SHA-512', 'SCRAM-SHA-256', 'PLAIN', ...(input.unsecuredOAuth ? ['OAUTHBEARER'] : [])];
+  const mtls = input.mtlsPort !== undefined;
+  const settings: Record<string, string> = {
+    ...SINGLE_NODE_SETTINGS,
+    'config.providers': 'file',
+    'config.providers.file.class': 'org.apache.kafka.common.config.provider.FileConfigProvider',
+    'controller.quorum.voters': `1@${host}:${input.controllerPort}`,
+    listeners:
+      `SASL_SSL://${bind}:${input.port},CONTROLLER://${host}:${input.controllerPort}` +
+      (mtls ? `,MTLS://${bind}:${input.mtlsPort}` : ''),
+    'advertised.listeners': `SASL_SSL://${host}:${input.port}` + (mtls ? `,MTLS://${host}:${input.mtlsPort}` : ''),
+    'listener.security.protocol.map': `CONTROLLER:SASL_PLAINTEXT,SASL_SSL:SASL_SSL${mtls ? ',MTLS:SSL' : ''}`,
+    'inter.broker.listener.name': 'SASL_SSL',
+    'sasl.mechanism.inter.broker.protocol': 'SCRAM-SHA-512',
+    'sasl.mechanism.controller.protocol': 'PLAIN',
+    'listener.name.sasl_ssl.sasl.enabled.mechanisms': mechanisms.join(','),
+    // Every enabled mechanism needs a JAAS entry; SHA-512's also logs the broker in as the admin.
+    'listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config': `${SCRAM_MODULE} required username="${users.admin}" password="${secret(k.admin)}";`,
+    'listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config': `${SCRAM_MODULE} required;`,
+    // PLAIN cannot use the SCRAM credentials: its users are listed here (passwords from the file).
+    'listener.name.sasl_ssl.plain.sasl.jaas.config': `${PLAIN_MODULE} required user_${users.admin}="${secret(k.admin)}" user_${users.app}="${secret(k.app)}";`,
+    'listener.name.controller.sasl.enabled.mechanisms': 'PLAIN',
+    'listener.name.controller.plain.sasl.jaas.config': `${PLAIN_MODULE} required username="${users.controller}" password="${secret(k.controller)}" user_${users.controller}="${secret(k.controller)}";`,
+    'ssl.keystore.type': 'PEM',
+    'ssl.keystore.location': input.keystoreFile,
+    'ssl.truststore.type': 'PEM',
+    'ssl.truststore.location': input.caFile,
+    // A client certificate's subject CN=<name> is the principal User:<name>, as a SASL user would be.
+    'ssl.principal.mapping.rules': 'RULE:^CN=([^,]+)$/$1/,DEFAULT',
+    'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+    'allow.everyone.if.no.acl.found': 'false',
+    'super.users': `User:${users.admin};User:${users.controller}`,
+    'log.dirs': input.dataDir,
+  };
+  if (mtls) settings['listener.name.mtls.ssl.client.auth'] = 'required';
+  if (input.unsecuredOAuth) {
+    settings['listener.name.sasl_ssl.oauthbearer.sasl.jaas.config'] =
+      'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;';
+    settings['listener.name.sasl_ssl.oauthbearer.sasl.server.callback.handler.class'] =
+      'org.apache.kafka.common.security.oauthbearer.internals.unsecured.OAuthBearerUnsecuredValidatorCallbackHandler';
+  }
+  return settings;
+}
+
 /** Escapes a value for java.util.Properties (backslashes would otherwise vanish from Windows paths). */
 function escapePropertyValue(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
 }
 
-export function renderServerProperties(input: ServerConfigInput): string {
+export function renderServerProperties(input: ServerConfigInput | SecureConfigInput): string {
   const lines = [
     '# Written by `sc-sim kafka up`; rewritten on every start, edit src/kafka/local/server-config.ts instead.',
   ];
-  for (const [key, value] of Object.entries(serverSettings(input))) lines.push(`${key}=${escapePropertyValue(value)}`);
+  const settings = 'credentialsFile' in input ? secureServerSettings(input) : serverSettings(input);
+  for (const [key, value] of Object.entries(settings)) lines.push(`${key}=${escapePropertyValue(value)}`);
   return lines.join('\n') + '\n';
 }
 

@@ -120,17 +120,26 @@ export class BatchProducer {
   }
 
   /** Connects to the cluster and, when idempotent, takes a producer id. Throws kafkajs's errors. */
-  static async connect(kafka: Kafka, o: BatchProducerOptions): Promise<BatchProducer> {
-    const producer = new BatchProducer(kafka, o);
+  /** A producer not yet connected: `connect()` it (the caller bounds how long that may take). */
+  static create(kafka: Kafka, o: BatchProducerOptions): BatchProducer {
+    return new BatchProducer(kafka, o);
+  }
+
+  /** Connects, reads metadata and (idempotent) gets a producer id; on failure disconnects and throws. */
+  async connect(): Promise<this> {
     try {
-      await producer.cluster.connect();
-      await producer.cluster.refreshMetadata();
-      if (o.idempotent) await producer.eos.initProducerId();
+      await this.cluster.connect();
+      await this.cluster.refreshMetadata();
+      if (this.o.idempotent) await this.eos.initProducerId();
     } catch (err) {
-      await producer.cluster.disconnect().catch(() => undefined);
+      await this.cluster.disconnect().catch(() => undefined);
       throw err;
     }
-    return producer;
+    return this;
+  }
+
+  static async connect(kafka: Kafka, o: BatchProducerOptions): Promise<BatchProducer> {
+    return BatchProducer.create(kafka, o).connect();
   }
 
   async disconnect(): Promise<void> {

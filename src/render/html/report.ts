@@ -3,7 +3,7 @@
 // lag per partition, as inline SVG built here,
 // plus a few lines of inline JS that only check the page rendered. Opens without any network.
 import type { RunReport } from '../../report/types.js';
-import { int, ms, pct } from '../format.js';
+import { describeConnection, int, ms, pct } from '../format.js';
 import type { ConsumerSimReport } from '../../consume/report.js';
 import type { VerificationSection } from '../../verify/section.js';
 import type { GroupWatchReport } from '../../watch/group-watch.js';
@@ -227,6 +227,7 @@ function runSection(run: RunReport): string {
     ['started', run.run.startedAt],
     ['duration', `${(run.run.durationMs / 1000).toFixed(1)} s${run.run.interrupted ? ' (interrupted)' : ''}`],
     ['sink', `${run.sink.kind} → ${run.sink.target}`],
+    ...(run.connection ? [['connection', describeConnection(run.connection)] as [string, string]] : []),
     [
       'producer',
       run.producer

@@ -72,4 +72,14 @@ describe('planTopics', () => {
     expect(plan.counts).toEqual({ create: 32, alter: 0, ok: 0, drift: 0 });
     expect(plan.items.every((i) => i.topic.startsWith('team-b.sc.'))).toBe(true);
   });
+
+  it('a topic whose configs the principal may not read: reported, no config change planned blind', () => {
+    const cluster = asCluster().map((t) =>
+      t.name === 'sc.domain.user' ? { name: t.name, partitions: 2, replicationFactor: 1, configsDenied: true } : t,
+    );
+    const user = planTopics(cluster).items.find((i) => i.topic === 'sc.domain.user')!;
+    expect(user.action).toBe('alter');
+    expect(user.changes).toEqual([{ kind: 'partitions', from: 2, to: 3 }]);
+    expect(user.drift).toEqual(['retention and cleanup unknown: no DESCRIBE_CONFIGS on this topic']);
+  });
 });

@@ -5,8 +5,10 @@ import {
   generateClusterId,
   isValidClusterId,
   renderServerProperties,
+  secureServerSettings,
   serverSettings,
 } from '../../../../src/kafka/local/server-config.js';
+import { secureConfigInput } from '../../../../src/kafka/local/index.js';
 
 /** Parses java.util.Properties-style text the way the broker will read it (no continuations needed here). */
 function parseProperties(text: string): Record<string, string> {
@@ -112,5 +114,43 @@ describe('java command lines', () => {
       '-c',
       '/h/server.properties',
     ]);
+  });
+});
+
+describe('secureServerSettings', () => {
+  const input = secureConfigInput('/h', { port: 19405, controllerPort: 19406 }, { host: '127.0.0.1' });
+
+  it('one SASL_SSL listener for clients and the broker itself, a PLAIN controller listener, deny by default', () => {
+    const s = secureServerSettings(input);
+    expect(s['listeners']).toBe('SASL_SSL://127.0.0.1:19405,CONTROLLER://127.0.0.1:19406');
+    expect(s['listener.security.protocol.map']).toBe('CONTROLLER:SASL_PLAINTEXT,SASL_SSL:SASL_SSL');
+    expect(s['inter.broker.listener.name']).toBe('SASL_SSL');
+    expect(s['sasl.mechanism.inter.broker.protocol']).toBe('SCRAM-SHA-512');
+    expect(s['listener.name.sasl_ssl.sasl.enabled.mechanisms']).toBe('SCRAM-SHA-512,SCRAM-SHA-256,PLAIN');
+    expect(s['authorizer.class.name']).toBe('org.apache.kafka.metadata.authorizer.StandardAuthorizer');
+    expect(s['allow.everyone.if.no.acl.found']).toBe('false');
+    expect(s['super.users']).toBe('User:admin;User:controller');
+    expect(s['ssl.keystore.location']).toBe('/h/tls/broker-keystore.pem');
+    expect(s['ssl.truststore.location']).toBe('/h/tls/ca.crt');
+    expect(s['auto.create.topics.enable']).toBe('false');
+  });
+
+  it('holds no password: every one is a ${file:...} reference to the credentials file', () => {
+    const jaas = Object.entries(secureServerSettings(input)).filter(([k]) => k.endsWith('jaas.config'));
+    expect(jaas.length).toBe(4);
+    for (const [, v] of jaas) {
+      for (const m of v.matchAll(/(?:password|user_[\w-]+)="([^"]*)"/g))
+        expect(m[1]).toMatch(/^\$\{file:\/h\/credentials\.properties:(admin|app|controller)\.password\}$/);
+    }
+    const text = renderServerProperties(input);
+    expect(text).toContain('config.providers=file');
+  });
+
+  it('adds an mTLS listener and the unsecured OAUTHBEARER validator only when asked (tests)', () => {
+    const s = secureServerSettings({ ...input, mtlsPort: 19407, unsecuredOAuth: true });
+    expect(s['listeners']).toContain(',MTLS://127.0.0.1:19407');
+    expect(s['listener.name.mtls.ssl.client.auth']).toBe('required');
+    expect(s['listener.name.sasl_ssl.sasl.enabled.mechanisms']).toContain('OAUTHBEARER');
+    expect(secureServerSettings(input)['listener.name.sasl_ssl.oauthbearer.sasl.jaas.config']).toBeUndefined();
   });
 });
