@@ -1,6 +1,7 @@
 // Parameters of a simulated world: seed, population sizes and event mix. Scenarios embed this
 // object under `world:`; it is validated with zod so every problem is reported with its path.
 import { z } from 'zod';
+import { DEFAULT_USER_KINDS, PopularitySchema, UserKindsSchema } from './popularity.js';
 
 export const PopulationSchema = z
   .object({
@@ -42,6 +43,13 @@ export const WorldConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * How picks are skewed per entity kind: `{ zipf: s, growth: g }` (fitness k^-s, grown by
+     * preferential attachment) or `uniform`. Defaults are heavy-tailed (README "How realistic is it").
+     */
+    popularity: PopularitySchema.prefault({}),
+    /** User kinds (lurker, regular, power, creator) with their shares and rates, or `uniform`. */
+    userKinds: UserKindsSchema.default({ ...DEFAULT_USER_KINDS, spread: 0.7 }),
     /** Simulated time that passes per event (mean), so days of platform life fit in a short run. */
     simMsPerEvent: z.number().positive().default(2_000),
     /** Simulated start instant (ISO-8601). */

@@ -6,6 +6,7 @@ import type { DomainTopicName } from '../catalog/topics.js';
 import { EntityTypes, type Envelope } from '../envelope.js';
 import { PRODUCER } from '../version.js';
 import type { WorldConfig } from './config.js';
+import { Popularity } from './popularity.js';
 import type { Pools } from './pools.js';
 import { Rng } from './rng.js';
 import {
@@ -93,12 +94,22 @@ export class Sim {
     const adminRng = Rng.derive(seed, 'admins', stamp);
     this.admins = Array.from({ length: 6 }, () => adminRng.uuid());
     const pop = config.population;
+    const popularity = config.popularity;
     this.users = new UserState(new Population(pop.users));
-    this.suppliers = new SupplierState(new Population(pop.suppliers));
-    this.communities = new CommunityState(new Population(pop.communities));
-    this.products = new ProductState(new Population(pop.products));
-    this.promotions = new PromotionState(new Population(pop.promotions));
-    this.posts = new PostState(new Population(pop.posts));
+    this.suppliers = new SupplierState(
+      new Population(pop.suppliers),
+      new Popularity(popularity.suppliers, pop.suppliers),
+    );
+    this.communities = new CommunityState(
+      new Population(pop.communities),
+      new Popularity(popularity.communities, pop.communities),
+    );
+    this.products = new ProductState(new Population(pop.products), new Popularity(popularity.products, pop.products));
+    this.promotions = new PromotionState(
+      new Population(pop.promotions),
+      new Popularity(popularity.promotions, pop.promotions),
+    );
+    this.posts = new PostState(new Population(pop.posts), new Popularity(popularity.posts, pop.posts));
     // Orders in flight at once: enough for realistic interleaving, bounded for memory.
     this.orders = new OrderState(Math.max(50, pop.users), shard);
   }
