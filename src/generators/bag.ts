@@ -72,7 +72,7 @@ export class Bag<T extends Slotted> implements Pickable<T> {
     return n === 0 ? undefined : this.items[rng.int(n)];
   }
 
-  /** The entity a draw `r` in [0, totalWeight) falls on. */
+  /** The entity a draw `r` in [0, totalWeight) falls on (undefined if every weight is 0). */
   atWeight(r: number): T | undefined {
     return this.weights ? this.items[this.weights.find(r)] : this.items[Math.floor(r)];
   }

@@ -77,6 +77,10 @@ export class FenwickTree {
   private tree = new Float64Array(16);
   private weights = new Float64Array(16);
   private n = 0;
+  /** Highest power of two <= n: where `find` starts its descent. */
+  private topStep = 0;
+  /** Sum of all weights, kept as it changes (picks read it on every call) and made exact on rebuild. */
+  private sum = 0;
   private updatesSinceRebuild = 0;
 
   get size(): number {
@@ -85,9 +89,7 @@ export class FenwickTree {
 
   /** Sum of all weights. */
   get total(): number {
-    let s = 0;
-    for (let i = this.n; i > 0; i -= i & -i) s += this.tree[i]!;
-    return s > 0 ? s : 0;
+    return this.sum > 0 ? this.sum : 0;
   }
 
   get(index: number): number {
@@ -105,20 +107,26 @@ export class FenwickTree {
     for (let j = i - 1; j > lowest; j -= j & -j) s += this.tree[j]!;
     this.tree[i] = s;
     this.weights[i - 1] = weight;
+    this.sum += weight;
+    if (i >= this.topStep * 2) this.topStep = this.topStep === 0 ? 1 : this.topStep * 2;
   }
 
   /** Removes the last weight (its index is then free again). */
   pop(): void {
     if (this.n === 0) return;
+    this.sum -= this.weights[this.n - 1]!;
     this.weights[this.n - 1] = 0;
     this.tree[this.n] = 0;
     this.n--;
+    if (this.n < this.topStep) this.topStep >>= 1;
+    if (this.n === 0) this.sum = 0;
   }
 
   set(index: number, weight: number): void {
     const delta = weight - this.weights[index]!;
     if (delta === 0) return;
     this.weights[index] = weight;
+    this.sum += delta;
     if (++this.updatesSinceRebuild > 4 * this.n + 64) {
       this.rebuild();
       return;
@@ -128,14 +136,12 @@ export class FenwickTree {
 
   /**
    * The index whose share of the total `r` (in [0, total)) falls in: the smallest i with
-   * prefixSum(i + 1) > r. Never a zero-weight index while any weight is positive.
+   * prefixSum(i + 1) > r. Never a zero-weight index: -1 when every weight is 0.
    */
   find(r: number): number {
     let pos = 0;
     let rest = r;
-    let step = 1;
-    while (step * 2 <= this.n) step *= 2;
-    for (; step > 0; step >>= 1) {
+    for (let step = this.topStep; step > 0; step >>= 1) {
       const next = pos + step;
       if (next <= this.n && this.tree[next]! <= rest) {
         pos = next;
@@ -151,12 +157,15 @@ export class FenwickTree {
     return total > 0 ? this.find(rng.float() * total) : -1;
   }
 
-  /** Rounding can leave `find` on a zero weight at the edge of its neighbours: move to the nearest positive one. */
+  /**
+   * Rounding can leave `find` on a zero weight at the edge of its neighbours: move to the nearest
+   * positive one (-1 if none is left: a total that drifted above 0 over weights that are all 0).
+   */
   private nonZeroFrom(index: number): number {
     if (this.weights[index]! > 0) return index;
     for (let i = index + 1; i < this.n; i++) if (this.weights[i]! > 0) return i;
     for (let i = index - 1; i >= 0; i--) if (this.weights[i]! > 0) return i;
-    return index;
+    return -1;
   }
 
   private grow(): void {
@@ -172,6 +181,9 @@ export class FenwickTree {
   private rebuild(): void {
     this.updatesSinceRebuild = 0;
     this.tree.fill(0);
+    let sum = 0;
+    for (let i = 0; i < this.n; i++) sum += this.weights[i]!;
+    this.sum = sum;
     for (let i = 1; i <= this.n; i++) {
       this.tree[i]! += this.weights[i - 1]!;
       const parent = i + (i & -i);

@@ -190,3 +190,112 @@ export function keySkews(tally: KeyTallySnapshot): KeySkew[] {
     })
     .sort((a, b) => b.events - a.events || a.topic.localeCompare(b.topic));
 }
+
+/** One second of one topic: [second, keyed events, distinct keys, the hottest key's events]. */
+export type KeySecond = [number, number, number, number];
+
+/** Per logical topic, its seconds in order (only seconds with keyed events). */
+export type KeySecondsSnapshot = Record<string, KeySecond[]>;
+
+/** Seconds still open per topic: a record may arrive a little after a later second began (acks of batches in flight). */
+const OPEN_SECONDS = 3;
+
+interface OpenSecond {
+  readonly second: number;
+  readonly counts: Map<string, number>;
+  events: number;
+  hottest: number;
+}
+
+/**
+ * The hottest key's events per second and topic: what a consumer partition sees when one key takes
+ * over for a while. Memory is the keys of the last few seconds; a second closes once a record three
+ * seconds later arrives (a straggler for a closed second counts in the oldest open one).
+ */
+export class KeySeconds {
+  private readonly open = new Map<string, OpenSecond[]>();
+  private readonly closed = new Map<string, KeySecond[]>();
+
+  add(topic: string, key: string, second: number): void {
+    if (key === '') return;
+    let seconds = this.open.get(topic);
+    if (!seconds) this.open.set(topic, (seconds = []));
+    let s = seconds.find((o) => o.second === second);
+    if (!s) {
+      const newest = seconds.length > 0 ? seconds[seconds.length - 1]!.second : -1;
+      if (second < newest) s = seconds.find((o) => o.second > second) ?? seconds[0]!;
+      else {
+        s = { second, counts: new Map(), events: 0, hottest: 0 };
+        seconds.push(s);
+        while (seconds.length > 0 && seconds[0]!.second <= second - OPEN_SECONDS) this.close(topic, seconds.shift()!);
+      }
+    }
+    const n = (s.counts.get(key) ?? 0) + 1;
+    s.counts.set(key, n);
+    s.events++;
+    if (n > s.hottest) s.hottest = n;
+  }
+
+  private close(topic: string, s: OpenSecond): void {
+    let rows = this.closed.get(topic);
+    if (!rows) this.closed.set(topic, (rows = []));
+    rows.push([s.second, s.events, s.counts.size, s.hottest]);
+  }
+
+  snapshot(): KeySecondsSnapshot {
+    const out: KeySecondsSnapshot = {};
+    const names = [...new Set([...this.open.keys(), ...this.closed.keys()])].sort();
+    for (const name of names) {
+      const rows = [...(this.closed.get(name) ?? [])];
+      for (const s of this.open.get(name) ?? []) rows.push([s.second, s.events, s.counts.size, s.hottest]);
+      out[name] = rows.sort((a, b) => a[0] - b[0]);
+    }
+    return out;
+  }
+}
+
+/** Two per-second tallies of disjoint key sets (shards) on the same seconds as one. */
+export function mergeKeySeconds(a: KeySecondsSnapshot, b: KeySecondsSnapshot): KeySecondsSnapshot {
+  const out: KeySecondsSnapshot = {};
+  for (const name of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    const bySecond = new Map<number, KeySecond>();
+    for (const row of [...(a[name] ?? []), ...(b[name] ?? [])]) {
+      const prev = bySecond.get(row[0]);
+      bySecond.set(row[0], prev ? [row[0], prev[1] + row[1], prev[2] + row[2], Math.max(prev[3], row[3])] : [...row]);
+    }
+    out[name] = [...bySecond.values()].sort((x, y) => x[0] - y[0]);
+  }
+  return out;
+}
+
+/** The hottest key's share of a topic per second: median and maximum over seconds with enough events. */
+export interface HottestKeyPerSecond {
+  p50: number;
+  max: number;
+  /** Median distinct keys per counted second. */
+  distinctKeysP50: number;
+  seconds: number;
+  minEvents: number;
+}
+
+export function hottestKeyPerSecond(
+  rows: readonly KeySecond[] | undefined,
+  minEvents: number,
+  fromSecond = 0,
+): HottestKeyPerSecond | null {
+  const counted = (rows ?? []).filter((r) => r[0] >= fromSecond && r[1] >= minEvents);
+  if (counted.length === 0) return null;
+  const median = (xs: number[]) => {
+    xs.sort((x, y) => x - y);
+    const mid = xs.length / 2;
+    return xs.length % 2 === 1 ? xs[Math.floor(mid)]! : (xs[mid - 1]! + xs[mid]!) / 2;
+  };
+  const shares = counted.map((r) => r[3] / r[1]);
+  return {
+    p50: median([...shares]),
+    max: Math.max(...shares),
+    distinctKeysP50: median(counted.map((r) => r[2])),
+    seconds: counted.length,
+    minEvents,
+  };
+}

@@ -96,6 +96,8 @@ describe('FenwickTree', () => {
     const tree = new FenwickTree();
     for (const w of [0, 0, 0]) tree.push(w);
     expect(tree.pick(Rng.derive(1, 'x'))).toBe(-1);
+    // A total that drifted above 0 over zero weights still finds nothing.
+    expect(tree.find(0)).toBe(-1);
     tree.set(1, 2);
     expect(tree.find(0)).toBe(1);
     expect(tree.find(1.999999)).toBe(1);

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { giniOfCounts, keySkews, KeyTally, mergeKeyTallies } from '../../../src/metrics/key-skew.js';
+import {
+  giniOfCounts,
+  hottestKeyPerSecond,
+  keySkews,
+  KeySeconds,
+  KeyTally,
+  mergeKeySeconds,
+  mergeKeyTallies,
+} from '../../../src/metrics/key-skew.js';
 
 /** Gini by the textbook definition: mean absolute difference over twice the mean. */
 function giniDirect(xs: number[]): number {
@@ -54,5 +62,41 @@ describe('key skew', () => {
     expect(snap.approximate).toBe(true);
     expect(snap.hottest[0]).toEqual({ key: 'hot', events: 50 });
     expect(snap.countsOfCounts.reduce((s, [n, k]) => s + n * k, 0)).toBe(1050);
+  });
+});
+
+describe('key skew per second', () => {
+  it('keeps per second the keyed events, distinct keys and the hottest key, with stragglers in an open second', () => {
+    const ks = new KeySeconds();
+    for (let i = 0; i < 10; i++) ks.add('t', i < 8 ? 'hot' : `k${i}`, 0);
+    for (let i = 0; i < 4; i++) ks.add('t', `k${i}`, 1);
+    ks.add('t', '', 1);
+    for (let s = 2; s < 8; s++) ks.add('t', 'x', s);
+    // Second 1 is closed by now (second 7 arrived): a straggler for it counts in the oldest open second.
+    ks.add('t', 'late', 1);
+    const rows = ks.snapshot()['t']!;
+    expect(rows.slice(0, 2)).toEqual([
+      [0, 10, 3, 8],
+      [1, 4, 4, 1],
+    ]);
+    expect(rows.reduce((n, r) => n + r[1], 0)).toBe(10 + 4 + 6 + 1);
+    const p = hottestKeyPerSecond(rows, 4)!;
+    expect(p).toMatchObject({ max: 0.8, seconds: 2, minEvents: 4 });
+    expect(p.p50).toBeCloseTo((0.8 + 0.25) / 2, 12);
+    expect(hottestKeyPerSecond(rows, 1_000)).toBeNull();
+  });
+
+  it('merges disjoint shards second by second: events and keys add, the hottest is the larger', () => {
+    const a = new KeySeconds();
+    const b = new KeySeconds();
+    for (let i = 0; i < 5; i++) a.add('t', 'a-hot', 3);
+    for (let i = 0; i < 3; i++) b.add('t', `b${i}`, 3);
+    b.add('t', 'b0', 4);
+    expect(mergeKeySeconds(a.snapshot(), b.snapshot())).toEqual({
+      t: [
+        [3, 8, 4, 5],
+        [4, 1, 1, 1],
+      ],
+    });
   });
 });
