@@ -1,6 +1,7 @@
 // Event time through the whole app (manual clock, in-memory sink): live runs stamp the wall-clock
 // instant each event is due and bucket keys follow it; backfill runs spread a history that ends
 // when the run starts; seed-dev's week of history still has every type and no lifecycle violation.
+import { DEFAULT_TIME_SHAPE, intensityAt, localTimeIn } from '../../../src/runner/time-shape.js';
 import { describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from '../../../src/catalog/events.js';
 import type { Envelope } from '../../../src/envelope.js';
@@ -11,6 +12,20 @@ import { checkStream, type CheckedEvent } from '../../support/lifecycle-checker.
 
 const world = { population: { users: 100, suppliers: 5, communities: 4, products: 20, promotions: 5, posts: 10 } };
 const envelopeOf = (value: Buffer) => JSON.parse(value.toString()) as Envelope;
+
+function pearson(xs: readonly number[], ys: readonly number[]): number {
+  const mean = (v: readonly number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+  const [mx, my] = [mean(xs), mean(ys)];
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  xs.forEach((x, i) => {
+    sxy += (x - mx) * (ys[i]! - my);
+    sxx += (x - mx) ** 2;
+    syy += (ys[i]! - my) ** 2;
+  });
+  return sxy / Math.sqrt(sxx * syy);
+}
 
 describe('live time', () => {
   it("stamps occurred_at with the wall-clock instant each event was due, and the record's timestamp with the same", async () => {
@@ -97,9 +112,9 @@ describe('backfill', () => {
       durationMs: historyMs,
     });
     // The history spans the schedule: the first slot's event at its start; the last slot's instant
-    // is its end, but a dead letter or heartbeat may take that slot, so the last event is at most a
-    // few slots (6 days / 20,000 = 25.9 s each) before it.
-    const slotMs = historyMs / (20_000 - 1);
+    // is its end, but dead letters and heartbeats may take the last slots, so the last event is a
+    // few slots before it (25.9 s each on average; the daily curve makes them shorter or longer).
+    const slotMs = (2 * historyMs) / (20_000 - 1);
     expect(time.firstEventAt).toBe(time.history!.startAt);
     expect(endMs - Date.parse(time.lastEventAt!)).toBeLessThanOrEqual(3 * slotMs);
     const domain = new Set<string>(DOMAIN_TOPICS);
@@ -121,6 +136,13 @@ describe('backfill', () => {
     expect(times[0]).toBe(endMs - historyMs);
     expect(endMs - times[times.length - 1]!).toBeLessThanOrEqual(3 * slotMs);
     expect(times[times.length - 1]).toBeLessThanOrEqual(endMs);
+    // The daily curve and weekly pattern (the default, UTC): hourly counts follow the multipliers.
+    const hours = historyMs / 3_600_000;
+    const counts = new Array<number>(hours).fill(0);
+    for (const t of times) counts[Math.min(hours - 1, Math.floor((t - (endMs - historyMs)) / 3_600_000))]!++;
+    const local = localTimeIn('UTC');
+    const expected = counts.map((_, h) => intensityAt(DEFAULT_TIME_SHAPE, local(endMs - historyMs + h * 3_600_000)));
+    expect(pearson(counts, expected)).toBeGreaterThanOrEqual(0.95);
     const result = checkStream(events);
     expect(result.anomalies).toEqual([]);
     expect(new Set(events.map((e) => e.envelope.event_type)).size).toBe(EVENT_TYPES.length);
