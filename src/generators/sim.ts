@@ -46,6 +46,8 @@ export class Sim {
   private lastType = '';
   private lastInfo: TypeInfo = { topic: 'sc.domain.user', family: 'user', version: 1 };
   private clockMs: number;
+  /** The world's first instant: its own start, or the first time handed in (world events count from it). */
+  private firstMs: number;
   /** Set once the runner hands in a time (setTime): from then on the world's own clock stands still. */
   private timeGiven = false;
   private isoMs = Number.NaN;
@@ -89,6 +91,7 @@ export class Sim {
     this.clockRng = Rng.derive(seed, 'clock');
     this.consequenceRng = Rng.derive(seed, 'consequences', stamp);
     this.clockMs = Date.parse(config.startAt);
+    this.firstMs = this.clockMs;
     this.meanStepMs = config.simMsPerEvent;
     this.timeScale = timeScale;
     const adminRng = Rng.derive(seed, 'admins', stamp);
@@ -125,8 +128,14 @@ export class Sim {
    * goes back: an earlier instant than the last one keeps the last one.
    */
   setTime(atMs: number): void {
+    if (!this.timeGiven) this.firstMs = atMs;
     if (!this.timeGiven || atMs > this.clockMs) this.clockMs = atMs;
     this.timeGiven = true;
+  }
+
+  /** The world's first instant (its start on its own clock, or the first time handed in). */
+  get originMs(): number {
+    return this.firstMs;
   }
 
   /** An instant `durationMs` of world time from now (durations pass timeScale times faster). */

@@ -115,6 +115,8 @@ export interface Product extends Entity {
   /** Drawn popularity; it grows with the units ordered (popularity.ts). */
   readonly fitness: number;
   unitsOrdered: number;
+  /** Weight multiplier of a world event (a flash sale), 1 otherwise. */
+  boost: number;
 }
 
 export type PromotionStatus =
@@ -143,6 +145,8 @@ export interface Promotion extends Entity {
   viral: boolean;
   /** Drawn popularity (popularity.ts). */
   readonly fitness: number;
+  /** Weight multiplier of a world event (a flash sale), 1 otherwise. */
+  boost: number;
 }
 
 export type PostStatus = 'draft' | 'published' | 'hidden' | 'deleted';
@@ -455,15 +459,21 @@ export class ProductState extends FamilyState<Product> {
   readonly published = this.set.bag(
     'published',
     (p) => p.status === 'published',
-    (p) => this.popularity.weight(p.fitness, p.unitsOrdered),
+    (p) => p.boost * this.popularity.weight(p.fitness, p.unitsOrdered),
   );
   readonly live = this.set.bag('live', (p) => p.status !== 'deleted');
   /** Live products by the same popularity: stock and prices move where the sales are. */
   readonly popularLive = this.set.bag(
     'popularLive',
     (p) => p.status !== 'deleted',
-    (p) => this.popularity.weight(p.fitness, p.unitsOrdered),
+    (p) => p.boost * this.popularity.weight(p.fitness, p.unitsOrdered),
   );
+
+  /** A world event (a flash sale) multiplies the product's weight by `boost` (1: back to normal). */
+  setBoost(product: Product, boost: number): void {
+    product.boost = boost;
+    this.set.reweigh(product);
+  }
 
   /** Units of the product went into an order: it grows more popular. */
   recordOrdered(product: Product, units: number): void {
@@ -524,8 +534,14 @@ export class PromotionState extends FamilyState<Promotion> {
   readonly popular = this.set.bag(
     'popular',
     (p) => p.status === 'active',
-    (p) => this.popularity.weight(p.fitness, p.conversions),
+    (p) => p.boost * this.popularity.weight(p.fitness, p.conversions),
   );
+
+  /** A world event (a flash sale) multiplies the promotion's weight by `boost` (1: back to normal). */
+  setBoost(p: Promotion, boost: number): void {
+    p.boost = boost;
+    this.set.reweigh(p);
+  }
   /** Approved, or scheduled (whose start time may not have come yet). */
   readonly activatable = new BagUnion([this.approved, this.scheduled]);
   readonly endable = new BagUnion([this.active, this.paused]);

@@ -73,6 +73,7 @@ export function createPromotion(
     revenueCents: 0,
     viral: opts.viral ?? false,
     fitness: sim.promotions.popularity.fitness(rng),
+    boost: 1,
   };
   sim.emit(rng, 'promotion.created', p, {
     promotion_id: p.id,
@@ -324,7 +325,7 @@ function recordClick(sim: Sim, rng: Rng): boolean {
 }
 
 /** The viral promotion of config.hot.promotion stays active all run: never rejected, paused, ended or cancelled. */
-const isOrdinary = (p: Promotion): boolean => !p.viral;
+const isOrdinary = (p: Promotion): boolean => !p.viral && p.boost === 1;
 
 export const PROMOTION_ACTIONS: FamilyActions<'promotion'> = {
   'promotion.created': createNewPromotion,

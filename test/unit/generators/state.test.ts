@@ -89,6 +89,7 @@ function product(products: ProductState, s: Supplier): Product {
     si: -1,
     fitness: 1,
     unitsOrdered: 0,
+    boost: 1,
   };
 }
 
@@ -261,6 +262,7 @@ describe('PromotionState', () => {
       revenueCents: 0,
       viral: false,
       fitness: 1,
+      boost: 1,
     };
     promotions.add(promo);
     return { promotions, promo, p1, c, s };
