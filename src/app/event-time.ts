@@ -18,7 +18,8 @@ export interface EventTimes {
 /** The instant of event i under the prepared time mode; `wallClockStartMs` is when the run started. */
 export function eventClock(time: PreparedTime, wallClockStartMs: number): EventClock {
   if (!time.window || time.totalEvents === null) return liveClock(wallClockStartMs);
-  const whole = backfillClock(time.window.startMs, time.window.endMs, time.totalEvents);
+  const shape = time.settings.mode === 'backfill' ? time.settings.shape : 'flat';
+  const whole = backfillClock(time.window.startMs, time.window.endMs, time.totalEvents, shape);
   const shard = time.shard;
   // Live offsets come from the (already strided) schedule; a backfill places events by index.
   return shard ? (i, offsetMs) => whole(i * shard.count + shard.index, offsetMs) : whole;
@@ -27,7 +28,7 @@ export function eventClock(time: PreparedTime, wallClockStartMs: number): EventC
 const LIVE_NOTE =
   "occurred_at is the wall-clock instant each event was due (its intended send time), and the record's CreateTime; the report's schedule delay is how long after it the record left";
 const BACKFILL_NOTE =
-  "occurred_at spreads the events evenly over the history, and each record's CreateTime is its occurred_at";
+  "occurred_at spreads the events over the history by its time shape (daily curve and weekly pattern, or evenly when flat), and each record's CreateTime is its occurred_at";
 
 export function eventTimes(time: PreparedTime, wallClockStartMs: number): EventTimes {
   let firstMs: number | null = null;

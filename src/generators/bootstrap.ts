@@ -87,7 +87,7 @@ function* seedMemberships(sim: Sim): Seeding {
   for (let i = 0; i < sim.users.active.size; i++) active.push(sim.users.active.at(i)!);
   for (const u of active) {
     for (let n = rng.range(1, 3); n > 0; n--) {
-      const c = sim.communities.live.pick(rng);
+      const c = sim.communities.popular.pick(rng);
       if (!c) break;
       sim.tick();
       if (joinCommunity(sim, rng, u, c)) yield;
@@ -99,7 +99,7 @@ function* seedMemberships(sim: Sim): Seeding {
 function* seedProducts(sim: Sim): Seeding {
   const rng = sim.rng.product;
   for (let i = 0; i < sim.config.population.products; i++) {
-    const s = sim.suppliers.verified.pick(rng);
+    const s = sim.suppliers.popular.pick(rng);
     if (!s) break;
     sim.tick();
     const p = createProduct(sim, rng, s);
@@ -150,19 +150,19 @@ function* seedPromotions(sim: Sim): Seeding {
 }
 
 /**
- * Posts by members of live communities, 85% published; the first published one is the viral post
+ * Posts by active users (mostly creators) in their communities, 85% published; the first published one is the viral post
  * when config.hot.post > 0.
  */
 function* seedPosts(sim: Sim): Seeding {
   const rng = sim.rng.post;
   const viral = (sim.config.hot.post ?? 0) > 0;
   for (let i = 0; i < sim.config.population.posts; i++) {
-    const c = sim.communities.live.pick(rng);
-    if (!c || c.members.length === 0) break;
-    const author = rng.pick(c.members).user;
-    if (author.status !== 'active') continue;
+    // Mostly creators write: the author first, then one of their communities.
+    const author = sim.users.posters.pick(rng);
+    if (!author) break;
+    if (author.memberships.length === 0) continue;
     sim.tick();
-    const post = createPost(sim, rng, author, c);
+    const post = createPost(sim, rng, author, rng.pick(author.memberships).community);
     yield;
     if (rng.chance(0.85)) {
       sim.tick();

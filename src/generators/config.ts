@@ -1,6 +1,21 @@
 // Parameters of a simulated world: seed, population sizes and event mix. Scenarios embed this
 // object under `world:`; it is validated with zod so every problem is reported with its path.
 import { z } from 'zod';
+import { DurationSchema, PositiveDurationSchema } from '../runner/duration.js';
+import { DEFAULT_USER_KINDS, PopularitySchema, UserKindsSchema } from './popularity.js';
+
+/** A flash sale as a world event (flash-sale.ts). */
+export const FlashSaleSchema = z
+  .object({
+    /** When the sale opens, after the world's first instant (world time: divided by timeScale). */
+    at: DurationSchema,
+    /** How long it lasts. */
+    duration: PositiveDurationSchema,
+    /** Pick-weight multiplier of the sale's promotion and products while it lasts. */
+    boost: z.number().min(1).max(10_000).default(20),
+  })
+  .strict();
+export type FlashSaleSettings = z.output<typeof FlashSaleSchema>;
 
 export const PopulationSchema = z
   .object({
@@ -42,6 +57,18 @@ export const WorldConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * How picks are skewed per entity kind: `{ zipf: s, growth: g }` (fitness k^-s, grown by
+     * preferential attachment) or `uniform`. Defaults are heavy-tailed (README "How realistic is it").
+     */
+    popularity: PopularitySchema.prefault({}),
+    /** User kinds (lurker, regular, power, creator) with their shares and rates, or `uniform`. */
+    userKinds: UserKindsSchema.default({ ...DEFAULT_USER_KINDS, spread: 0.7 }),
+    /**
+     * A flash sale as a world event: from `at` after the world's first instant, for `duration`, the
+     * sale's promotion (an active one) and its products weigh `boost` times more in every pick.
+     */
+    flashSale: FlashSaleSchema.optional(),
     /** Simulated time that passes per event (mean), so days of platform life fit in a short run. */
     simMsPerEvent: z.number().positive().default(2_000),
     /** Simulated start instant (ISO-8601). */

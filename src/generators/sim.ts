@@ -6,6 +6,7 @@ import type { DomainTopicName } from '../catalog/topics.js';
 import { EntityTypes, type Envelope } from '../envelope.js';
 import { PRODUCER } from '../version.js';
 import type { WorldConfig } from './config.js';
+import { Popularity } from './popularity.js';
 import type { Pools } from './pools.js';
 import { Rng } from './rng.js';
 import {
@@ -45,6 +46,8 @@ export class Sim {
   private lastType = '';
   private lastInfo: TypeInfo = { topic: 'sc.domain.user', family: 'user', version: 1 };
   private clockMs: number;
+  /** The world's first instant: its own start, or the first time handed in (world events count from it). */
+  private firstMs: number;
   /** Set once the runner hands in a time (setTime): from then on the world's own clock stands still. */
   private timeGiven = false;
   private isoMs = Number.NaN;
@@ -88,17 +91,28 @@ export class Sim {
     this.clockRng = Rng.derive(seed, 'clock');
     this.consequenceRng = Rng.derive(seed, 'consequences', stamp);
     this.clockMs = Date.parse(config.startAt);
+    this.firstMs = this.clockMs;
     this.meanStepMs = config.simMsPerEvent;
     this.timeScale = timeScale;
     const adminRng = Rng.derive(seed, 'admins', stamp);
     this.admins = Array.from({ length: 6 }, () => adminRng.uuid());
     const pop = config.population;
+    const popularity = config.popularity;
     this.users = new UserState(new Population(pop.users));
-    this.suppliers = new SupplierState(new Population(pop.suppliers));
-    this.communities = new CommunityState(new Population(pop.communities));
-    this.products = new ProductState(new Population(pop.products));
-    this.promotions = new PromotionState(new Population(pop.promotions));
-    this.posts = new PostState(new Population(pop.posts));
+    this.suppliers = new SupplierState(
+      new Population(pop.suppliers),
+      new Popularity(popularity.suppliers, pop.suppliers),
+    );
+    this.communities = new CommunityState(
+      new Population(pop.communities),
+      new Popularity(popularity.communities, pop.communities),
+    );
+    this.products = new ProductState(new Population(pop.products), new Popularity(popularity.products, pop.products));
+    this.promotions = new PromotionState(
+      new Population(pop.promotions),
+      new Popularity(popularity.promotions, pop.promotions),
+    );
+    this.posts = new PostState(new Population(pop.posts), new Popularity(popularity.posts, pop.posts));
     // Orders in flight at once: enough for realistic interleaving, bounded for memory.
     this.orders = new OrderState(Math.max(50, pop.users), shard);
   }
@@ -114,8 +128,14 @@ export class Sim {
    * goes back: an earlier instant than the last one keeps the last one.
    */
   setTime(atMs: number): void {
+    if (!this.timeGiven) this.firstMs = atMs;
     if (!this.timeGiven || atMs > this.clockMs) this.clockMs = atMs;
     this.timeGiven = true;
+  }
+
+  /** The world's first instant (its start on its own clock, or the first time handed in). */
+  get originMs(): number {
+    return this.firstMs;
   }
 
   /** An instant `durationMs` of world time from now (durations pass timeScale times faster). */

@@ -14,6 +14,7 @@ import {
   type USER_STATUSES,
   type UTM_SOURCES,
 } from '../catalog/events.js';
+import { Popularity, type UserRates } from './popularity.js';
 import type { Shard } from './types.js';
 
 export interface Entity extends Slotted {
@@ -39,6 +40,8 @@ export interface User extends Entity {
   readonly memberships: Membership[];
   /** Live communities this user owns (an owner cannot be deleted or demoted); kept by CommunityState. */
   ownedCommunities: number;
+  /** Kind and relative rates of activity, posting and buying (popularity.ts). */
+  readonly rates: UserRates;
 }
 
 /** A pseudonymous entity for failed logins that match no account (see users.ts). */
@@ -66,6 +69,8 @@ export interface Supplier extends Entity {
   readonly products: Product[];
   /** Non-terminal promotions of this supplier (kept by PromotionState). */
   readonly promotions: Promotion[];
+  /** Drawn popularity (popularity.ts). */
+  readonly fitness: number;
 }
 
 export interface Community extends Entity {
@@ -77,6 +82,8 @@ export interface Community extends Entity {
   /** Non-terminal promotions targeting this community (it cannot be deleted while > 0); kept by PromotionState. */
   promoRefs: number;
   live: boolean;
+  /** Drawn popularity; joins also grow with the member count (popularity.ts). */
+  readonly fitness: number;
 }
 
 export type ProductStatus = (typeof PRODUCT_STATUSES)[number];
@@ -105,6 +112,11 @@ export interface Product extends Entity {
   reservedUnits: number;
   /** Index in supplier.products (kept by ProductState). */
   si: number;
+  /** Drawn popularity; it grows with the units ordered (popularity.ts). */
+  readonly fitness: number;
+  unitsOrdered: number;
+  /** Weight multiplier of a world event (a flash sale), 1 otherwise. */
+  boost: number;
 }
 
 export type PromotionStatus =
@@ -131,6 +143,10 @@ export interface Promotion extends Entity {
   revenueCents: number;
   /** The "viral" promotion of config.hot.promotion: stays active for the whole run. */
   viral: boolean;
+  /** Drawn popularity (popularity.ts). */
+  readonly fitness: number;
+  /** Weight multiplier of a world event (a flash sale), 1 otherwise. */
+  boost: number;
 }
 
 export type PostStatus = 'draft' | 'published' | 'hidden' | 'deleted';
@@ -146,6 +162,9 @@ export interface Post extends Entity {
   viral: boolean;
   /** Index in community.posts (kept by PostState). */
   ci: number;
+  /** Drawn popularity; it grows with the engagement the post gets (popularity.ts). */
+  readonly fitness: number;
+  engagement: number;
 }
 
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
@@ -210,7 +229,14 @@ export class Population {
  */
 abstract class FamilyState<T extends Entity> {
   protected readonly set = new BagSet<T>();
-  constructor(readonly population: Population) {}
+  /** How this family's picks are skewed (uniform unless the world says otherwise). */
+  readonly popularity: Popularity;
+  constructor(
+    readonly population: Population,
+    popularity?: Popularity,
+  ) {
+    this.popularity = popularity ?? new Popularity('uniform', 1);
+  }
 
   /** Bag slots for a new entity of this family. */
   newSlots(): number[] {
@@ -259,6 +285,12 @@ export class UserState extends FamilyState<User> {
   readonly failing = this.set.bag('failing', (u) => u.status === 'active' && u.failStreak > 0);
   readonly lockable = this.set.bag('lockable', (u) => u.status === 'active' && u.failStreak >= LOCK_AFTER_FAILURES);
   readonly activeLeaders = this.set.bag('activeLeaders', (u) => u.status === 'active' && u.role === 'leader');
+  /** Active users by how much they do (logins, views, clicks, joins). */
+  readonly busy = this.set.bag('busy', isActive, (u) => u.rates.activity);
+  /** Active users by how much they post: mostly creators. */
+  readonly posters = this.set.bag('posters', isActive, (u) => u.rates.posts);
+  /** Active users by how much they buy: a minority of repeat buyers. */
+  readonly buyers = this.set.bag('buyers', isActive, (u) => u.rates.orders);
   /** Every user not yet deleted (an owner of a live community stays: the caller checks). */
   readonly deletable = new BagUnion([this.pending, this.active, this.suspended, this.locked]);
   /** Verified users, whatever their standing: their counters move. */
@@ -314,6 +346,10 @@ export class UserState extends FamilyState<User> {
   }
 }
 
+function isActive(u: User): boolean {
+  return u.status === 'active';
+}
+
 /** `user.locked` needs at least this many consecutive `user.login_failed` first. */
 export const LOCK_AFTER_FAILURES = 3;
 /** A user joins at most this many communities (owners may own more). */
@@ -327,6 +363,12 @@ export class SupplierState extends FamilyState<Supplier> {
   readonly submitted = this.set.bag('submitted', (s) => s.status === 'submitted');
   readonly verified = this.set.bag('verified', (s) => s.status === 'verified');
   readonly live = this.set.bag('live', (s) => s.status !== 'suspended');
+  /** Verified suppliers by popularity: who lists products, runs promotions and sells. */
+  readonly popular = this.set.bag(
+    'popular',
+    (s) => s.status === 'verified',
+    (s) => s.fitness,
+  );
   readonly suspendable = new BagUnion([this.submittable, this.submitted, this.verified]);
 
   add(supplier: Supplier): void {
@@ -342,10 +384,22 @@ export class SupplierState extends FamilyState<Supplier> {
 
 export class CommunityState extends FamilyState<Community> {
   readonly live = this.set.bag('live', (c) => c.live);
-  /** A random member of a random live community, unless that member is its owner (who stays). */
+  /** Live communities by popularity (fitness grown by members): where joins, posts and activity go. */
+  readonly popular = this.set.bag(
+    'popular',
+    (c) => c.live,
+    (c) => this.popularity.weight(c.fitness, c.members.length),
+  );
+  /** Live communities by member count: a uniform pick of a membership starts here. */
+  readonly byMembers = this.set.bag(
+    'byMembers',
+    (c) => c.live,
+    (c) => c.members.length,
+  );
+  /** A random membership of a live community (uniform over memberships), unless that member is its owner (who stays). */
   readonly nonOwnerMembers: Pickable<Membership> = {
     pick: (rng) => {
-      const c = this.live.pick(rng);
+      const c = this.byMembers.pick(rng);
       if (!c || c.members.length < 2) return undefined;
       const m = rng.pick(c.members);
       return m.user === c.owner ? undefined : m;
@@ -362,6 +416,7 @@ export class CommunityState extends FamilyState<Community> {
     const m: Membership = { user, community, ui: user.memberships.length, ci: community.members.length };
     user.memberships.push(m);
     community.members.push(m);
+    this.set.reweigh(community);
     return m;
   }
 
@@ -370,6 +425,7 @@ export class CommunityState extends FamilyState<Community> {
     if (movedU) movedU.ui = m.ui;
     const movedC = swapRemoveAt(m.community.members, m.ci);
     if (movedC) movedC.ci = m.ci;
+    this.set.reweigh(m.community);
   }
 
   isMember(user: User, community: Community): boolean {
@@ -399,8 +455,31 @@ export class ProductState extends FamilyState<Product> {
     'unpublishedOrDraft',
     (p) => p.status === 'draft' || p.status === 'unpublished',
   );
-  readonly published = this.set.bag('published', (p) => p.status === 'published');
+  /** Published products by popularity (fitness grown by units ordered): what customers buy. */
+  readonly published = this.set.bag(
+    'published',
+    (p) => p.status === 'published',
+    (p) => p.boost * this.popularity.weight(p.fitness, p.unitsOrdered),
+  );
   readonly live = this.set.bag('live', (p) => p.status !== 'deleted');
+  /** Live products by the same popularity: stock and prices move where the sales are. */
+  readonly popularLive = this.set.bag(
+    'popularLive',
+    (p) => p.status !== 'deleted',
+    (p) => p.boost * this.popularity.weight(p.fitness, p.unitsOrdered),
+  );
+
+  /** A world event (a flash sale) multiplies the product's weight by `boost` (1: back to normal). */
+  setBoost(product: Product, boost: number): void {
+    product.boost = boost;
+    this.set.reweigh(product);
+  }
+
+  /** Units of the product went into an order: it grows more popular. */
+  recordOrdered(product: Product, units: number): void {
+    product.unitsOrdered += units;
+    this.set.reweigh(product);
+  }
 
   /** A new product joins its supplier's live products. */
   add(product: Product): void {
@@ -451,6 +530,18 @@ export class PromotionState extends FamilyState<Promotion> {
   readonly scheduled = this.set.bag('scheduled', (p) => p.status === 'scheduled');
   readonly active = this.set.bag('active', (p) => p.status === 'active');
   readonly paused = this.set.bag('paused', (p) => p.status === 'paused');
+  /** Active promotions by popularity: where impressions and clicks go. */
+  readonly popular = this.set.bag(
+    'popular',
+    (p) => p.status === 'active',
+    (p) => p.boost * this.popularity.weight(p.fitness, p.conversions),
+  );
+
+  /** A world event (a flash sale) multiplies the promotion's weight by `boost` (1: back to normal). */
+  setBoost(p: Promotion, boost: number): void {
+    p.boost = boost;
+    this.set.reweigh(p);
+  }
   /** Approved, or scheduled (whose start time may not have come yet). */
   readonly activatable = new BagUnion([this.approved, this.scheduled]);
   readonly endable = new BagUnion([this.active, this.paused]);
@@ -478,6 +569,12 @@ export class PromotionState extends FamilyState<Promotion> {
     p.requiresAdmin = p.visibility !== 'community';
     if (p.visibility !== 'global') p.pendingCommunities.push(...p.communities);
     this.setStatus(p, 'submitted');
+  }
+
+  /** An order came through the promotion (its weight grows when the world says so). */
+  recordConversion(p: Promotion): void {
+    p.conversions++;
+    this.set.reweigh(p);
   }
 
   recordAdminApproval(p: Promotion): void {
@@ -528,6 +625,12 @@ export class PostState extends FamilyState<Post> {
   );
   readonly pinnable = this.set.bag('pinnable', (p) => p.status === 'published' && !p.pinned);
   readonly pinned = this.set.bag('pinned', (p) => p.status === 'published' && p.pinned);
+  /** Published posts by popularity (fitness grown by engagement): where views, likes and shares go. */
+  readonly popular = this.set.bag(
+    'popular',
+    (p) => p.status === 'published',
+    (p) => this.popularity.weight(p.fitness, p.engagement),
+  );
   readonly editable = new BagUnion([this.draft, this.published]);
   /** Drafts, hidden posts and unpinned published ones (a pinned post is unpinned first). */
   readonly deletable = new BagUnion([this.draft, this.pinnable, this.hidden]);
@@ -539,6 +642,12 @@ export class PostState extends FamilyState<Post> {
     post.ci = list.length;
     list.push(post);
     this.admit(post);
+  }
+
+  /** The post got engagement: it grows more popular. */
+  recordEngagement(post: Post): void {
+    post.engagement++;
+    this.set.reweigh(post);
   }
 
   setPinned(post: Post, pinned: boolean): void {

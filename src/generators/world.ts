@@ -13,6 +13,7 @@ import { PROMOTION_ACTIONS } from './families/promotions.js';
 import { SUPPLIER_ACTIONS } from './families/suppliers.js';
 import { USER_ACTIONS } from './families/users.js';
 import type { Action } from './families/util.js';
+import { FlashSale, type FlashSaleWindow } from './flash-sale.js';
 import { resolveMix, type ResolvedMix, type RootType } from './mix.js';
 import { buildPools, type Pools } from './pools.js';
 import { deriveSeed32, type Rng } from './rng.js';
@@ -59,6 +60,8 @@ export interface WorldStats {
 export interface WorldStream extends EventStream {
   readonly config: WorldConfig;
   stats(): WorldStats;
+  /** The flash sale's window, promotion and products once it opened (null before, or without one). */
+  flashSale(): FlashSaleWindow | null;
 }
 
 /** Parses a world config, reporting every problem with its path (E_CONFIG). */
@@ -159,6 +162,7 @@ export function worldFromConfig(config: WorldConfig, opts: WorldOptions): WorldS
   const mix = resolveMix(config.mix);
   const sim = new Sim(config, seed, opts.runId, opts.pools ?? buildPools(seed), shard, opts.timeScale);
   const act = scheduler(sim, mix);
+  const sale = config.flashSale ? new FlashSale(config.flashSale) : null;
   const boot = bootstrap(sim);
   let booting = true;
 
@@ -166,7 +170,10 @@ export function worldFromConfig(config: WorldConfig, opts: WorldOptions): WorldS
     if (atMs !== undefined) sim.setTime(atMs);
     while (!sim.hasQueued()) {
       if (booting && boot.next().done) booting = false;
-      if (!booting) act();
+      if (!booting) {
+        sale?.update(sim);
+        act();
+      }
     }
     return sim.takeQueued();
   }
@@ -176,6 +183,7 @@ export function worldFromConfig(config: WorldConfig, opts: WorldOptions): WorldS
     runId: opts.runId,
     config,
     next,
+    flashSale: () => sale?.window ?? null,
     stats: () => ({
       users: sim.users.population.live,
       suppliers: sim.suppliers.population.live,

@@ -1,6 +1,7 @@
 // The one place a run's metrics are recorded: counters per topic and partition, HdrHistograms
 // of ack latency and schedule delay, a per-second series, acked events per second and partition;
 // it leaves as a plain snapshot.
+import { KeySeconds, KeyTally } from './key-skew.js';
 import { recordOutcome, type SendResult, type SinkRecord } from '../sinks/types.js';
 import { encodeHistogram, newHistogram } from './histogram.js';
 import {
@@ -136,9 +137,14 @@ class PartitionSeconds {
     this.firstSecondAtMs = Math.floor(this.wallStartMs / 1_000) * 1_000;
   }
 
-  add(topic: string, partition: number, intendedAtMs: number): void {
+  /** The second (from second 0) an event intended at `intendedAtMs` counts in. */
+  secondOf(intendedAtMs: number): number {
     const atMs = this.wallStartMs + (intendedAtMs - this.startMs);
-    const second = Math.max(0, Math.floor((atMs - this.firstSecondAtMs) / 1_000));
+    return Math.max(0, Math.floor((atMs - this.firstSecondAtMs) / 1_000));
+  }
+
+  add(topic: string, partition: number, intendedAtMs: number): void {
+    const second = this.secondOf(intendedAtMs);
     let rows = this.topics.get(topic);
     if (!rows) this.topics.set(topic, (rows = []));
     while (rows.length <= second) rows.push([]);
@@ -188,6 +194,8 @@ export interface RecorderOptions {
   lateThresholdMs: number;
   /** The run's start on the wall clock (ms since the epoch): per-second partition counts use wall seconds. */
   wallClockStartMs?: number | undefined;
+  /** Distinct keys counted exactly per topic before the coldest are folded (default DEFAULT_KEY_CAPACITY). */
+  keyCapacity?: number;
 }
 
 export class MetricsRecorder {
@@ -206,9 +214,13 @@ export class MetricsRecorder {
   };
 
   private readonly partitionSeconds: PartitionSeconds;
+  /** Acked records per key and topic over the whole run, and per second (key-skew.ts). */
+  private readonly keys: KeyTally;
+  private readonly keySeconds = new KeySeconds();
 
   constructor(opts: RecorderOptions) {
     this.partitionSeconds = new PartitionSeconds(opts.startMs, opts.wallClockStartMs);
+    this.keys = new KeyTally(opts.keyCapacity);
     this.startMs = opts.startMs;
     this.warmupMs = opts.warmupMs;
     this.lateThresholdMs = opts.lateThresholdMs;
@@ -293,6 +305,8 @@ export class MetricsRecorder {
         t.partitionEvents[r.partition] = (t.partitionEvents[r.partition] ?? 0) + 1;
         t.partitionBytes[r.partition] = (t.partitionBytes[r.partition] ?? 0) + r.sizeBytes;
         this.partitionSeconds.add(r.logicalTopic, r.partition, r.intendedAtMs);
+        this.keys.add(r.logicalTopic, r.keyText);
+        this.keySeconds.add(r.logicalTopic, r.keyText, this.partitionSeconds.secondOf(r.intendedAtMs));
         t.ackLatencyUs.recordValue(latencyUs);
         phase.ackLatencyUs.recordValue(latencyUs);
         continue;
@@ -342,6 +356,8 @@ export class MetricsRecorder {
       measured: this.measured.snapshot(),
       series,
       partitionSeconds: this.partitionSeconds.snapshot(),
+      keys: this.keys.snapshot(),
+      keySeconds: this.keySeconds.snapshot(),
     };
   }
 }

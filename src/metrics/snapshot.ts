@@ -1,5 +1,6 @@
 // The plain-JSON form of a run's metrics (autocannon style): counters, per-topic/partition
 // tallies and encoded HdrHistograms, which merge exactly so sharded runs can be combined.
+import { mergeKeySeconds, mergeKeyTallies, type KeySecondsSnapshot, type KeyTallySnapshot } from './key-skew.js';
 import { type EncodedHistogram, mergeEncodedHistograms } from './histogram.js';
 
 /** Counts kept per topic (and in total). */
@@ -89,6 +90,10 @@ export interface MetricsSnapshot {
   series: SeriesPoint[];
   /** Absent in reports written before sc-sim kept it. */
   partitionSeconds?: PartitionSecondsSnapshot;
+  /** Acked records per key, per topic, whole run (counts of counts + hottest keys); absent in older reports. */
+  keys?: KeyTallySnapshot;
+  /** Per topic and second: keyed events, distinct keys, the hottest key's events; absent in older reports. */
+  keySeconds?: KeySecondsSnapshot;
 }
 
 export const MAX_DISTINCT_ERRORS = 20;
@@ -195,5 +200,10 @@ export function mergeSnapshots(a: MetricsSnapshot, b: MetricsSnapshot): MetricsS
       ? mergePartitionSeconds(a.partitionSeconds, b.partitionSeconds)
       : (a.partitionSeconds ?? b.partitionSeconds);
   if (ps) merged.partitionSeconds = ps;
+  const keys = a.keys && b.keys ? mergeKeyTallies(a.keys, b.keys) : (a.keys ?? b.keys);
+  if (keys) merged.keys = keys;
+  const keySeconds =
+    a.keySeconds && b.keySeconds ? mergeKeySeconds(a.keySeconds, b.keySeconds) : (a.keySeconds ?? b.keySeconds);
+  if (keySeconds) merged.keySeconds = keySeconds;
   return merged;
 }

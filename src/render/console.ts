@@ -47,6 +47,39 @@ function topicTable(topics: TopicReport[]) {
   ]);
 }
 
+/** Per topic, how its records spread over their keys (the hottest key shortened: ids are long). */
+export function keySkewTable(topics: TopicReport[]): string | null {
+  const rows = topics.filter((t) => t.keySkew && t.keySkew.distinctKeys > 0);
+  if (rows.length === 0) return null;
+  const short = (key: string) => (key.length > 14 ? `${key.slice(0, 13)}…` : key);
+  return renderTable(rows, [
+    { header: 'KEY SKEW', value: (t) => t.physicalTopic },
+    {
+      header: 'KEYS',
+      value: (t) => `${int(t.keySkew!.distinctKeys)}${t.keySkew!.approximate ? '~' : ''}`,
+      align: 'right',
+    },
+    { header: 'GINI', value: (t) => t.keySkew!.gini.toFixed(2), align: 'right' },
+    { header: 'TOP 1%', value: (t) => pct(t.keySkew!.top1PctShare), align: 'right' },
+    { header: 'TOP 10%', value: (t) => pct(t.keySkew!.top10PctShare), align: 'right' },
+    {
+      header: 'HOTTEST KEY',
+      value: (t) => {
+        const h = t.keySkew!.hottest[0];
+        return h ? `${short(h.key)} ${pct(h.share)}` : '';
+      },
+    },
+    {
+      header: 'HOTTEST/s p50 max',
+      value: (t) => {
+        const p = t.keySkew!.perSecond;
+        return p ? `${pct(p.p50)} ${pct(p.max)}` : '–';
+      },
+      align: 'right',
+    },
+  ]);
+}
+
 function partitionTable(topics: TopicReport[]) {
   const rows = topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.physicalTopic, ...p })));
   return renderTable(rows, [
@@ -210,6 +243,8 @@ function formatRunSummary(report: RunReport): string {
   out.push('');
   out.push(partitionTable(summary.topics));
   out.push('');
+  const skew = keySkewTable(summary.topics);
+  if (skew) out.push(skew, '');
   const perSecond = formatPerSecond(report);
   if (perSecond) out.push(perSecond, '');
   if (report.keys && report.keys.length > 1) out.push(keysSection(report.keys), '');

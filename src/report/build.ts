@@ -1,6 +1,7 @@
 // Builds the run report from what the runner recorded: the only place numbers are derived
 // (rates, shares, skew, percentiles, thresholds); formatters only lay them out.
 import { decodeHistogram, summarizeUs } from '../metrics/histogram.js';
+import { hottestKeyPerSecond, keySkews } from '../metrics/key-skew.js';
 import {
   mergePhases,
   type MetricsSnapshot,
@@ -19,6 +20,7 @@ import {
   type PartitionReport,
   type RunReport,
   type TimeReport,
+  type TopicKeySkew,
   type TopicReport,
   type TotalsReport,
 } from './types.js';
@@ -105,6 +107,34 @@ export function perSecondShare(
   };
 }
 
+/** Hottest keys listed per topic in the report. */
+export const REPORTED_HOT_KEYS = 5;
+
+/** The key skew of `topic` (null when the run kept no key counts for it, e.g. an unkeyed topic). */
+export function topicKeySkew(metrics: MetricsSnapshot, topic: string): TopicKeySkew | null {
+  const tally = metrics.keys?.[topic];
+  if (!tally) return null;
+  const s = keySkews({ [topic]: tally })[0]!;
+  const perSecond = hottestKeyPerSecond(metrics.keySeconds?.[topic], PER_SECOND_MIN_EVENTS);
+  return {
+    distinctKeys: s.distinctKeys,
+    gini: round(s.gini, 4),
+    top1PctShare: round(s.top1PctShare, 4),
+    top10PctShare: round(s.top10PctShare, 4),
+    hottest: s.hottest.slice(0, REPORTED_HOT_KEYS).map((h) => ({ ...h, share: round(h.share, 4) })),
+    approximate: s.approximate,
+    perSecond: perSecond
+      ? {
+          p50: round(perSecond.p50, 4),
+          max: round(perSecond.max, 4),
+          distinctKeysP50: perSecond.distinctKeysP50,
+          seconds: perSecond.seconds,
+          minEvents: perSecond.minEvents,
+        }
+      : null,
+  };
+}
+
 const perSec = (count: number, durationMs: number) => (durationMs > 0 ? (count * 1_000) / durationMs : 0);
 const round = (v: number, digits = 3) => Math.round(v * 10 ** digits) / 10 ** digits;
 
@@ -152,6 +182,7 @@ function topicReports(
         scheduleDelayMs: summarizeUs(decodeHistogram(t.scheduleDelayUs)),
         partitions: parts,
         perSecondShare: perSecondShare(metrics.partitionSeconds, name, metrics.warmupMs),
+        keySkew: topicKeySkew(metrics, name),
       };
     });
 }

@@ -79,6 +79,20 @@ const metrics = z.looseObject({
       topics: z.record(str, z.array(z.array(count))),
     })
     .optional(),
+  keys: z
+    .record(
+      str,
+      z.looseObject({
+        events: count,
+        distinctKeys: count,
+        countsOfCounts: z.array(z.tuple([count, count])),
+        hottest: z.array(z.looseObject({ key: str, events: count })),
+        approximate: z.boolean(),
+        errorBound: count,
+      }),
+    )
+    .optional(),
+  keySeconds: z.record(str, z.array(z.tuple([count, count, count, count]))).optional(),
 });
 
 const timeReport = z.looseObject({
@@ -101,6 +115,16 @@ const keyReport = z.looseObject({
 });
 
 const perSecondShare = z.looseObject({ p50: num, max: num, seconds: count, minEvents: count });
+
+const keySkew = z.looseObject({
+  distinctKeys: count,
+  gini: num,
+  top1PctShare: num,
+  top10PctShare: num,
+  hottest: z.array(z.looseObject({ key: str, events: count, share: num })),
+  approximate: z.boolean(),
+  perSecond: z.looseObject({ p50: num, max: num, distinctKeysP50: num, seconds: count, minEvents: count }).nullable(),
+});
 
 const producerMode = z.looseObject({
   acks: z.enum(['all', 'leader', 'none']),
@@ -392,6 +416,7 @@ export const RunReportSchema = z.looseObject({
           }),
         ),
         perSecondShare: perSecondShare.nullable().optional(),
+        keySkew: keySkew.nullable().optional(),
       }),
     ),
     errors: z.record(str, count),

@@ -48,6 +48,24 @@ export interface TopicReport {
   partitions: PartitionReport[];
   /** The hottest partition's share per second (from metrics.partitionSeconds); absent in older reports. */
   perSecondShare?: PerSecondShare | null;
+  /** How unevenly the topic's records spread over their keys (whole run); absent in older reports. */
+  keySkew?: TopicKeySkew | null;
+}
+
+/** A topic's key skew (from metrics.keys and metrics.keySeconds), warm-up included. */
+export interface TopicKeySkew {
+  distinctKeys: number;
+  /** Gini of the records per key: 0 every key alike, towards 1 one key has them all. */
+  gini: number;
+  /** Share of the records on the busiest 1% (at least one) and 10% of the keys. */
+  top1PctShare: number;
+  top10PctShare: number;
+  /** The hottest keys with their share of the topic's records. */
+  hottest: { key: string; events: number; share: number }[];
+  /** True when the key count passed the tracked capacity (the coldest keys were folded: shares are estimates). */
+  approximate: boolean;
+  /** The hottest key's share per second (p50, max) over seconds with enough records; null when none had. */
+  perSecond: { p50: number; max: number; distinctKeysP50: number; seconds: number; minEvents: number } | null;
 }
 
 /**

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { DERIVED_CATALOG } from '../catalog/derived.js';
 import { DOMAIN_TOPICS, getTopic } from '../catalog/topics.js';
 import { formatDurationMs, PositiveDurationSchema } from './duration.js';
+import { DEFAULT_TIME_SHAPE, describeShape, shapedTimes, TimeShapeSchema, type TimeShape } from './time-shape.js';
 
 /** Margin kept between a clamped record's timestamp and its topic's retention edge. */
 export const RETENTION_MARGIN_MS = 3_600_000;
@@ -37,6 +38,9 @@ export const BackfillTimeSchema = z
       .describe(
         "an event older than its topic's retention would be deleted at once: refuse such a history, or clamp the record's timestamp to the retention edge (occurred_at is kept)",
       ),
+    shape: TimeShapeSchema.default(DEFAULT_TIME_SHAPE).describe(
+      'how the events spread over the history: a daily curve and weekly pattern in a time zone (default), or `flat`',
+    ),
   })
   .strict();
 
@@ -81,7 +85,7 @@ export function describeTime(time: TimeSettings, endMs?: number): string {
       : time.beyondRetention === 'clamp'
         ? `record timestamps older than ${beyond.map((b) => `${b.topic} ${formatDurationMs(b.retentionMs)}`).join(', ')} retention clamped to it (occurred_at kept)`
         : `refused: older than ${beyond[0]!.topic}'s ${formatDurationMs(beyond[0]!.retentionMs)} retention`;
-  return `backfill ${formatDurationMs(time.history)} ending ${end}; ${retention}`;
+  return `backfill ${formatDurationMs(time.history)} ending ${end}, ${describeShape(time.shape)}; ${retention}`;
 }
 
 /** When each event happens (ms since the epoch), from its index and its intended offset into the run. */
@@ -99,12 +103,18 @@ export function liveClock(wallStartMs: number): EventClock {
 }
 
 /**
- * Backfill: the `totalEvents` events spread evenly over [startMs, endMs], the first at startMs and
- * the last at endMs, whatever the write rate.
+ * Backfill: the `totalEvents` events spread over [startMs, endMs] by the time shape (the daily curve
+ * and weekly pattern; evenly when `flat`), the first at startMs and the last at endMs, whatever the
+ * write rate.
  */
-export function backfillClock(startMs: number, endMs: number, totalEvents: number): EventClock {
-  const stepMs = totalEvents > 1 ? (endMs - startMs) / (totalEvents - 1) : 0;
-  return (index) => (index >= totalEvents - 1 ? endMs : startMs + Math.floor(index * stepMs));
+export function backfillClock(
+  startMs: number,
+  endMs: number,
+  totalEvents: number,
+  shape: TimeShape = 'flat',
+): EventClock {
+  const at = shapedTimes(startMs, endMs, totalEvents, shape);
+  return (index) => at(index);
 }
 
 /** Per logical topic, the earliest timestamp a record may carry: now − retention + a margin. */

@@ -62,8 +62,10 @@ export interface DerivedVerification {
   /** Records whose key is not the catalog key field's value in their payload. */
   keyMismatches: number;
   /**
-   * Records of an entity-keyed topic whose source sequence is not above the previous one of the
-   * same key: the projection does not follow source order.
+   * Records of an entity-keyed topic whose source sequence is below the previous one of the same
+   * key: the projection does not follow source order. One source event may write several records
+   * (an analytics event that passes the end of two windows at once closes both), so an equal
+   * source sequence is in order.
    */
   sourceReordered: number;
 }

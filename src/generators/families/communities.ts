@@ -34,6 +34,7 @@ export function createCommunity(sim: Sim, rng: Rng, owner: User): Community {
     posts: [],
     promoRefs: 0,
     live: true,
+    fitness: sim.communities.popularity.fitness(rng),
   };
   const created = sim.emit(rng, 'community.created', c, {
     community_id: c.id,
@@ -98,8 +99,8 @@ function toggleVisibility(sim: Sim, rng: Rng, c: Community): void {
 
 /** An active user joins a live community. */
 function joinSomeCommunity(sim: Sim, rng: Rng): boolean {
-  const c = sim.communities.live.pick(rng);
-  const u = sim.users.active.pick(rng);
+  const c = sim.communities.popular.pick(rng);
+  const u = sim.users.busy.pick(rng);
   if (!c || !u) return false;
   return joinCommunity(sim, rng, u, c);
 }
@@ -146,7 +147,7 @@ function changeStat(sim: Sim, rng: Rng, c: Community): void {
 
 export const COMMUNITY_ACTIONS: FamilyActions<'community'> = {
   'community.created': actOnOne((sim) => ifCanGrow(sim.communities, sim.users.activeLeaders), createCommunity),
-  'community.updated': actOnOne((sim) => sim.communities.live, updateCommunity),
+  'community.updated': actOnOne((sim) => sim.communities.popular, updateCommunity),
   'community.visibility_changed': actOnOne((sim) => sim.communities.live, toggleVisibility),
   'community.member_joined': joinSomeCommunity,
   'community.member_left': actOnOne((sim) => sim.communities.nonOwnerMembers, leaveCommunity),
@@ -156,5 +157,5 @@ export const COMMUNITY_ACTIONS: FamilyActions<'community'> = {
     deleteCommunity,
     isDeletable,
   ),
-  'community.stats_changed': actOnOne((sim) => sim.communities.live, changeStat),
+  'community.stats_changed': actOnOne((sim) => sim.communities.popular, changeStat),
 };

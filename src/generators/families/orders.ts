@@ -172,7 +172,7 @@ function newOrder(sim: Sim, rng: Rng, customer: User, basket: Basket): Order {
 /** An active user checks out (while fewer than the cap are in flight); each line reserves its stock. */
 function placeOrder(sim: Sim, rng: Rng): boolean {
   if (!sim.orders.hasRoom) return false;
-  const customer = sim.users.active.pick(rng);
+  const customer = sim.users.buyers.pick(rng);
   if (!customer) return false;
   const basket = fillBasket(sim, rng, customer);
   if (basket.lines.length === 0) return false;
@@ -196,7 +196,10 @@ function placeOrder(sim: Sim, rng: Rng): boolean {
   });
   o.correlationId = created.envelope.correlation_id;
   o.lastEventId = created.envelope.event_id;
-  for (const item of o.items) reserveStock(sim, rng, item, created);
+  for (const item of o.items) {
+    reserveStock(sim, rng, item, created);
+    sim.products.recordOrdered(item.product, item.quantity);
+  }
   sim.orders.add(o);
   return true;
 }

@@ -31,6 +31,8 @@ export function createPost(sim: Sim, rng: Rng, author: User, community: Communit
     stats: [0, 0, 0, 0],
     viral: false,
     ci: -1,
+    fitness: sim.posts.popularity.fitness(rng),
+    engagement: 0,
   };
   sim.emit(rng, 'post.created', post, {
     post_id: post.id,
@@ -67,11 +69,9 @@ export function deletePostWithCommunity(sim: Sim, rng: Rng, post: Post, cause: S
 /** A new post by an active member of a live community, while the population has room. */
 function createNewPost(sim: Sim, rng: Rng): boolean {
   if (!sim.posts.population.canGrow) return false;
-  const c = sim.communities.live.pick(rng);
-  if (!c || c.members.length === 0) return false;
-  const author = rng.pick(c.members).user;
-  if (author.status !== 'active') return false;
-  createPost(sim, rng, author, c);
+  const author = sim.users.posters.pick(rng);
+  if (!author || author.memberships.length === 0) return false;
+  createPost(sim, rng, author, rng.pick(author.memberships).community);
   return true;
 }
 
@@ -135,7 +135,7 @@ function deletePost(sim: Sim, rng: Rng, p: Post): void {
 function engagementTarget(sim: Sim, rng: Rng): Post | undefined {
   const viral = sim.posts.viral;
   const hotShare = sim.config.hot.post ?? 0;
-  return viral && hotShare > 0 && rng.chance(hotShare) ? viral : sim.posts.published.pick(rng);
+  return viral && hotShare > 0 && rng.chance(hotShare) ? viral : sim.posts.popular.pick(rng);
 }
 
 function changeStat(sim: Sim, rng: Rng): boolean {
@@ -154,6 +154,7 @@ function changeStat(sim: Sim, rng: Rng): boolean {
   // Unlikes happen, but a counter never drops below zero.
   const delta = nonNegativeDelta(p.stats[i]!, drawn);
   p.stats[i]! += delta;
+  sim.posts.recordEngagement(p);
   sim.emit(rng, 'post.stats_changed', p, { post_id: p.id, stat_type: stat, delta });
   return true;
 }

@@ -90,6 +90,9 @@ export function createProduct(sim: Sim, rng: Rng, supplier: Supplier): Product {
     promoRefs: 0,
     reservedUnits: 0,
     si: -1,
+    fitness: sim.products.popularity.fitness(rng),
+    unitsOrdered: 0,
+    boost: 1,
   };
   const created = sim.emit(rng, 'product.created', p, {
     product_id: p.id,
@@ -245,12 +248,17 @@ function deleteProduct(sim: Sim, rng: Rng, p: Product): void {
 const hasVariants = (p: Product): boolean => p.variants.length > 0;
 
 export const PRODUCT_ACTIONS: FamilyActions<'product'> = {
-  'product.created': actOnOne((sim) => ifCanGrow(sim.products, sim.suppliers.verified), createProduct),
+  'product.created': actOnOne((sim) => ifCanGrow(sim.products, sim.suppliers.popular), createProduct),
   'product.updated': actOnOne((sim) => sim.products.live, updateProduct),
   'product.published': actOnOne((sim) => sim.products.unpublishedOrDraft, publishProduct, isPublishable),
-  'product.unpublished': actOnOne((sim) => sim.products.published, unpublishBySupplier),
-  'product.price_changed': actOnOne((sim) => sim.products.live, changePrice, hasVariants),
-  'product.inventory_adjusted': actOnOne((sim) => sim.products.live, adjustInventory, hasVariants),
+  'product.unpublished': actOnOne(
+    (sim) => sim.products.published,
+    unpublishBySupplier,
+    // A product on sale stays on sale until the sale ends.
+    (p) => p.boost === 1,
+  ),
+  'product.price_changed': actOnOne((sim) => sim.products.popularLive, changePrice, hasVariants),
+  'product.inventory_adjusted': actOnOne((sim) => sim.products.popularLive, adjustInventory, hasVariants),
   'product.variant_added': actOnOne(
     (sim) => sim.products.live,
     addAnotherVariant,

@@ -72,6 +72,8 @@ export function createPromotion(
     conversions: 0,
     revenueCents: 0,
     viral: opts.viral ?? false,
+    fitness: sim.promotions.popularity.fitness(rng),
+    boost: 1,
   };
   sim.emit(rng, 'promotion.created', p, {
     promotion_id: p.id,
@@ -185,7 +187,7 @@ export function recordConversion(sim: Sim, order: Order, cause: SimEvent): SimEv
   const a = order.attribution;
   if (!a || a.promotion.status !== 'active') return null;
   const p = a.promotion;
-  p.conversions++;
+  sim.promotions.recordConversion(p);
   p.revenueCents += order.totalCents;
   const payload: Payload<'promotion.converted'> = a.community
     ? { promotion_id: p.id, order_id: order.id, community_id: a.community.id, revenue_cents: order.totalCents }
@@ -198,13 +200,13 @@ export function engagementTarget(sim: Sim, rng: Rng): Promotion | undefined {
   const viral = sim.promotions.viral;
   const hot = sim.config.hot.promotion ?? 0;
   if (viral && hot > 0 && rng.chance(hot)) return viral;
-  return sim.promotions.active.pick(rng);
+  return sim.promotions.popular.pick(rng);
 }
 
 /** A new promotion of a verified supplier, while the population has room. */
 function createNewPromotion(sim: Sim, rng: Rng): boolean {
   if (!sim.promotions.population.canGrow) return false;
-  const s = sim.suppliers.verified.pick(rng);
+  const s = sim.suppliers.popular.pick(rng);
   if (!s) return false;
   return createPromotion(sim, rng, s) !== null;
 }
@@ -282,7 +284,7 @@ function recordImpression(sim: Sim, rng: Rng): boolean {
   const p = engagementTarget(sim, rng);
   if (!p) return false;
   // Only signed-in, active users see promotions; the viewer is what a salted record key hashes.
-  const viewer = sim.users.active.pick(rng);
+  const viewer = sim.users.busy.pick(rng);
   if (!viewer) return false;
   p.impressions++;
   if (seenInCommunity(rng, p)) {
@@ -305,7 +307,7 @@ function recordImpression(sim: Sim, rng: Rng): boolean {
 function recordClick(sim: Sim, rng: Rng): boolean {
   const p = engagementTarget(sim, rng);
   if (!p) return false;
-  const viewer = sim.users.active.pick(rng);
+  const viewer = sim.users.busy.pick(rng);
   if (!viewer) return false;
   p.clicks++;
   const product = rng.pick(p.products);
@@ -323,7 +325,7 @@ function recordClick(sim: Sim, rng: Rng): boolean {
 }
 
 /** The viral promotion of config.hot.promotion stays active all run: never rejected, paused, ended or cancelled. */
-const isOrdinary = (p: Promotion): boolean => !p.viral;
+const isOrdinary = (p: Promotion): boolean => !p.viral && p.boost === 1;
 
 export const PROMOTION_ACTIONS: FamilyActions<'promotion'> = {
   'promotion.created': createNewPromotion,

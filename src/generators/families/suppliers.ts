@@ -33,6 +33,7 @@ export function registerSupplier(sim: Sim, rng: Rng): Supplier {
     locations: Array.from({ length: locationCount }, () => rng.uuid()),
     products: [],
     promotions: [],
+    fitness: sim.suppliers.popularity.fitness(rng),
   };
   sim.emit(rng, 'supplier.created', s, { supplier_id: s.id, company_name: s.companyName, status: 'pending' });
   sim.suppliers.add(s);
@@ -118,5 +119,5 @@ export const SUPPLIER_ACTIONS: FamilyActions<'supplier'> = {
     suspendSupplier,
     isSuspendable,
   ),
-  'supplier.stats_changed': actOnOne((sim) => sim.suppliers.verified, changeStat),
+  'supplier.stats_changed': actOnOne((sim) => sim.suppliers.popular, changeStat),
 };

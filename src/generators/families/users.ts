@@ -6,6 +6,7 @@ import { LOGIN_METHODS, USER_PROFILE_FIELDS, USER_STAT_TYPES } from '../../catal
 import type { Rng } from '../rng.js';
 import type { Sim } from '../sim.js';
 import type { AnonLogin, User, UserRole } from '../state.js';
+import { drawUserRates } from '../popularity.js';
 import { DAY_MS, MINUTE_MS } from '../time.js';
 import { leaveOnUserDeletion } from './communities.js';
 import { actOnOne, ifCanShrink, nonNegativeDelta, subset, type FamilyActions } from './util.js';
@@ -50,6 +51,7 @@ export function registerUser(sim: Sim, rng: Rng, role: UserRole): User {
     lockedUntilMs: 0,
     memberships: [],
     ownedCommunities: 0,
+    rates: drawUserRates(rng, sim.config.userKinds),
   };
   sim.emit(rng, 'user.created', user, {
     user_id: user.id,
@@ -153,7 +155,7 @@ function changeStat(sim: Sim, rng: Rng, u: User): void {
 
 function logIn(sim: Sim, rng: Rng): boolean {
   sim.users.expireLocks(sim.nowMs);
-  const u = sim.users.active.pick(rng);
+  const u = sim.users.busy.pick(rng);
   if (!u) return false;
   sim.emit(rng, 'user.login_succeeded', u, { user_id: u.id, login_method: rng.pick(LOGIN_METHODS) });
   sim.users.recordLogin(u);
@@ -222,12 +224,12 @@ const ownsNoCommunity = (u: User): boolean => u.ownedCommunities === 0;
 export const USER_ACTIONS: FamilyActions<'user'> = {
   'user.created': registerNewUser,
   'user.verified': actOnOne((sim) => sim.users.pending, verifyUser),
-  'user.profile_updated': actOnOne((sim) => sim.users.active, updateProfile),
+  'user.profile_updated': actOnOne((sim) => sim.users.busy, updateProfile),
   'user.role_changed': actOnOne((sim) => sim.users.active, changeRole, ownsNoCommunity),
   'user.suspended': actOnOne((sim) => sim.users.active, suspendUser),
   'user.reactivated': actOnOne((sim) => sim.users.suspended, reactivateUser),
   'user.deleted': actOnOne((sim) => ifCanShrink(sim.users, sim.users.deletable), deleteUser, ownsNoCommunity),
-  'user.stats_changed': actOnOne((sim) => sim.users.verified, changeStat),
+  'user.stats_changed': actOnOne((sim) => sim.users.busy, changeStat),
   'user.login_succeeded': logIn,
   'user.login_failed': failLogin,
   'user.locked': lockUser,

@@ -1,6 +1,7 @@
 // Event time through the whole app (manual clock, in-memory sink): live runs stamp the wall-clock
 // instant each event is due and bucket keys follow it; backfill runs spread a history that ends
 // when the run starts; seed-dev's week of history still has every type and no lifecycle violation.
+import { DEFAULT_TIME_SHAPE, intensityAt, localTimeIn } from '../../../src/runner/time-shape.js';
 import { describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from '../../../src/catalog/events.js';
 import type { Envelope } from '../../../src/envelope.js';
@@ -11,6 +12,20 @@ import { checkStream, type CheckedEvent } from '../../support/lifecycle-checker.
 
 const world = { population: { users: 100, suppliers: 5, communities: 4, products: 20, promotions: 5, posts: 10 } };
 const envelopeOf = (value: Buffer) => JSON.parse(value.toString()) as Envelope;
+
+function pearson(xs: readonly number[], ys: readonly number[]): number {
+  const mean = (v: readonly number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+  const [mx, my] = [mean(xs), mean(ys)];
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  xs.forEach((x, i) => {
+    sxy += (x - mx) * (ys[i]! - my);
+    sxx += (x - mx) ** 2;
+    syy += (ys[i]! - my) ** 2;
+  });
+  return sxy / Math.sqrt(sxx * syy);
+}
 
 describe('live time', () => {
   it("stamps occurred_at with the wall-clock instant each event was due, and the record's timestamp with the same", async () => {
@@ -83,9 +98,10 @@ describe('backfill', () => {
   it('seed-dev: 6 days ending at the run start, record timestamps = event times, all 74 types, 0 violations', async () => {
     // seed-dev is unthrottled; the fixture paces its 20,000 records so the run stays on the manual clock.
     const { report, log } = await fixtureRun('seed-dev', { ratePerSec: 10_000, durationMs: 2_000 });
-    // The schedule's 20,000 records on 31 topics, and the heartbeat (producer-timed, not scheduled).
+    // The schedule's 20,000 slots (a heartbeat or a dead letter takes the slot it is due in), then
+    // the dead letters still due when the schedule ends (intended after it).
+    expect(log.filter(({ record }) => record.intendedAtMs < 2_000)).toHaveLength(20_000);
     const scheduled = log.filter(({ record }) => record.logicalTopic !== HEARTBEAT_TOPIC);
-    expect(scheduled.length).toBe(20_000);
     const time = report.run.time!;
     expect(time.mode).toBe('backfill');
     const endMs = FIXTURE_WALL_CLOCK_MS;
@@ -95,14 +111,15 @@ describe('backfill', () => {
       endAt: new Date(endMs).toISOString(),
       durationMs: historyMs,
     });
-    // The first event opens the history; the last closes it but for the few slots dead letters and
-    // heartbeats took (event times follow the seeded stream, not the send slots).
-    const stepMs = historyMs / (20_000 - 1);
+    // The first event opens the history; the last closes it but for the slots dead letters and
+    // heartbeats took (event times follow the seeded stream, not the send slots), each slot 25.9 s
+    // on average, and shorter or longer by the daily curve.
+    const slotMs = historyMs / (20_000 - 1);
     const slack = log.length - log.filter(({ record }) => record.timestampMs !== undefined).length;
     expect(time.firstEventAt).toBe(time.history!.startAt);
     const lastMs = Date.parse(time.lastEventAt!);
     expect(lastMs).toBeLessThanOrEqual(endMs);
-    expect(lastMs).toBeGreaterThanOrEqual(endMs - (slack + 1) * stepMs);
+    expect(endMs - lastMs).toBeLessThanOrEqual((slack + 1) * 3 * slotMs);
     const domain = new Set<string>(DOMAIN_TOPICS);
     const events: CheckedEvent[] = [];
     for (const { record } of scheduled) {
@@ -121,6 +138,13 @@ describe('backfill', () => {
     const times = stamped.map(({ record }) => record.timestampMs!).sort((a, b) => a - b);
     expect(times[0]).toBe(endMs - historyMs);
     expect(times[times.length - 1]).toBe(lastMs);
+    // The daily curve and weekly pattern (the default, UTC): hourly counts follow the multipliers.
+    const hours = historyMs / 3_600_000;
+    const counts = new Array<number>(hours).fill(0);
+    for (const t of times) counts[Math.min(hours - 1, Math.floor((t - (endMs - historyMs)) / 3_600_000))]!++;
+    const local = localTimeIn('UTC');
+    const expected = counts.map((_, h) => intensityAt(DEFAULT_TIME_SHAPE, local(endMs - historyMs + h * 3_600_000)));
+    expect(pearson(counts, expected)).toBeGreaterThanOrEqual(0.95);
     const result = checkStream(events);
     expect(result.anomalies).toEqual([]);
     expect(new Set(events.map((e) => e.envelope.event_type)).size).toBe(EVENT_TYPES.length);

@@ -59,7 +59,7 @@ describe('prepareRun', () => {
     expect(p.time.window).toEqual({ startMs: now.getTime() - 7 * 86_400_000, endMs: now.getTime() });
     expect(p.time.totalEvents).toBe(1_000);
     expect(p.time.minTimestampMs).toBeUndefined();
-    expect(p.plan).toContain('backfill 7d ending 2026-12-01T12:00:00.000Z; within every topic’s retention');
+    expect(p.plan).toContain('backfill 7d ending 2026-12-01T12:00:00.000Z, daily curve in UTC');
     // A duration override leaves no count to spread.
     expect(() => prepareRun({ scenario: { name: 'b', scenario: backfill }, durationMs: 5_000 }, now)).toThrow(
       expect.objectContaining({ code: 'E_USAGE' }),

@@ -66,4 +66,51 @@ describe('Bag / BagSet', () => {
     const r2 = Rng.derive(3, 'bag');
     for (let i = 0; i < 200; i++) expect(union.pick(r1)).toBe(pickFromBags(r2, [a, b]));
   });
+
+  it('a weighted bag picks in proportion to weight, follows swap-removals and re-weighing, and skips zero weights', () => {
+    interface W {
+      readonly slots: number[];
+      readonly name: string;
+      on: boolean;
+      w: number;
+    }
+    const set = new BagSet<W>();
+    const bag = set.bag(
+      'weighted',
+      (t) => t.on,
+      (t) => t.w,
+    );
+    const things = Array.from({ length: 6 }, (_, i): W => ({ slots: set.newSlots(), name: `t${i}`, on: true, w: i }));
+    for (const t of things) set.refresh(t);
+    // t1 leaves (t5 moves into its slot), t2 grows to weight 10.
+    things[1]!.on = false;
+    set.refresh(things[1]!);
+    things[2]!.w = 10;
+    set.reweigh(things[2]!);
+    expect(bag.totalWeight).toBe(0 + 10 + 3 + 4 + 5);
+    const rng = Rng.derive(4, 'weighted');
+    const counts = new Map<string, number>();
+    const picks = 110_000;
+    for (let i = 0; i < picks; i++) {
+      const t = bag.pick(rng)!;
+      counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
+    }
+    expect(counts.has('t0')).toBe(false);
+    expect(counts.has('t1')).toBe(false);
+    for (const [name, w] of [
+      ['t2', 10],
+      ['t3', 3],
+      ['t4', 4],
+      ['t5', 5],
+    ] as const) {
+      expect(Math.abs(counts.get(name)! / picks - w / 22)).toBeLessThan(0.01);
+    }
+    // Every weight 0: nothing to pick.
+    for (const t of things) {
+      t.w = 0;
+      set.reweigh(t);
+    }
+    expect(bag.pick(rng)).toBeUndefined();
+    expect(pickFromBags(rng, [bag])).toBeUndefined();
+  });
 });

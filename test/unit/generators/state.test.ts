@@ -39,6 +39,7 @@ function user(users: UserState, over: Partial<User> = {}): User {
     lockedUntilMs: 0,
     memberships: [],
     ownedCommunities: 0,
+    rates: { kind: 'regular', activity: 1, posts: 1, orders: 1 },
     ...over,
   };
 }
@@ -53,6 +54,7 @@ function supplier(): Supplier {
     locations: ['loc'],
     products: [],
     promotions: [],
+    fitness: 1,
   };
 }
 
@@ -68,6 +70,7 @@ function community(communities: CommunityState, owner: User): Community {
     posts: [],
     promoRefs: 0,
     live: true,
+    fitness: 1,
   };
 }
 
@@ -84,6 +87,9 @@ function product(products: ProductState, s: Supplier): Product {
     promoRefs: 0,
     reservedUnits: 0,
     si: -1,
+    fitness: 1,
+    unitsOrdered: 0,
+    boost: 1,
   };
 }
 
@@ -255,6 +261,8 @@ describe('PromotionState', () => {
       conversions: 0,
       revenueCents: 0,
       viral: false,
+      fitness: 1,
+      boost: 1,
     };
     promotions.add(promo);
     return { promotions, promo, p1, c, s };
@@ -312,6 +320,8 @@ describe('PostState', () => {
       stats: [0, 0, 0, 0],
       viral: false,
       ci: -1,
+      fitness: 1,
+      engagement: 0,
     }));
     for (const p of ps) posts.add(p);
     posts.setPinned(ps[0]!, true);

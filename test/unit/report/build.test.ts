@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { hotTopics, perSecondShare } from '../../../src/report/build.js';
+import { MetricsRecorder } from '../../../src/metrics/recorder.js';
+import { keySkewTable } from '../../../src/render/console.js';
+import { hotTopics, perSecondShare, topicKeySkew } from '../../../src/report/build.js';
+import { fakeRecords } from '../../support/fake-records.js';
 import type { KeyReport, TopicReport } from '../../../src/report/types.js';
 
 const ps = {
@@ -48,5 +51,39 @@ describe('hotTopics', () => {
     ];
     expect(hotTopics(topics, keys)).toEqual(['sc.domain.promotion', 'sc.domain.user']);
     expect(hotTopics(topics, undefined)).toEqual(['sc.domain.user']);
+  });
+});
+
+describe('topicKeySkew', () => {
+  it('reports distinct keys, Gini, top shares, the hottest keys and the hottest key per second, from acked records', () => {
+    const rec = new MetricsRecorder({ startMs: 0, warmupMs: 0, lateThresholdMs: 100 });
+    const source = fakeRecords();
+    // 200 records in each of 3 seconds: half on one key, the rest on 100 keys; one failed batch.
+    for (let second = 0; second < 3; second++) {
+      const batch = Array.from({ length: 200 }, (_, i) => ({
+        ...source.next(),
+        logicalTopic: 'sc.domain.user' as const,
+        keyText: i % 2 === 0 ? 'hot' : `k${i % 100}`,
+        intendedAtMs: second * 1_000 + i,
+      }));
+      rec.completed(batch, { ok: true, offsets: undefined }, 0, 1);
+    }
+    const failed = [
+      { ...source.next(), logicalTopic: 'sc.domain.user' as const, keyText: 'never-acked', intendedAtMs: 10 },
+    ];
+    rec.completed(failed, { ok: false, error: 'x', indeterminate: false }, 0, 1);
+    const metrics = rec.snapshot();
+    const topic = 'sc.domain.user';
+    const skew = topicKeySkew(metrics, topic)!;
+    expect(skew.distinctKeys).toBe(51);
+    expect(skew.hottest[0]).toEqual({ key: 'hot', events: 300, share: 0.5 });
+    expect(skew.hottest).toHaveLength(5);
+    expect(skew.top1PctShare).toBe(0.5);
+    expect(skew.perSecond).toEqual({ p50: 0.5, max: 0.5, distinctKeysP50: 51, seconds: 3, minEvents: 100 });
+    expect(skew.gini).toBeGreaterThan(0.4);
+    expect(topicKeySkew(metrics, 'sc.no.such.topic')).toBeNull();
+    const table = keySkewTable([{ physicalTopic: topic, keySkew: skew } as TopicReport])!;
+    expect(table).toContain('KEY SKEW');
+    expect(table).toMatch(/hot\s+50\.0%/);
   });
 });

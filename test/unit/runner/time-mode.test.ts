@@ -42,10 +42,10 @@ describe('time modes', () => {
     expect(describeTime(TimeSchema.parse({ mode: 'live' }))).toBe('live time: occurred_at = the wall clock');
     expect(describeTime(TimeSchema.parse({ mode: 'live', timeScale: 60 }))).toMatch(/timeScale 60: .*60× faster/);
     expect(describeTime(TimeSchema.parse({ mode: 'backfill', history: '7d' }))).toBe(
-      'backfill 7d ending now; within every topic’s retention',
+      'backfill 7d ending now, daily curve in UTC (peak 20:00, trough 4:00), weekends ×1.15 weekdays; within every topic’s retention',
     );
     expect(describeTime(TimeSchema.parse({ mode: 'backfill', history: '20d', beyondRetention: 'clamp' }), 0)).toMatch(
-      /^backfill 20d ending 1970-01-01T00:00:00.000Z; record timestamps older than sc.domain.community 14d, .* clamped to it \(occurred_at kept\)$/,
+      /^backfill 20d ending 1970-01-01T00:00:00.000Z, daily curve in UTC .*; record timestamps older than sc.domain.community 14d, .* clamped to it \(occurred_at kept\)$/,
     );
     expect(describeTime(TimeSchema.parse({ mode: 'backfill', history: '20d' }))).toMatch(
       /refused: older than sc.domain.community's 14d retention/,

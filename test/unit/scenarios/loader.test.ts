@@ -1,3 +1,4 @@
+import { DEFAULT_TIME_SHAPE } from '../../../src/runner/time-shape.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createWorld } from '../../../src/generators/world.js';
@@ -36,7 +37,12 @@ describe('the shipped scenarios.yaml', () => {
     const s = getScenario(loaded, 'seed-dev');
     expect(s.topics).toBe('all');
     expect(s.load).toEqual({ executor: 'unthrottled', count: 40_000 });
-    expect(s.time).toEqual({ mode: 'backfill', history: 6 * 86_400_000, beyondRetention: 'refuse' });
+    expect(s.time).toEqual({
+      mode: 'backfill',
+      history: 6 * 86_400_000,
+      beyondRetention: 'refuse',
+      shape: DEFAULT_TIME_SHAPE,
+    });
   });
 
   it('the four viral scenarios differ only in the impressions key strategy, seed pinned', () => {
