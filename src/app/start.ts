@@ -27,7 +27,7 @@ export async function ensureBrokers(flag: string | undefined, log: (line: string
 /** Applies the catalog and reads the resulting plan, in one admin session. */
 export async function seedTopics(connection: KafkaConnection): Promise<{ applied: ApplyResult; after: TopicPlan }> {
   return withAdmin(connection, async (admin) => {
-    const applied = await applyTopicCatalog(admin, { prefix: '', replicationFactor: 1, dryRun: false });
+    const applied = await applyTopicCatalog(admin, { prefix: '', dryRun: false });
     return { applied, after: await readTopicPlan(admin, '') };
   });
 }

@@ -10,6 +10,8 @@ export interface InstanceRecord {
   controllerPort: number;
   version: string;
   startedAt: string;
+  /** A multi-node cluster (`up --nodes N`, N > 1); absent for the single node. */
+  cluster?: { nodes: number; layout: 'split' | 'combined'; clusterId: string };
 }
 
 export async function readInstance(file: string): Promise<InstanceRecord | undefined> {
@@ -22,11 +24,24 @@ export async function readInstance(file: string): Promise<InstanceRecord | undef
       controllerPort: typeof raw.controllerPort === 'number' ? raw.controllerPort : raw.port + 1,
       version: typeof raw.version === 'string' ? raw.version : '',
       startedAt: typeof raw.startedAt === 'string' ? raw.startedAt : '',
+      ...readCluster(raw.cluster),
     };
   } catch {
     // Missing or unreadable: the instance was never started from this home.
     return undefined;
   }
+}
+
+function readCluster(raw: unknown): Pick<InstanceRecord, 'cluster'> {
+  if (typeof raw !== 'object' || raw === null) return {};
+  const c = raw as Record<string, unknown>;
+  const nodes = c['nodes'];
+  const layout = c['layout'];
+  const clusterId = c['clusterId'];
+  if (typeof nodes !== 'number' || !Number.isInteger(nodes) || nodes < 2) return {};
+  if (layout !== 'split' && layout !== 'combined') return {};
+  if (typeof clusterId !== 'string') return {};
+  return { cluster: { nodes, layout, clusterId } };
 }
 
 export async function writeInstance(file: string, rec: InstanceRecord, home: string): Promise<void> {
