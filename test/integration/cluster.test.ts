@@ -2,15 +2,21 @@
 // controller quorum on ports 19560-19565 unless SC_SIM_CLUSTER_KAFKA_PORT moves them), topics with
 // replication 3 and min.insync.replicas 2, and a run that survives its hottest partition's leader
 // being SIGKILLed. One cluster for the whole file: starting six JVMs is the expensive part.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyTopicCatalog } from '../../src/app/topics.js';
 import { physicalTopicName } from '../../src/catalog/topics.js';
 import { withAdmin } from '../../src/kafka/admin.js';
+import { runScenario } from '../../src/app/run.js';
+import { stopNode } from '../../src/kafka/local/cluster.js';
 import { kafkaDown, kafkaStatus, kafkaUp } from '../../src/kafka/local/index.js';
+import { formatBrokerLoad } from '../../src/render/brokers.js';
+import { renderHtmlReport } from '../../src/render/html/report.js';
 import { REPO_ROOT } from '../../src/kafka/local/paths.js';
 import { runCli, uniquePrefix } from '../support/cli.js';
-import { placements } from '../support/cluster.js';
+import { boundedAdmin, leaderOf, placements, waitInSync } from '../support/cluster.js';
 
 const PORT = Number(process.env['SC_SIM_CLUSTER_KAFKA_PORT'] ?? 19560);
 const HOME = join(REPO_ROOT, '.sc-sim', 'kafka-cluster');
@@ -25,6 +31,24 @@ const clusterOpts = {
   timeoutMs: 150_000,
 };
 const fileStartedAt = Date.now();
+
+const SCENARIOS = join(mkdtempSync(join(tmpdir(), 'sc-sim-cluster-')), 'scenarios.yaml');
+writeFileSync(
+  SCENARIOS,
+  `
+scenarios:
+  cluster-hot:
+    description: a viral promotion on the cluster while the leader of its hot partition dies
+    world:
+      seed: 18
+      population: { users: 300, suppliers: 10, communities: 10, products: 50, promotions: 10, posts: 30 }
+      mix: { promotion.impression: 85, promotion.clicked: 5, user: 2, product: 2, post: 2, order: 4 }
+      hot: { promotion: 0.9 }
+    load: { executor: constant-rate, rate: 400, duration: 30s }
+    producer: { acks: all, idempotent: true }
+    thresholds: { errors: '== 0' }
+`,
+);
 
 beforeAll(async () => {
   await kafkaDown({ home: HOME, onProgress: progress });
@@ -114,4 +138,96 @@ describe('kafka up --nodes 3', () => {
       await admin.deleteTopics(names);
     });
   }, 180_000);
+});
+
+/** The partition with the most records so far among the run's topics (its topics started empty). */
+async function hottestPartition(prefix: string): Promise<{ topic: string; partition: number; records: bigint }> {
+  return boundedAdmin(BROKERS, 10_000, async (admin) => {
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+    let best = { topic: '', partition: -1, records: -1n };
+    for (const [topic, parts] of await admin.endOffsets(topics))
+      for (const [partition, end] of parts) if (end > best.records) best = { topic, partition, records: end };
+    return best;
+  });
+}
+
+describe('faults on the 3-node cluster', () => {
+  it('SIGKILL the leader of the hottest partition mid-run, restart it: 0 lost, duplicate, reordered, gaps, 0 failed', async () => {
+    const prefix = uniquePrefix('kill');
+    await withAdmin({ brokers: BROKERS }, (admin) => applyTopicCatalog(admin, { prefix, dryRun: false }));
+    let fault:
+      Promise<{ victim: number; hot: string; downMs: number; restartMs: number; inSyncMs: number }> | undefined;
+    const result = await runScenario({
+      scenario: 'cluster-hot',
+      file: SCENARIOS,
+      connection: { brokers: BROKERS },
+      prefix,
+      checks: { verify: { timeoutMs: 90_000 } },
+      onProgress: (p) => {
+        if (fault !== undefined || p.acked < 3_000) return;
+        fault = (async () => {
+          const hot = await hottestPartition(prefix);
+          const victim = await leaderOf(BROKERS, hot.topic, hot.partition);
+          const killedAt = Date.now();
+          await stopNode(HOME, victim, 'kill', 0);
+          progress(
+            `SIGKILLed node ${victim}, leader of the hottest partition ${hot.topic}[${hot.partition}] (${hot.records} records)`,
+          );
+          await new Promise((r) => setTimeout(r, 3_000));
+          const up = await kafkaUp({ home: HOME, onProgress: progress });
+          const restartMs = Date.now() - killedAt;
+          const inSyncMs = await waitInSync(BROKERS, [hot.topic], 3, 60_000);
+          return {
+            victim,
+            hot: `${hot.topic}[${hot.partition}]`,
+            downMs: killedAt,
+            restartMs,
+            inSyncMs,
+            up: up.status,
+          };
+        })();
+      },
+    });
+    expect(fault, 'the fault never started').toBeDefined();
+    const f = await fault!;
+    const r = result.report;
+    const t = r.summary.totals;
+    const v = r.verification!.result.totals;
+    progress(
+      `kill leader: node ${f.victim} of ${f.hot}; restarted after ${f.restartMs} ms, in sync ${f.inSyncMs} ms later; totals ${JSON.stringify({ generated: t.scheduled - t.dropped, acked: t.acked, failed: t.failed, indeterminate: t.indeterminate, unsent: t.unsent })}; ack latency ${JSON.stringify(r.summary.ackLatencyMs)}; retries ${JSON.stringify(r.delivery?.retries)}; verification ${JSON.stringify(v)}`,
+    );
+    if (r.brokers) progress(formatBrokerLoad(r.brokers, r.metrics.partitionSeconds?.firstSecondAtMs ?? 0));
+    expect(result.error).toBeUndefined();
+    expect({ failed: t.failed, indeterminate: t.indeterminate, unsent: t.unsent ?? 0 }).toEqual({
+      failed: 0,
+      indeterminate: 0,
+      unsent: 0,
+    });
+    expect(t.acked).toBe(t.scheduled - t.dropped);
+    expect({ lost: v.lost, duplicate: v.duplicate, reordered: v.reordered, gaps: v.gaps }).toEqual({
+      lost: 0,
+      duplicate: 0,
+      reordered: 0,
+      gaps: 0,
+    });
+    expect(v.consumed).toBe(t.acked);
+    // The report marks the leader change away from the killed node and the latency spike it caused.
+    const b = r.brokers!;
+    expect(b.brokers.map((x) => x.nodeId)).toEqual([1, 2, 3]);
+    const [hotTopic, hotPartition] = [
+      f.hot.slice(0, f.hot.lastIndexOf('[')),
+      Number(f.hot.slice(f.hot.lastIndexOf('[') + 1, -1)),
+    ];
+    expect(
+      b.leaderChanges.some((c) => c.topic === hotTopic && c.partition === hotPartition && c.from === f.victim),
+    ).toBe(true);
+    expect(r.summary.ackLatencyMs.max).toBeGreaterThan(1_000);
+    // The hot broker: in most seconds one broker (whichever led the hot partition) carries most events.
+    const busy = b.seconds.filter((sec) => sec.events.some((n) => n > 0));
+    const hotSeconds = busy.filter((sec) => Math.max(...sec.events) > 0.5 * sec.events.reduce((x, y) => x + y, 0));
+    expect(hotSeconds.length).toBeGreaterThan(busy.length / 2);
+    const html = renderHtmlReport({ run: r });
+    expect(html).toContain('data-chart="heat-brokers"');
+    expect(result.exitCode).toBe(0);
+  }, 300_000);
 });
