@@ -20,9 +20,10 @@ export function formatBrokerLoad(b: BrokerLoadSection, firstSecondAtMs: number):
     { header: 'SHARE', value: (x) => pct(x.shareOfEvents), align: 'right' },
     { header: 'BYTES', value: (x) => formatBytes(x.bytes), align: 'right' },
     { header: 'PEAK ev/s', value: (x) => int(x.peakEventsPerSec), align: 'right' },
-    { header: '', value: (x) => (x.shareOfEvents === hottest && b.brokers.length > 1 ? 'hottest' : '') },
   ]);
+  const hot = b.brokers.find((x) => x.shareOfEvents === hottest);
   const out = [`BROKERS (${b.note})`, table];
+  if (hot && hottest > 0) out.push(`hottest broker: ${hot.nodeId} (${pct(hottest)} of the events)`);
   if (b.leaderChanges.length === 0) out.push('leader changes: none');
   else {
     out.push(`leader changes: ${b.leaderChanges.length}`);

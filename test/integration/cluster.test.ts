@@ -47,6 +47,19 @@ scenarios:
     load: { executor: constant-rate, rate: 400, duration: 30s }
     producer: { acks: all, idempotent: true }
     thresholds: { errors: '== 0' }
+  cluster-rolling:
+    description: a steady load through a rolling restart of every broker
+    world: { seed: 19 }
+    load: { executor: constant-rate, rate: 300, duration: 75s }
+    producer: { acks: all, idempotent: true }
+    thresholds: { errors: '== 0' }
+  # Two brokers down for 15 s: longer than the 5 s delivery timeout, so what waits fails honestly.
+  cluster-two-down:
+    description: two of three brokers down longer than the delivery timeout
+    world: { seed: 20 }
+    load: { executor: constant-rate, rate: 200, duration: 45s }
+    producer: { acks: all, idempotent: true, deliveryTimeout: 5s, timeout: 3s }
+    thresholds: { errors: '== 0' }
 `,
 );
 
@@ -230,4 +243,128 @@ describe('faults on the 3-node cluster', () => {
     expect(html).toContain('data-chart="heat-brokers"');
     expect(result.exitCode).toBe(0);
   }, 300_000);
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The run's topics (its prefix), for in-sync checks. */
+async function runTopics(prefix: string): Promise<string[]> {
+  return boundedAdmin(BROKERS, 10_000, async (admin) => (await admin.listTopics()).filter((t) => t.startsWith(prefix)));
+}
+
+describe('more faults on the 3-node cluster', () => {
+  it('rolling restart (SIGTERM each broker in turn, waiting for the ISRs): 0 lost, duplicate, reordered, gaps, 0 failed', async () => {
+    const prefix = uniquePrefix('roll');
+    await withAdmin({ brokers: BROKERS }, (admin) => applyTopicCatalog(admin, { prefix, dryRun: false }));
+    const topics = await runTopics(prefix);
+    let rolling: Promise<{ node: number; stopMs: number; upMs: number; inSyncMs: number }[]> | undefined;
+    const result = await runScenario({
+      scenario: 'cluster-rolling',
+      file: SCENARIOS,
+      connection: { brokers: BROKERS },
+      prefix,
+      checks: { verify: { timeoutMs: 90_000 } },
+      onProgress: (p) => {
+        if (rolling !== undefined || p.acked < 1_500) return;
+        rolling = (async () => {
+          // The brokers as the cluster lists them, not fixed ids.
+          const nodes = (await boundedAdmin(BROKERS, 10_000, (admin) => admin.brokers())).map((b) => b.nodeId).sort();
+          const steps = [];
+          for (const node of nodes) {
+            const t0 = Date.now();
+            await stopNode(HOME, node, 'term', 30_000);
+            const stopMs = Date.now() - t0;
+            await kafkaUp({ home: HOME, onProgress: progress });
+            const upMs = Date.now() - t0 - stopMs;
+            const inSyncMs = await waitInSync(BROKERS, topics, 3, 90_000);
+            steps.push({ node, stopMs, upMs, inSyncMs });
+            progress(
+              `rolling: node ${node} stopped in ${stopMs} ms, up ${upMs} ms later, in sync ${inSyncMs} ms after that`,
+            );
+          }
+          return steps;
+        })();
+      },
+    });
+    expect(rolling, 'the rolling restart never started').toBeDefined();
+    const steps = await rolling!;
+    const r = result.report;
+    const t = r.summary.totals;
+    const v = r.verification!.result.totals;
+    progress(
+      `rolling: ${JSON.stringify(steps)}; totals ${JSON.stringify({ generated: t.scheduled - t.dropped, acked: t.acked, failed: t.failed, indeterminate: t.indeterminate, unsent: t.unsent })}; ack latency ${JSON.stringify(r.summary.ackLatencyMs)}; retries ${JSON.stringify(r.delivery?.retries)}; leader changes ${r.brokers?.leaderChanges.length}; verification ${JSON.stringify(v)}`,
+    );
+    expect(steps).toHaveLength(3);
+    expect(result.error).toBeUndefined();
+    expect({ failed: t.failed, indeterminate: t.indeterminate, unsent: t.unsent ?? 0 }).toEqual({
+      failed: 0,
+      indeterminate: 0,
+      unsent: 0,
+    });
+    expect(t.acked).toBe(t.scheduled - t.dropped);
+    expect({ lost: v.lost, duplicate: v.duplicate, reordered: v.reordered, gaps: v.gaps }).toEqual({
+      lost: 0,
+      duplicate: 0,
+      reordered: 0,
+      gaps: 0,
+    });
+    expect(v.consumed).toBe(t.acked);
+    // Every broker handed its leaders over at least once.
+    const from = new Set(r.brokers!.leaderChanges.map((c) => c.from));
+    expect([1, 2, 3].every((n) => from.has(n))).toBe(true);
+    expect(result.exitCode).toBe(0);
+  }, 360_000);
+
+  it('two of three brokers down longer than the delivery timeout: an honest FAILED naming NOT_ENOUGH_REPLICAS; counts add up', async () => {
+    const prefix = uniquePrefix('two');
+    await withAdmin({ brokers: BROKERS }, (admin) => applyTopicCatalog(admin, { prefix, dryRun: false }));
+    const topics = await runTopics(prefix);
+    let outage: Promise<{ killed: number[]; downMs: number }> | undefined;
+    const result = await runScenario({
+      scenario: 'cluster-two-down',
+      file: SCENARIOS,
+      connection: { brokers: BROKERS },
+      prefix,
+      checks: { verify: { timeoutMs: 90_000 } },
+      onProgress: (p) => {
+        if (outage !== undefined || p.acked < 1_500) return;
+        outage = (async () => {
+          // The hottest partition's leader and one other broker, from metadata.
+          const hot = await hottestPartition(prefix);
+          const leader = await leaderOf(BROKERS, hot.topic, hot.partition);
+          const nodes = (await boundedAdmin(BROKERS, 10_000, (admin) => admin.brokers())).map((b) => b.nodeId);
+          const killed = [leader, nodes.filter((n) => n !== leader).sort()[0]!];
+          const t0 = Date.now();
+          for (const n of killed) await stopNode(HOME, n, 'kill', 0);
+          progress(`two down: SIGKILLed nodes ${killed.join(', ')}`);
+          await sleep(15_000);
+          await kafkaUp({ home: HOME, onProgress: progress });
+          const downMs = Date.now() - t0;
+          await waitInSync(BROKERS, topics, 3, 90_000);
+          return { killed, downMs };
+        })();
+      },
+    });
+    expect(outage, 'the outage never started').toBeDefined();
+    const o = await outage!;
+    const r = result.report;
+    const t = r.summary.totals;
+    const v = r.verification!.result.totals;
+    const met = [...Object.keys(r.summary.errors), ...Object.keys(r.delivery?.retries.errors ?? {})].join('\n');
+    progress(
+      `two down: ${JSON.stringify(o)}; totals ${JSON.stringify({ generated: t.scheduled - t.dropped, acked: t.acked, failed: t.failed, indeterminate: t.indeterminate, unsent: t.unsent })}; errors ${JSON.stringify(r.summary.errors)}; retries ${JSON.stringify(r.delivery?.retries)}; verification ${JSON.stringify(v)}`,
+    );
+    expect(result.error).toBeUndefined(); // not fatal: the run went on once the brokers were back
+    expect(t.failed + t.indeterminate).toBeGreaterThan(0);
+    expect(t.acked + t.failed + t.indeterminate + (t.unsent ?? 0)).toBe(t.scheduled - t.dropped);
+    expect(met).toMatch(/NOT_ENOUGH_REPLICAS/);
+    expect(r.passed).toBe(false);
+    expect(result.exitCode).toBe(3);
+    expect({ lost: v.lost, duplicate: v.duplicate, reordered: v.reordered, gaps: v.gaps }).toEqual({
+      lost: 0,
+      duplicate: 0,
+      reordered: 0,
+      gaps: 0,
+    });
+  }, 360_000);
 });

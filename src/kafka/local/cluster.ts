@@ -279,7 +279,11 @@ export async function clusterUp(o: ClusterOptions): Promise<ClusterUpResult> {
         throw await clusterStartFailed(o.home, nodes, `node ${id} ${how}`, id);
       }
     }
-    if ((await brokersListed(brokers, Math.min(2_000, Math.max(100, deadline - Date.now())))) >= brokers.length) break;
+    // Each started broker must answer on its own port: right after a SIGKILL the cluster still
+    // lists the dead broker until its session times out, so the count alone could be stale.
+    const bound = Math.min(2_000, Math.max(100, deadline - Date.now()));
+    if ((await brokersListed(brokers, bound)) >= brokers.length && (await allAnswer(clusterBrokers(toStart), bound)))
+      break;
     if (Date.now() >= deadline) {
       // A cluster that did not come up in time is stopped, so the next `up` starts clean.
       await clusterStop(o.home, nodes, 5_000, () => undefined);
@@ -304,6 +308,11 @@ export async function clusterUp(o: ClusterOptions): Promise<ClusterUpResult> {
     layout: o.layout,
     startedNodes: toStart.map((n) => n.id),
   };
+}
+
+async function allAnswer(own: string[], timeoutMs: number): Promise<boolean> {
+  for (const b of own) if ((await brokersListed([b], timeoutMs)) === 0) return false;
+  return true;
 }
 
 async function waitBrokers(brokers: string[], nodes: readonly ClusterNode[], deadline: number): Promise<number> {
