@@ -185,6 +185,17 @@ export async function clusterUp(o: ClusterOptions): Promise<ClusterUpResult> {
       { hint: 'stop it first (`sc-sim kafka down`), or start another one with --home DIR' },
     );
   }
+  // Another shape on formatted data would start nodes whose metadata names other voters.
+  const reshaped = inst?.cluster && (inst.cluster.nodes !== o.nodes || inst.cluster.layout !== o.layout);
+  const hasData =
+    inst && rememberedNodes(inst).some((n) => existsSync(join(nodePaths(o.home, n.id).dataDir, 'meta.properties')));
+  if (reshaped && hasData && !o.freshData) {
+    throw new ScSimError(
+      'E_USAGE',
+      `the cluster in ${o.home} was made with ${inst.cluster!.nodes} ${inst.cluster!.layout} nodes; its data cannot start as ${o.nodes} ${o.layout} nodes`,
+      { hint: `start the new shape in another home (--home DIR), or remove ${o.home} to start over` },
+    );
+  }
   if (running.size === nodes.length) {
     if ((await waitBrokers(brokers, nodes, Date.now() + o.timeoutMs)) < brokers.length) {
       throw await clusterStartFailed(o.home, nodes, 'is running but not every broker is listed');
