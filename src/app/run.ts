@@ -15,6 +15,8 @@ import type { KafkaConnection } from '../kafka/client.js';
 import { createEncoder } from '../records/encode.js';
 import { keyStrategyTable } from '../records/keys.js';
 import { buildReport, offsetsReport, type RunReport, type TimeReport } from '../report.js';
+import { brokerLoad } from '../report/brokers.js';
+import { watchLeadership, type LeadershipWatch } from './leadership.js';
 import { thresholdsOf } from '../report/thresholds.js';
 import { runLoad, type AckObserver, type Progress, type RunOutcome } from '../runner.js';
 import { realClock, type Clock } from '../runner/clock.js';
@@ -338,6 +340,7 @@ export async function runScenario(req: RunRequest, deps: RunDeps = {}): Promise<
   const admin = await AdminSession.open(connection);
   let attached: AttachedChecks | undefined;
   let exporter: MetricsExporter | undefined;
+  let leadership: LeadershipWatch | undefined;
   try {
     const physical = await checkRunTopics(admin, prepared.topics, prepared.prefix);
     // Catalog counts for topics the run does not write (their events are encoded, never sent).
@@ -364,6 +367,8 @@ export async function runScenario(req: RunRequest, deps: RunDeps = {}): Promise<
       exporter.watchGroups(() => attached?.groupLag() ?? []);
       log(`metrics (OpenMetrics) at http://${exporter.address}/metrics`, false);
     }
+    // On a multi-broker cluster: who leads what, second by second, for the per-broker load.
+    leadership = await watchLeadership(admin, [...physical.keys()]).catch(() => undefined);
     const sink = await openKafkaSink(connection, prepared.scenario.producer, `sc-sim-${prepared.runId}`);
     const live = exporter ? liveMetrics(exporter) : undefined;
     const outcome = await drive(
@@ -371,9 +376,14 @@ export async function runScenario(req: RunRequest, deps: RunDeps = {}): Promise<
       live ? { ...req, onProgress: (p) => (live.onProgress(p), req.onProgress?.(p)) } : req,
       { ...deps, clock },
     );
+    const timeline = await leadership?.stop();
+    leadership = undefined;
     const end = await endOffsetsAfter(admin, start, outcome.fatal !== null);
     const result = report(prepared, outcome, sink, partitions, { start, end: end.offsets });
     result.report.connection = summarizeConnection(connection);
+    const brokers =
+      timeline && brokerLoad(timeline, result.report.metrics, (t) => physicalTopicName(t, prepared.prefix));
+    if (brokers) result.report.brokers = brokers;
     if (end.complete) {
       const checked = await attached.complete(result.report, end.offsets, result.exitCode);
       attached = undefined;
@@ -382,6 +392,7 @@ export async function runScenario(req: RunRequest, deps: RunDeps = {}): Promise<
     } else log('verification and the checks on consumers are skipped: a topic of the run no longer exists', false);
     return result;
   } finally {
+    await leadership?.stop().catch(() => undefined);
     await attached?.abort();
     await exporter?.close();
     await admin.close();

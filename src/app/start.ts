@@ -32,7 +32,7 @@ export async function ensureBrokers(
 /** Applies the catalog and reads the resulting plan, in one admin session; a partial apply throws. */
 export async function seedTopics(connection: KafkaConnection): Promise<{ applied: ApplyResult; after: TopicPlan }> {
   return withAdmin(connection, async (admin) => {
-    const applied = await applyTopicCatalog(admin, { prefix: '', replicationFactor: 1, dryRun: false });
+    const applied = await applyTopicCatalog(admin, { prefix: '', dryRun: false });
     const failure = applyFailureError(applied, connection.brokers);
     if (failure) throw failure;
     return { applied, after: await readTopicPlan(admin, '') };

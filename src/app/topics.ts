@@ -3,17 +3,30 @@
 import { TOPICS, getTopic, physicalTopicName } from '../catalog/topics.js';
 import { ScSimError } from '../errors.js';
 import type { AdminSession } from '../kafka/admin.js';
-import { actionable, desiredConfigs, planTopics, type TopicPlan } from '../topics/plan.js';
+import { actionable, chooseDurability, desiredConfigs, planTopics, type TopicPlan } from '../topics/plan.js';
 
-/** The topics in this prefix's namespace (`<prefix>sc.*`) compared with the catalog. */
-export async function readTopicPlan(admin: AdminSession, prefix: string): Promise<TopicPlan> {
-  const names = (await admin.listTopics()).filter((n) => n.startsWith(`${prefix}sc.`));
-  return planTopics(await admin.describeTopics(names), prefix);
+/** Overrides of the replication settings (default: from the cluster's broker count). */
+export interface DurabilityFlags {
+  replicationFactor?: number | undefined;
+  minInsyncReplicas?: number | undefined;
 }
 
-export interface ApplyOptions {
+/**
+ * The topics in this prefix's namespace (`<prefix>sc.*`) compared with the catalog, with the
+ * replication settings the cluster's size calls for (or the flags').
+ */
+export async function readTopicPlan(
+  admin: AdminSession,
+  prefix: string,
+  flags: DurabilityFlags = {},
+): Promise<TopicPlan> {
+  const durability = chooseDurability(await admin.brokerCount(), flags);
+  const names = (await admin.listTopics()).filter((n) => n.startsWith(`${prefix}sc.`));
+  return planTopics(await admin.describeTopics(names), prefix, undefined, durability);
+}
+
+export interface ApplyOptions extends DurabilityFlags {
   prefix: string;
-  replicationFactor: number;
   dryRun: boolean;
 }
 
@@ -38,7 +51,8 @@ export interface ApplyResult {
  * shrinks. What the cluster refuses is collected per topic in `failed` while the rest goes on.
  */
 export async function applyTopicCatalog(admin: AdminSession, opts: ApplyOptions): Promise<ApplyResult> {
-  const plan = await readTopicPlan(admin, opts.prefix);
+  const plan = await readTopicPlan(admin, opts.prefix, opts);
+  const durability = plan.durability;
   const result: ApplyResult = { plan, created: [], altered: [], failed: [] };
   // Topics whose configs this principal may not read cannot be checked, let alone repaired.
   for (const i of plan.items) {
@@ -64,8 +78,8 @@ export async function applyTopicCatalog(admin: AdminSession, opts: ApplyOptions)
     creates.map((i) => ({
       topic: i.topic,
       partitions: i.spec!.partitions,
-      replicationFactor: opts.replicationFactor,
-      configs: desiredConfigs(i.spec!),
+      replicationFactor: durability?.replicationFactor ?? 1,
+      configs: desiredConfigs(i.spec!, durability),
     })),
   );
   const refused = new Set(createFailures.map((f) => f.topic));
@@ -87,7 +101,7 @@ export async function applyTopicCatalog(admin: AdminSession, opts: ApplyOptions)
   const configFailures = await admin.setTopicConfigs(
     alters
       .filter((i) => i.changes.some((c) => c.kind === 'config'))
-      .map((i) => ({ topic: i.topic, configs: desiredConfigs(i.spec!) })),
+      .map((i) => ({ topic: i.topic, configs: desiredConfigs(i.spec!, durability) })),
   );
   const alterFailures = [...growFailures, ...configFailures];
   result.failed.push(...alterFailures.map((f) => ({ ...f, action: 'alter' as const })));

@@ -11,6 +11,8 @@ import {
   type LocalKafkaOptions,
   type SecureBrokerInfo,
 } from '../kafka/local/index.js';
+import type { NodeStatus } from '../kafka/local/cluster.js';
+import { ScSimError } from '../errors.js';
 import { formatBytes } from '../render/format.js';
 import { parsePort, parsePositiveInt } from './options.js';
 
@@ -44,7 +46,39 @@ export function formatStatus(s: KafkaStatus): string {
     ['secured', s.secure ? 'SASL_SSL (SCRAM-SHA-512, ACLs; client configs in the home)' : 'no (PLAINTEXT)'],
     ['home', s.home],
   ];
-  return rows.map(([k, v]) => `${(k + ':').padEnd(9)}${v}`).join('\n') + '\n';
+  if (s.layout !== undefined) rows.splice(3, 0, ['layout', `${s.layout} (${describeLayout(s.layout)})`]);
+  const head = rows.map(([k, v]) => `${(k + ':').padEnd(9)}${v}`).join('\n') + '\n';
+  return s.nodes ? head + formatNodes(s.nodes) : head;
+}
+
+const describeLayout = (layout: 'split' | 'combined'): string =>
+  layout === 'split' ? 'controller-only JVMs beside the brokers' : 'every node a broker and a controller';
+
+/** One row per node: id, role, port, pid, up. */
+export function formatNodes(nodes: readonly NodeStatus[]): string {
+  const rows = [
+    ['node', 'role', 'port', 'pid', 'up'],
+    ...nodes.map((n) => [
+      String(n.id),
+      n.role,
+      n.controllerPort !== undefined ? `${n.port} (controller ${n.controllerPort})` : String(n.port),
+      n.pid !== undefined ? String(n.pid) : '-',
+      n.up ? 'up' : 'DOWN',
+    ]),
+  ];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return (
+    rows
+      .map(
+        (r) =>
+          '  ' +
+          r
+            .map((c, i) => c.padEnd(widths[i]!))
+            .join('  ')
+            .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 /** Where a secure broker's client configs are; the passwords are only named by their file. */
@@ -71,7 +105,9 @@ const dockerOption = () => new Option('--docker', 'force docker compose (docker-
 export function registerKafka(program: Command): void {
   const kafka = program
     .command('kafka')
-    .description('run a local single-node Kafka broker (JVM from Maven Central, or Docker when an engine answers)');
+    .description(
+      'run a local Kafka broker or cluster (JVM from Maven Central, or Docker when an engine answers for a single node)',
+    );
 
   kafka
     .command('up')
@@ -83,6 +119,13 @@ export function registerKafka(program: Command): void {
       ),
     )
     .addOption(homeOption())
+    .addOption(
+      new Option(
+        '--nodes <n>',
+        'brokers: 3 starts a production-shaped cluster on --port..--port+5 (default: 1)',
+      ).argParser(parsePositiveInt('--nodes')),
+    )
+    .option('--combined', 'with --nodes: every node is broker and controller (3 JVMs instead of 6)')
     .addOption(jvmOption())
     .addOption(dockerOption())
     .option(
@@ -95,29 +138,71 @@ export function registerKafka(program: Command): void {
         .default(90_000),
     )
     .option('--json', 'print the result as JSON')
-    .action(async (flags: CommonFlags & { controllerPort?: number; timeoutMs: number; secure?: boolean }) => {
-      const o = toOptions(flags);
-      if (flags.controllerPort !== undefined) o.controllerPort = flags.controllerPort;
-      if (flags.secure) o.secure = true;
-      o.timeoutMs = flags.timeoutMs;
-      const r = await kafkaUp(o);
-      if (flags.json) {
-        process.stdout.write(JSON.stringify(r) + '\n');
-        return;
-      }
-      const how = `${r.mode}${r.secure ? ', SASL_SSL' : ''}`;
-      if (r.status === 'already-running') {
-        process.stdout.write(`Kafka ${r.version} is already running at ${r.brokers.join(',')} (${how})\n`);
-      } else {
-        const took = `${(r.tookMs / 1000).toFixed(1)} s${r.downloaded ? ', including the download' : ''}`;
-        process.stdout.write(`Kafka ${r.version} started at ${r.brokers.join(',')} (${how}, ${took})\n`);
-      }
-      if (r.secure) process.stdout.write(formatSecureInfo(r.secure));
-    });
+    .action(
+      async (
+        flags: CommonFlags & {
+          controllerPort?: number;
+          timeoutMs: number;
+          secure?: boolean;
+          nodes?: number;
+          combined?: boolean;
+        },
+      ) => {
+        const o = toOptions(flags);
+        if (flags.controllerPort !== undefined) {
+          if (flags.nodes !== undefined && flags.nodes > 1) {
+            throw new ScSimError('E_USAGE', '--controller-port is for the single node', {
+              hint: 'a cluster takes 2N consecutive ports from --port: brokers first, then controllers',
+            });
+          }
+          o.controllerPort = flags.controllerPort;
+        }
+        if (flags.nodes !== undefined) o.nodes = flags.nodes;
+        if (flags.combined) {
+          if (flags.nodes === undefined || flags.nodes < 2) {
+            throw new ScSimError('E_USAGE', '--combined needs --nodes 2 or more', {
+              hint: 'e.g. --nodes 3 --combined',
+            });
+          }
+          o.layout = 'combined';
+        }
+        if (flags.secure) {
+          if (flags.nodes !== undefined && flags.nodes > 1) {
+            throw new ScSimError(
+              'E_USAGE',
+              '--secure is for the single node: the local cluster has no secured mode yet',
+              {
+                hint: 'drop --nodes for a secured broker, or --secure for the cluster',
+              },
+            );
+          }
+          o.secure = true;
+        }
+        o.timeoutMs = flags.timeoutMs;
+        const r = await kafkaUp(o);
+        const what = r.nodes ? `a ${r.brokers.length}-broker cluster (${r.layout})` : `Kafka ${r.version}`;
+        const how = `${r.mode}${r.secure ? ', SASL_SSL' : ''}`;
+        if (flags.json) {
+          process.stdout.write(JSON.stringify({ ...r, bootstrap: r.brokers.join(',') }) + '\n');
+          return;
+        }
+        if (r.status === 'already-running') {
+          process.stdout.write(`${what} is already running at ${r.brokers.join(',')} (${how})\n`);
+        } else {
+          const took = `${(r.tookMs / 1000).toFixed(1)} s${r.downloaded ? ', including the download' : ''}`;
+          process.stdout.write(`${what} started at ${r.brokers.join(',')} (${how}, ${took})\n`);
+        }
+        if (r.nodes) {
+          process.stdout.write(formatNodes(r.nodes));
+          process.stdout.write(`bootstrap: --brokers ${r.brokers.join(',')}\n`);
+        }
+        if (r.secure) process.stdout.write(formatSecureInfo(r.secure));
+      },
+    );
 
   kafka
     .command('down')
-    .description('stop the broker this home started (SIGTERM, then SIGKILL after 30 s)')
+    .description('stop the broker or every node this home started (SIGTERM, then SIGKILL after 30 s)')
     .addOption(homeOption())
     .addOption(portOption('broker port (docker mode; default: the remembered one)'))
     .addOption(jvmOption())
@@ -142,7 +227,7 @@ export function registerKafka(program: Command): void {
 
   kafka
     .command('logs')
-    .description("print the end of the broker's log")
+    .description("print the end of the broker's log (every node's for a cluster)")
     .addOption(homeOption())
     .addOption(portOption('broker port (docker mode; default: the remembered one)'))
     .addOption(new Option('-n, --lines <n>', 'how many lines').argParser(parsePositiveInt('--lines')).default(100))

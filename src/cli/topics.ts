@@ -22,16 +22,33 @@ export function registerTopics(program: Command): void {
     .option('--dry-run', 'print the plan and change nothing', false)
     .option(
       '--replication-factor <n>',
-      'replication factor for created topics',
+      'replication factor for created topics (default: min(3, brokers))',
       parsePositiveInt('--replication-factor'),
-      1,
+    )
+    .option(
+      '--min-insync-replicas <n>',
+      'min.insync.replicas for every catalog topic (default: 2 with 3+ brokers, else 1)',
+      parsePositiveInt('--min-insync-replicas'),
     )
     .option('--json', 'print the plan and result as JSON on stdout', false)
     .action(
-      async (o: ConnectionFlags & { prefix: string; dryRun: boolean; replicationFactor: number; json: boolean }) => {
+      async (
+        o: ConnectionFlags & {
+          prefix: string;
+          dryRun: boolean;
+          replicationFactor?: number;
+          minInsyncReplicas?: number;
+          json: boolean;
+        },
+      ) => {
         const connection = connectionFromFlags(o);
         const result = await withAdmin(connection, (admin) =>
-          applyTopicCatalog(admin, { prefix: o.prefix, replicationFactor: o.replicationFactor, dryRun: o.dryRun }),
+          applyTopicCatalog(admin, {
+            prefix: o.prefix,
+            replicationFactor: o.replicationFactor,
+            minInsyncReplicas: o.minInsyncReplicas,
+            dryRun: o.dryRun,
+          }),
         );
         // What could not be done is printed with the rest, then fails the command (exit 1).
         const failure = applyFailureError(result, connection.brokers);

@@ -31,6 +31,7 @@ export interface ObservedTopic {
   cleanupPolicy?: string;
   /** The configs could not be read: this principal lacks DESCRIBE_CONFIGS on the topic. */
   configsDenied?: boolean;
+  minInsyncReplicas?: number;
 }
 
 /** A topic the cluster refused to create or change, and why. */
@@ -50,6 +51,16 @@ export interface NewTopic {
   partitions: number;
   replicationFactor: number;
   configs: Record<string, string>;
+}
+
+/** Who leads and who follows one partition, as the cluster's metadata says. */
+export interface PartitionPlacement {
+  topic: string;
+  partition: number;
+  /** Node id of the leader; -1 while the partition has none. */
+  leader: number;
+  replicas: number[];
+  isr: number[];
 }
 
 export interface PartitionMarks {
@@ -139,8 +150,10 @@ export class AdminSession {
       }
       const retention = entries?.find((e) => e.configName === 'retention.ms')?.configValue;
       const cleanup = entries?.find((e) => e.configName === 'cleanup.policy')?.configValue;
+      const minIsr = entries?.find((e) => e.configName === 'min.insync.replicas')?.configValue;
       if (retention !== undefined && retention !== null) observed.retentionMs = Number(retention);
       if (cleanup !== undefined && cleanup !== null) observed.cleanupPolicy = cleanup;
+      if (minIsr !== undefined && minIsr !== null) observed.minInsyncReplicas = Number(minIsr);
       return observed;
     });
   }
@@ -156,7 +169,7 @@ export class AdminSession {
           resources: topics.map((name) => ({
             type: ConfigResourceTypes.TOPIC,
             name,
-            configNames: ['retention.ms', 'cleanup.policy'],
+            configNames: ['retention.ms', 'cleanup.policy', 'min.insync.replicas'],
           })),
         }),
       );
@@ -171,6 +184,38 @@ export class AdminSession {
       for (const name of names) for (const [k, v] of await this.readTopicConfigs([name])) out.set(k, v);
       return out;
     }
+  }
+
+  /**
+   * Leader, replicas and in-sync replicas of every partition of these topics. After a SIGKILL the
+   * dead broker stays "leader" here until the controller fences it (the broker session timeout).
+   */
+  partitionPlacements(topics: readonly string[]): Promise<PartitionPlacement[]> {
+    if (topics.length === 0) return Promise.resolve([]);
+    return this.call({ action: 'describe', topics }, async (admin) => {
+      const { topics: described } = await admin.fetchTopicMetadata({ topics: [...topics] });
+      return described.flatMap((t) =>
+        t.partitions.map((p) => ({
+          topic: t.name,
+          partition: p.partitionId,
+          leader: p.leader,
+          replicas: [...p.replicas],
+          isr: [...p.isr],
+        })),
+      );
+    });
+  }
+
+  /** The brokers the cluster lists: node id and address. */
+  brokers(): Promise<{ nodeId: number; address: string }[]> {
+    return this.call({ action: 'describe' }, async (admin) =>
+      (await admin.describeCluster()).brokers.map((b) => ({ nodeId: b.nodeId, address: `${b.host}:${b.port}` })),
+    );
+  }
+
+  /** How many brokers the cluster lists (fenced brokers drop out). */
+  brokerCount(): Promise<number> {
+    return this.call({ action: 'describe' }, async (admin) => (await admin.describeCluster()).brokers.length);
   }
 
   /** Partition count per topic, for those of `names` that exist (and this principal may see). */

@@ -67,6 +67,13 @@ export function compareRows(result: CompareResult): CompareRow[] {
       s.hottestPartitionShare === null ? '-' : `${pct(s.hottestPartitionShare)} [${partitionOf(s.hottestPartition)}]`,
   );
   row(
+    'hottest broker share (all events)',
+    (s) => s.hottestBrokerShare,
+    3,
+    (s) => (s.hottestBrokerShare === null ? '-' : `${pct(s.hottestBrokerShare)} [broker ${s.hottestBroker}]`),
+  );
+  row('leader changes', (s) => s.leaderChanges);
+  row(
     'hottest partition per second, p50',
     (s) => s.perSecondShareP50,
     3,

@@ -1,5 +1,6 @@
 // The console summary of a run report: a pure function of the report (autocannon's
 // printResult habit), so `sc-sim report saved.json` prints exactly what the run printed.
+import { formatBrokerLoad } from './brokers.js';
 import { formatConsumerReport } from './consumer.js';
 import { describeConnection, formatBytes, int, ms, pct, secs } from './format.js';
 import { formatPerSecond } from './per-second.js';
@@ -247,6 +248,8 @@ function formatRunSummary(report: RunReport): string {
   if (skew) out.push(skew, '');
   const perSecond = formatPerSecond(report);
   if (perSecond) out.push(perSecond, '');
+  if (report.brokers)
+    out.push(formatBrokerLoad(report.brokers, report.metrics.partitionSeconds?.firstSecondAtMs ?? 0), '');
   if (report.keys && report.keys.length > 1) out.push(keysSection(report.keys), '');
   out.push(seriesTable(report));
   if (report.thresholds.length > 0) {

@@ -1,10 +1,11 @@
 // The topic plan for the console (`topics apply`, `topics list`, `start`) and its JSON shape.
 import { formatDurationMs } from '../runner/duration.js';
-import type { Change, PlanItem, TopicPlan } from '../topics/plan.js';
+import type { Change, Durability, PlanItem, TopicPlan } from '../topics/plan.js';
 import { renderTable } from './table.js';
 
 function describeChange(c: Change): string {
   if (c.kind === 'partitions') return c.from === 0 ? `partitions=${c.to}` : `partitions ${c.from}→${c.to}`;
+  if (c.kind === 'replication') return `replication=${c.to}`;
   const show = (v: string | undefined) =>
     v === undefined ? '?' : c.name === 'retention.ms' && /^\d+$/.test(v) ? formatDurationMs(Number(v)) : v;
   return c.from === undefined ? `${c.name}=${show(c.to)}` : `${c.name} ${show(c.from)}→${show(c.to)}`;
@@ -22,7 +23,21 @@ export function renderPlan(plan: TopicPlan): string {
     { header: 'DETAIL', value: (r) => r.detail },
   ]);
   const c = plan.counts;
-  return `${table}\n\nplan: ${c.create} to create, ${c.alter} to alter, ${c.ok} ok, ${c.drift} drift`;
+  const line = `plan: ${c.create} to create, ${c.alter} to alter, ${c.ok} ok, ${c.drift} drift`;
+  return `${table}\n\n${line}${plan.durability ? `\n${describeDurability(plan.durability)}` : ''}`;
+}
+
+/** Which replication settings the plan used, and why (flag, or the cluster's size). */
+export function describeDurability(d: Durability): string {
+  const brokers = `${d.brokers} broker${d.brokers === 1 ? '' : 's'}`;
+  const rf = d.source.replicationFactor === 'flag' ? '--replication-factor' : `min(3, ${brokers})`;
+  const isr =
+    d.source.minInsyncReplicas === 'flag'
+      ? '--min-insync-replicas'
+      : d.brokers >= 3
+        ? `2 with 3+ brokers, at most the factor`
+        : `1 with fewer than 3 brokers`;
+  return `replication: factor ${d.replicationFactor} for new topics (${rf}), min.insync.replicas ${d.minInsyncReplicas} (${isr})`;
 }
 
 function listRow(i: PlanItem) {
@@ -50,7 +65,8 @@ export function renderList(plan: TopicPlan): string {
     { header: 'DETAIL', value: (r) => r.detail },
   ]);
   const drifted = rows.filter((r) => r.status !== 'ok').length;
-  return `${table}\n\n${rows.length} topics, ${drifted} not matching the catalog`;
+  const summary = `${rows.length} topics, ${drifted} not matching the catalog`;
+  return `${table}\n\n${summary}${plan.durability ? `\n${describeDurability(plan.durability)}` : ''}`;
 }
 
 /** The JSON shape of `topics list --json` / `topics apply --json` (documented in the README). */
@@ -58,6 +74,7 @@ export function planJson(plan: TopicPlan) {
   return {
     prefix: plan.prefix,
     counts: plan.counts,
+    ...(plan.durability ? { durability: plan.durability } : {}),
     topics: plan.items.map((i) => ({
       topic: i.topic,
       catalogName: i.catalogName,

@@ -37,6 +37,11 @@ export interface CompareSide {
   /** The focus topic's partition holding the largest share of it. */
   hottestPartition: string | null;
   hottestPartitionShare: number | null;
+  /** On a cluster (report.brokers): the broker with the largest share of all acked events, its id. */
+  hottestBroker: number | null;
+  hottestBrokerShare: number | null;
+  /** Leader changes seen during the run (null without a per-broker section). */
+  leaderChanges: number | null;
   maxLag: number | null;
   maxLagPartition: string | null;
   lagSkew: number | null;
@@ -95,6 +100,10 @@ export function sideOf(input: CompareInput): CompareSide {
     }
   }
   const lagAt = consumer?.summary.maxPartitionLagAt ?? null;
+  const hotBroker = (run?.brokers?.brokers ?? []).reduce<{ nodeId: number; shareOfEvents: number } | null>(
+    (best, b) => (best === null || b.shareOfEvents > best.shareOfEvents ? b : best),
+    null,
+  );
   return {
     label: input.label,
     scenario: run?.run.scenario ?? null,
@@ -112,6 +121,9 @@ export function sideOf(input: CompareInput): CompareSide {
     worstSkewTopic: worst?.physicalTopic ?? null,
     hottestPartition: hottest,
     hottestPartitionShare: hottestShare,
+    hottestBroker: hotBroker?.nodeId ?? null,
+    hottestBrokerShare: hotBroker?.shareOfEvents ?? null,
+    leaderChanges: run?.brokers ? run.brokers.leaderChanges.length : null,
     maxLag: consumer?.summary.maxPartitionLag ?? null,
     maxLagPartition: lagAt ? `${lagAt.topic}[${lagAt.partition}]` : null,
     lagSkew: consumer?.summary.lagSkew ?? null,

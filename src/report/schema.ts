@@ -431,6 +431,29 @@ export const RunReportSchema = z.looseObject({
   consumer: ConsumerReportSchema.optional(),
   watch: z.array(GroupWatchSchema).optional(),
   expect: z.array(ExpectSectionSchema).optional(),
+  brokers: z
+    .looseObject({
+      brokers: z.array(
+        z.looseObject({
+          nodeId: z.number().int(),
+          address: str,
+          leadersAtStart: count,
+          leadersAtEnd: count,
+          events: count,
+          bytes: count,
+          shareOfEvents: num,
+          peakEventsPerSec: count,
+        }),
+      ),
+      seconds: z.array(z.looseObject({ second: count, events: z.array(count), bytes: z.array(count) })),
+      leaderChanges: z.array(
+        z.looseObject({ atMs: num, topic: str, partition: count, from: z.number().int(), to: z.number().int() }),
+      ),
+      sampleEveryMs: num,
+      failedSamples: count,
+      note: str,
+    })
+    .optional(),
   delivery: z
     .looseObject({
       deliveryTimeoutMs: num,

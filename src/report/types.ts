@@ -10,6 +10,7 @@ import type { VerificationSection } from '../verify/section.js';
 import type { ConsumerSimReport } from '../consume/report.js';
 import type { GroupWatchReport } from '../watch/group-watch.js';
 import type { ExpectSection } from '../watch/expect.js';
+import type { BrokerLoadSection } from './brokers.js';
 
 /** 2: summary.totals counts cover the whole run (warm-up included); rates stay the measured window's. */
 export const REPORT_SCHEMA_VERSION = 2;
@@ -212,4 +213,9 @@ export interface RunReport {
    * reports written before it existed.
    */
   delivery?: DeliverySnapshot;
+  /**
+   * On a multi-broker cluster: leaders per broker, and each broker's events and bytes per second
+   * through the partitions it led (leader changes included). Absent for a single broker.
+   */
+  brokers?: BrokerLoadSection;
 }

@@ -1,13 +1,62 @@
 // Pure planning for `sc-sim topics apply|list`: compares the catalog with what a cluster has and
 // decides, per topic, create / alter / ok / drift. Never plans a delete or a shrink.
 import { TOPICS, physicalTopicName, type TopicSpec } from '../catalog/topics.js';
+import { ScSimError } from '../errors.js';
 import type { ObservedTopic } from '../kafka/admin.js';
 
 export type { ObservedTopic };
 
+export type ManagedConfig = 'retention.ms' | 'cleanup.policy' | 'min.insync.replicas';
+
 export type Change =
   | { kind: 'partitions'; from: number; to: number }
-  | { kind: 'config'; name: 'retention.ms' | 'cleanup.policy'; from: string | undefined; to: string };
+  | { kind: 'replication'; from: number; to: number }
+  | { kind: 'config'; name: ManagedConfig; from: string | undefined; to: string };
+
+/**
+ * The replication factor new topics get and the min.insync.replicas every catalog topic gets, and
+ * where each came from: production's 3 and 2 where the cluster has 3+ brokers, what fits otherwise.
+ */
+export interface Durability {
+  brokers: number;
+  replicationFactor: number;
+  minInsyncReplicas: number;
+  source: { replicationFactor: 'flag' | 'brokers'; minInsyncReplicas: 'flag' | 'brokers' };
+}
+
+export function chooseDurability(
+  brokers: number,
+  flags: { replicationFactor?: number | undefined; minInsyncReplicas?: number | undefined } = {},
+): Durability {
+  const replicationFactor = flags.replicationFactor ?? Math.max(1, Math.min(3, brokers));
+  if (replicationFactor > brokers) {
+    throw new ScSimError(
+      'E_USAGE',
+      `--replication-factor ${replicationFactor}, but the cluster has ${brokers} broker${brokers === 1 ? '' : 's'}`,
+      {
+        hint: `leave it out (the default is min(3, brokers) = ${Math.max(1, Math.min(3, brokers))}) or start more brokers: sc-sim kafka up --nodes 3`,
+      },
+    );
+  }
+  // 2 where there are 3+ brokers, never above the replication factor (acks=all could never succeed).
+  const minInsyncReplicas = flags.minInsyncReplicas ?? (brokers >= 3 ? Math.min(2, replicationFactor) : 1);
+  if (minInsyncReplicas > replicationFactor) {
+    throw new ScSimError(
+      'E_USAGE',
+      `--min-insync-replicas ${minInsyncReplicas} is above the replication factor ${replicationFactor}`,
+      { hint: 'every acks=all write would fail with NOT_ENOUGH_REPLICAS; use at most the replication factor' },
+    );
+  }
+  return {
+    brokers,
+    replicationFactor,
+    minInsyncReplicas,
+    source: {
+      replicationFactor: flags.replicationFactor !== undefined ? 'flag' : 'brokers',
+      minInsyncReplicas: flags.minInsyncReplicas !== undefined ? 'flag' : 'brokers',
+    },
+  };
+}
 
 export type PlanAction = 'create' | 'alter' | 'ok' | 'drift';
 
@@ -29,16 +78,29 @@ export interface TopicPlan {
   prefix: string;
   items: PlanItem[];
   counts: Record<PlanAction, number>;
+  /** The replication settings the plan used (absent when planned without knowing the cluster). */
+  durability?: Durability;
 }
 
-export function desiredConfigs(spec: TopicSpec): Record<'retention.ms' | 'cleanup.policy', string> {
-  return { 'retention.ms': String(spec.retentionMs), 'cleanup.policy': spec.cleanupPolicy };
+export function desiredConfigs(spec: TopicSpec, durability?: Durability): Partial<Record<ManagedConfig, string>> {
+  const configs: Partial<Record<ManagedConfig, string>> = {
+    'retention.ms': String(spec.retentionMs),
+    'cleanup.policy': spec.cleanupPolicy,
+  };
+  if (durability) configs['min.insync.replicas'] = String(durability.minInsyncReplicas);
+  return configs;
 }
+
+const observedConfig = (t: ObservedTopic, name: ManagedConfig): string | undefined => {
+  const v = name === 'retention.ms' ? t.retentionMs : name === 'cleanup.policy' ? t.cleanupPolicy : t.minInsyncReplicas;
+  return v === undefined ? undefined : String(v);
+};
 
 export function planTopics(
   observed: readonly ObservedTopic[],
   prefix = '',
   catalog: readonly TopicSpec[] = TOPICS,
+  durability?: Durability,
 ): TopicPlan {
   const byName = new Map(observed.map((t) => [t.name, t]));
   const items: PlanItem[] = [];
@@ -48,7 +110,8 @@ export function planTopics(
     const topic = physicalTopicName(spec.name, prefix);
     known.add(topic);
     const have = byName.get(topic);
-    const want = desiredConfigs(spec);
+    const want = desiredConfigs(spec, durability);
+    const wanted = Object.entries(want) as [ManagedConfig, string][];
     if (!have) {
       items.push({
         topic,
@@ -56,8 +119,8 @@ export function planTopics(
         action: 'create',
         changes: [
           { kind: 'partitions', from: 0, to: spec.partitions },
-          { kind: 'config', name: 'retention.ms', from: undefined, to: want['retention.ms'] },
-          { kind: 'config', name: 'cleanup.policy', from: undefined, to: want['cleanup.policy'] },
+          ...(durability ? [{ kind: 'replication' as const, from: 0, to: durability.replicationFactor }] : []),
+          ...wanted.map(([name, to]): Change => ({ kind: 'config', name, from: undefined, to })),
         ],
         drift: [],
         spec,
@@ -73,16 +136,19 @@ export function planTopics(
       // Kafka cannot shrink a topic without deleting it, and deleting loses data: report only.
       drift.push(`has ${have.partitions} partitions, catalog says ${spec.partitions} (not shrunk)`);
     }
-    const haveRetention = have.retentionMs === undefined ? undefined : String(have.retentionMs);
+    if (durability && have.replicationFactor !== durability.replicationFactor) {
+      // Changing it takes a partition reassignment (moving data between brokers): report, never do.
+      drift.push(
+        `replication factor ${have.replicationFactor}, wanted ${durability.replicationFactor} (left as is: changing it needs a partition reassignment)`,
+      );
+    }
     if (have.configsDenied) {
       // Under ACLs a principal may see a topic but not its configs: say so, change nothing blind.
       drift.push('retention and cleanup unknown: no DESCRIBE_CONFIGS on this topic');
     } else {
-      if (haveRetention !== want['retention.ms']) {
-        changes.push({ kind: 'config', name: 'retention.ms', from: haveRetention, to: want['retention.ms'] });
-      }
-      if (have.cleanupPolicy !== want['cleanup.policy']) {
-        changes.push({ kind: 'config', name: 'cleanup.policy', from: have.cleanupPolicy, to: want['cleanup.policy'] });
+      for (const [name, to] of wanted) {
+        const from = observedConfig(have, name);
+        if (from !== to) changes.push({ kind: 'config', name, from, to });
       }
     }
     // A topic can need repairs and be drift at once; repairs still run, drift is still reported.
@@ -107,7 +173,7 @@ export function planTopics(
 
   const counts: Record<PlanAction, number> = { create: 0, alter: 0, ok: 0, drift: 0 };
   for (const item of items) counts[item.action] += 1;
-  return { prefix, items, counts };
+  return { prefix, items, counts, ...(durability ? { durability } : {}) };
 }
 
 /** Topics that a cluster would need changed: what `apply` acts on. */

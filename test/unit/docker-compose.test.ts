@@ -16,9 +16,11 @@ import {
 } from '../../src/kafka/local/index.js';
 import { COMPOSE_FILE_PATH } from '../../src/kafka/local/paths.js';
 import {
+  clusterSettings,
   isValidClusterId,
-  SINGLE_NODE_SETTINGS,
+  nodeMaxHeapMb,
   secureServerSettings,
+  SINGLE_NODE_SETTINGS,
   serverSettings,
 } from '../../src/kafka/local/server-config.js';
 
@@ -137,5 +139,45 @@ describe('docker-compose.yml, profile secure', () => {
     expect(docker['listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config']).toContain(
       `password="\${file:${CONTAINER_SECURE_HOME}/credentials.properties:admin.password}"`,
     );
+  });
+});
+
+describe("docker-compose.yml's cluster profile", () => {
+  // Merge keys (`<<: *cluster-env`) resolved, as compose resolves them.
+  const full = parse(readFileSync(COMPOSE_FILE_PATH, 'utf8'), { merge: true }) as {
+    services: Record<string, ComposeService & { profiles?: string[] }>;
+  };
+  const nodes = [1, 2, 3].map((n) => full.services[`kafka-${n}`]!);
+  const propsOf = (s: ComposeService) =>
+    Object.fromEntries(
+      Object.entries(s.environment)
+        .filter(([k]) => k.startsWith('KAFKA_') && !k.endsWith('_OPTS'))
+        .map(([k, v]) => [k.slice('KAFKA_'.length).toLowerCase().replace(/_/g, '.'), String(v)]),
+    );
+
+  it('has three nodes only under the profile; the single node stays the default', () => {
+    expect(nodes.every((s) => s.profiles?.includes('cluster'))).toBe(true);
+    expect((full.services[COMPOSE_SERVICE] as { profiles?: string[] }).profiles).toBeUndefined();
+    expect(nodes.map((s) => s.image)).toEqual(nodes.map(() => `apache/kafka:${KAFKA_VERSION}`));
+  });
+
+  it('carries the JVM cluster settings (replication, min ISR, failover) on every node', () => {
+    const jvm = clusterSettings(3);
+    // Listener names differ by nature (INTERNAL/EXTERNAL in the container network).
+    const skip = new Set(['listener.security.protocol.map', 'inter.broker.listener.name']);
+    for (const s of nodes) {
+      const props = propsOf(s);
+      for (const [k, v] of Object.entries(jvm)) if (!skip.has(k)) expect(props[k], k).toBe(v);
+    }
+    expect(nodes.map((s) => propsOf(s)['node.id'])).toEqual(['1', '2', '3']);
+    expect(new Set(nodes.map((s) => propsOf(s)['controller.quorum.voters'])).size).toBe(1);
+  });
+
+  it('gives each node the JVM cluster heap and C1, and its own loopback port', () => {
+    for (const s of nodes) {
+      expect(s.environment['KAFKA_HEAP_OPTS']).toBe(`-Xmx${nodeMaxHeapMb('broker,controller')}m -Xms64m`);
+      expect(s.environment['KAFKA_JVM_PERFORMANCE_OPTS']).toContain('-XX:TieredStopAtLevel=1');
+    }
+    expect(nodes.map((s) => s.ports[0])).toEqual(['127.0.0.1:9192:9192', '127.0.0.1:9193:9193', '127.0.0.1:9194:9194']);
   });
 });

@@ -1,8 +1,7 @@
 // The local Kafka broker sc-sim runs for development and tests: a single-node KRaft broker on the
 // JVM (jars from Maven Central, no Docker needed) or, when a Docker engine answers, the same broker
 // from docker-compose.yml. up/down/status/logs are idempotent and find a running instance by its home.
-import { spawn } from 'node:child_process';
-import { existsSync, openSync, closeSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { appendFile, mkdir, open, rm, stat, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { KafkaConnection } from '../../config.js';
@@ -44,11 +43,14 @@ import {
   type InstancePaths,
 } from './paths.js';
 import { isOurBroker, readPidFile, removePidFile, stopProcess, writePidFile } from './process.js';
+import { clusterDown, clusterLogFiles, clusterLogs, clusterStatus, clusterUp, type NodeStatus } from './cluster.js';
+import { spawnJava, type SpawnedJvm } from './spawn.js';
 import {
   brokerJavaArgs,
   formatJavaArgs,
   generateClusterId,
   renderServerProperties,
+  type ClusterLayout,
   type SecureConfigInput,
 } from './server-config.js';
 import {
@@ -103,6 +105,10 @@ export interface LocalKafkaOptions {
   mtlsPort?: number;
   /** Secure mode, for tests only: also accept unsigned OAUTHBEARER tokens (anyone could be anyone). */
   unsecuredOAuth?: boolean;
+  /** `up` only: brokers in a local cluster (default: the remembered count, else 1 — the single node). */
+  nodes?: number;
+  /** `up` only, with nodes > 1: controller-only JVMs beside the brokers (default), or combined nodes. */
+  layout?: ClusterLayout;
 }
 
 /** Where a secure broker's clients find what they need; passwords stay in the files. */
@@ -125,6 +131,9 @@ export interface KafkaUpResult {
   downloaded: boolean;
   /** Set for a secure broker. */
   secure?: SecureBrokerInfo;
+  /** A cluster (`--nodes N`, N > 1): every node, and its layout. */
+  nodes?: NodeStatus[];
+  layout?: ClusterLayout;
 }
 
 export interface KafkaStatus {
@@ -140,6 +149,9 @@ export interface KafkaStatus {
   home: string;
   /** SASL_SSL with SCRAM users and ACLs (`up --secure`). */
   secure: boolean;
+  /** A cluster: every node (id, role, port, pid, up). */
+  nodes?: NodeStatus[];
+  layout?: ClusterLayout;
 }
 
 const brokersFor = (port: number): string[] => [`${HOST}:${port}`];
@@ -258,6 +270,8 @@ export async function kafkaUp(o: LocalKafkaOptions = {}): Promise<KafkaUpResult>
   const r = await resolveInstance(o);
   const progress = o.onProgress ?? (() => undefined);
   const timeoutMs = o.timeoutMs ?? DEFAULT_UP_TIMEOUT_MS;
+  const nodes = o.nodes ?? r.inst?.cluster?.nodes ?? 1;
+  if (nodes > 1 || r.inst?.cluster) return upCluster(o, r, nodes, t0, timeoutMs);
 
   // An instance that is already up keeps its own mode and port, whatever was asked this time.
   const alreadyRunning = (inst: InstanceRecord): KafkaUpResult => ({
@@ -307,6 +321,51 @@ export async function kafkaUp(o: LocalKafkaOptions = {}): Promise<KafkaUpResult>
     );
   }
   return mode === 'docker' ? upDocker(o, r, t0, timeoutMs) : upJvm(o, r, t0, timeoutMs);
+}
+
+/** A cluster home: the per-node loop in cluster.ts, on the JVM only. */
+async function upCluster(
+  o: LocalKafkaOptions,
+  r: Resolved,
+  nodes: number,
+  t0: number,
+  timeoutMs: number,
+): Promise<KafkaUpResult> {
+  if (o.mode === 'docker') {
+    throw new ScSimError('E_USAGE', '`kafka up --nodes N` runs the cluster on the JVM', {
+      hint: 'drop --docker; with Docker, use the compose profile: docker compose --profile cluster up -d (see README)',
+    });
+  }
+  if (nodes < 2) {
+    throw new ScSimError(
+      'E_USAGE',
+      `${r.paths.home} holds a ${r.inst?.cluster?.nodes}-node cluster, not a single node`,
+      {
+        hint: 'start the single node in its own home (--home DIR), or stop the cluster and remove its home',
+      },
+    );
+  }
+  const c = await clusterUp({
+    home: r.paths.home,
+    port: o.port ?? r.inst?.port ?? DEFAULT_KAFKA_PORT,
+    nodes,
+    layout: o.layout ?? r.inst?.cluster?.layout ?? 'split',
+    timeoutMs,
+    onProgress: o.onProgress ?? (() => undefined),
+    cacheDir: o.cacheDir,
+    freshData: o.freshData,
+    stopGraceMs: STOP_GRACE_MS,
+  });
+  return {
+    status: c.status,
+    brokers: c.brokers,
+    version: KAFKA_VERSION,
+    mode: 'jvm',
+    tookMs: Date.now() - t0,
+    downloaded: false,
+    nodes: c.nodes,
+    layout: c.layout,
+  };
 }
 
 async function ensurePortsFree(port: number, controllerPort: number, withController: boolean): Promise<void> {
@@ -516,37 +575,14 @@ export function withoutScramRecords(output: string): string {
     .join('\n');
 }
 
-interface SpawnedBroker {
-  pid: number;
-  /** Set once the JVM exited (it should not while we wait for it). */
-  exited(): { code: number | null; signal: NodeJS.Signals | null } | undefined;
-}
+type SpawnedBroker = SpawnedJvm;
 
 /** Starts kafka.Kafka detached, its own session, output to the log: it outlives the CLI. */
-async function spawnBroker(paths: InstancePaths, libsDir: string): Promise<SpawnedBroker> {
-  const logFd = openSync(paths.logFile, 'a');
-  let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-  let pid: number | undefined;
-  try {
-    const child = spawn(
-      'java',
-      brokerJavaArgs({ libsDir, log4jConfigPath: LOG4J_CONFIG_PATH, serverPropertiesPath: paths.serverProperties }),
-      { cwd: paths.home, detached: true, stdio: ['ignore', logFd, logFd] },
-    );
-    child.on('exit', (code, signal) => (exited = { code, signal }));
-    await new Promise<void>((resolveSpawn, rejectSpawn) => {
-      child.once('spawn', resolveSpawn);
-      child.once('error', rejectSpawn);
-    });
-    pid = child.pid;
-    child.unref();
-  } catch (err) {
-    throw new ScSimError('E_BROKER_START_FAILED', `could not start java: ${(err as Error).message}`, { cause: err });
-  } finally {
-    closeSync(logFd);
-  }
-  if (pid === undefined) throw new ScSimError('E_BROKER_START_FAILED', 'java started without a pid');
-  return { pid, exited: () => exited };
+function spawnBroker(paths: InstancePaths, libsDir: string): Promise<SpawnedBroker> {
+  return spawnJava(
+    brokerJavaArgs({ libsDir, log4jConfigPath: LOG4J_CONFIG_PATH, serverPropertiesPath: paths.serverProperties }),
+    { cwd: paths.home, logFile: paths.logFile },
+  );
 }
 
 /** Polls until the broker answers metadata requests; a broker that exits or stays silent fails the start. */
@@ -678,6 +714,7 @@ export async function kafkaDown(
   const r = await resolveInstance(o);
   const mode = modeOf(o, r.inst);
   const progress = o.onProgress ?? (() => undefined);
+  if (r.inst?.cluster) return { ...(await clusterDown(r.paths.home, r.inst, STOP_GRACE_MS, progress)), mode: 'jvm' };
   if (mode === 'docker') {
     await requireDocker();
     const target = composeTarget(r.paths, r.port, r.secure);
@@ -700,6 +737,22 @@ export async function kafkaStatus(o: LocalKafkaOptions = {}): Promise<KafkaStatu
   const mode = modeOf(o, r.inst);
   const version = r.inst?.version || KAFKA_VERSION;
   const brokers = brokersFor(r.port);
+  if (r.inst?.cluster) {
+    const c = await clusterStatus(r.paths.home, r.inst);
+    return {
+      running: c.nodes.every((n) => n.up),
+      mode: 'jvm',
+      version,
+      brokers: c.brokers,
+      dataSizeBytes: c.dataSizeBytes,
+      dataApparentBytes: c.dataApparentBytes,
+      home: r.paths.home,
+      // The local cluster has no secured mode (up --secure is refused with --nodes).
+      secure: false,
+      nodes: c.nodes,
+      layout: c.layout,
+    };
+  }
   if (mode === 'docker') {
     const target = composeTarget(r.paths, r.port, r.secure);
     const running = (await dockerEngineAnswers()) && (await composeRunning(target));
@@ -732,6 +785,7 @@ export async function kafkaStatus(o: LocalKafkaOptions = {}): Promise<KafkaStatu
 export async function kafkaLogs(o: LocalKafkaOptions & { lines?: number } = {}): Promise<string> {
   const r = await resolveInstance(o);
   const lines = o.lines ?? 100;
+  if (r.inst?.cluster) return clusterLogs(r.paths.home, r.inst, lines);
   if (modeOf(o, r.inst) === 'docker') {
     await requireDocker();
     return composeLogs(composeTarget(r.paths, r.port, r.secure), lines);
@@ -741,7 +795,8 @@ export async function kafkaLogs(o: LocalKafkaOptions & { lines?: number } = {}):
 }
 
 /**
- * Writes what the broker log gains from now on until `signal` aborts (JVM mode; `logs --follow`).
+ * Writes what the broker log gains from now on until `signal` aborts (JVM mode; `logs --follow`);
+ * for a cluster, every node's log, each line prefixed with its node.
  * Polls the size: the log is appended by another process, and a shrink means it was rotated.
  */
 export async function followKafkaLog(
@@ -749,26 +804,39 @@ export async function followKafkaLog(
   write: (chunk: string) => void,
   signal: AbortSignal,
 ): Promise<void> {
-  const { paths } = await resolveInstance(o);
-  let pos = existsSync(paths.logFile) ? (await stat(paths.logFile)).size : 0;
+  const r = await resolveInstance(o);
+  const logs = r.inst?.cluster ? clusterLogFiles(r.paths.home, r.inst) : [{ file: r.paths.logFile, prefix: '' }];
+  const followed = await Promise.all(
+    logs.map(async (l) => ({ ...l, pos: existsSync(l.file) ? (await stat(l.file)).size : 0, atLineStart: true })),
+  );
   while (!signal.aborted) {
     await sleep(300);
-    let size: number;
-    try {
-      size = (await stat(paths.logFile)).size;
-    } catch {
-      continue;
-    }
-    if (size < pos) pos = 0;
-    if (size === pos) continue;
-    const fh = await open(paths.logFile, 'r');
-    try {
-      const buf = Buffer.alloc(size - pos);
-      await fh.read(buf, 0, buf.length, pos);
-      pos = size;
-      write(buf.toString('utf8'));
-    } finally {
-      await fh.close();
+    for (const f of followed) {
+      let size: number;
+      try {
+        size = (await stat(f.file)).size;
+      } catch {
+        continue;
+      }
+      if (size < f.pos) f.pos = 0;
+      if (size === f.pos) continue;
+      const fh = await open(f.file, 'r');
+      try {
+        const buf = Buffer.alloc(size - f.pos);
+        await fh.read(buf, 0, buf.length, f.pos);
+        f.pos = size;
+        const text = buf.toString('utf8');
+        if (f.prefix === '') {
+          write(text);
+          continue;
+        }
+        // A chunk can end mid-line: the prefix goes before each line's first character only.
+        const body = text.replace(/\n(?=.)/gs, `\n${f.prefix}`);
+        write((f.atLineStart ? f.prefix : '') + body);
+        f.atLineStart = text.endsWith('\n');
+      } finally {
+        await fh.close();
+      }
     }
   }
 }

@@ -12,6 +12,8 @@ export interface InstanceRecord {
   startedAt: string;
   /** Started with `--secure` (SASL_SSL, SCRAM users, ACLs): the home stays secure. */
   secure?: boolean;
+  /** A multi-node cluster (`up --nodes N`, N > 1); absent for the single node. */
+  cluster?: { nodes: number; layout: 'split' | 'combined'; clusterId: string };
 }
 
 export async function readInstance(file: string): Promise<InstanceRecord | undefined> {
@@ -25,11 +27,24 @@ export async function readInstance(file: string): Promise<InstanceRecord | undef
       version: typeof raw.version === 'string' ? raw.version : '',
       startedAt: typeof raw.startedAt === 'string' ? raw.startedAt : '',
       ...(raw.secure === true ? { secure: true } : {}),
+      ...readCluster(raw.cluster),
     };
   } catch {
     // Missing or unreadable: the instance was never started from this home.
     return undefined;
   }
+}
+
+function readCluster(raw: unknown): Pick<InstanceRecord, 'cluster'> {
+  if (typeof raw !== 'object' || raw === null) return {};
+  const c = raw as Record<string, unknown>;
+  const nodes = c['nodes'];
+  const layout = c['layout'];
+  const clusterId = c['clusterId'];
+  if (typeof nodes !== 'number' || !Number.isInteger(nodes) || nodes < 2) return {};
+  if (layout !== 'split' && layout !== 'combined') return {};
+  if (typeof clusterId !== 'string') return {};
+  return { cluster: { nodes, layout, clusterId } };
 }
 
 export async function writeInstance(file: string, rec: InstanceRecord, home: string): Promise<void> {

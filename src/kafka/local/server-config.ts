@@ -209,3 +209,150 @@ export function formatJavaArgs(input: {
 function classpath(libsDir: string): string {
   return `${libsDir}/*`;
 }
+
+// ---- A multi-node cluster (`kafka up --nodes 3`) ----------------------------------------------
+
+/** `split`: controller-only JVMs beside broker-only JVMs; `combined`: every node is both. */
+export type ClusterLayout = 'split' | 'combined';
+export type NodeRole = 'broker' | 'controller' | 'broker,controller';
+
+export interface ClusterNode {
+  /** KRaft node id: brokers (or combined nodes) 1..N, split controllers N+1..2N. */
+  id: number;
+  role: NodeRole;
+  /** The client listener (brokers and combined nodes). */
+  clientPort?: number;
+  /** The controller listener (controllers and combined nodes). */
+  controllerPort?: number;
+}
+
+/**
+ * The nodes of an N-node cluster on consecutive ports: brokers on port..port+N-1, controllers on
+ * port+N..port+2N-1, whatever the layout, so `--port P --nodes 3` always takes P..P+5.
+ */
+export function clusterNodes(nodes: number, port: number, layout: ClusterLayout): ClusterNode[] {
+  const out: ClusterNode[] = [];
+  for (let i = 0; i < nodes; i++) {
+    if (layout === 'combined') {
+      out.push({ id: i + 1, role: 'broker,controller', clientPort: port + i, controllerPort: port + nodes + i });
+    } else {
+      out.push({ id: i + 1, role: 'broker', clientPort: port + i });
+    }
+  }
+  if (layout === 'split') {
+    for (let i = 0; i < nodes; i++)
+      out.push({ id: nodes + i + 1, role: 'controller', controllerPort: port + nodes + i });
+  }
+  return out;
+}
+
+/** Every port a cluster takes (its size and first port). */
+export const clusterPortCount = (nodes: number): number => 2 * nodes;
+
+/**
+ * Replication, durability and failover settings of a cluster of `brokers` brokers: what production
+ * has (3 replicas, min.insync.replicas=2), plus quick failure detection so a test sees a leader move
+ * in ~3 s instead of ~9 s, and leadership returning to a restarted node in seconds, not 5 minutes.
+ * docker-compose.yml's cluster profile must carry the same (a unit test compares them).
+ */
+export function clusterSettings(brokers: number): Record<string, string> {
+  const rf = String(Math.min(3, brokers));
+  const minIsr = String(brokers >= 3 ? 2 : 1);
+  return {
+    'controller.listener.names': 'CONTROLLER',
+    'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    'inter.broker.listener.name': 'PLAINTEXT',
+    'auto.create.topics.enable': 'false',
+    'num.partitions': '1',
+    'default.replication.factor': rf,
+    'min.insync.replicas': minIsr,
+    'offsets.topic.replication.factor': rf,
+    // 50 and 50 by default: a test cluster needs few, and each one is a log on every broker.
+    'offsets.topic.num.partitions': '6',
+    'transaction.state.log.replication.factor': rf,
+    'transaction.state.log.min.isr': minIsr,
+    'transaction.state.log.num.partitions': '6',
+    'share.coordinator.state.topic.replication.factor': rf,
+    'share.coordinator.state.topic.min.isr': minIsr,
+    'group.initial.rebalance.delay.ms': '0',
+    'broker.heartbeat.interval.ms': '500',
+    'broker.session.timeout.ms': '3000',
+    'leader.imbalance.check.interval.seconds': '10',
+  };
+}
+
+/** Settings only the controller role reads (topic defaults are applied by the controller in KRaft). */
+const CONTROLLER_ONLY_KEYS = ['num.partitions', 'default.replication.factor'];
+
+/** One node's server.properties settings: the cluster's, its role, id, listeners and data dir. */
+export function clusterNodeSettings(
+  node: ClusterNode,
+  all: readonly ClusterNode[],
+  dataDir: string,
+  host = '127.0.0.1',
+): Record<string, string> {
+  const brokers = all.filter((n) => n.role !== 'controller').length;
+  const settings = clusterSettings(brokers);
+  // Kafka 4.4 warns that a broker-only node ignores these (and will reject them in 5.0).
+  if (node.role === 'broker') for (const k of CONTROLLER_ONLY_KEYS) delete settings[k];
+  const voters = all
+    .filter((n) => n.role !== 'broker')
+    .map((n) => `${n.id}@${host}:${n.controllerPort}`)
+    .join(',');
+  const listeners: string[] = [];
+  if (node.clientPort !== undefined) listeners.push(`PLAINTEXT://${host}:${node.clientPort}`);
+  if (node.role !== 'broker' && node.controllerPort !== undefined)
+    listeners.push(`CONTROLLER://${host}:${node.controllerPort}`);
+  const out: Record<string, string> = {
+    'process.roles': node.role,
+    'node.id': String(node.id),
+    'controller.quorum.voters': voters,
+    listeners: listeners.join(','),
+    ...settings,
+    'log.dirs': dataDir,
+  };
+  if (node.clientPort !== undefined) out['advertised.listeners'] = `PLAINTEXT://${host}:${node.clientPort}`;
+  if (node.role === 'controller') delete out['inter.broker.listener.name'];
+  return out;
+}
+
+export function renderNodeProperties(settings: Readonly<Record<string, string>>): string {
+  const lines = [
+    '# Written by `sc-sim kafka up --nodes N`; rewritten on every start, edit src/kafka/local/server-config.ts instead.',
+  ];
+  for (const [key, value] of Object.entries(settings)) lines.push(`${key}=${escapePropertyValue(value)}`);
+  return lines.join('\n') + '\n';
+}
+
+/** Heap per role: three brokers and three controllers fit a 2-core laptop next to the load generator. */
+export function nodeMaxHeapMb(role: NodeRole): number {
+  return role === 'controller' ? 128 : 384;
+}
+
+/**
+ * JVM flags of a cluster node. C1 only (-XX:TieredStopAtLevel=1) and, when present, a class-data
+ * archive cut a start from ~10 to ~2-4 CPU-seconds per JVM: six JVMs start on two cores in ~10 s.
+ * A missing or mismatched archive only makes the JVM print a warning and go on.
+ */
+export function nodeJavaArgs(
+  input: JavaCommandInput & { role: NodeRole; cdsArchive?: { path: string; create: boolean } },
+): string[] {
+  const heapMb = input.maxHeapMb ?? nodeMaxHeapMb(input.role);
+  const cds = input.cdsArchive;
+  return [
+    `-Xmx${heapMb}m`,
+    '-Xms64m',
+    '-XX:+UseG1GC',
+    '-XX:MaxGCPauseMillis=20',
+    '-XX:InitiatingHeapOccupancyPercent=35',
+    '-XX:+ExplicitGCInvokesConcurrent',
+    '-XX:TieredStopAtLevel=1',
+    ...(cds ? [cds.create ? `-XX:ArchiveClassesAtExit=${cds.path}` : `-XX:SharedArchiveFile=${cds.path}`] : []),
+    '-Djava.awt.headless=true',
+    `-Dlog4j2.configurationFile=${input.log4jConfigPath}`,
+    '-cp',
+    classpath(input.libsDir),
+    'kafka.Kafka',
+    input.serverPropertiesPath,
+  ];
+}

@@ -12,6 +12,7 @@ import { describeExpectExample } from '../expect.js';
 import { decodeHistogram } from '../../metrics/histogram.js';
 import { describeTimeReport } from '../console.js';
 import { describePerSecondShare, perSecondView } from '../per-second.js';
+import { brokerSecondShares } from '../brokers.js';
 import {
   barChart,
   CURVE_PERCENTILES,
@@ -123,6 +124,45 @@ function heatMaps(run: RunReport): string[] {
       }),
     ];
   });
+}
+
+/** Each broker's share of every second's events (through the partitions it led): the hot broker. */
+function brokerHeatMap(run: RunReport): string[] {
+  const b = run.brokers;
+  if (!b || b.seconds.length === 0) return [];
+  const view = brokerSecondShares(b, 600);
+  const grouped = view.columns.length < b.seconds.length ? ' (seconds grouped)' : '';
+  const changes = b.leaderChanges.length;
+  return [
+    heatMap(view.shares, {
+      id: 'heat-brokers',
+      title: `Each broker's share of every second's events${grouped}`,
+      rows: b.brokers.map((x) => String(x.nodeId)),
+      columns: view.columns.map((c) => `${c.fromSecond}s`),
+      xLabel: `wall-clock seconds since start; ${changes} leader change${changes === 1 ? '' : 's'}`,
+      yLabel: 'broker',
+    }),
+  ];
+}
+
+function brokerSection(run: RunReport): string {
+  const b = run.brokers!;
+  const first = run.metrics.partitionSeconds?.firstSecondAtMs ?? 0;
+  const rows = b.brokers
+    .map(
+      (x) =>
+        `<tr><td>${x.nodeId}</td><td>${escapeXml(x.address)}</td><td class="num">${x.leadersAtStart}→${x.leadersAtEnd}</td><td class="num">${int(x.events)}</td><td class="num">${(x.shareOfEvents * 100).toFixed(1)}%</td><td class="num">${int(x.bytes)}</td><td class="num">${int(x.peakEventsPerSec)}</td></tr>`,
+    )
+    .join('');
+  const changes = b.leaderChanges
+    .slice(0, 50)
+    .map(
+      (c) =>
+        `<li>${((c.atMs - first) / 1000).toFixed(1)} s: ${escapeXml(c.topic)}[${c.partition}] ${c.from} → ${c.to}</li>`,
+    )
+    .join('');
+  return `<section><h2>Brokers</h2><p>${escapeXml(b.note)}.</p><table><tr><th>broker</th><th>address</th><th>leaders start→end</th><th>events</th><th>share</th><th>bytes</th><th>peak ev/s</th></tr>${rows}</table>
+<p>${b.leaderChanges.length} leader change(s)${b.leaderChanges.length > 50 ? ' (first 50)' : ''}:</p><ul>${changes}</ul></section>`;
 }
 
 function lagChart(c: ConsumerSimReport): string {
@@ -392,12 +432,13 @@ export function renderHtmlReport(input: HtmlReportInput): string {
   const charts: string[] = [];
   if (run) charts.push(rateChart(run));
   charts.push(latencyChart(input));
-  if (run) charts.push(partitionChart(run), ...heatMaps(run));
+  if (run) charts.push(partitionChart(run), ...heatMaps(run), ...brokerHeatMap(run));
   if (input.consumer) charts.push(lagChart(input.consumer));
   const watch = input.watch ?? run?.watch ?? [];
   watch.forEach((w, i) => charts.push(...watchCharts(w, i)));
   const sections = [
     run ? runSection(run) : '',
+    run?.brokers ? brokerSection(run) : '',
     input.verification ? verificationSection(input.verification) : '',
     input.consumer ? consumerSection(input.consumer) : '',
     ...watch.map(watchSection),

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { brokerLoad } from '../../../src/report/brokers.js';
 import { compare, sideOf } from '../../../src/report/compare.js';
 import { compareRows, formatCompare } from '../../../src/render/compare.js';
 import { loadCompareSide } from '../../../src/app/report-files.js';
@@ -114,6 +115,36 @@ describe('compare', () => {
     const text = formatCompare(r);
     expect(text.split('\n')[0]).toMatch(/^METRIC\s+entity\s+bucket\s+salted\s+none$/);
     expect(text).not.toContain('B/A');
+  });
+
+  it('on a cluster, shows the hot broker: the keyed run loads the leader of the hot partition', () => {
+    // Partition p of every topic led by broker p % 3 + 1, as a 3-broker cluster spreads leaders.
+    const onCluster = (run: RunReport): RunReport => {
+      const initial = Object.fromEntries(
+        run.summary.topics.map((t) => [t.physicalTopic, t.partitions.map((p) => (p.partition % 3) + 1)]),
+      );
+      const brokers = [1, 2, 3].map((nodeId) => ({ nodeId, address: `127.0.0.1:${9091 + nodeId}` }));
+      const timeline = {
+        brokers,
+        startedAtMs: 0,
+        initial,
+        changes: [],
+        sampleEveryMs: 1000,
+        samples: 1,
+        failedSamples: 0,
+      };
+      const physical = new Map(run.summary.topics.map((t) => [t.topic, t.physicalTopic]));
+      return { ...run, brokers: brokerLoad(timeline, run.metrics, (t) => physical.get(t) ?? t)! };
+    };
+    const r = compare({ label: 'keyed', run: onCluster(hot) }, { label: 'salted', run: onCluster(salted) });
+    expect(r.a.hottestBrokerShare!).toBeGreaterThan(r.b.hottestBrokerShare! + 0.1);
+    expect(r.a.leaderChanges).toBe(0);
+    const row = compareRows(r).find((x) => x.metric === 'hottest broker share (all events)')!;
+    expect(row.a).toMatch(/^\d+\.\d% \[broker [123]\]$/);
+    // Without a per-broker section (a single broker) the rows are left out.
+    expect(
+      compareRows(compare({ label: 'a', run: hot }, { label: 'b', run: salted })).map((x) => x.metric),
+    ).not.toContain('leader changes');
   });
 
   it('needs two sides at least', () => {

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   brokerJavaArgs,
+  clusterNodeSettings,
+  clusterNodes,
+  clusterPortCount,
+  clusterSettings,
   formatJavaArgs,
+  nodeJavaArgs,
+  renderNodeProperties,
   generateClusterId,
   isValidClusterId,
   renderServerProperties,
@@ -152,5 +158,80 @@ describe('secureServerSettings', () => {
     expect(s['listener.name.mtls.ssl.client.auth']).toBe('required');
     expect(s['listener.name.sasl_ssl.sasl.enabled.mechanisms']).toContain('OAUTHBEARER');
     expect(secureServerSettings(input)['listener.name.sasl_ssl.oauthbearer.sasl.jaas.config']).toBeUndefined();
+  });
+});
+
+describe('a local cluster (clusterNodes, clusterNodeSettings, nodeJavaArgs)', () => {
+  it('lays 3 brokers and 3 controllers on 6 consecutive ports, in either layout', () => {
+    const split = clusterNodes(3, 19550, 'split');
+    expect(split.map((n) => [n.id, n.role, n.clientPort ?? n.controllerPort])).toEqual([
+      [1, 'broker', 19550],
+      [2, 'broker', 19551],
+      [3, 'broker', 19552],
+      [4, 'controller', 19553],
+      [5, 'controller', 19554],
+      [6, 'controller', 19555],
+    ]);
+    const combined = clusterNodes(3, 19550, 'combined');
+    expect(combined.map((n) => [n.id, n.role, n.clientPort, n.controllerPort])).toEqual([
+      [1, 'broker,controller', 19550, 19553],
+      [2, 'broker,controller', 19551, 19554],
+      [3, 'broker,controller', 19552, 19555],
+    ]);
+    expect(clusterPortCount(3)).toBe(6);
+  });
+
+  it('gives every node the same voters and production replication, each its own listeners and data', () => {
+    const nodes = clusterNodes(3, 19550, 'split');
+    const props = nodes.map((n) =>
+      parseProperties(renderNodeProperties(clusterNodeSettings(n, nodes, `/h/node${n.id}/data`))),
+    );
+    const voters = '4@127.0.0.1:19553,5@127.0.0.1:19554,6@127.0.0.1:19555';
+    for (const p of props) expect(p['controller.quorum.voters']).toBe(voters);
+    const broker = props[0]!;
+    expect(broker).toMatchObject({
+      'process.roles': 'broker',
+      'node.id': '1',
+      listeners: 'PLAINTEXT://127.0.0.1:19550',
+      'advertised.listeners': 'PLAINTEXT://127.0.0.1:19550',
+      'log.dirs': '/h/node1/data',
+      'min.insync.replicas': '2',
+      'offsets.topic.replication.factor': '3',
+      'transaction.state.log.min.isr': '2',
+      'broker.session.timeout.ms': '3000',
+    });
+    // Topic defaults belong to the controller role in KRaft (a broker-only node warns and ignores them).
+    expect(broker['default.replication.factor']).toBeUndefined();
+    const controller = props[3]!;
+    expect(controller).toMatchObject({
+      'process.roles': 'controller',
+      'node.id': '4',
+      listeners: 'CONTROLLER://127.0.0.1:19553',
+      'default.replication.factor': '3',
+    });
+    expect(controller['advertised.listeners']).toBeUndefined();
+    const combined = clusterNodes(3, 19550, 'combined');
+    const c2 = clusterNodeSettings(combined[1]!, combined, '/d');
+    expect(c2['listeners']).toBe('PLAINTEXT://127.0.0.1:19551,CONTROLLER://127.0.0.1:19554');
+    expect(c2['controller.quorum.voters']).toBe('1@127.0.0.1:19553,2@127.0.0.1:19554,3@127.0.0.1:19555');
+  });
+
+  it('scales replication down for fewer than 3 brokers', () => {
+    expect(clusterSettings(2)).toMatchObject({ 'default.replication.factor': '2', 'min.insync.replicas': '1' });
+    expect(clusterSettings(5)).toMatchObject({ 'default.replication.factor': '3', 'min.insync.replicas': '2' });
+  });
+
+  it('starts nodes with small heaps, C1 only and the class-data archive when given', () => {
+    const base = { libsDir: '/l', log4jConfigPath: '/c.yaml', serverPropertiesPath: '/h/node1/server.properties' };
+    const broker = nodeJavaArgs({ ...base, role: 'broker', cdsArchive: { path: '/a.jsa', create: false } });
+    expect(broker).toEqual(
+      expect.arrayContaining(['-Xmx384m', '-Xms64m', '-XX:TieredStopAtLevel=1', '-XX:SharedArchiveFile=/a.jsa']),
+    );
+    expect(broker.slice(-2)).toEqual(['kafka.Kafka', '/h/node1/server.properties']);
+    expect(nodeJavaArgs({ ...base, role: 'controller' })).toContain('-Xmx128m');
+    expect(nodeJavaArgs({ ...base, role: 'broker', cdsArchive: { path: '/t.jsa', create: true } })).toContain(
+      '-XX:ArchiveClassesAtExit=/t.jsa',
+    );
+    expect(nodeJavaArgs({ ...base, role: 'broker' }).some((a) => a.includes('Archive'))).toBe(false);
   });
 });

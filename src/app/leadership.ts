@@ -1,0 +1,93 @@
+// Samples who leads each partition of a run's topics while it runs (once a second, each read
+// bounded in time so a dead broker cannot stall it): the timeline the per-broker load is built on.
+import type { AdminSession } from '../kafka/admin.js';
+import type { LeadershipTimeline } from '../report/brokers.js';
+
+export const LEADERSHIP_SAMPLE_MS = 1_000;
+/** A metadata read with a dead broker in the seed list can hang for ~40 s in kafkajs: give up sooner. */
+const SAMPLE_TIMEOUT_MS = 3_000;
+
+export interface LeadershipWatch {
+  /** Stops sampling (after one last sample) and returns what was seen. */
+  stop(): Promise<LeadershipTimeline>;
+}
+
+function bounded<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no metadata within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Starts sampling when the cluster has more than one broker; resolves to undefined on a single
+ * broker (everything is led by it: no per-broker view to give).
+ */
+export async function watchLeadership(
+  admin: AdminSession,
+  topics: readonly string[],
+  now: () => number = Date.now,
+  everyMs = LEADERSHIP_SAMPLE_MS,
+): Promise<LeadershipWatch | undefined> {
+  const brokers = await bounded(admin.brokers(), SAMPLE_TIMEOUT_MS * 3);
+  if (brokers.length < 2) return undefined;
+  const read = async (): Promise<Map<string, number[]>> => {
+    const out = new Map<string, number[]>();
+    for (const p of await bounded(admin.partitionPlacements(topics), SAMPLE_TIMEOUT_MS)) {
+      const ls = out.get(p.topic) ?? [];
+      ls[p.partition] = p.leader;
+      out.set(p.topic, ls);
+    }
+    return out;
+  };
+  const first = await bounded(read(), SAMPLE_TIMEOUT_MS * 3);
+  const timeline: LeadershipTimeline = {
+    brokers,
+    startedAtMs: now(),
+    initial: Object.fromEntries(first),
+    changes: [],
+    sampleEveryMs: everyMs,
+    samples: 1,
+    failedSamples: 0,
+  };
+  const current = new Map([...first].map(([t, ls]) => [t, [...ls]]));
+  const sample = async (): Promise<void> => {
+    try {
+      const seen = await read();
+      const atMs = now();
+      timeline.samples++;
+      for (const [topic, leaders] of seen) {
+        const had = current.get(topic) ?? [];
+        leaders.forEach((to, partition) => {
+          const from = had[partition] ?? -1;
+          if (to !== from) timeline.changes.push({ atMs, topic, partition, from, to });
+          had[partition] = to;
+        });
+        current.set(topic, had);
+      }
+    } catch {
+      timeline.failedSamples++;
+    }
+  };
+  let stopped = false;
+  let running: Promise<void> = Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  const tick = () => {
+    running = sample().finally(() => {
+      if (!stopped) timer = setTimeout(tick, everyMs);
+    });
+  };
+  timer = setTimeout(tick, everyMs);
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+      await sample();
+      return timeline;
+    },
+  };
+}
