@@ -107,6 +107,10 @@ const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartiti
 
 consumer.on(consumer.events.GROUP_JOIN, (e) => log('joined', { memberId: e.payload.memberId }));
 consumer.on(consumer.events.COMMIT_OFFSETS, (e) => log('committed', { topics: e.payload.topics }));
+// A crash is said, not swallowed: kafkajs stops the consumer on a non-retriable error.
+consumer.on(consumer.events.CRASH, (e) =>
+  log('crashed', { error: e.payload.error.message, restart: e.payload.restart }),
+);
 
 let stopping = false;
 const stop = async () => {
@@ -127,6 +131,7 @@ await consumer.run({
   eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
     const cardsOut: Message[] = [];
     const lettersOut: Message[] = [];
+    let handled = 0;
     for (const m of batch.messages) {
       if (!isRunning() || isStale() || stopping) break;
       let e: Envelope;
@@ -135,19 +140,26 @@ await consumer.run({
       } catch (err) {
         lettersOut.push(deadLetter(m, batch.partition, (err as Error).message));
         resolveOffset(m.offset);
+        if (++handled % 100 === 0) await heartbeat();
         continue;
       }
       const record = cardRecord(e);
       if (record) cardsOut.push(record);
       if (delayMs > 0) await sleep(delayMs);
       resolveOffset(m.offset);
-      if ((cardsOut.length + 1) % 100 === 0) await heartbeat();
+      // Every 100 records, whether or not they changed a card: a slow batch must not outlive the
+      // session, and a rebalance is only noticed at a heartbeat.
+      if (++handled % 100 === 0) await heartbeat();
     }
-    const out: Output[] = [
-      { topic: target, messages: cardsOut },
-      { topic: dlq, messages: lettersOut },
-    ].filter((t) => t.messages.length > 0);
-    if (out.length > 0 && !o['no-produce']) await producer.sendBatch({ topicMessages: out, acks: -1 });
+    // In requests of at most 200 cards: a card is ~1 KB, and a partition's batch must stay under
+    // the broker's max.message.bytes (1 MiB by default).
+    for (let i = 0; !o['no-produce'] && i < Math.max(cardsOut.length, lettersOut.length); i += 200) {
+      const out: Output[] = [
+        { topic: target, messages: cardsOut.slice(i, i + 200) },
+        { topic: dlq, messages: lettersOut.slice(i, i + 200) },
+      ].filter((t) => t.messages.length > 0);
+      await producer.sendBatch({ topicMessages: out, acks: -1 });
+    }
     await heartbeat();
   },
 });
