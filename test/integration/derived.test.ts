@@ -184,7 +184,8 @@ describe('seed-dev writes the whole catalog', () => {
     const validate = ajv.compile(heartbeatSchema());
     // One a second while the run schedules records (not while it drains its last sends).
     const durationS = run.report.run.durationMs / 1000;
-    expect(beats.length).toBeGreaterThanOrEqual(3);
+    // (At least one: a fast machine writes seed-dev's 40,000 records in about a second.)
+    expect(beats.length).toBeGreaterThanOrEqual(Math.max(1, Math.floor(durationS) - 1));
     expect(beats.length).toBeLessThanOrEqual(Math.ceil(durationS) + 1);
     const lastUptimeS = (JSON.parse(text(beats.at(-1)!.raw.value)!) as { uptime_ms: number }).uptime_ms / 1000;
     expect(beats.length).toBeGreaterThanOrEqual(Math.floor(lastUptimeS) - 1);
