@@ -1,10 +1,10 @@
 // A local multi-node KRaft cluster (`kafka up --nodes 3`): one home per node under the cluster's
 // home (<home>/node<id>/), each started, stopped and checked like the single node, in a loop.
+import { brokersListed } from './probe.js';
 import { existsSync } from 'node:fs';
 import { appendFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ScSimError } from '../../errors.js';
-import { createKafka } from '../client.js';
 import { exec, lastLines } from './exec.js';
 import {
   dirUsage,
@@ -108,32 +108,6 @@ export async function nodePid(home: string, id: number): Promise<number | undefi
   if (isOurBroker(pid, paths.serverProperties)) return pid;
   await removePidFile(paths.pidFile);
   return undefined;
-}
-
-/** How many brokers the cluster lists (fenced brokers drop out), or 0 within the bound. */
-export async function brokersListed(brokers: string[], timeoutMs: number): Promise<number> {
-  const kafka = createKafka({
-    brokers,
-    clientId: 'sc-sim-cluster-probe',
-    connectionTimeoutMs: Math.max(100, Math.min(timeoutMs, 3_000)),
-    requestTimeoutMs: Math.max(100, timeoutMs),
-    retries: 0,
-  });
-  const admin = kafka.admin({ retry: { retries: 0 } });
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<number>((r) => {
-    timer = setTimeout(() => r(0), timeoutMs);
-  });
-  const probe = (async () => {
-    await admin.connect();
-    return (await admin.describeCluster()).brokers.length;
-  })().catch(() => 0);
-  try {
-    return await Promise.race([probe, timedOut]);
-  } finally {
-    clearTimeout(timer);
-    await admin.disconnect().catch(() => undefined);
-  }
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -293,7 +267,10 @@ export async function clusterUp(o: ClusterOptions): Promise<ClusterUpResult> {
     // Each started broker must answer on its own port: right after a SIGKILL the cluster still
     // lists the dead broker until its session times out, so the count alone could be stale.
     const bound = Math.min(2_000, Math.max(100, deadline - Date.now()));
-    if ((await brokersListed(brokers, bound)) >= brokers.length && (await allAnswer(clusterBrokers(toStart), bound)))
+    if (
+      (await brokersListed({ brokers }, bound)) >= brokers.length &&
+      (await allAnswer(clusterBrokers(toStart), bound))
+    )
       break;
     if (Date.now() >= deadline) {
       // A cluster that did not come up in time is stopped, so the next `up` starts clean.
@@ -322,14 +299,14 @@ export async function clusterUp(o: ClusterOptions): Promise<ClusterUpResult> {
 }
 
 async function allAnswer(own: string[], timeoutMs: number): Promise<boolean> {
-  for (const b of own) if ((await brokersListed([b], timeoutMs)) === 0) return false;
+  for (const b of own) if ((await brokersListed({ brokers: [b] }, timeoutMs)) === 0) return false;
   return true;
 }
 
 async function waitBrokers(brokers: string[], nodes: readonly ClusterNode[], deadline: number): Promise<number> {
   let listed = 0;
   while (Date.now() < deadline) {
-    listed = await brokersListed(brokers, Math.min(3_000, Math.max(100, deadline - Date.now())));
+    listed = await brokersListed({ brokers }, Math.min(3_000, Math.max(100, deadline - Date.now())));
     if (listed >= brokers.length || nodes.length === 0) return listed;
     await sleep(250);
   }

@@ -6,7 +6,6 @@ import { appendFile, mkdir, open, rm, stat, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { KafkaConnection } from '../../config.js';
 import { ScSimError } from '../../errors.js';
-import { createKafka } from '../client.js';
 import { ensureCertificates } from './certs.js';
 import {
   CONTAINER_SECURE_HOME,
@@ -42,6 +41,7 @@ import {
   resolveHome,
   type InstancePaths,
 } from './paths.js';
+import { isBrokerAnswering } from './probe.js';
 import { isOurBroker, readPidFile, removePidFile, stopProcess, writePidFile } from './process.js';
 import { clusterDown, clusterLogFiles, clusterLogs, clusterStatus, clusterUp, type NodeStatus } from './cluster.js';
 import { spawnJava, type SpawnedJvm } from './spawn.js';
@@ -68,6 +68,7 @@ import {
 } from './users.js';
 
 export { KAFKA_VERSION };
+export { isBrokerAnswering };
 
 export const DEFAULT_KAFKA_PORT = 9092;
 export const DEFAULT_UP_TIMEOUT_MS = 90_000;
@@ -155,33 +156,6 @@ export interface KafkaStatus {
 }
 
 const brokersFor = (port: number): string[] => [`${HOST}:${port}`];
-
-/** True when a metadata request (admin describeCluster) succeeds within the bound. */
-export async function isBrokerAnswering(connection: KafkaConnection, timeoutMs: number): Promise<boolean> {
-  const kafka = createKafka({
-    ...connection,
-    clientId: 'sc-sim-kafka-probe',
-    connectionTimeoutMs: Math.max(100, Math.min(timeoutMs, 3_000)),
-    requestTimeoutMs: Math.max(100, timeoutMs),
-    retries: 0,
-  });
-  const admin = kafka.admin({ retry: { retries: 0 } });
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<false>((r) => {
-    timer = setTimeout(() => r(false), timeoutMs);
-  });
-  const probe = (async () => {
-    await admin.connect();
-    const cluster = await admin.describeCluster();
-    return cluster.brokers.length > 0;
-  })().catch(() => false);
-  try {
-    return await Promise.race([probe, timedOut]);
-  } finally {
-    clearTimeout(timer);
-    await admin.disconnect().catch(() => undefined);
-  }
-}
 
 function checkPorts(port: number, controllerPort: number): void {
   for (const [name, value] of [
