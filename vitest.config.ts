@@ -1,8 +1,19 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+/**
+ * Integration files that start brokers of their own (a 3-node cluster, a broker to kill, a secured
+ * broker) and never touch the suite's shared one: `npm test` runs them in a lane of their own, at the
+ * same time as the rest (scripts/test.ts).
+ */
+const OWN_BROKER_FILES = [
+  'test/integration/cluster.test.ts',
+  'test/integration/faults.test.ts',
+  'test/integration/secure.test.ts',
+];
 
 // Unit tests run anywhere in milliseconds; CLI tests run the real CLI in child processes;
 // integration tests need the real local broker, which test/integration/global-setup.ts starts (or
-// reuses via SC_SIM_TEST_BROKERS) and stops.
+// reuses via SC_SIM_TEST_BROKERS) and stops; own-brokers tests start brokers of their own.
 export default defineConfig({
   test: {
     reporters: ['default', './test/support/summary-reporter.ts'],
@@ -14,6 +25,9 @@ export default defineConfig({
           environment: 'node',
           // A hang guard, not a speed target: the 100k-event world tests take seconds on a busy machine.
           testTimeout: 30_000,
+          // Both cores: unit and CLI files are independent (temp dirs, no broker, no fixed ports) and
+          // run before the integration files, alone (vitest's default on 2 cores is one worker).
+          maxWorkers: 2,
           hookTimeout: 60_000,
         },
       },
@@ -24,17 +38,31 @@ export default defineConfig({
           include: ['test/cli/**/*.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
+          // Same as unit: projects of one group must agree on it.
+          maxWorkers: 2,
         },
       },
       {
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...OWN_BROKER_FILES],
           environment: 'node',
           globalSetup: ['test/integration/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
-          // One broker on a 2-core machine: files run one after another so timings stay honest.
+          // One shared broker on a 2-core machine: its files run one after another.
+          fileParallelism: false,
+        },
+      },
+      {
+        // No global setup: each file starts and stops its own broker(s), on ports of its own.
+        test: {
+          name: 'own-brokers',
+          include: OWN_BROKER_FILES,
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 240_000,
           fileParallelism: false,
         },
       },

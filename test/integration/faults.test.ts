@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScenario, type RunResult } from '../../src/app/run.js';
 import { physicalTopicName } from '../../src/catalog/topics.js';
 import { ScSimError } from '../../src/errors.js';
@@ -20,7 +20,6 @@ import { applyCatalog } from '../support/kafka.js';
 const FAULT_PORT = Number(process.env['SC_SIM_FAULT_KAFKA_PORT'] ?? 19430);
 const FAULT_HOME = join(REPO_ROOT, '.sc-sim', 'kafka-fault');
 const faultBrokers = [`127.0.0.1:${FAULT_PORT}`];
-const testBrokers = inject('brokers').split(',');
 const progress = (msg: string) => process.stderr.write(`[fault broker] ${msg}\n`);
 const brokerOpts = { home: FAULT_HOME, port: FAULT_PORT, mode: 'jvm' as const, onProgress: progress };
 
@@ -35,12 +34,12 @@ scenarios:
     load: { executor: constant-rate, rate: 400, duration: 26s }
     producer: { acks: all, idempotent: true }
     thresholds: { errors: '== 0' }
-  # Long enough that the broker, down for 8 s and then restarting (15-45 s on a busy machine), is
-  # back before the run ends: the run then reads its end offsets and verifies.
+  # Long enough that the broker, down for 8 s and then restarting (~13 s here), is back ~25 s before
+  # the run ends: the run then reads its end offsets (bounded at 30 s more) and verifies.
   fault-short-timeout:
     description: the same with a 5 s delivery timeout
     world: { seed: 12 }
-    load: { executor: constant-rate, rate: 200, duration: 75s }
+    load: { executor: constant-rate, rate: 200, duration: 45s }
     producer: { acks: all, idempotent: true, deliveryTimeout: 5s }
     thresholds: { errors: '== 0' }
 `,
@@ -184,19 +183,19 @@ describe('a broker outage longer than the delivery timeout', () => {
 describe('a topic deleted mid-run', () => {
   it('stops the run with E_TOPIC_MISSING naming the topic; the report is built and its counts add up', async () => {
     const prefix = uniquePrefix('deleted');
-    await applyCatalog(testBrokers, prefix);
+    await applyCatalog(faultBrokers, prefix);
     const victim = physicalTopicName('sc.domain.order', prefix);
     let deleting: Promise<void> | undefined;
     let deletedAtMs = 0;
     const result = await runScenario({
       scenario: 'fault',
       file: SCENARIOS,
-      connection: { brokers: testBrokers },
+      connection: { brokers: faultBrokers },
       prefix,
       onProgress: (p) => {
         if (deleting !== undefined || p.acked < 400) return;
         deletedAtMs = Date.now();
-        deleting = withAdmin({ brokers: testBrokers }, (admin) => admin.deleteTopics([victim]));
+        deleting = withAdmin({ brokers: faultBrokers }, (admin) => admin.deleteTopics([victim]));
       },
     });
     await deleting;
@@ -220,9 +219,9 @@ describe('a topic deleted mid-run', () => {
 describe('the producer thread crashes mid-run', () => {
   it('stops the run with E_PRODUCER_CRASHED (exit 1) and says why; the counts add up', async () => {
     const prefix = uniquePrefix('crash');
-    await applyCatalog(testBrokers, prefix);
+    await applyCatalog(faultBrokers, prefix);
     const sink = await WorkerKafkaSink.connect({
-      connection: { brokers: testBrokers },
+      connection: { brokers: faultBrokers },
       mode: { acks: 'all', idempotent: true, maxInFlightRequests: null, compression: 'none' },
       ackTimeoutMs: 30_000,
     });

@@ -51,8 +51,15 @@ describe('hot partition', () => {
     process.stderr.write(`\n${formatCompare(result)}\n`);
 
     const promo = (c: CompareInput) => c.run!.summary.topics.find((t) => t.topic === 'sc.domain.promotion')!;
-    // Every run held the rate, so the comparison is at the same load.
-    for (const r of runs) expect(r.run!.summary.totals.achievedRateRatio!).toBeGreaterThan(0.9);
+    // Every run had the same schedule and delivered all of it, so the comparison is at the same load
+    // (how closely a run holds its rate on the wall clock is the bench's to measure; a run that
+    // stalled for seconds would still show here).
+    for (const r of runs) {
+      const t = r.run!.summary.totals;
+      expect(t.targetRatePerSec).toBe(RATE);
+      expect(t.acked).toBe(t.scheduled - t.dropped);
+      expect(t.achievedRateRatio!).toBeGreaterThan(0.5);
+    }
     // The hottest partition's share of each second: one partition takes the hot promotion under its
     // entity key (~100%), the second's partition under the time-bucket key, nobody under a salt.
     const [e, b, s, n] = runs.map((r) => promo(r).perSecondShare!);

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseProperties, unsecuredJwt } from '../../src/kafka/security.js';
 import { ensureCertificates, issueClientCertificate } from '../../src/kafka/local/certs.js';
 import { kafkaDown, kafkaUp, type KafkaUpResult } from '../../src/kafka/local/index.js';
@@ -23,7 +23,6 @@ const BROKER = `127.0.0.1:${SECURE_PORT}`;
 /** The issue's bound for each error case, the CLI's start (~1-6 s on a busy machine) included. */
 const ERROR_BOUND_MS = 15_000;
 
-const plainBroker = inject('brokers').split(',')[0]!;
 let up: KafkaUpResult;
 let passwords: { admin: string; app: string; controller: string };
 let tmp: string;
@@ -300,8 +299,8 @@ describe.concurrent('other mechanisms and TLS modes, the bench, a token refresh'
   });
 
   it('OAUTHBEARER: the token command is run again before its token expires, while the client keeps working', async () => {
-    // Each run logs its time and prints a token living 40 s: the client re-authenticates 10 s before
-    // a session ends, and sc-sim fetches a new token when less than 30 s of the old one is left.
+    // Each run logs its time and prints a token living 20 s: the client re-authenticates 10 s before
+    // a session ends (~10 s in), and sc-sim fetches a new token then (less than 30 s of it is left).
     const log = join(tmp, 'token-runs.log');
     const script = join(tmp, 'token-command.mjs');
     writeFileSync(
@@ -311,7 +310,7 @@ describe.concurrent('other mechanisms and TLS modes, the bench, a token refresh'
         `appendFileSync(${JSON.stringify(log)}, Date.now() + '\\n');`,
         'const b64 = (o) => Buffer.from(JSON.stringify(o)).toString("base64url");',
         'const now = Math.floor(Date.now() / 1000);',
-        'process.stdout.write(`${b64({ alg: "none" })}.${b64({ sub: "sc-sim-app", iat: now, exp: now + 40 })}.`);',
+        'process.stdout.write(`${b64({ alg: "none" })}.${b64({ sub: "sc-sim-app", iat: now, exp: now + 20 })}.`);',
       ].join('\n'),
     );
     const r = await cli([
@@ -325,7 +324,7 @@ describe.concurrent('other mechanisms and TLS modes, the bench, a token refresh'
       '--sasl-token-command',
       `node ${script}`,
       '--duration',
-      '36s',
+      '15s',
       '--per-event-ms',
       '0',
       '--json',
@@ -334,9 +333,9 @@ describe.concurrent('other mechanisms and TLS modes, the bench, a token refresh'
     expect(r.code).toBe(0);
     const runs = readFileSync(log, 'utf8').trim().split('\n').map(Number);
     process.stderr.write(`[secure oauth] token command runs at +${runs.map((t) => t - runs[0]!).join(', +')} ms\n`);
-    // One run per client at the start (admin, consumer), and a later one for a fresh token.
+    // Runs for the clients at the start (admin, consumer), and a later one for a fresh token.
     expect(
-      runs.some((t) => t - runs[0]! > 20_000),
+      runs.some((t) => t - runs[0]! > 8_000),
       runs.map((t) => t - runs[0]!).join(','),
     ).toBe(true);
   }, 120_000);
@@ -414,16 +413,6 @@ describe('errors: a code, exit 1, within 15 s, no stack trace', () => {
       {},
       'E_PROTOCOL_MISMATCH',
       /speaks TLS, but sc-sim connected without TLS/,
-    );
-  });
-
-  it('TLS client on a plaintext port: E_PROTOCOL_MISMATCH', async () => {
-    await failing(
-      'TLS->plaintext',
-      ['topics', 'list', '--brokers', plainBroker, '--security-protocol', 'SSL'],
-      {},
-      'E_PROTOCOL_MISMATCH',
-      /is a plaintext Kafka listener, but sc-sim connected with TLS/,
     );
   });
 

@@ -152,6 +152,18 @@ describe('errors', () => {
     expect(res.durationMs).toBeLessThan(30_000);
   });
 
+  // The secured-broker file has no plaintext listener of its own: the suite's broker is one.
+  it('a TLS client on a plaintext port: E_PROTOCOL_MISMATCH, exit 1, no stack trace, not a timeout', async () => {
+    const res = await runCli(['topics', 'list', '--brokers', brokers.split(',')[0]!, '--security-protocol', 'SSL'], {
+      timeoutMs: 60_000,
+    });
+    expect(res.code, res.stderr).toBe(1);
+    expect(res.stderr).toMatch(/^error\[E_PROTOCOL_MISMATCH\]: /m);
+    expect(res.stderr).toMatch(/is a plaintext Kafka listener, but sc-sim connected with TLS/);
+    expect(hasStackTrace(res.stderr)).toBe(false);
+    expect(res.durationMs).toBeLessThan(15_000);
+  });
+
   it('a malformed --brokers value is a usage error naming the flag', async () => {
     const res = await runCli(['topics', 'list', '--brokers', 'nonsense']);
     expect(res.code).toBe(2);

@@ -169,7 +169,9 @@ describe('watching a real consumer group', () => {
           `${w.summary.rebalances} rebalance(s), drained ${w.drain.drainMs} ms after the load; ` +
           `drain seen ${drainedAtMs - lagZeroAtMs} ms after the group's lag really reached 0\n`,
       );
-      expect(Math.abs(drainedAtMs - lagZeroAtMs)).toBeLessThan(1_000);
+      // Seen within a few 500 ms polls (a busy CI machine can hold a poll back by a second or so); a
+      // drain read from the wrong offsets or the wrong clock is off by seconds or never seen.
+      expect(Math.abs(drainedAtMs - lagZeroAtMs)).toBeLessThan(2_500);
 
       // Stopped, with new records on the topic: sc-sim's lag equals Kafka's own tool's.
       await stopConsumer(first);
