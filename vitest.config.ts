@@ -25,8 +25,8 @@ export default defineConfig({
           environment: 'node',
           // A hang guard, not a speed target: the 100k-event world tests take seconds on a busy machine.
           testTimeout: 30_000,
-          // Both cores: unit and CLI files are independent (temp dirs, no broker, no fixed ports) and
-          // run before the integration files, alone (vitest's default on 2 cores is one worker).
+          // Both cores: unit files are independent (temp dirs, no broker, no fixed ports) and pure CPU
+          // (vitest's default on 2 cores is one worker).
           maxWorkers: 2,
           hookTimeout: 60_000,
         },
@@ -38,8 +38,9 @@ export default defineConfig({
           include: ['test/cli/**/*.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
-          // Same as unit: projects of one group must agree on it.
           maxWorkers: 2,
+          // After own-brokers (1): `npm test` runs both in one lane, beside unit and integration.
+          sequence: { groupOrder: 2 },
         },
       },
       {
@@ -63,7 +64,9 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 240_000,
-          fileParallelism: false,
+          // One file at a time (each holds a JVM or six), before the CLI files (groupOrder 2).
+          maxWorkers: 1,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

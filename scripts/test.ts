@@ -1,7 +1,7 @@
 // `npm test`: the whole suite in two lanes at once. The files that start brokers of their own (the
 // own-brokers project: a 3-node cluster, a broker to kill, a secured broker) spend most of their time
-// waiting on JVMs and fixed-length runs, so they run beside the rest (unit, CLI, and the files on the
-// shared test broker) instead of after it. Each lane runs its files one after another, so no two
+// waiting on JVMs and fixed-length runs, so they run beside the rest (unit, and the files on the
+// shared test broker) instead of after it; the CLI files follow them in their lane. No two
 // broker-heavy files and no two files on the shared broker ever overlap.
 //
 // Any argument (`npm test -- -t name`, a file, `--project unit`) runs one plain `vitest run` with it.
@@ -10,6 +10,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { ScSimError } from '../src/errors.js';
+import { ensureJars } from '../src/kafka/local/jars.js';
+import { KAFKA_VERSION, resolveCacheRoot } from '../src/kafka/local/paths.js';
 
 const VITEST = fileURLToPath(new URL('../node_modules/vitest/vitest.mjs', import.meta.url));
 const SUMMARY = /^tests: (\d+) passed, (\d+) failed, (\d+) skipped$/;
@@ -23,9 +26,11 @@ interface Lane {
   prefix: string;
 }
 
+// Balanced on this 2-core machine: ~11 min each (unit ~3 min and the shared-broker files ~7.5;
+// the own-broker files ~9 and the CLI files ~1.5, all slower for sharing the cores).
 const LANES: Lane[] = [
-  { name: 'main', projects: ['unit', 'cli', 'integration'], prefix: '' },
-  { name: 'own brokers', projects: ['own-brokers'], prefix: '[own brokers] ' },
+  { name: 'main', projects: ['unit', 'integration'], prefix: '' },
+  { name: 'own brokers', projects: ['own-brokers', 'cli'], prefix: '[own brokers + cli] ' },
 ];
 
 interface LaneResult {
@@ -89,8 +94,27 @@ function forwardSignals(children: ChildProcess[]): () => void {
   };
 }
 
+/**
+ * Fetches the broker's jars once, before the lanes start: on a fresh machine both lanes would
+ * otherwise run Maven at the same time, into one ~/.m2 and one jar cache.
+ */
+async function fetchBrokerOnce(): Promise<void> {
+  try {
+    await ensureJars({
+      cacheRoot: resolveCacheRoot(undefined),
+      version: KAFKA_VERSION,
+      onProgress: (m) => process.stderr.write(`[test] ${m}\n`),
+    });
+  } catch (err) {
+    // The lanes' own broker start says the same, with its hint, where it matters.
+    const message = err instanceof ScSimError ? `${err.code}: ${err.message}` : String(err);
+    process.stderr.write(`[test] could not fetch Kafka ${KAFKA_VERSION}: ${message}\n`);
+  }
+}
+
 async function runLanes(): Promise<number> {
   const started = Date.now();
+  await fetchBrokerOnce();
   const results: Promise<LaneResult>[] = [];
   const children: ChildProcess[] = [];
   for (const lane of LANES) {

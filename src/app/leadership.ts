@@ -1,13 +1,17 @@
 // Samples who leads each partition of a run's topics while it runs (once a second, each read
 // bounded in time so a dead broker cannot stall it): the timeline the per-broker load is built on.
+import type { KafkaConnection } from '../config.js';
 import type { AdminSession } from '../kafka/admin.js';
-import type { LeadershipTimeline } from '../report/brokers.js';
+import { describeLogDirs, logDirsUnavailable } from '../kafka/log-dirs.js';
+import type { LeadershipTimeline, LogDirReading } from '../report/brokers.js';
 
 export const LEADERSHIP_SAMPLE_MS = 1_000;
 /** A metadata read with a dead broker in the seed list can hang for ~40 s in kafkajs: give up sooner. */
 const SAMPLE_TIMEOUT_MS = 3_000;
 
 export interface LeadershipWatch {
+  /** The brokers the cluster listed when the watch started. */
+  brokers: { nodeId: number; address: string }[];
   /** Stops sampling (after one last sample) and returns what was seen. */
   stop(): Promise<LeadershipTimeline>;
 }
@@ -82,6 +86,7 @@ export async function watchLeadership(
   };
   timer = setTimeout(tick, everyMs);
   return {
+    brokers,
     async stop() {
       stopped = true;
       clearTimeout(timer);
@@ -89,5 +94,37 @@ export async function watchLeadership(
       await sample();
       return timeline;
     },
+  };
+}
+
+/** How long each broker gets to describe its log dirs (they are read at the same time). */
+const LOG_DIRS_TIMEOUT_MS = 5_000;
+
+/**
+ * Each broker's sizes on disk of its replicas of `partitions` (physical topic -> partition count),
+ * read at the same time from every broker; a broker that does not answer is left out and named.
+ */
+export async function readLogDirs(
+  connection: KafkaConnection,
+  brokers: readonly { nodeId: number; address: string }[],
+  partitions: ReadonlyMap<string, number>,
+): Promise<{ readings: LogDirReading[] | null; unavailable: string | null }> {
+  const why = logDirsUnavailable(connection);
+  if (why) return { readings: null, unavailable: why };
+  const settled = await Promise.allSettled(
+    brokers.map((b) => describeLogDirs(connection, b, partitions, LOG_DIRS_TIMEOUT_MS)),
+  );
+  const readings: LogDirReading[] = [];
+  const failures: string[] = [];
+  for (const s of settled) {
+    if (s.status === 'rejected') failures.push(s.reason instanceof Error ? s.reason.message : String(s.reason));
+    else {
+      readings.push({ nodeId: s.value.nodeId, replicas: s.value.replicas });
+      for (const e of s.value.errors) failures.push(`broker ${s.value.nodeId}: log dir ${e}`);
+    }
+  }
+  return {
+    readings: readings.length > 0 ? readings : null,
+    unavailable: failures.length > 0 ? failures.join('; ') : null,
   };
 }

@@ -16,7 +16,7 @@ import { createEncoder } from '../records/encode.js';
 import { keyStrategyTable } from '../records/keys.js';
 import { buildReport, offsetsReport, type RunReport, type TimeReport } from '../report.js';
 import { brokerLoad } from '../report/brokers.js';
-import { watchLeadership, type LeadershipWatch } from './leadership.js';
+import { readLogDirs, watchLeadership, type LeadershipWatch } from './leadership.js';
 import { thresholdsOf } from '../report/thresholds.js';
 import { runLoad, type AckObserver, type Progress, type RunOutcome } from '../runner.js';
 import { realClock, type Clock } from '../runner/clock.js';
@@ -369,6 +369,8 @@ export async function runScenario(req: RunRequest, deps: RunDeps = {}): Promise<
     }
     // On a multi-broker cluster: who leads what, second by second, for the per-broker load.
     leadership = await watchLeadership(admin, [...physical.keys()]).catch(() => undefined);
+    // ...and the brokers' own view of it: their replicas' sizes on disk, before and after.
+    const logDirsBefore = leadership && (await readLogDirs(connection, leadership.brokers, physical));
     const sink = await openKafkaSink(connection, prepared.scenario.producer, `sc-sim-${prepared.runId}`);
     const live = exporter ? liveMetrics(exporter) : undefined;
     const outcome = await drive(
@@ -379,10 +381,21 @@ export async function runScenario(req: RunRequest, deps: RunDeps = {}): Promise<
     const timeline = await leadership?.stop();
     leadership = undefined;
     const end = await endOffsetsAfter(admin, start, outcome.fatal !== null);
+    const logDirsAfter = timeline && (await readLogDirs(connection, timeline.brokers, physical));
     const result = report(prepared, outcome, sink, partitions, { start, end: end.offsets });
     result.report.connection = summarizeConnection(connection);
     const brokers =
-      timeline && brokerLoad(timeline, result.report.metrics, (t) => physicalTopicName(t, prepared.prefix));
+      timeline &&
+      brokerLoad(
+        timeline,
+        result.report.metrics,
+        (t) => physicalTopicName(t, prepared.prefix),
+        logDirsAfter && {
+          before: logDirsBefore?.readings ?? null,
+          after: logDirsAfter.readings,
+          unavailable: logDirsAfter.unavailable ?? logDirsBefore?.unavailable ?? null,
+        },
+      );
     if (brokers) result.report.brokers = brokers;
     if (end.complete) {
       const checked = await attached.complete(result.report, end.offsets, result.exitCode);

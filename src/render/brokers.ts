@@ -1,6 +1,6 @@
 // The per-broker load of a run on a cluster (report.brokers): a console block and the numbers the
 // HTML report's broker × second heat map is drawn from.
-import type { BrokerLoadSection } from '../report/brokers.js';
+import type { BrokerLoad, BrokerLoadSection } from '../report/brokers.js';
 import { formatBytes, int, pct } from './format.js';
 import { renderTable } from './table.js';
 
@@ -20,9 +20,32 @@ export function formatBrokerLoad(b: BrokerLoadSection, firstSecondAtMs: number):
     { header: 'SHARE', value: (x) => pct(x.shareOfEvents), align: 'right' },
     { header: 'BYTES', value: (x) => formatBytes(x.bytes), align: 'right' },
     { header: 'PEAK ev/s', value: (x) => int(x.peakEventsPerSec), align: 'right' },
+    ...(b.brokers.some((x) => x.disk)
+      ? [
+          {
+            header: 'ON DISK',
+            value: (x: BrokerLoad) => (x.disk ? formatBytes(x.disk.bytes) : '-'),
+            align: 'right' as const,
+          },
+          {
+            header: 'LED',
+            value: (x: BrokerLoad) => (x.disk ? formatBytes(x.disk.ledBytes) : '-'),
+            align: 'right' as const,
+          },
+          {
+            header: '+RUN',
+            value: (x: BrokerLoad) => {
+              const g = x.disk?.growthBytes;
+              return g === null || g === undefined ? '-' : `${g < 0 ? '-' : '+'}${formatBytes(Math.abs(g))}`;
+            },
+            align: 'right' as const,
+          },
+        ]
+      : []),
   ]);
   const hot = b.brokers.find((x) => x.shareOfEvents === hottest);
   const out = [`BROKERS (${b.note})`, table];
+  if (b.logDirs) out.push(`on disk: ${b.logDirs.note}`);
   if (hot && hottest > 0) out.push(`hottest broker: ${hot.nodeId} (${pct(hottest)} of the events)`);
   if (b.leaderChanges.length === 0) out.push('leader changes: none');
   else {

@@ -39,6 +39,31 @@ export interface BrokerLoad {
   shareOfEvents: number;
   /** Its busiest second. */
   peakEventsPerSec: number;
+  /** The broker's own view (DescribeLogDirs), when it could be read: see BrokerLoadSection.logDirs. */
+  disk?: BrokerDisk;
+}
+
+export interface BrokerDisk {
+  /** Size on disk of its replicas of the run's partitions after the run (leader and follower copies). */
+  bytes: number;
+  /** Of those, the partitions it led at the end. */
+  ledBytes: number;
+  /** bytes minus the same before the run: what the run wrote to this broker's disks (null: no reading before). */
+  growthBytes: number | null;
+}
+
+/** One broker's log-dir reading: the size of each replica of the run's partitions it holds. */
+export interface LogDirReading {
+  nodeId: number;
+  replicas: { topic: string; partition: number; bytes: number }[];
+}
+
+/** Log dirs read before and after the run, or why they were not. */
+export interface LogDirsInput {
+  before: LogDirReading[] | null;
+  after: LogDirReading[] | null;
+  /** Why a reading is missing (a SASL listener, a broker that did not answer). */
+  unavailable: string | null;
 }
 
 export interface BrokerLoadSection {
@@ -50,6 +75,8 @@ export interface BrokerLoadSection {
   failedSamples: number;
   /** How the numbers are attributed, in a sentence. */
   note: string;
+  /** Whether the brokers' log-dir sizes are in `brokers[].disk`, and how they were read or why not. */
+  logDirs?: { read: boolean; note: string };
 }
 
 /** The leader of a partition at a wall-clock instant, replaying the changes up to it. */
@@ -80,6 +107,7 @@ export function brokerLoad(
   timeline: LeadershipTimeline,
   metrics: MetricsSnapshot,
   physicalTopic: (logical: string) => string,
+  logDirs?: LogDirsInput,
 ): BrokerLoadSection | null {
   const ps = metrics.partitionSeconds;
   if (!ps || timeline.brokers.length === 0) return null;
@@ -132,6 +160,7 @@ export function brokerLoad(
         bytes: Math.round(seconds.reduce((sum, s) => sum + s.bytes[i]!, 0)),
         shareOfEvents: total === 0 ? 0 : events / total,
         peakEventsPerSec: Math.max(0, ...seconds.map((s) => s.events[i]!)),
+        ...diskOf(b.nodeId, end, logDirs),
       };
     }),
     seconds: seconds.map((s) => ({ ...s, bytes: s.bytes.map(Math.round) })),
@@ -141,5 +170,39 @@ export function brokerLoad(
     note:
       "each partition's acked events, by scheduled second, count for the broker that led it then (leaders read from metadata every " +
       `${timeline.sampleEveryMs / 1000} s); bytes per second from each partition's mean record size`,
+    ...(logDirs ? { logDirs: logDirsNote(logDirs) } : {}),
+  };
+}
+
+const replicaBytes = (reading: LogDirReading | undefined, led?: (topic: string, partition: number) => boolean) =>
+  (reading?.replicas ?? []).reduce((n, r) => (led === undefined || led(r.topic, r.partition) ? n + r.bytes : n), 0);
+
+/** A broker's disk figures, when its log dirs were read after the run. */
+function diskOf(
+  nodeId: number,
+  leadersAtEnd: Map<string, number[]>,
+  logDirs: LogDirsInput | undefined,
+): { disk: BrokerDisk } | Record<string, never> {
+  const after = logDirs?.after?.find((r) => r.nodeId === nodeId);
+  if (!after) return {};
+  const before = logDirs?.before?.find((r) => r.nodeId === nodeId);
+  const bytes = replicaBytes(after);
+  return {
+    disk: {
+      bytes,
+      ledBytes: replicaBytes(after, (t, p) => leadersAtEnd.get(t)?.[p] === nodeId),
+      growthBytes: before ? bytes - replicaBytes(before) : null,
+    },
+  };
+}
+
+function logDirsNote(l: LogDirsInput): { read: boolean; note: string } {
+  if (l.after === null) return { read: false, note: `log dirs not read: ${l.unavailable ?? 'no answer'}` };
+  return {
+    read: true,
+    note:
+      "each broker's own size on disk of its replicas of the run's partitions (DescribeLogDirs after the run; " +
+      `"led" counts the partitions it led at the end${l.before === null ? '' : ', "+run" what the run added'})` +
+      (l.unavailable ? `; ${l.unavailable}` : ''),
   };
 }

@@ -443,6 +443,7 @@ export const RunReportSchema = z.looseObject({
           bytes: count,
           shareOfEvents: num,
           peakEventsPerSec: count,
+          disk: z.looseObject({ bytes: count, ledBytes: count, growthBytes: z.number().int().nullable() }).optional(),
         }),
       ),
       seconds: z.array(z.looseObject({ second: count, events: z.array(count), bytes: z.array(count) })),
@@ -452,6 +453,7 @@ export const RunReportSchema = z.looseObject({
       sampleEveryMs: num,
       failedSamples: count,
       note: str,
+      logDirs: z.looseObject({ read: z.boolean(), note: str }).optional(),
     })
     .optional(),
   delivery: z

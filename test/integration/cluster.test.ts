@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyTopicCatalog } from '../../src/app/topics.js';
 import { physicalTopicName } from '../../src/catalog/topics.js';
 import { withAdmin } from '../../src/kafka/admin.js';
+import { describeLogDirs } from '../../src/kafka/log-dirs.js';
 import { runScenario } from '../../src/app/run.js';
 import { stopNode } from '../../src/kafka/local/cluster.js';
 import { kafkaDown, kafkaStatus, kafkaUp } from '../../src/kafka/local/index.js';
@@ -16,7 +17,7 @@ import { formatBrokerLoad } from '../../src/render/brokers.js';
 import { renderHtmlReport } from '../../src/render/html/report.js';
 import { REPO_ROOT } from '../../src/kafka/local/paths.js';
 import { runCli, uniquePrefix } from '../support/cli.js';
-import { boundedAdmin, leaderOf, placements, waitInSync } from '../support/cluster.js';
+import { boundedAdmin, kafkaToolLogDirs, leaderOf, placements, waitInSync } from '../support/cluster.js';
 
 const PORT = Number(process.env['SC_SIM_CLUSTER_KAFKA_PORT'] ?? 19560);
 const HOME = join(REPO_ROOT, '.sc-sim', 'kafka-cluster');
@@ -246,6 +247,30 @@ describe('faults on the 3-node cluster', () => {
     const html = renderHtmlReport({ run: r });
     expect(html).toContain('data-chart="heat-brokers"');
     expect(result.exitCode).toBe(0);
+
+    // The brokers' own view: each holds a replica of every partition (replication 3), so each has
+    // about the run's bytes on disk; what it led at the end is its share of them.
+    expect(b.logDirs, JSON.stringify(b.logDirs)).toMatchObject({ read: true });
+    for (const x of b.brokers) {
+      expect(x.disk!.bytes).toBeGreaterThan(0);
+      expect(x.disk!.ledBytes).toBeLessThanOrEqual(x.disk!.bytes);
+      expect(x.disk!.growthBytes).toBe(x.disk!.bytes); // fresh topics: all of it written by the run
+    }
+    // Now that nothing writes, sc-sim's DescribeLogDirs and Kafka's own kafka-log-dirs tool agree
+    // to the byte, replica by replica, on every broker.
+    const topics = await runTopics(prefix);
+    const counts = new Map((await placements(BROKERS, topics)).map((p) => [p.topic, 0]));
+    for (const p of await placements(BROKERS, topics))
+      counts.set(p.topic, Math.max(counts.get(p.topic)!, p.partition + 1));
+    const theirs = kafkaToolLogDirs(BROKERS, topics);
+    const nodes = await boundedAdmin(BROKERS, 10_000, (admin) => admin.brokers());
+    expect(nodes).toHaveLength(3);
+    for (const node of nodes) {
+      const ours = await describeLogDirs({ brokers: BROKERS }, node, counts);
+      const mine = new Map(ours.replicas.map((x) => [`${x.topic}[${x.partition}]`, x.bytes]));
+      expect(mine.size, `broker ${node.nodeId}`).toBeGreaterThan(0);
+      expect(mine, `broker ${node.nodeId}`).toEqual(theirs.get(node.nodeId));
+    }
   }, 300_000);
 });
 

@@ -130,13 +130,17 @@ describe('sc-sim run against the broker', () => {
     expect(t.targetRatePerSec).toBe(500);
     // The schedule itself never bent: 500 intended in every second.
     for (const p of report.series.slice(0, 10)) expect(p.scheduled, `second ${p.second}`).toBe(500);
-    // Paced, not a burst: by the end of every second no more was sent than was due by then.
+    // Paced, not a burst: by the end of every second no more was sent than was due by then (plus
+    // the few dead letters, records of their own that no second schedules).
+    const extra = t.sent - t.scheduled;
+    expect(extra).toBeGreaterThanOrEqual(0);
+    expect(extra).toBeLessThan(30);
     let due = 0;
     let sent = 0;
     for (const p of report.series) {
       due += p.scheduled;
       sent += p.sent;
-      expect(sent, `sent by the end of second ${p.second}`).toBeLessThanOrEqual(due);
+      expect(sent, `sent by the end of second ${p.second}`).toBeLessThanOrEqual(due + extra);
     }
     expect(sent).toBe(t.sent);
     // A run that stalled for seconds would show here (the ratio counts the tail past the schedule).

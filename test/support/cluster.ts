@@ -1,6 +1,8 @@
 // A 3-node test cluster's chores: find a partition's leader from metadata (never a fixed node id),
 // kill and restart that node, and wait until every replica is back in sync.
+import { spawnSync } from 'node:child_process';
 import { withAdmin, type PartitionPlacement } from '../../src/kafka/admin.js';
+import { jarCachePaths, KAFKA_VERSION, resolveCacheRoot } from '../../src/kafka/local/paths.js';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -68,4 +70,45 @@ export async function waitInSync(
     await sleep(250);
   }
   throw new Error(`replicas not in sync after ${timeoutMs} ms: ${last}`);
+}
+
+/**
+ * Replica sizes per broker as Kafka's own kafka-log-dirs tool (LogDirsCommand) reports them:
+ * node id -> "topic[partition]" -> bytes, for the given topics.
+ */
+export function kafkaToolLogDirs(brokers: string[], topics: string[]): Map<number, Map<string, number>> {
+  const libs = jarCachePaths(resolveCacheRoot(undefined), KAFKA_VERSION).libsDir;
+  const r = spawnSync(
+    'java',
+    [
+      '-cp',
+      `${libs}/*`,
+      'org.apache.kafka.tools.LogDirsCommand',
+      '--bootstrap-server',
+      brokers.join(','),
+      '--describe',
+      '--topic-list',
+      topics.join(','),
+    ],
+    { encoding: 'utf8', timeout: 60_000 },
+  );
+  const json = r.stdout.split('\n').find((l) => l.startsWith('{'));
+  if (!json) throw new Error(`kafka-log-dirs printed no JSON (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+  const parsed = JSON.parse(json) as {
+    brokers: { broker: number; logDirs: { partitions: { partition: string; size: number; isFuture: boolean }[] }[] }[];
+  };
+  const out = new Map<number, Map<string, number>>();
+  for (const b of parsed.brokers) {
+    const sizes = new Map<string, number>();
+    for (const d of b.logDirs)
+      for (const p of d.partitions) {
+        if (p.isFuture) continue;
+        // "topic-3" -> "topic[3]" (topic names may hold '-').
+        const i = p.partition.lastIndexOf('-');
+        const key = `${p.partition.slice(0, i)}[${p.partition.slice(i + 1)}]`;
+        sizes.set(key, (sizes.get(key) ?? 0) + p.size);
+      }
+    out.set(b.broker, sizes);
+  }
+  return out;
 }

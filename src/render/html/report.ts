@@ -148,10 +148,17 @@ function brokerHeatMap(run: RunReport): string[] {
 function brokerSection(run: RunReport): string {
   const b = run.brokers!;
   const first = run.metrics.partitionSeconds?.firstSecondAtMs ?? 0;
+  const disk = b.brokers.some((x) => x.disk);
+  const diskCells = (x: (typeof b.brokers)[number]) =>
+    disk
+      ? [x.disk?.bytes, x.disk?.ledBytes, x.disk?.growthBytes]
+          .map((n) => `<td class="num">${n === undefined || n === null ? '-' : int(n)}</td>`)
+          .join('')
+      : '';
   const rows = b.brokers
     .map(
       (x) =>
-        `<tr><td>${x.nodeId}</td><td>${escapeXml(x.address)}</td><td class="num">${x.leadersAtStart}→${x.leadersAtEnd}</td><td class="num">${int(x.events)}</td><td class="num">${(x.shareOfEvents * 100).toFixed(1)}%</td><td class="num">${int(x.bytes)}</td><td class="num">${int(x.peakEventsPerSec)}</td></tr>`,
+        `<tr><td>${x.nodeId}</td><td>${escapeXml(x.address)}</td><td class="num">${x.leadersAtStart}→${x.leadersAtEnd}</td><td class="num">${int(x.events)}</td><td class="num">${(x.shareOfEvents * 100).toFixed(1)}%</td><td class="num">${int(x.bytes)}</td><td class="num">${int(x.peakEventsPerSec)}</td>${diskCells(x)}</tr>`,
     )
     .join('');
   const changes = b.leaderChanges
@@ -161,7 +168,9 @@ function brokerSection(run: RunReport): string {
         `<li>${((c.atMs - first) / 1000).toFixed(1)} s: ${escapeXml(c.topic)}[${c.partition}] ${c.from} → ${c.to}</li>`,
     )
     .join('');
-  return `<section><h2>Brokers</h2><p>${escapeXml(b.note)}.</p><table><tr><th>broker</th><th>address</th><th>leaders start→end</th><th>events</th><th>share</th><th>bytes</th><th>peak ev/s</th></tr>${rows}</table>
+  const diskHeads = disk ? '<th>bytes on disk</th><th>led</th><th>+run</th>' : '';
+  const diskNote = b.logDirs ? `<p>On disk: ${escapeXml(b.logDirs.note)}.</p>` : '';
+  return `<section><h2>Brokers</h2><p>${escapeXml(b.note)}.</p>${diskNote}<table><tr><th>broker</th><th>address</th><th>leaders start→end</th><th>events</th><th>share</th><th>bytes</th><th>peak ev/s</th>${diskHeads}</tr>${rows}</table>
 <p>${b.leaderChanges.length} leader change(s)${b.leaderChanges.length > 50 ? ' (first 50)' : ''}:</p><ul>${changes}</ul></section>`;
 }
 

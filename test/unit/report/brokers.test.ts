@@ -92,4 +92,45 @@ describe('brokerLoad', () => {
       brokerLoad(timeline([]), { ...m, partitionSeconds: undefined } as unknown as MetricsSnapshot, physical),
     ).toBeNull();
   });
+
+  it("adds the brokers' own log-dir sizes: all replicas, the ones it led at the end, and what the run added", () => {
+    // Partition 0 moves from broker 1 to broker 2 during the run; every broker holds all 3 replicas.
+    const replicas = (sizes: number[]) =>
+      sizes.map((bytes, partition) => ({ topic: 'p.sc.domain.order', partition, bytes }));
+    const b = brokerLoad(
+      timeline([{ atMs: T0 + 1_500, topic: 'p.sc.domain.order', partition: 0, from: 1, to: 2 }]),
+      metrics([[10, 1, 1]], [100, 100, 100]),
+      physical,
+      {
+        before: [{ nodeId: 1, replicas: replicas([50, 0, 0]) }],
+        after: [
+          { nodeId: 1, replicas: replicas([1_000, 200, 300]) },
+          { nodeId: 2, replicas: replicas([1_000, 200, 300]) },
+        ],
+        unavailable: 'broker 3 (127.0.0.1:9094) did not describe its log dirs within 5000 ms',
+      },
+    )!;
+    expect(b.brokers.map((x) => x.disk)).toEqual([
+      { bytes: 1_500, ledBytes: 0, growthBytes: 1_450 },
+      { bytes: 1_500, ledBytes: 1_200, growthBytes: null },
+      undefined,
+    ]);
+    expect(b.logDirs).toMatchObject({ read: true, note: expect.stringContaining('broker 3 (127.0.0.1:9094) did not') });
+    const text = formatBrokerLoad(b, T0);
+    expect(text).toMatch(/ON DISK\s+LED\s+\+RUN/);
+    expect(text).toMatch(/^\s*1\s.*1\.5 KiB\s+0 B\s+\+1\.4 KiB$/m);
+    expect(text).toMatch(/^\s*3\s.*\s-\s+-\s+-$/m);
+  });
+
+  it('says why there are no log-dir sizes (a SASL listener)', () => {
+    const b = brokerLoad(timeline([]), metrics([[1, 1, 1]], [1, 1, 1]), physical, {
+      before: null,
+      after: null,
+      unavailable: 'sc-sim reads log dirs over PLAINTEXT and SSL listeners only (this one logs in with PLAIN)',
+    })!;
+    expect(b.brokers.every((x) => x.disk === undefined)).toBe(true);
+    expect(b.logDirs).toEqual({ read: false, note: expect.stringMatching(/^log dirs not read: .*PLAIN\)$/) });
+    expect(formatBrokerLoad(b, T0)).not.toContain('ON DISK');
+    expect(formatBrokerLoad(b, T0)).toContain('on disk: log dirs not read');
+  });
 });
