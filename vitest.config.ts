@@ -5,6 +5,13 @@ import { configDefaults, defineConfig } from 'vitest/config';
  * broker) and never touch the suite's shared one: `npm test` runs them in a lane of their own, at the
  * same time as the rest (scripts/test.ts).
  */
+/**
+ * The CLI fuzzers (1,000 mutated scenario and report files each, through the commands in-process):
+ * the heaviest CPU of the unit files, so they run with the CLI files, in the lane whose own-broker
+ * files mostly wait, which keeps the two lanes of `npm test` about as long.
+ */
+const FUZZ_FILES = ['test/unit/cli/fuzz-scenarios.test.ts', 'test/unit/cli/fuzz-reports.test.ts'];
+
 const OWN_BROKER_FILES = [
   'test/integration/cluster.test.ts',
   'test/integration/faults.test.ts',
@@ -22,6 +29,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...FUZZ_FILES],
           environment: 'node',
           // A hang guard, not a speed target: the 100k-event world tests take seconds on a busy machine.
           testTimeout: 30_000,
@@ -35,7 +43,7 @@ export default defineConfig({
         // The real CLI in child processes, as a user runs it (no broker needed).
         test: {
           name: 'cli',
-          include: ['test/cli/**/*.test.ts'],
+          include: ['test/cli/**/*.test.ts', ...FUZZ_FILES],
           environment: 'node',
           testTimeout: 60_000,
           maxWorkers: 2,

@@ -4,6 +4,7 @@
 import type { Encoder } from '../records/encode.js';
 import type { TimeReport } from '../report.js';
 import { backfillClock, liveClock, type EventClock } from '../runner/time-mode.js';
+import { describeShape } from '../runner/time-shape.js';
 import type { PreparedTime } from './prepare.js';
 
 export interface EventTimes {
@@ -58,7 +59,12 @@ export function eventTimes(time: PreparedTime, wallClockStartMs: number): EventT
         firstEventAt: iso(firstMs),
         lastEventAt: iso(lastMs),
         clampedRecords: clamped,
-        note: settings.mode === 'live' ? LIVE_NOTE : BACKFILL_NOTE,
+        note:
+          settings.mode === 'backfill'
+            ? BACKFILL_NOTE
+            : settings.shape === 'flat'
+              ? LIVE_NOTE
+              : `${LIVE_NOTE}; the rate followed the ${describeShape(settings.shape)}, ${settings.timeScale}× faster than the wall clock`,
       };
     },
   };

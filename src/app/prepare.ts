@@ -23,6 +23,7 @@ import {
   type Scenario,
 } from '../scenarios/index.js';
 import { eventTimedTopics, retentionFloors, topicsBeyondRetention, type TimeSettings } from '../runner/time-mode.js';
+import { describeLocal, shapeRate } from '../runner/time-shape.js';
 import { DOMAIN_TOPICS } from '../catalog/topics.js';
 
 export interface NamedScenario {
@@ -180,13 +181,36 @@ export function prepareTime(
   };
 }
 
+/** A live run's schedule with its rate shaped by the scenario's daily curve (unchanged when flat). */
+function liveShaped(schedule: Schedule, time: TimeSettings, curveStartMs: number): Schedule {
+  if (time.mode !== 'live' || time.shape === 'flat') return schedule;
+  if (schedule.kind !== 'paced') {
+    throw new ScSimError('E_USAGE', 'an unthrottled load has no rate for the daily curve to shape', {
+      hint: 'use a constant-rate or ramping-rate load, or set time.shape: flat',
+    });
+  }
+  return { kind: 'paced', ...shapeRate(schedule, time.shape, curveStartMs, time.timeScale) };
+}
+
+/** Where on the curve a shaped live run starts, and how fast it moves along it. */
+function curveNote(time: TimeSettings, curveStartMs: number): string {
+  if (time.mode !== 'live' || time.shape === 'flat') return '';
+  const pace =
+    time.timeScale === 1
+      ? 'at the wall clock’s pace'
+      : `1 s = ${formatDurationMs(time.timeScale * 1_000)} of the curve`;
+  return `; the curve from ${describeLocal(curveStartMs, time.shape.timeZone)}, ${pace}`;
+}
+
 export function prepareRun(settings: RunSettings, now = new Date()): PreparedRun {
   const { name, scenario: base } = resolveScenario(settings.scenario, settings.file);
   const overridden = withOverrides(base, settings);
   const shard = settings.shard && settings.shard.count > 1 ? settings.shard : undefined;
   const scenario = shard ? { ...overridden, load: shardLoad(overridden.load, shard.index, shard.count) } : overridden;
-  // A shard takes every N-th event of the whole run's schedule, so the shards add up exactly.
-  const whole = createSchedule(overridden.load);
+  // A shard takes every N-th event of the whole run's schedule, so the shards add up exactly; a live
+  // rate shaped by the daily curve starts the curve where the run (every shard's barrier) starts.
+  const curveStartMs = (settings.startAt ?? now).getTime();
+  const whole = liveShaped(createSchedule(overridden.load), overridden.time, curveStartMs);
   const schedule = shard ? shardSchedule(whole, shard.index, shard.count) : whole;
   const seed = settings.seed ?? scenario.world.seed ?? randomInt(0, 0xffffffff);
   const shardNote = shard ? `; shard ${shard.index}/${shard.count}` : '';
@@ -197,7 +221,7 @@ export function prepareRun(settings: RunSettings, now = new Date()): PreparedRun
     name,
     scenario,
     schedule,
-    plan: planLine(scenario, schedule, time.window?.endMs) + shardNote,
+    plan: planLine(scenario, schedule, time.window?.endMs) + curveNote(scenario.time, curveStartMs) + shardNote,
     time,
     seed,
     runId: settings.runId ?? (shard ? sharedRunId(name, seed, shard.count, settings.startAt) : newRunId(now)),

@@ -19,8 +19,11 @@ export const LiveTimeSchema = z
       .max(1_000_000)
       .default(1)
       .describe(
-        "world durations (lock-outs, suspensions, promotion schedules) pass this many times faster than the wall clock; occurred_at stays the wall clock's",
+        "world durations (lock-outs, suspensions, promotion schedules) and a shaped rate's curve pass this many times faster than the wall clock; occurred_at stays the wall clock's",
       ),
+    shape: TimeShapeSchema.default('flat').describe(
+      "`flat` (default): the load's rate as given. A daily curve and weekly pattern: the rate is multiplied by the curve's multiplier at its local time, which starts when the run does and runs timeScale× faster than the wall clock (timeScale 3600: a day in 24 s)",
+    ),
   })
   .strict();
 
@@ -48,7 +51,7 @@ export const TimeSchema = z.discriminatedUnion('mode', [LiveTimeSchema, Backfill
 export type TimeSettings = z.output<typeof TimeSchema>;
 export type BackfillSettings = z.output<typeof BackfillTimeSchema>;
 
-export const LIVE_DEFAULT: TimeSettings = { mode: 'live', timeScale: 1 };
+export const LIVE_DEFAULT: TimeSettings = { mode: 'live', timeScale: 1, shape: 'flat' };
 
 const EVENT_TIMED = new Set<string>([...DOMAIN_TOPICS, ...DERIVED_CATALOG.map((d) => d.topic)]);
 
@@ -73,9 +76,11 @@ export function topicsBeyondRetention(
 /** The time mode in words, for the plan line (`endMs` known once a run is prepared). */
 export function describeTime(time: TimeSettings, endMs?: number): string {
   if (time.mode === 'live') {
-    return time.timeScale === 1
-      ? 'live time: occurred_at = the wall clock'
-      : `live time, timeScale ${time.timeScale}: occurred_at = the wall clock, world durations ${time.timeScale}× faster`;
+    const base =
+      time.timeScale === 1
+        ? 'live time: occurred_at = the wall clock'
+        : `live time, timeScale ${time.timeScale}: occurred_at = the wall clock, world durations ${time.timeScale}× faster`;
+    return time.shape === 'flat' ? base : `${base}; rate shaped by the ${describeShape(time.shape)}`;
   }
   const end = time.endAt ?? (endMs === undefined ? 'now' : new Date(endMs).toISOString());
   const beyond = topicsBeyondRetention(time.history);

@@ -152,3 +152,102 @@ export function describeShape(shape: TimeShape): string {
   const ratio = weekdays > 0 ? weekend / weekdays : Number.POSITIVE_INFINITY;
   return `daily curve in ${shape.timeZone} (peak ${peak}:00, trough ${trough}:00), weekends ×${ratio.toFixed(2)} weekdays`;
 }
+
+/** Above this many quarter hours of the curve, a shaped live run is refused (its schedule would be huge). */
+export const MAX_SHAPED_QUARTER_HOURS = 200_000;
+
+/** The rate plan of a live run a time shape drives: paced like the schedule it wraps. */
+export interface RateShapedSchedule {
+  readonly totalEvents: number;
+  readonly durationMs: number;
+  intendedOffsetMs(index: number): number;
+  targetRateAt(offsetMs: number): number;
+  eventsDueBefore(offsetMs: number): number;
+}
+
+/**
+ * A live run's schedule with its rate shaped by the daily curve and weekly pattern: at offset t the
+ * rate is the base schedule's rate × the shape's multiplier at the curve's local time, which starts
+ * at `startMs` and runs `timeScale` times faster than the wall clock (timeScale 3600: one wall second
+ * is one hour of the curve). The multipliers change on quarter hours of the curve's time; in between
+ * the base schedule's own ramp is followed exactly, so event i is due when the shaped integral
+ * reaches i. With a mean multiplier of 1 over the week the base rate is the week's mean rate.
+ */
+export function shapeRate(
+  base: RateShapedSchedule,
+  shape: Exclude<TimeShape, 'flat'>,
+  startMs: number,
+  timeScale: number,
+): RateShapedSchedule {
+  const local = localTimeIn(shape.timeZone);
+  const curveAt = (offsetMs: number) => startMs + offsetMs * timeScale;
+  // Bucket k covers run offsets [edges[k], edges[k+1]): one quarter hour of the curve (or part of one).
+  const edges: number[] = [0];
+  const firstEdge = Math.floor(startMs / BUCKET_MS) * BUCKET_MS + BUCKET_MS;
+  for (let c = firstEdge; (c - startMs) / timeScale < base.durationMs; c += BUCKET_MS)
+    edges.push((c - startMs) / timeScale);
+  edges.push(base.durationMs);
+  const multipliers: number[] = [];
+  const baseBefore: number[] = [];
+  const cumulative: number[] = [0];
+  for (let k = 0; k + 1 < edges.length; k++) {
+    const m = intensityAt(shape, local(curveAt(edges[k]!)));
+    const b0 = base.eventsDueBefore(edges[k]!);
+    multipliers.push(m);
+    baseBefore.push(b0);
+    cumulative.push(cumulative[k]! + m * (base.eventsDueBefore(edges[k + 1]!) - b0));
+  }
+  const total = cumulative[cumulative.length - 1]!;
+  const bucketAt = (offsetMs: number): number => {
+    let lo = 0;
+    let hi = multipliers.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (edges[mid]! <= offsetMs) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  return {
+    // As the base schedule counts: event i exists when it is due strictly before the end.
+    totalEvents: Math.max(0, Math.ceil(total - 1e-9)),
+    durationMs: base.durationMs,
+    intendedOffsetMs(index) {
+      // The last bucket that starts at or before `index` in the shaped count, skipping empty ones.
+      let lo = 0;
+      let hi = multipliers.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (cumulative[mid]! <= index) lo = mid;
+        else hi = mid - 1;
+      }
+      while (multipliers[lo] === 0 && lo + 1 < multipliers.length) lo++;
+      const m = multipliers[lo]!;
+      if (m === 0) return base.durationMs;
+      const offset = base.intendedOffsetMs(baseBefore[lo]! + Math.max(0, index - cumulative[lo]!) / m);
+      return Math.min(Math.max(offset, edges[lo]!), base.durationMs);
+    },
+    targetRateAt(offsetMs) {
+      if (offsetMs < 0 || offsetMs >= base.durationMs) return 0;
+      return base.targetRateAt(offsetMs) * multipliers[bucketAt(offsetMs)]!;
+    },
+    eventsDueBefore(offsetMs) {
+      if (offsetMs <= 0) return 0;
+      if (offsetMs >= base.durationMs) return total;
+      const k = bucketAt(offsetMs);
+      return cumulative[k]! + multipliers[k]! * (base.eventsDueBefore(offsetMs) - baseBefore[k]!);
+    },
+  };
+}
+
+/** The local time of an instant in words, e.g. "Tue 18:30 in Europe/Berlin". */
+export function describeLocal(ms: number, timeZone: string): string {
+  const f = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+  return `${f.format(ms).replace(',', '')} in ${timeZone}`;
+}

@@ -12,6 +12,7 @@ import { DurationSchema } from '../runner/duration.js';
 import { ExecutorSchema, executorDurationMs, type ExecutorConfig } from '../runner/executors.js';
 import { formatDurationMs } from '../runner/duration.js';
 import { LIVE_DEFAULT, TimeSchema, eventTimedTopics, topicsBeyondRetention } from '../runner/time-mode.js';
+import { MAX_SHAPED_QUARTER_HOURS } from '../runner/time-shape.js';
 import { ThresholdsSchema } from '../report/thresholds.js';
 import { TopicSelectionSchema, resolveTopics, topicSelectionProblems, type TopicSelection } from './topics.js';
 
@@ -208,8 +209,37 @@ export const ScenarioSchema = z
       });
     }
     checkBackfill(s.time, s.load, s.topics, ctx);
+    checkShapedLive(s.time, s.load, ctx);
     checkSaltFields(s.keys, ctx);
   });
+
+/** A live rate shaped by a daily curve needs a rate and a length to shape. */
+function checkShapedLive(time: z.output<typeof TimeSchema>, load: ExecutorConfig, ctx: z.RefinementCtx): void {
+  if (time.mode !== 'live' || time.shape === 'flat') return;
+  if (load.executor === 'unthrottled') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['time', 'shape'],
+      message: 'an unthrottled load has no rate for the daily curve to shape: use constant-rate or ramping-rate',
+    });
+  } else if (load.executor === 'constant-rate' && load.duration === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['load', 'count'],
+      message:
+        'a rate shaped by the daily curve sends as many events as its hours call for: give a duration, not a count',
+    });
+  }
+  const durationMs = executorDurationMs(load) ?? 0;
+  const quarterHours = (durationMs * time.timeScale) / 900_000;
+  if (quarterHours > MAX_SHAPED_QUARTER_HOURS) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['time', 'timeScale'],
+      message: `the run would pass ${Math.round(quarterHours).toLocaleString('en-US')} quarter hours of the daily curve (at most ${MAX_SHAPED_QUARTER_HOURS.toLocaleString('en-US')}): lower timeScale or shorten the run`,
+    });
+  }
+}
 
 /** A backfill spreads a known number of events over its history, within the topics' retention (or clamped). */
 function checkBackfill(

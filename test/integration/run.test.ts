@@ -26,7 +26,7 @@ function pacedSeedDev(): NamedScenario {
     scenario: {
       ...scenario,
       load: { executor: 'constant-rate', rate: 1_000, count: 20_000 },
-      time: { mode: 'live', timeScale: 1 },
+      time: { mode: 'live', timeScale: 1, shape: 'flat' },
     },
   };
 }

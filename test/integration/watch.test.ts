@@ -250,7 +250,7 @@ describe('watching a real consumer group', () => {
           ...resolveScenario('seed-dev').scenario,
           topics: 'domain',
           load: { executor: 'constant-rate', rate: 1_000, duration: 4_000 },
-          time: { mode: 'live', timeScale: 1 },
+          time: { mode: 'live', timeScale: 1, shape: 'flat' },
         },
       },
       connection: { brokers: brokerList },

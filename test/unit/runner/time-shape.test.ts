@@ -6,8 +6,11 @@ import {
   DEFAULT_WEEKLY,
   localTimeIn,
   shapedTimes,
+  shapeRate,
   TimeShapeSchema,
 } from '../../../src/runner/time-shape.js';
+import { createSchedule, type PacedSchedule } from '../../../src/runner/executors.js';
+import { ScenarioSchema } from '../../../src/scenarios/schema.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -87,5 +90,95 @@ describe('a shaped backfill', () => {
     expect(TimeShapeSchema.safeParse({ timeZone: 'Mars/Olympus' }).error?.issues[0]?.message).toMatch(/IANA time zone/);
     expect(TimeShapeSchema.safeParse({ hourly: [1, 2] }).success).toBe(false);
     expect(TimeShapeSchema.safeParse({ weekly: [0, 0, 0, 0, 0, 0, 0] }).error?.issues[0]?.message).toMatch(/weekday/);
+  });
+});
+
+describe('a live rate shaped by the daily curve', () => {
+  const base = (ratePerSec: number, durationMs: number) =>
+    createSchedule({ executor: 'constant-rate', rate: ratePerSec, duration: durationMs }) as PacedSchedule;
+
+  it('at timeScale 3600 a day passes in 24 s: events per curve hour follow the curve, the mean rate is the base rate', () => {
+    // Monday 00:00 UTC; one wall second = one hour of the curve.
+    const s = shapeRate(base(1_000, 24_000), DEFAULT_TIME_SHAPE, MONDAY, 3_600);
+    const perHour = new Array<number>(24).fill(0);
+    for (let i = 0; i < s.totalEvents; i++) perHour[Math.min(23, Math.floor(s.intendedOffsetMs(i) / 1_000))]!++;
+    const monday = DEFAULT_HOURLY.map((h) => h * DEFAULT_WEEKLY[0]!);
+    expect(pearson(perHour, monday)).toBeGreaterThan(0.999);
+    // Each wall second holds its hour's multiplier × 1,000 events, to within one event.
+    perHour.forEach((n, h) => expect(Math.abs(n - 1_000 * monday[h]!), `hour ${h}`).toBeLessThanOrEqual(1));
+    expect(s.totalEvents).toBe(Math.ceil(1_000 * monday.reduce((a, b) => a + b, 0) - 1e-9));
+    expect(s.targetRateAt(20_500)).toBeCloseTo(1_000 * monday[20]!, 6);
+    expect(s.targetRateAt(4_500)).toBeCloseTo(1_000 * monday[4]!, 6);
+  });
+
+  it('is a consistent schedule: times never decrease, and the events due before each time are the ones scheduled before it', () => {
+    // A ramp, shaped from 18:37 Europe/Berlin on a Saturday at 1 s = 10 min of the curve.
+    const ramp = createSchedule({
+      executor: 'ramping-rate',
+      startRate: 100,
+      stages: [
+        { target: 2_000, duration: 20_000 },
+        { target: 500, duration: 10_000 },
+      ],
+    }) as PacedSchedule;
+    const zone = { ...DEFAULT_TIME_SHAPE, timeZone: 'Europe/Berlin' };
+    const start = Date.UTC(2026, 10, 28, 17, 37);
+    const s = shapeRate(ramp, zone, start, 600);
+    let last = -1;
+    let backwards = 0;
+    let outside = 0;
+    for (let i = 0; i < s.totalEvents; i++) {
+      const t = s.intendedOffsetMs(i);
+      if (t < last) backwards++;
+      if (t < 0 || t > 30_000) outside++;
+      last = t;
+    }
+    expect({ backwards, outside }).toEqual({ backwards: 0, outside: 0 });
+    for (const t of [1, 999, 5_000, 12_345, 29_999]) {
+      const due = s.eventsDueBefore(t);
+      expect(s.intendedOffsetMs(Math.ceil(due))).toBeGreaterThanOrEqual(t - 1e-6);
+      if (due >= 1) expect(s.intendedOffsetMs(Math.ceil(due) - 1)).toBeLessThan(t + 1e-6);
+    }
+    expect(s.totalEvents).toBe(Math.ceil(s.eventsDueBefore(30_000) - 1e-9));
+  });
+
+  it('an hour with multiplier 0 sends nothing; a zone with a +05:45 offset changes multipliers on its quarter hours', () => {
+    const hourly = DEFAULT_HOURLY.map((_, h) => (h === 1 ? 0 : 1));
+    const shape = { timeZone: 'Asia/Kathmandu', hourly, weekly: [1, 1, 1, 1, 1, 1, 1] };
+    // 00:00 Kathmandu = 18:15 UTC the day before; 3 hours of the curve in 3 s.
+    const start = Date.UTC(2026, 10, 22, 18, 15);
+    const s = shapeRate(base(1_000, 3_000), shape, start, 3_600);
+    expect(s.totalEvents).toBe(2_000);
+    for (let i = 0; i < s.totalEvents; i++) {
+      const t = s.intendedOffsetMs(i);
+      expect(t < 1_000 || t >= 2_000, `event ${i} at ${t} ms`).toBe(true);
+    }
+    expect(s.targetRateAt(1_500)).toBe(0);
+  });
+
+  it('the scenario schema takes it in live mode (flat by default) and refuses what it cannot shape', () => {
+    expect(TimeSchema.parse({ mode: 'live' })).toEqual({ mode: 'live', timeScale: 1, shape: 'flat' });
+    const bad = (load: object, time: object = { mode: 'live', shape: {} }) =>
+      ScenarioSchema.safeParse({ description: 'x', load, time }).error?.issues.map(
+        (i) => `${i.path.join('.')}: ${i.message}`,
+      );
+    expect(bad({ executor: 'unthrottled', count: 10 })).toEqual([
+      'time.shape: an unthrottled load has no rate for the daily curve to shape: use constant-rate or ramping-rate',
+    ]);
+    expect(bad({ executor: 'constant-rate', rate: 10, count: 100 })).toEqual([
+      'load.count: a rate shaped by the daily curve sends as many events as its hours call for: give a duration, not a count',
+    ]);
+    expect(
+      bad(
+        { executor: 'constant-rate', rate: 10, duration: '10m' },
+        { mode: 'live', shape: {}, timeScale: 1_000_000 },
+      )?.[0],
+    ).toMatch(/^time.timeScale: the run would pass 666,667 quarter hours/);
+    expect(
+      bad(
+        { executor: 'constant-rate', rate: 10, duration: '10m' },
+        { mode: 'live', shape: 'flat', timeScale: 1_000_000 },
+      ),
+    ).toBeUndefined();
   });
 });

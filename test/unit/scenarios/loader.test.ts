@@ -58,7 +58,7 @@ describe('the shipped scenarios.yaml', () => {
     expect(a!.keys).toEqual({});
     expect(a!.world.hot.promotion).toBe(0.9);
     expect(a!.world.seed).toBe(7);
-    expect(a!.time).toEqual({ mode: 'live', timeScale: 1 });
+    expect(a!.time).toEqual({ mode: 'live', timeScale: 1, shape: 'flat' });
   });
 });
 
