@@ -15,6 +15,7 @@ import type { KafkaConnection } from '../kafka/client.js';
 import { createEncoder } from '../records/encode.js';
 import { keyStrategyTable } from '../records/keys.js';
 import { buildReport, offsetsReport, type RunReport, type TimeReport } from '../report.js';
+import type { PartitionChange } from '../report/types.js';
 import { brokerLoad } from '../report/brokers.js';
 import { readLogDirs, watchLeadership, type LeadershipWatch } from './leadership.js';
 import { thresholdsOf } from '../report/thresholds.js';
@@ -291,6 +292,39 @@ async function endOffsetsAfter(
   }
 }
 
+/**
+ * Topics whose partition count changed while the run wrote (someone ran `topics apply` with a raised
+ * count, or `kafka-topics --alter`). Read once after the run; a failed read is only logged (the run's
+ * own numbers stand without it).
+ */
+async function partitionsChanged(
+  admin: AdminSession,
+  atStart: ReadonlyMap<string, number>,
+  prefix: string,
+  log: (line: string, important: boolean) => void,
+): Promise<PartitionChange[]> {
+  const now = await admin.partitionCounts([...atStart.keys()]).catch((err: unknown) => {
+    log(
+      `could not read the partition counts after the run: ${err instanceof Error ? err.message : String(err)}`,
+      false,
+    );
+    return undefined;
+  });
+  if (!now) return [];
+  const changes: PartitionChange[] = [];
+  for (const [physicalTopic, from] of atStart) {
+    const to = now.get(physicalTopic);
+    if (to !== undefined && to !== from)
+      changes.push({ topic: physicalTopic.slice(prefix.length), physicalTopic, from, to });
+  }
+  if (changes.length > 0)
+    log(
+      `partitions changed during the run: ${changes.map((c) => `${c.topic} ${c.from} → ${c.to}`).join(', ')} (sc-sim kept the counts it read at the start: no key moved)`,
+      true,
+    );
+  return changes;
+}
+
 /** Runs one scenario end to end and builds its report. Tool failures throw ScSimError. */
 export async function runScenario(req: RunRequest, deps: RunDeps = {}): Promise<RunResult> {
   const log = req.log ?? (() => undefined);
@@ -381,9 +415,11 @@ export async function runScenario(req: RunRequest, deps: RunDeps = {}): Promise<
     const timeline = await leadership?.stop();
     leadership = undefined;
     const end = await endOffsetsAfter(admin, start, outcome.fatal !== null);
+    const partitionChanges = await partitionsChanged(admin, physical, prepared.prefix, log);
     const logDirsAfter = timeline && (await readLogDirs(connection, timeline.brokers, physical));
     const result = report(prepared, outcome, sink, partitions, { start, end: end.offsets });
     result.report.connection = summarizeConnection(connection);
+    if (partitionChanges.length > 0) result.report.partitionChanges = partitionChanges;
     const brokers =
       timeline &&
       brokerLoad(

@@ -10,7 +10,7 @@ import { formatExpect } from './expect.js';
 import { renderTable } from './table.js';
 import type { LatencySummaryMs } from '../metrics/histogram.js';
 import type { ProducerMode } from '../sinks/types.js';
-import type { KeyReport, RunReport, TimeReport, TopicReport } from '../report/types.js';
+import type { KeyReport, PartitionChange, RunReport, TimeReport, TopicReport } from '../report/types.js';
 
 export function describeProducer(p: ProducerMode): string {
   const inflight = p.maxInFlightRequests === null ? 'unbounded' : String(p.maxInFlightRequests);
@@ -236,6 +236,7 @@ function formatRunSummary(report: RunReport): string {
     `  ${formatBytes(t.bytesAcked)} acked; measured ${int(t.achievedRatePerSec)} ev/s (${target}), ${formatBytes(t.bytesPerSec)}/s`,
   );
   for (const [message, count] of Object.entries(summary.errors)) out.push(`  error ×${int(count)}: ${message}`);
+  if (report.partitionChanges) out.push(partitionChangesLine(report.partitionChanges));
   if (report.delivery) out.push('', ...deliveryLines(report));
   out.push('');
   out.push(latencyRows(report));
@@ -272,4 +273,10 @@ function formatRunSummary(report: RunReport): string {
       : `result: ${run.interrupted ? 'INTERRUPTED' : 'PASS'}${report.thresholds.length > 0 ? ` — ${report.thresholds.length} thresholds passed` : ''}`,
   );
   return out.join('\n');
+}
+
+/** Partition counts that changed under a run, and what sc-sim did about it (nothing moved). */
+export function partitionChangesLine(changes: readonly PartitionChange[]): string {
+  const list = changes.map((c) => `${c.topic} ${c.from} → ${c.to}`).join(', ');
+  return `  partitions changed during the run: ${list}; sc-sim kept choosing among the partitions it read at the start, so no key moved and partitions added meanwhile got none of this run's records`;
 }

@@ -456,6 +456,7 @@ export const RunReportSchema = z.looseObject({
       logDirs: z.looseObject({ read: z.boolean(), note: str }).optional(),
     })
     .optional(),
+  partitionChanges: z.array(z.looseObject({ topic: str, physicalTopic: str, from: count, to: count })).optional(),
   delivery: z
     .looseObject({
       deliveryTimeoutMs: num,

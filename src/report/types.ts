@@ -218,4 +218,16 @@ export interface RunReport {
    * through the partitions it led (leader changes included). Absent for a single broker.
    */
   brokers?: BrokerLoadSection;
+  /**
+   * Topics whose partition count changed while the run wrote (read before and after it). sc-sim
+   * keeps choosing among the partitions it read at the start, so no key moves; absent when none did.
+   */
+  partitionChanges?: PartitionChange[];
+}
+
+export interface PartitionChange {
+  topic: string;
+  physicalTopic: string;
+  from: number;
+  to: number;
 }

@@ -13,6 +13,7 @@ import { AdminSession } from '../../src/kafka/admin.js';
 import { partitionForKey } from '../../src/partitioning/murmur2.js';
 import { REPORT_SCHEMA_VERSION, type RunReport } from '../../src/report.js';
 import type { AckObserver } from '../../src/runner.js';
+import { formatConsoleReport } from '../../src/render/console.js';
 import { hasStackTrace, runCli, uniquePrefix } from '../support/cli.js';
 
 const brokers = inject('brokers');
@@ -147,6 +148,56 @@ describe('sc-sim run against the broker', () => {
     expect(t.achievedRateRatio).toBeGreaterThan(0.5);
     expect(t.achievedRateRatio).toBeLessThanOrEqual(1.01);
     expectReportMatchesBroker(report, await brokerDeltas(report));
+  });
+
+  it('partitions added mid-run: reported, no key moves, the new partitions get nothing, verification passes', async () => {
+    const prefix = await freshTopics('grow');
+    const orders = physicalTopicName('sc.domain.order', prefix);
+    const from = getTopic('sc.domain.order')!.partitions;
+    let grown: Promise<unknown> | undefined;
+    const { report, exitCode } = await runScenario({
+      scenario: pacedSeedDev(),
+      connection: { brokers: brokerList },
+      prefix,
+      ratePerSec: 1_000,
+      durationMs: 5_000,
+      checks: { verify: { timeoutMs: 60_000 } },
+      onProgress: (p) => {
+        // What `topics apply` does with a raised count, while the run writes.
+        if (grown === undefined && p.acked >= 1_000)
+          grown = AdminSession.open({ brokers: brokerList }).then(async (admin) => {
+            try {
+              expect(await admin.growPartitions([{ topic: orders, count: from * 2 }])).toEqual([]);
+            } finally {
+              await admin.close();
+            }
+          });
+      },
+    });
+    expect(grown, 'the partitions were never added').toBeDefined();
+    await grown;
+    expect(report.partitionChanges).toEqual([{ topic: 'sc.domain.order', physicalTopic: orders, from, to: from * 2 }]);
+    // sc-sim kept choosing among the partitions it saw at the start: the new ones got none of its
+    // records, every key stayed on its partition, and the read-back finds everything.
+    const deltas = await brokerDeltas(report);
+    expect(deltas.get('sc.domain.order')!.slice(from)).toEqual(new Array(from).fill(0));
+    expect(
+      deltas
+        .get('sc.domain.order')!
+        .slice(0, from)
+        .reduce((a, b) => a + b, 0),
+    ).toBeGreaterThan(0);
+    const v = report.verification!.result.totals;
+    expect({ lost: v.lost, duplicate: v.duplicate, reordered: v.reordered, moves: v.keyPartitionMoves }).toEqual({
+      lost: 0,
+      duplicate: 0,
+      reordered: 0,
+      moves: 0,
+    });
+    expect(exitCode).toBe(0);
+    expect(formatConsoleReport(report)).toContain(
+      `partitions changed during the run: sc.domain.order ${from} → ${from * 2}; sc-sim kept choosing among the partitions it read at the start`,
+    );
   });
 
   it('a run with --verify and a consumer opens one admin client for all of it', async () => {

@@ -291,6 +291,14 @@ function runSection(run: RunReport): string {
       'events',
       `${int(t.acked)} acked, ${int(t.failed)} failed, ${int(t.indeterminate)} indeterminate, ${int(t.late)} late, ${int(t.dropped)} dropped`,
     ],
+    ...(run.partitionChanges
+      ? [
+          [
+            'partitions changed',
+            `${run.partitionChanges.map((c) => `${c.topic} ${c.from} → ${c.to}`).join(', ')} during the run (no key moved: sc-sim kept the counts it read at the start)`,
+          ] as [string, string],
+        ]
+      : []),
     [
       'ack latency',
       `p50 ${ms(run.summary.ackLatencyMs.p50)} ms, p99 ${ms(run.summary.ackLatencyMs.p99)} ms, max ${ms(run.summary.ackLatencyMs.max)} ms`,
