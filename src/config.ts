@@ -130,23 +130,12 @@ export function resolveBrokers(
   return [...DEFAULT_BROKERS];
 }
 
-/** The security settings one source (flags, environment or a file) gives; each field is optional. */
-export interface SecurityInput {
+/**
+ * The security settings one source (flags, environment or a file) gives: the resolved settings'
+ * fields, each optional (merged field by field, flag > env > file, into SecuritySettings).
+ */
+export interface SecurityInput extends Partial<SaslSettings>, Partial<TlsSettings> {
   protocol?: SecurityProtocol;
-  mechanism?: SaslMechanism;
-  username?: string;
-  password?: SecretSource;
-  token?: SecretSource;
-  awsRegion?: string;
-  caFile?: string;
-  certFile?: string;
-  keyFile?: string;
-  keyPassword?: SecretSource;
-  keystoreFile?: string;
-  keystorePassword?: SecretSource;
-  serverName?: string;
-  verifyHostname?: boolean;
-  insecureSkipVerify?: boolean;
 }
 
 /** One source of settings and how to name it in messages ("--sasl-username", "SC_SIM_SASL_USERNAME", a file). */

@@ -89,6 +89,18 @@ export function intensityAt(shape: Exclude<TimeShape, 'flat'>, local: LocalTime)
   return shape.hourly[local.hour]! * shape.weekly[local.weekday]!;
 }
 
+/** The last k < count with sorted[k] <= value (0 when none is): a binary search over bucket starts. */
+function lastAtOrBelow(sorted: readonly number[], value: number, count: number): number {
+  let lo = 0;
+  let hi = count - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (sorted[mid]! <= value) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 /** Buckets of a quarter hour: local hours change on quarter hours in every zone (e.g. +05:45). */
 const BUCKET_MS = 15 * 60_000;
 
@@ -126,14 +138,7 @@ export function shapedTimes(
   return (index) => {
     if (index >= totalEvents - 1) return endMs;
     const target = (index / (totalEvents - 1)) * mass;
-    // The last bucket whose cumulative start is <= target (binary search).
-    let lo = 0;
-    let hi = rates.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (cumulative[mid]! <= target) lo = mid;
-      else hi = mid - 1;
-    }
+    let lo = lastAtOrBelow(cumulative, target, rates.length);
     // Skip buckets with no intensity (their cumulative does not grow).
     while (rates[lo] === 0 && lo + 1 < rates.length) lo++;
     const rate = rates[lo]!;
@@ -198,29 +203,14 @@ export function shapeRate(
     cumulative.push(cumulative[k]! + m * (base.eventsDueBefore(edges[k + 1]!) - b0));
   }
   const total = cumulative[cumulative.length - 1]!;
-  const bucketAt = (offsetMs: number): number => {
-    let lo = 0;
-    let hi = multipliers.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (edges[mid]! <= offsetMs) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
+  const bucketAt = (offsetMs: number): number => lastAtOrBelow(edges, offsetMs, multipliers.length);
   return {
     // As the base schedule counts: event i exists when it is due strictly before the end.
     totalEvents: Math.max(0, Math.ceil(total - 1e-9)),
     durationMs: base.durationMs,
     intendedOffsetMs(index) {
       // The last bucket that starts at or before `index` in the shaped count, skipping empty ones.
-      let lo = 0;
-      let hi = multipliers.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (cumulative[mid]! <= index) lo = mid;
-        else hi = mid - 1;
-      }
+      let lo = lastAtOrBelow(cumulative, index, multipliers.length);
       while (multipliers[lo] === 0 && lo + 1 < multipliers.length) lo++;
       const m = multipliers[lo]!;
       if (m === 0) return base.durationMs;

@@ -10,12 +10,10 @@ import { describe, expect, inject, it } from 'vitest';
 import { resolveScenario } from '../../src/app/prepare.js';
 import { runScenario } from '../../src/app/run.js';
 import { physicalTopicName } from '../../src/catalog/topics.js';
-import { KAFKA_VERSION } from '../../src/kafka/local/index.js';
-import { jarCachePaths, resolveCacheRoot } from '../../src/kafka/local/paths.js';
 import type { GroupWatchReport } from '../../src/watch/group-watch.js';
 import type { RunReport } from '../../src/report.js';
 import { hasStackTrace, REPO_ROOT, runCli, uniquePrefix } from '../support/cli.js';
-import { applyCatalog, endOffsets } from '../support/kafka.js';
+import { applyCatalog, endOffsets, runKafkaTool } from '../support/kafka.js';
 
 const brokers = inject('brokers');
 const brokerList = brokers.split(',');
@@ -79,21 +77,13 @@ async function stopConsumer(c: Consumer): Promise<void> {
 
 /** Lag per partition as Kafka's own kafka-consumer-groups tool reports it. */
 function kafkaToolLag(group: string): Map<number, number> {
-  const libs = jarCachePaths(resolveCacheRoot(undefined), KAFKA_VERSION).libsDir;
-  const r = spawnSync(
-    'java',
-    [
-      '-cp',
-      `${libs}/*`,
-      'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand',
-      '--bootstrap-server',
-      brokers,
-      '--describe',
-      '--group',
-      group,
-    ],
-    { encoding: 'utf8', timeout: 60_000 },
-  );
+  const r = runKafkaTool('org.apache.kafka.tools.consumer.group.ConsumerGroupCommand', [
+    '--bootstrap-server',
+    brokers,
+    '--describe',
+    '--group',
+    group,
+  ]);
   // The tool exits 0 even when it fails: its error is a line on stdout.
   expect(r.stdout, r.stdout + r.stderr).not.toMatch(/^Error:/m);
   const lag = new Map<number, number>();

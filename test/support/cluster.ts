@@ -1,8 +1,7 @@
 // A 3-node test cluster's chores: find a partition's leader from metadata (never a fixed node id),
 // kill and restart that node, and wait until every replica is back in sync.
-import { spawnSync } from 'node:child_process';
 import { withAdmin, type PartitionPlacement } from '../../src/kafka/admin.js';
-import { jarCachePaths, KAFKA_VERSION, resolveCacheRoot } from '../../src/kafka/local/paths.js';
+import { runKafkaTool } from './kafka.js';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -77,21 +76,13 @@ export async function waitInSync(
  * node id -> "topic[partition]" -> bytes, for the given topics.
  */
 export function kafkaToolLogDirs(brokers: string[], topics: string[]): Map<number, Map<string, number>> {
-  const libs = jarCachePaths(resolveCacheRoot(undefined), KAFKA_VERSION).libsDir;
-  const r = spawnSync(
-    'java',
-    [
-      '-cp',
-      `${libs}/*`,
-      'org.apache.kafka.tools.LogDirsCommand',
-      '--bootstrap-server',
-      brokers.join(','),
-      '--describe',
-      '--topic-list',
-      topics.join(','),
-    ],
-    { encoding: 'utf8', timeout: 60_000 },
-  );
+  const r = runKafkaTool('org.apache.kafka.tools.LogDirsCommand', [
+    '--bootstrap-server',
+    brokers.join(','),
+    '--describe',
+    '--topic-list',
+    topics.join(','),
+  ]);
   const json = r.stdout.split('\n').find((l) => l.startsWith('{'));
   if (!json) throw new Error(`kafka-log-dirs printed no JSON (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
   const parsed = JSON.parse(json) as {

@@ -1,7 +1,9 @@
 // Broker chores for integration tests, through the app's own admin session.
+import { spawnSync } from 'node:child_process';
 import { applyTopicCatalog } from '../../src/app/topics.js';
 import { withAdmin, type OffsetsByTopic } from '../../src/kafka/admin.js';
 import { startRangeReader } from '../../src/kafka/consumer.js';
+import { jarCachePaths, KAFKA_VERSION, resolveCacheRoot } from '../../src/kafka/local/paths.js';
 
 /** Creates the catalog's topics under `prefix`; returns once every partition has a leader. */
 export async function applyCatalog(brokers: string[], prefix: string): Promise<void> {
@@ -52,4 +54,14 @@ export async function readRange(
     await reader.finish(end, timeoutMs);
     return out;
   });
+}
+
+/** Runs one of Kafka's own tools (a class of the Maven-fetched jars) to cross-check sc-sim, bounded at 60 s. */
+export function runKafkaTool(
+  className: string,
+  args: string[],
+): { stdout: string; stderr: string; status: number | null } {
+  const libs = jarCachePaths(resolveCacheRoot(undefined), KAFKA_VERSION).libsDir;
+  const r = spawnSync('java', ['-cp', `${libs}/*`, className, ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { stdout: r.stdout ?? '', stderr: r.stderr ?? '', status: r.status };
 }
