@@ -2,7 +2,7 @@
 // bounded in time so a dead broker cannot stall it): the timeline the per-broker load is built on.
 import type { KafkaConnection } from '../config.js';
 import type { AdminSession } from '../kafka/admin.js';
-import { describeLogDirs, logDirsUnavailable } from '../kafka/log-dirs.js';
+import { describeLogDirs } from '../kafka/log-dirs.js';
 import type { LeadershipTimeline, LogDirReading } from '../report/brokers.js';
 
 export const LEADERSHIP_SAMPLE_MS = 1_000;
@@ -109,13 +109,12 @@ export async function readLogDirs(
   brokers: readonly { nodeId: number; address: string }[],
   partitions: ReadonlyMap<string, number>,
 ): Promise<{ readings: LogDirReading[] | null; unavailable: string | null }> {
-  const why = logDirsUnavailable(connection);
-  if (why) return { readings: null, unavailable: why };
-  const settled = await Promise.allSettled(
-    brokers.map((b) => describeLogDirs(connection, b, partitions, LOG_DIRS_TIMEOUT_MS)),
-  );
   const readings: LogDirReading[] = [];
   const failures: string[] = [];
+  // Settled per broker; a setting that fails to load (a TLS file gone since the run started) too.
+  const settled = await describeLogDirs(connection, brokers, partitions, LOG_DIRS_TIMEOUT_MS).catch((err: unknown) =>
+    brokers.map(() => ({ status: 'rejected' as const, reason: err })),
+  );
   for (const s of settled) {
     if (s.status === 'rejected') failures.push(s.reason instanceof Error ? s.reason.message : String(s.reason));
     else {
@@ -123,8 +122,6 @@ export async function readLogDirs(
       for (const e of s.value.errors) failures.push(`broker ${s.value.nodeId}: log dir ${e}`);
     }
   }
-  return {
-    readings: readings.length > 0 ? readings : null,
-    unavailable: failures.length > 0 ? failures.join('; ') : null,
-  };
+  const unique = [...new Set(failures)];
+  return { readings: readings.length > 0 ? readings : null, unavailable: unique.length > 0 ? unique.join('; ') : null };
 }

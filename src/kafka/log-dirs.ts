@@ -1,18 +1,14 @@
 // The broker's own view of where a run's bytes are: DescribeLogDirs (API 35), asked of each broker
 // in turn, gives the size on disk of every replica of the run's partitions it holds. kafkajs has no
-// call for it, so this module speaks the request itself (version 1: fixed-width fields, no tagged
-// fields; every broker since Kafka 1.1, Kafka 4's included, answers it) over a plain or TLS socket.
-// A SASL listener wants a login first: sc-sim does not read log dirs there, and says so.
-import { connect as netConnect, isIP, type Socket } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
+// call for it, so this module writes the request itself (version 1: fixed-width fields, no tagged
+// fields; every broker since Kafka 1.1, Kafka 4's included, answers it) and sends it on kafkajs's
+// own connections, so TLS and every SASL login sc-sim supports work as for any other request.
 import type { KafkaConnection } from '../config.js';
-import { kafkaRequest } from './probe.js';
-import { hostPort, kafkaSecurityConfig } from './security.js';
+import { createKafka } from './client.js';
+import { clusterOf, sendRawRequest } from './producer/kafkajs-internals.js';
 
 const DESCRIBE_LOG_DIRS = 35;
 const VERSION = 1;
-/** A response larger than this is not a DescribeLogDirs answer for a run's topics. */
-const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 export interface ReplicaSize {
   topic: string;
@@ -40,18 +36,20 @@ export function describeLogDirsBody(partitions: ReadonlyMap<string, number>): Bu
 }
 
 /**
- * Parses a whole DescribeLogDirs v1 response frame (size, correlation id, body): the replica sizes
- * summed over the broker's log dirs (a replica being moved between dirs counts once, its current
- * copy), and the log dirs that reported an error.
+ * Parses a DescribeLogDirs v1 response body (after the correlation id): the replica sizes summed
+ * over the broker's log dirs (a replica being moved between dirs counts once, its current copy), and
+ * the log dirs that reported an error. No log dir at all is how a broker before v3 says the user
+ * may not describe the cluster: that is an error, not a reading of 0 bytes.
  */
-export function parseDescribeLogDirsResponse(frame: Buffer): { replicas: ReplicaSize[]; errors: string[] } {
-  const r = new Reader(frame);
-  r.int32(); // size
-  r.int32(); // correlation id
+export function parseDescribeLogDirsBody(body: Buffer): { replicas: ReplicaSize[]; errors: string[] } {
+  const r = new Reader(body);
   r.int32(); // throttle time
+  const dirs = r.int32();
+  if (dirs <= 0)
+    throw new Error('it described no log dirs: the user needs DESCRIBE on the CLUSTER resource (an ACL) to read them');
   const replicas = new Map<string, ReplicaSize>();
   const errors: string[] = [];
-  for (let d = r.int32(); d > 0; d--) {
+  for (let d = dirs; d > 0; d--) {
     const errorCode = r.int16();
     const logDir = r.string();
     if (errorCode !== 0) errors.push(`${logDir}: error ${errorCode}`);
@@ -73,69 +71,77 @@ export function parseDescribeLogDirsResponse(frame: Buffer): { replicas: Replica
   return { replicas: [...replicas.values()], errors };
 }
 
-/** Why log dirs cannot be read over this connection, or null when they can. */
-export function logDirsUnavailable(connection: KafkaConnection): string | null {
-  const mechanism = connection.security?.sasl?.mechanism;
-  return mechanism
-    ? `sc-sim reads log dirs over PLAINTEXT and SSL listeners only (this one logs in with ${mechanism})`
-    : null;
+function within<T>(p: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} within ${timeoutMs} ms`)), timeoutMs);
+    }),
+  ]).finally(() => clearTimeout(timer));
 }
 
+const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
 /**
- * Asks one broker for the sizes of its replicas of `partitions` (physical topic -> partition count).
- * Bounded by `timeoutMs`; rejects with a plain Error that says what failed.
+ * Asks every broker, at the same time, for the sizes of its replicas of `partitions` (physical
+ * topic -> partition count), over one connection each as the run's own clients make them. Each
+ * broker's answer or failure (with a message that names it) comes back in `brokers` order; the whole
+ * is bounded by about twice `timeoutMs`.
  */
-export function describeLogDirs(
+export async function describeLogDirs(
   connection: KafkaConnection,
-  broker: { nodeId: number; address: string },
+  brokers: readonly { nodeId: number; address: string }[],
   partitions: ReadonlyMap<string, number>,
   timeoutMs = 5_000,
-): Promise<BrokerLogDirs> {
-  const { host, port } = hostPort(broker.address);
-  const ssl = kafkaSecurityConfig(connection).ssl;
-  const request = kafkaRequest(DESCRIBE_LOG_DIRS, VERSION, describeLogDirsBody(partitions));
-  return new Promise((resolve, reject) => {
-    let socket: Socket | undefined = undefined;
-    let settled = false;
-    const finish = (err: Error | undefined, value?: BrokerLogDirs) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      socket?.destroy();
-      if (err) reject(err);
-      else resolve(value!);
-    };
-    const timer = setTimeout(
-      () =>
-        finish(
-          new Error(`broker ${broker.nodeId} (${broker.address}) did not describe its log dirs within ${timeoutMs} ms`),
-        ),
-      timeoutMs,
-    );
-    const tls = ssl === undefined || ssl === false ? undefined : ssl === true ? {} : ssl;
-    socket = tls
-      ? tlsConnect({ host, port, ...(isIP(host) ? {} : { servername: host }), ...tls })
-      : netConnect({ host, port });
-    let buf = Buffer.alloc(0);
-    socket.once(tls ? 'secureConnect' : 'connect', () => socket!.write(request));
-    socket.on('data', (d: Buffer) => {
-      buf = Buffer.concat([buf, d]);
-      if (buf.length < 4) return;
-      const size = buf.readInt32BE(0);
-      if (size < 0 || size > MAX_RESPONSE_BYTES)
-        return finish(new Error(`broker ${broker.nodeId} sent a ${size}-byte answer to DescribeLogDirs`));
-      if (buf.length < 4 + size) return;
-      try {
-        finish(undefined, { ...broker, ...parseDescribeLogDirsResponse(buf.subarray(0, 4 + size)) });
-      } catch (err) {
-        finish(new Error(`broker ${broker.nodeId} sent a DescribeLogDirs answer sc-sim cannot read: ${String(err)}`));
-      }
-    });
-    socket.once('error', (err) => finish(new Error(`broker ${broker.nodeId} (${broker.address}): ${err.message}`)));
-    socket.once('close', () =>
-      finish(new Error(`broker ${broker.nodeId} (${broker.address}) closed the connection before answering`)),
-    );
+): Promise<PromiseSettledResult<BrokerLogDirs>[]> {
+  const kafka = createKafka({
+    ...connection,
+    clientId: 'sc-sim-log-dirs',
+    connectionTimeoutMs: Math.min(3_000, timeoutMs),
+    requestTimeoutMs: timeoutMs,
+    retries: 0,
   });
+  const cluster = clusterOf(kafka);
+  const body = describeLogDirsBody(partitions);
+  try {
+    // Connected, then the brokers' addresses from metadata (findBroker looks them up there).
+    await within(
+      cluster.connect().then(() => cluster.refreshMetadata()),
+      timeoutMs,
+      'could not reach the cluster for its log dirs',
+    ).catch((err: unknown) => {
+      throw new Error(`could not read log dirs: ${messageOf(err)}`);
+    });
+    return await Promise.allSettled(
+      brokers.map(async (b) => {
+        const name = `broker ${b.nodeId} (${b.address})`;
+        try {
+          const answer = await within(
+            (async () => {
+              const broker = await cluster.findBroker({ nodeId: b.nodeId });
+              return sendRawRequest(broker, {
+                apiKey: DESCRIBE_LOG_DIRS,
+                apiVersion: VERSION,
+                apiName: 'DescribeLogDirs',
+                body,
+                requestTimeoutMs: timeoutMs,
+              });
+            })(),
+            timeoutMs,
+            'no answer',
+          );
+          return { ...b, ...parseDescribeLogDirsBody(answer) };
+        } catch (err) {
+          throw new Error(`${name}: ${messageOf(err)}`);
+        }
+      }),
+    );
+  } catch (err) {
+    return brokers.map(() => ({ status: 'rejected' as const, reason: err }));
+  } finally {
+    await within(cluster.disconnect(), timeoutMs, 'disconnect').catch(() => undefined);
+  }
 }
 
 function int32(n: number): Buffer {

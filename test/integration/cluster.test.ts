@@ -265,12 +265,15 @@ describe('faults on the 3-node cluster', () => {
     const theirs = kafkaToolLogDirs(BROKERS, topics);
     const nodes = await boundedAdmin(BROKERS, 10_000, (admin) => admin.brokers());
     expect(nodes).toHaveLength(3);
-    for (const node of nodes) {
-      const ours = await describeLogDirs({ brokers: BROKERS }, node, counts);
-      const mine = new Map(ours.replicas.map((x) => [`${x.topic}[${x.partition}]`, x.bytes]));
+    const ours = await describeLogDirs({ brokers: BROKERS }, nodes, counts);
+    nodes.forEach((node, i) => {
+      const answer = ours[i]!;
+      expect(answer.status, JSON.stringify(answer)).toBe('fulfilled');
+      if (answer.status !== 'fulfilled') return;
+      const mine = new Map(answer.value.replicas.map((x) => [`${x.topic}[${x.partition}]`, x.bytes]));
       expect(mine.size, `broker ${node.nodeId}`).toBeGreaterThan(0);
       expect(mine, `broker ${node.nodeId}`).toEqual(theirs.get(node.nodeId));
-    }
+    });
   }, 300_000);
 });
 

@@ -11,7 +11,11 @@ import { ensureCertificates, issueClientCertificate } from '../../src/kafka/loca
 import { kafkaDown, kafkaUp, type KafkaUpResult } from '../../src/kafka/local/index.js';
 import { REPO_ROOT } from '../../src/kafka/local/paths.js';
 import type { RunReport } from '../../src/report.js';
-import { DOMAIN_TOPICS, TOPICS } from '../../src/catalog/topics.js';
+import { DOMAIN_TOPICS, getTopic, TOPICS } from '../../src/catalog/topics.js';
+import { resolveConnectionSettings } from '../../src/app/connection.js';
+import { describeLogDirs, type BrokerLogDirs } from '../../src/kafka/log-dirs.js';
+import { runKafkaTool } from '../support/kafka.js';
+import { withAdmin } from '../../src/kafka/admin.js';
 import { hasStackTrace, runCli, spawnTsx, type CliResult } from '../support/cli.js';
 
 // Ports of this file's own broker (the suite's plaintext test broker is another one).
@@ -207,6 +211,60 @@ describe('the restricted user (SCRAM-SHA-512 over SASL_SSL)', () => {
     expect(r.stderr).toMatch(/^error\[E_AUTHORIZATION\]: user "sc-sim-app" may not see 32 topic\(s\)/m);
     expect(r.stderr).toContain('denied: other.sc.domain.order');
     expect(r.stderr).not.toMatch(/sc-sim topics apply/);
+  });
+});
+
+describe("the brokers' own log-dir sizes over SASL_SSL", () => {
+  const connectionOf = (file: string) => resolveConnectionSettings({ commandConfig: file }, {}).connection;
+  /** The broker as the cluster lists it (its node id from metadata, not assumed). */
+  const theBroker = () => withAdmin(connectionOf(up.secure!.adminConfig), (admin) => admin.brokers());
+
+  it('the admin (SCRAM-SHA-512) reads them, the same bytes as kafka-log-dirs with the same client file', async () => {
+    const topics = DOMAIN_TOPICS.map((t) => getTopic(t)!);
+    const partitions = new Map(topics.map((t) => [t.name, t.partitions]));
+    const [answer] = await describeLogDirs(connectionOf(up.secure!.adminConfig), await theBroker(), partitions);
+    expect(answer!.status, JSON.stringify(answer)).toBe('fulfilled');
+    const ours = new Map(
+      (answer as PromiseFulfilledResult<BrokerLogDirs>).value.replicas.map((r) => [
+        `${r.topic}[${r.partition}]`,
+        r.bytes,
+      ]),
+    );
+    // seed-dev ran as the restricted user above: the domain topics hold its records.
+    expect([...ours.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    const theirs = runKafkaTool('org.apache.kafka.tools.LogDirsCommand', [
+      '--bootstrap-server',
+      BROKER,
+      '--command-config',
+      up.secure!.adminConfig,
+      '--describe',
+      '--topic-list',
+      topics.map((t) => t.name).join(','),
+    ]);
+    const json = JSON.parse(theirs.stdout.split('\n').find((l) => l.startsWith('{'))!) as {
+      brokers: { logDirs: { partitions: { partition: string; size: number }[] }[] }[];
+    };
+    const sizes = new Map(
+      json.brokers[0]!.logDirs.flatMap((d) =>
+        d.partitions.map((p) => {
+          const i = p.partition.lastIndexOf('-');
+          return [`${p.partition.slice(0, i)}[${p.partition.slice(i + 1)}]`, p.size] as const;
+        }),
+      ),
+    );
+    expect(ours).toEqual(sizes);
+  });
+
+  it('the restricted user may not (no DESCRIBE on the cluster): an error that names the ACL, not 0 bytes', async () => {
+    const [answer] = await describeLogDirs(
+      connectionOf(up.secure!.appConfig),
+      await theBroker(),
+      new Map([['sc.domain.user', 1]]),
+    );
+    expect(answer!.status).toBe('rejected');
+    expect(String((answer as PromiseRejectedResult).reason)).toMatch(
+      /^Error: broker \d+ \(127\.0\.0\.1:\d+\): .*DESCRIBE on the CLUSTER resource/,
+    );
   });
 });
 

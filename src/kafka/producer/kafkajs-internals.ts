@@ -113,18 +113,49 @@ export interface ProducerParts {
  * timeouts, retry): a Cluster of its own and an eosManager on it.
  */
 export function producerParts(kafka: Kafka): ProducerParts {
-  const createCluster = privateMember<(o: Record<string, unknown>) => Cluster>(kafka, 'private:Kafka:createCluster');
   const rootLogger = privateMember<{ namespace(name: string): Logger }>(kafka, 'private:Kafka:logger');
   const logger = rootLogger.namespace('BatchProducer');
-  const cluster = createCluster({
+  const cluster = clusterOf(kafka);
+  const eos = createEosManager({ logger, cluster, transactional: false });
+  return { cluster, eos, logger };
+}
+
+/**
+ * A Cluster of its own, from the client's config (brokers, SASL, TLS, timeouts, retry): the
+ * connections a kafkajs producer or admin would open, for requests kafkajs has no call for.
+ */
+export function clusterOf(kafka: Kafka): Cluster {
+  const createCluster = privateMember<(o: Record<string, unknown>) => Cluster>(kafka, 'private:Kafka:createCluster');
+  return createCluster({
     metadataMaxAge: 300_000,
     allowAutoTopicCreation: false,
     // Our own turn-taking orders requests; kafkajs must not hold any back.
     maxInFlightRequests: null,
     instrumentationEmitter: new InstrumentationEventEmitter(),
   });
-  const eos = createEosManager({ logger, cluster, transactional: false });
-  return { cluster, eos, logger };
+}
+
+/**
+ * Sends a request kafkajs has no call for, at a version whose header has no tagged fields (v1
+ * request header, v0 response header), on the broker's own connection (authenticated first if it
+ * must be); resolves the answer's body, after the correlation id.
+ */
+export async function sendRawRequest(
+  broker: Broker,
+  o: { apiKey: number; apiVersion: number; apiName: string; body: Buffer; requestTimeoutMs: number },
+): Promise<Buffer> {
+  const request = {
+    apiKey: o.apiKey,
+    apiVersion: o.apiVersion,
+    apiName: o.apiName,
+    encode: async () => ({ buf: o.body, buffer: o.body }),
+  };
+  const answer = await broker.connectionPool.send({
+    request,
+    response: { decode: async (raw: Buffer) => raw, parse: async (d: unknown) => d },
+    requestTimeout: o.requestTimeoutMs,
+  });
+  return answer as Buffer;
 }
 
 /** The Produce versions whose request body record-batch.ts writes (v9+ are flexible versions). */
