@@ -14,7 +14,7 @@ import type { RunReport } from '../../src/report.js';
 import { DOMAIN_TOPICS, getTopic, TOPICS } from '../../src/catalog/topics.js';
 import { resolveConnectionSettings } from '../../src/app/connection.js';
 import { describeLogDirs, type BrokerLogDirs } from '../../src/kafka/log-dirs.js';
-import { runKafkaTool } from '../support/kafka.js';
+import { kafkaToolLogDirs } from '../support/cluster.js';
 import { withAdmin } from '../../src/kafka/admin.js';
 import { hasStackTrace, runCli, spawnTsx, type CliResult } from '../support/cli.js';
 
@@ -232,27 +232,9 @@ describe("the brokers' own log-dir sizes over SASL_SSL", () => {
     );
     // seed-dev ran as the restricted user above: the domain topics hold its records.
     expect([...ours.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
-    const theirs = runKafkaTool('org.apache.kafka.tools.LogDirsCommand', [
-      '--bootstrap-server',
-      BROKER,
-      '--command-config',
-      up.secure!.adminConfig,
-      '--describe',
-      '--topic-list',
-      topics.map((t) => t.name).join(','),
-    ]);
-    const json = JSON.parse(theirs.stdout.split('\n').find((l) => l.startsWith('{'))!) as {
-      brokers: { logDirs: { partitions: { partition: string; size: number }[] }[] }[];
-    };
-    const sizes = new Map(
-      json.brokers[0]!.logDirs.flatMap((d) =>
-        d.partitions.map((p) => {
-          const i = p.partition.lastIndexOf('-');
-          return [`${p.partition.slice(0, i)}[${p.partition.slice(i + 1)}]`, p.size] as const;
-        }),
-      ),
-    );
-    expect(ours).toEqual(sizes);
+    const node = (await theBroker())[0]!;
+    const theirs = kafkaToolLogDirs([BROKER], [...partitions.keys()], up.secure!.adminConfig);
+    expect(ours).toEqual(theirs.get(node.nodeId));
   });
 
   it('the restricted user may not (no DESCRIBE on the cluster): an error that names the ACL, not 0 bytes', async () => {

@@ -75,10 +75,15 @@ export async function waitInSync(
  * Replica sizes per broker as Kafka's own kafka-log-dirs tool (LogDirsCommand) reports them:
  * node id -> "topic[partition]" -> bytes, for the given topics.
  */
-export function kafkaToolLogDirs(brokers: string[], topics: string[]): Map<number, Map<string, number>> {
+export function kafkaToolLogDirs(
+  brokers: string[],
+  topics: string[],
+  commandConfig?: string,
+): Map<number, Map<string, number>> {
   const r = runKafkaTool('org.apache.kafka.tools.LogDirsCommand', [
     '--bootstrap-server',
     brokers.join(','),
+    ...(commandConfig ? ['--command-config', commandConfig] : []),
     '--describe',
     '--topic-list',
     topics.join(','),
