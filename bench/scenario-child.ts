@@ -1,5 +1,6 @@
 // Child-process entry of the bench: runs one scenario through runScenario (the same path as
 // `sc-sim run`) in a fresh Node process and writes its report. Options arrive as one JSON argument.
+import { pathToFileURL } from 'node:url';
 import type { KafkaConnection } from '../src/config.js';
 import { formatError, isScSimError, ExitCode } from '../src/errors.js';
 import { writeReportFile } from '../src/app/report-files.js';
@@ -60,12 +61,16 @@ async function main(): Promise<number> {
   return exitCode;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`${formatError(err)}\n`);
-    process.exitCode = isScSimError(err) ? err.exitCode : ExitCode.toolError;
-  },
-);
+// Only as a process of its own: the bench imports PROC_MARKER from here, and an import must not run
+// a scenario (it did, with the bench's own arguments, and printed an error after `--help`).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`${formatError(err)}\n`);
+      process.exitCode = isScSimError(err) ? err.exitCode : ExitCode.toolError;
+    },
+  );
+}
