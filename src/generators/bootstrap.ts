@@ -123,7 +123,8 @@ function* seedProducts(sim: Sim): Seeding {
  */
 function* seedPromotions(sim: Sim): Seeding {
   const rng = sim.rng.promotion;
-  const viral = (sim.config.hot.promotion ?? 0) > 0;
+  // A cascade needs its viral promotion even at a baseline share of 0.
+  const viral = (sim.config.hot.promotion ?? 0) > 0 || sim.config.cascade.promotion !== undefined;
   let flagshipDone = false;
   for (let i = 0; i < sim.config.population.promotions; i++) {
     const s = sim.suppliers.verified.pick(rng);

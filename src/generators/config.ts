@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { DurationSchema, PositiveDurationSchema } from '../runner/duration.js';
 import { DEFAULT_USER_KINDS, PopularitySchema, UserKindsSchema } from './popularity.js';
+import { CascadeSchema } from './cascade.js';
 
 /** A flash sale as a world event (flash-sale.ts). */
 export const FlashSaleSchema = z
@@ -69,6 +70,11 @@ export const WorldConfigSchema = z
      * sale's promotion (an active one) and its products weigh `boost` times more in every pick.
      */
     flashSale: FlashSaleSchema.optional(),
+    /**
+     * A self-exciting viral cascade on the viral promotion (cascade.ts): a spark at `at`, then each
+     * impression or click it gets brings more, decaying; `hot.promotion` is its baseline share.
+     */
+    cascade: z.object({ promotion: CascadeSchema.optional() }).strict().prefault({}),
     /** Simulated time that passes per event (mean), so days of platform life fit in a short run. */
     simMsPerEvent: z.number().positive().default(2_000),
     /** Simulated start instant (ISO-8601). */

@@ -22,6 +22,7 @@ import {
 } from './state.js';
 import { isoUtc } from './time.js';
 import type { Shard, SimEvent } from './types.js';
+import { Cascade } from './cascade.js';
 
 interface TypeInfo {
   readonly topic: DomainTopicName;
@@ -113,6 +114,7 @@ export class Sim {
       new Popularity(popularity.promotions, pop.promotions),
     );
     this.posts = new PostState(new Population(pop.posts), new Popularity(popularity.posts, pop.posts));
+    if (config.cascade.promotion) this.promotions.cascade = new Cascade(config.cascade.promotion);
     // Orders in flight at once: enough for realistic interleaving, bounded for memory.
     this.orders = new OrderState(Math.max(50, pop.users), shard);
   }

@@ -16,6 +16,7 @@ import {
 } from '../catalog/events.js';
 import { Popularity, type UserRates } from './popularity.js';
 import type { Shard } from './types.js';
+import type { Cascade } from './cascade.js';
 
 export interface Entity extends Slotted {
   readonly id: string;
@@ -554,6 +555,8 @@ export class PromotionState extends FamilyState<Promotion> {
     this.paused,
   ]);
   viral: Promotion | null = null;
+  /** The viral cascade of config.cascade.promotion (set by the Sim), or null: a fixed `hot` share. */
+  cascade: Cascade | null = null;
 
   /** A new promotion holds its products and communities, and joins its supplier's promotions. */
   add(promotion: Promotion): void {

@@ -20,6 +20,11 @@ export function planLine(scenario: Scenario, schedule?: Schedule, historyEndMs?:
   const sick = Object.entries(scenario.pathologies).filter(([, share]) => share !== undefined && share > 0);
   if (sick.length > 0)
     parts.push(`pathologies ${sick.map(([k, share]) => `${k} ${(share! * 100).toFixed(1)}%`).join(', ')}`);
+  const cascade = scenario.world.cascade.promotion;
+  if (cascade)
+    parts.push(
+      `viral cascade at ${formatDurationMs(cascade.at)} (+${Math.round(cascade.spark * 100)}% of engagement, branching ${cascade.branching}, half-life ${formatDurationMs(cascade.halfLife)})`,
+    );
   const keys = describeKeys(scenario.keys);
   if (keys) parts.push(keys);
   if (scenario.consumer) {

@@ -195,11 +195,23 @@ export function recordConversion(sim: Sim, order: Order, cause: SimEvent): SimEv
   return sim.emitCaused('promotion.converted', p, payload, cause);
 }
 
-/** Where engagement goes: the viral promotion for a `hot` share of it, else any active one. */
-export function engagementTarget(sim: Sim, rng: Rng): Promotion | undefined {
+/**
+ * Where engagement goes: the viral promotion for its share of it — the fixed `hot` share, or the
+ * cascade's share now (an impression or click also feeds the cascade) — else any active one.
+ */
+export function engagementTarget(
+  sim: Sim,
+  rng: Rng,
+  engagement: 'impression' | 'click' | null = null,
+): Promotion | undefined {
   const viral = sim.promotions.viral;
   const hot = sim.config.hot.promotion ?? 0;
-  if (viral && hot > 0 && rng.chance(hot)) return viral;
+  const cascade = sim.promotions.cascade;
+  const share = cascade ? cascade.share(sim, hot, engagement !== null) : hot;
+  if (viral && share > 0 && rng.chance(share)) {
+    if (cascade && engagement !== null) cascade.excite(engagement === 'click');
+    return viral;
+  }
   return sim.promotions.popular.pick(rng);
 }
 
@@ -281,7 +293,7 @@ function seenInCommunity(rng: Rng, p: Promotion): boolean {
 }
 
 function recordImpression(sim: Sim, rng: Rng): boolean {
-  const p = engagementTarget(sim, rng);
+  const p = engagementTarget(sim, rng, 'impression');
   if (!p) return false;
   // Only signed-in, active users see promotions; the viewer is what a salted record key hashes.
   const viewer = sim.users.busy.pick(rng);
@@ -305,7 +317,7 @@ function recordImpression(sim: Sim, rng: Rng): boolean {
 }
 
 function recordClick(sim: Sim, rng: Rng): boolean {
-  const p = engagementTarget(sim, rng);
+  const p = engagementTarget(sim, rng, 'click');
   if (!p) return false;
   const viewer = sim.users.busy.pick(rng);
   if (!viewer) return false;
