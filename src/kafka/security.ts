@@ -108,19 +108,7 @@ export interface ClientConfigFile {
  * settings only point at them.
  */
 export function readClientConfigFile(path: string): ClientConfigFile {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new ScSimError(
-      'E_CONFIG',
-      `cannot read the client config file ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
-      {
-        hint: 'pass a Kafka client properties file with --command-config (or SC_SIM_COMMAND_CONFIG)',
-      },
-    );
-  }
-  const props = parseProperties(text);
+  const props = readPropertiesFile(path);
   const input: SecurityInput = {};
   const origin: NamedInput['origin'] = {};
   const at = (key: string) => `${key} in ${path}`;
@@ -306,17 +294,24 @@ export function readSecret(source: SecretSource, what: string): string {
   }
 }
 
-function readClientConfigValue(path: string, key: string): string {
+/** A client properties file's settings; a file that cannot be read is E_CONFIG naming it and why. */
+function readPropertiesFile(path: string): Map<string, string> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     throw new ScSimError(
       'E_CONFIG',
-      `cannot read the client config file ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
+      `cannot read the client config file ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+      { hint: 'pass a Kafka client properties file with --command-config (or SC_SIM_COMMAND_CONFIG)' },
     );
   }
-  const value = parseProperties(text).get(key);
+  return parseProperties(text);
+}
+
+/** A secret's value, read from its file again when it is needed (the file may have changed since). */
+function readClientConfigValue(path: string, key: string): string {
+  const value = readPropertiesFile(path).get(key);
   if (value === undefined) throw new ScSimError('E_CONFIG', `${path} no longer sets ${key}`);
   return value;
 }

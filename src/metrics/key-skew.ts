@@ -139,7 +139,9 @@ export interface KeySkew {
   /** Share of the events (0..1) on the busiest 1% (at least one) and 10% of keys. */
   top1PctShare: number;
   top10PctShare: number;
+  /** The hottest keys with their share of the events. */
   hottest: { key: string; events: number; share: number }[];
+  /** The key count passed the tracked capacity: the coldest keys were folded, shares are estimates. */
   approximate: boolean;
 }
 

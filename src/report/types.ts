@@ -2,6 +2,7 @@
 // `sc-sim report` re-renders. Additive changes keep schemaVersion; anything else bumps it.
 import type { DeliverySnapshot } from '../metrics/delivery.js';
 import type { LatencySummaryMs } from '../metrics/histogram.js';
+import type { KeySkew } from '../metrics/key-skew.js';
 import type { Counters, MetricsSnapshot, SeriesPoint } from '../metrics/snapshot.js';
 import type { ConnectionSummary } from '../config.js';
 import type { ProducerMode, SinkDescription } from '../sinks/types.js';
@@ -53,18 +54,12 @@ export interface TopicReport {
   keySkew?: TopicKeySkew | null;
 }
 
-/** A topic's key skew (from metrics.keys and metrics.keySeconds), warm-up included. */
-export interface TopicKeySkew {
-  distinctKeys: number;
-  /** Gini of the records per key: 0 every key alike, towards 1 one key has them all. */
-  gini: number;
-  /** Share of the records on the busiest 1% (at least one) and 10% of the keys. */
-  top1PctShare: number;
-  top10PctShare: number;
-  /** The hottest keys with their share of the topic's records. */
-  hottest: { key: string; events: number; share: number }[];
-  /** True when the key count passed the tracked capacity (the coldest keys were folded: shares are estimates). */
-  approximate: boolean;
+/**
+ * A topic's key skew (from metrics.keys and metrics.keySeconds), warm-up included: the whole run's
+ * figures (approximate when the key count passed the tracked capacity and the coldest keys were
+ * folded), and per second.
+ */
+export interface TopicKeySkew extends Omit<KeySkew, 'topic' | 'events'> {
   /** The hottest key's share per second (p50, max) over seconds with enough records; null when none had. */
   perSecond: { p50: number; max: number; distinctKeysP50: number; seconds: number; minEvents: number } | null;
 }

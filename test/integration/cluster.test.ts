@@ -17,6 +17,7 @@ import { formatBrokerLoad } from '../../src/render/brokers.js';
 import { renderHtmlReport } from '../../src/render/html/report.js';
 import { REPO_ROOT } from '../../src/kafka/local/paths.js';
 import { runCli, uniquePrefix } from '../support/cli.js';
+import { expectDeliveredInFull, expectNoAnomalies } from '../support/delivery.js';
 import { boundedAdmin, kafkaToolLogDirs, leaderOf, placements, waitInSync } from '../support/cluster.js';
 
 const PORT = Number(process.env['SC_SIM_CLUSTER_KAFKA_PORT'] ?? 19560);
@@ -215,20 +216,7 @@ describe('faults on the 3-node cluster', () => {
       `kill leader: node ${f.victim} of ${f.hot}; restarted after ${f.restartMs} ms, in sync ${f.inSyncMs} ms later; totals ${JSON.stringify({ generated: t.scheduled - t.dropped, acked: t.acked, failed: t.failed, indeterminate: t.indeterminate, unsent: t.unsent })}; ack latency ${JSON.stringify(r.summary.ackLatencyMs)}; retries ${JSON.stringify(r.delivery?.retries)}; verification ${JSON.stringify(v)}`,
     );
     if (r.brokers) progress(formatBrokerLoad(r.brokers, r.metrics.partitionSeconds?.firstSecondAtMs ?? 0));
-    expect(result.error).toBeUndefined();
-    expect({ failed: t.failed, indeterminate: t.indeterminate, unsent: t.unsent ?? 0 }).toEqual({
-      failed: 0,
-      indeterminate: 0,
-      unsent: 0,
-    });
-    expect(t.acked).toBe(t.scheduled - t.dropped);
-    expect({ lost: v.lost, duplicate: v.duplicate, reordered: v.reordered, gaps: v.gaps }).toEqual({
-      lost: 0,
-      duplicate: 0,
-      reordered: 0,
-      gaps: 0,
-    });
-    expect(v.consumed).toBe(t.acked);
+    expectDeliveredInFull(result);
     // The report marks the leader change away from the killed node and the latency spike it caused.
     const b = r.brokers!;
     expect(b.brokers.map((x) => x.nodeId)).toEqual([1, 2, 3]);
@@ -327,20 +315,7 @@ describe('more faults on the 3-node cluster', () => {
       `rolling: ${JSON.stringify(steps)}; totals ${JSON.stringify({ generated: t.scheduled - t.dropped, acked: t.acked, failed: t.failed, indeterminate: t.indeterminate, unsent: t.unsent })}; ack latency ${JSON.stringify(r.summary.ackLatencyMs)}; retries ${JSON.stringify(r.delivery?.retries)}; leader changes ${r.brokers?.leaderChanges.length}; verification ${JSON.stringify(v)}`,
     );
     expect(steps).toHaveLength(3);
-    expect(result.error).toBeUndefined();
-    expect({ failed: t.failed, indeterminate: t.indeterminate, unsent: t.unsent ?? 0 }).toEqual({
-      failed: 0,
-      indeterminate: 0,
-      unsent: 0,
-    });
-    expect(t.acked).toBe(t.scheduled - t.dropped);
-    expect({ lost: v.lost, duplicate: v.duplicate, reordered: v.reordered, gaps: v.gaps }).toEqual({
-      lost: 0,
-      duplicate: 0,
-      reordered: 0,
-      gaps: 0,
-    });
-    expect(v.consumed).toBe(t.acked);
+    expectDeliveredInFull(result);
     // Every broker handed its leaders over at least once.
     const from = new Set(r.brokers!.leaderChanges.map((c) => c.from));
     expect([1, 2, 3].every((n) => from.has(n))).toBe(true);
@@ -392,11 +367,6 @@ describe('more faults on the 3-node cluster', () => {
     expect(met).toMatch(/NOT_ENOUGH_REPLICAS/);
     expect(r.passed).toBe(false);
     expect(result.exitCode).toBe(3);
-    expect({ lost: v.lost, duplicate: v.duplicate, reordered: v.reordered, gaps: v.gaps }).toEqual({
-      lost: 0,
-      duplicate: 0,
-      reordered: 0,
-      gaps: 0,
-    });
+    expectNoAnomalies(r);
   }, 360_000);
 });

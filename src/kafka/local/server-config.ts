@@ -161,15 +161,17 @@ export interface JavaCommandInput {
   maxHeapMb?: number;
 }
 
-/** JVM flags: a bounded heap and G1 with short pauses (Kafka's own defaults, minus the 1 GB -Xms). */
-export function brokerJavaArgs(input: JavaCommandInput): string[] {
+/** G1 with short pauses, as Kafka's own start script sets it. */
+const G1_FLAGS = [
+  '-XX:+UseG1GC',
+  '-XX:MaxGCPauseMillis=20',
+  '-XX:InitiatingHeapOccupancyPercent=35',
+  '-XX:+ExplicitGCInvokesConcurrent',
+];
+
+/** The end of every broker or controller command line: logging, the jars, the class, its properties. */
+function kafkaMain(input: JavaCommandInput): string[] {
   return [
-    `-Xmx${input.maxHeapMb ?? 1024}m`,
-    '-Xms256m',
-    '-XX:+UseG1GC',
-    '-XX:MaxGCPauseMillis=20',
-    '-XX:InitiatingHeapOccupancyPercent=35',
-    '-XX:+ExplicitGCInvokesConcurrent',
     '-Djava.awt.headless=true',
     `-Dlog4j2.configurationFile=${input.log4jConfigPath}`,
     '-cp',
@@ -177,6 +179,11 @@ export function brokerJavaArgs(input: JavaCommandInput): string[] {
     'kafka.Kafka',
     input.serverPropertiesPath,
   ];
+}
+
+/** JVM flags: a bounded heap and G1 with short pauses (Kafka's own defaults, minus the 1 GB -Xms). */
+export function brokerJavaArgs(input: JavaCommandInput): string[] {
+  return [`-Xmx${input.maxHeapMb ?? 1024}m`, '-Xms256m', ...G1_FLAGS, ...kafkaMain(input)];
 }
 
 export function formatJavaArgs(input: {
@@ -342,17 +349,9 @@ export function nodeJavaArgs(
   return [
     `-Xmx${heapMb}m`,
     '-Xms64m',
-    '-XX:+UseG1GC',
-    '-XX:MaxGCPauseMillis=20',
-    '-XX:InitiatingHeapOccupancyPercent=35',
-    '-XX:+ExplicitGCInvokesConcurrent',
+    ...G1_FLAGS,
     '-XX:TieredStopAtLevel=1',
     ...(cds ? [cds.create ? `-XX:ArchiveClassesAtExit=${cds.path}` : `-XX:SharedArchiveFile=${cds.path}`] : []),
-    '-Djava.awt.headless=true',
-    `-Dlog4j2.configurationFile=${input.log4jConfigPath}`,
-    '-cp',
-    classpath(input.libsDir),
-    'kafka.Kafka',
-    input.serverPropertiesPath,
+    ...kafkaMain(input),
   ];
 }

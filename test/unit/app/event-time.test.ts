@@ -3,6 +3,7 @@
 // when the run starts; seed-dev's week of history still has every type and no lifecycle violation.
 import { DEFAULT_TIME_SHAPE, intensityAt, localTimeIn } from '../../../src/runner/time-shape.js';
 import { describe, expect, it } from 'vitest';
+import { pearson } from '../../support/stats.js';
 import { EVENT_TYPES } from '../../../src/catalog/events.js';
 import type { Envelope } from '../../../src/envelope.js';
 import { DOMAIN_TOPICS } from '../../../src/catalog/topics.js';
@@ -12,20 +13,6 @@ import { checkStream, type CheckedEvent } from '../../support/lifecycle-checker.
 
 const world = { population: { users: 100, suppliers: 5, communities: 4, products: 20, promotions: 5, posts: 10 } };
 const envelopeOf = (value: Buffer) => JSON.parse(value.toString()) as Envelope;
-
-function pearson(xs: readonly number[], ys: readonly number[]): number {
-  const mean = (v: readonly number[]) => v.reduce((a, b) => a + b, 0) / v.length;
-  const [mx, my] = [mean(xs), mean(ys)];
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  xs.forEach((x, i) => {
-    sxy += (x - mx) * (ys[i]! - my);
-    sxx += (x - mx) ** 2;
-    syy += (ys[i]! - my) ** 2;
-  });
-  return sxy / Math.sqrt(sxx * syy);
-}
 
 describe('live time', () => {
   it("stamps occurred_at with the wall-clock instant each event was due, and the record's timestamp with the same", async () => {

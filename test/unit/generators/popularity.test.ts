@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fakeUser } from '../../support/fake-entities.js';
 import { EVENT_TYPES } from '../../../src/catalog/events.js';
 import { parseWorldConfig } from '../../../src/generators/world.js';
 import { createWorld } from '../../../src/generators/world.js';
@@ -70,22 +71,7 @@ describe('preferential attachment in the state', () => {
   it('a community that gains members is picked for joins in proportion to fitness × (1 + growth × members)', () => {
     const communities = new CommunityState(new Population(10), new Popularity({ zipf: 0, growth: 1 }, 10));
     let ids = 0;
-    const user = (): User => ({
-      id: `u${++ids}`,
-      seq: 0,
-      slots: [],
-      status: 'active',
-      role: 'consumer',
-      displayName: 'x',
-      avatarUrl: 'x',
-      bio: 'x',
-      stats: [0, 0, 0, 0],
-      failStreak: 0,
-      lockedUntilMs: 0,
-      memberships: [],
-      ownedCommunities: 0,
-      rates: { kind: 'regular', activity: 1, posts: 1, orders: 1 },
-    });
+    const user = (): User => fakeUser(`u${++ids}`, []);
     const community = (): Community => ({
       id: `c${++ids}`,
       seq: 0,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fakeUser } from '../../support/fake-entities.js';
 import { Rng } from '../../../src/generators/rng.js';
 import {
   availableUnits,
@@ -25,23 +26,7 @@ let ids = 0;
 const nextId = (): string => `id-${++ids}`;
 
 function user(users: UserState, over: Partial<User> = {}): User {
-  return {
-    id: nextId(),
-    seq: 0,
-    slots: users.newSlots(),
-    status: 'active',
-    role: 'consumer',
-    displayName: 'x',
-    avatarUrl: 'x',
-    bio: 'x',
-    stats: [0, 0, 0, 0],
-    failStreak: 0,
-    lockedUntilMs: 0,
-    memberships: [],
-    ownedCommunities: 0,
-    rates: { kind: 'regular', activity: 1, posts: 1, orders: 1 },
-    ...over,
-  };
+  return fakeUser(nextId(), users.newSlots(), over);
 }
 
 function supplier(): Supplier {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { pearson } from '../../support/stats.js';
 import { backfillClock, TimeSchema } from '../../../src/runner/time-mode.js';
 import {
   DEFAULT_HOURLY,
@@ -14,20 +15,6 @@ import { ScenarioSchema } from '../../../src/scenarios/schema.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-
-function pearson(xs: readonly number[], ys: readonly number[]): number {
-  const mx = xs.reduce((s, x) => s + x, 0) / xs.length;
-  const my = ys.reduce((s, y) => s + y, 0) / ys.length;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  xs.forEach((x, i) => {
-    sxy += (x - mx) * (ys[i]! - my);
-    sxx += (x - mx) ** 2;
-    syy += (ys[i]! - my) ** 2;
-  });
-  return sxy / Math.sqrt(sxx * syy);
-}
 
 /** Events per hour of a history placed by `at`. */
 function hourlyCounts(startMs: number, hours: number, total: number, at: (i: number) => number): number[] {
