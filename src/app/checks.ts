@@ -23,6 +23,7 @@ import { HotKeyTracker } from '../verify/hot-keys.js';
 import type { Scenario } from '../scenarios/index.js';
 import { startReadBack } from '../verify/read-back.js';
 import { LiveVerification } from '../verify/session.js';
+import { countsDuringRun } from './verify-report.js';
 
 /** How long the consumer simulator may take to drain after the run, and how many partitions it works at once. */
 export const CONSUMER_DEFAULTS = { concurrency: 3, drainTimeoutMs: 60_000 } as const;
@@ -170,14 +171,15 @@ interface Check {
 /** `--verify`: read back while sending; lost, duplicate or reordered records fail the run (exit 4). */
 async function verifyCheck(cfg: NonNullable<RunChecks['verify']>, ctx: CheckContext): Promise<Check> {
   const live = await LiveVerification.start({
-    openReader: (onRecord, runId) =>
+    openReader: (startOffsets, onRecord, runId) =>
       startReadBack({
         connection: ctx.connection,
-        startOffsets: ctx.startOffsets,
+        startOffsets,
         runId,
         onRecord,
         deleteGroup: (id) => ctx.admin.deleteGroups([id]),
       }),
+    startOffsets: ctx.startOffsets,
     partitions: ctx.partitions,
     producer: null,
     latencyFromRecordTime: ctx.recordTimesAreRecent,
@@ -186,7 +188,8 @@ async function verifyCheck(cfg: NonNullable<RunChecks['verify']>, ctx: CheckCont
   return {
     onAck: live.onAck,
     async complete(report, endOffsets, exitCode) {
-      report.verification = await live.finish(endOffsets, cfg.timeoutMs, report.producer);
+      // A raised partition count moves keys: the counts the run hashed over explain each move.
+      report.verification = await live.finish(endOffsets, cfg.timeoutMs, report.producer, countsDuringRun(report));
       const failed = !report.verification.passed && exitCode !== ExitCode.interrupted;
       return { exitCode: failed ? ExitCode.verificationFailed : exitCode };
     },

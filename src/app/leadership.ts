@@ -66,6 +66,7 @@ export async function watchLeadership(
       for (const [topic, leaders] of seen) {
         const had = current.get(topic) ?? [];
         leaders.forEach((to, partition) => {
+          // -1: a partition added during the run (a raised count), first seen with this leader.
           const from = had[partition] ?? -1;
           if (to !== from) timeline.changes.push({ atMs, topic, partition, from, to });
           had[partition] = to;

@@ -51,6 +51,8 @@ export interface RunSettings {
   runId?: string;
   /** Overrides the scenario's producer.deliveryTimeout (--delivery-timeout). */
   deliveryTimeoutMs?: number;
+  /** Overrides the scenario's producer.metadataMaxAge (--metadata-max-age). */
+  metadataMaxAgeMs?: number;
 }
 
 /** One part of a sharded run: shard `index` (0-based) of `count`. */
@@ -111,12 +113,19 @@ export function resolveScenario(ref: string | NamedScenario, file?: string): Nam
 /** The scenario with the rate/duration overrides applied to its load shape. */
 export function withOverrides(
   base: Scenario,
-  o: Pick<RunSettings, 'ratePerSec' | 'durationMs' | 'deliveryTimeoutMs'>,
+  o: Pick<RunSettings, 'ratePerSec' | 'durationMs' | 'deliveryTimeoutMs' | 'metadataMaxAgeMs'>,
 ): Scenario {
   const scenario =
-    o.deliveryTimeoutMs === undefined
+    o.deliveryTimeoutMs === undefined && o.metadataMaxAgeMs === undefined
       ? base
-      : { ...base, producer: { ...base.producer, deliveryTimeout: o.deliveryTimeoutMs } };
+      : {
+          ...base,
+          producer: {
+            ...base.producer,
+            deliveryTimeout: o.deliveryTimeoutMs ?? base.producer.deliveryTimeout,
+            metadataMaxAge: o.metadataMaxAgeMs ?? base.producer.metadataMaxAge,
+          },
+        };
   const load = applyOverrides(scenario.load, o);
   if (load === scenario.load) return scenario;
   const durationMs = executorDurationMs(load);

@@ -16,6 +16,8 @@ import { createEncoder } from '../records/encode.js';
 import { keyStrategyTable } from '../records/keys.js';
 import { buildReport, offsetsReport, type RunReport, type TimeReport } from '../report.js';
 import type { PartitionChange } from '../report/types.js';
+import { describePartitionChange } from '../render/console.js';
+import { followPartitionCounts, type FollowedRaise, type PartitionFollower } from './partition-watch.js';
 import { brokerLoad } from '../report/brokers.js';
 import { readLogDirs, watchLeadership, type LeadershipWatch } from './leadership.js';
 import { thresholdsOf } from '../report/thresholds.js';
@@ -294,12 +296,15 @@ async function endOffsetsAfter(
 
 /**
  * Topics whose partition count changed while the run wrote (someone ran `topics apply` with a raised
- * count, or `kafka-topics --alter`). Read once after the run; a failed read is only logged (the run's
- * own numbers stand without it).
+ * count, or `kafka-topics --alter`), read once after the run, with when sc-sim followed each (from
+ * `followed`, the raises seen during the run). A failed read is only logged (the run's own numbers
+ * stand without it): the raises followed are still reported.
  */
 async function partitionsChanged(
   admin: AdminSession,
   atStart: ReadonlyMap<string, number>,
+  followed: readonly FollowedRaise[],
+  runStartedAtMs: number,
   prefix: string,
   log: (line: string, important: boolean) => void,
 ): Promise<PartitionChange[]> {
@@ -310,19 +315,38 @@ async function partitionsChanged(
     );
     return undefined;
   });
-  if (!now) return [];
+  const followedBy = new Map(followed.map((c) => [c.physicalTopic, c]));
   const changes: PartitionChange[] = [];
   for (const [physicalTopic, from] of atStart) {
-    const to = now.get(physicalTopic);
-    if (to !== undefined && to !== from)
-      changes.push({ topic: physicalTopic.slice(prefix.length), physicalTopic, from, to });
+    const seen = followedBy.get(physicalTopic);
+    const to = Math.max(now?.get(physicalTopic) ?? from, seen?.to ?? from);
+    if (to === from) continue;
+    changes.push({
+      topic: physicalTopic.slice(prefix.length),
+      physicalTopic,
+      from,
+      to,
+      // The follower timed it on the wall clock; the run may have waited for its start barrier.
+      followedAfterMs: seen ? Math.max(0, seen.atMs - runStartedAtMs) : null,
+    });
   }
   if (changes.length > 0)
-    log(
-      `partitions changed during the run: ${changes.map((c) => `${c.topic} ${c.from} → ${c.to}`).join(', ')} (sc-sim kept the counts it read at the start: no key moved)`,
-      true,
-    );
+    log(`partitions changed during the run: ${changes.map(describePartitionChange).join('; ')}`, true);
   return changes;
+}
+
+/**
+ * Start offsets with the partitions added during the run: a partition created under the run starts
+ * at 0, so verification (now and from the saved report) reads it whole.
+ */
+function withAddedPartitions(start: OffsetsByTopic, end: OffsetsByTopic): OffsetsByTopic {
+  const out: OffsetsByTopic = new Map();
+  for (const [topic, byPartition] of start) {
+    const merged = new Map(byPartition);
+    for (const partition of end.get(topic)?.keys() ?? []) if (!merged.has(partition)) merged.set(partition, 0n);
+    out.set(topic, merged);
+  }
+  return out;
 }
 
 /** Runs one scenario end to end and builds its report. Tool failures throw ScSimError. */
@@ -375,6 +399,7 @@ export async function runScenario(req: RunRequest, deps: RunDeps = {}): Promise<
   let attached: AttachedChecks | undefined;
   let exporter: MetricsExporter | undefined;
   let leadership: LeadershipWatch | undefined;
+  let follower: PartitionFollower | undefined;
   try {
     const physical = await checkRunTopics(admin, prepared.topics, prepared.prefix);
     // Catalog counts for topics the run does not write (their events are encoded, never sent).
@@ -407,17 +432,38 @@ export async function runScenario(req: RunRequest, deps: RunDeps = {}): Promise<
     const logDirsBefore = leadership && (await readLogDirs(connection, leadership.brokers, physical));
     const sink = await openKafkaSink(connection, prepared.scenario.producer, `sc-sim-${prepared.runId}`);
     const live = exporter ? liveMetrics(exporter) : undefined;
+    // Raised partition counts are followed, as a producer's metadata refresh would (keys move).
+    const countsAtStart = new Map(physical);
+    follower = followPartitionCounts({
+      read: (names) => admin.partitionCounts(names),
+      logical: partitions,
+      physical,
+      prefix: prepared.prefix,
+      everyMs: prepared.scenario.producer.metadataMaxAge,
+      now: Date.now,
+      log: (line) => log(line, true),
+    });
     const outcome = await drive(
       { prepared, world, sink, partitions, onAck: [...attached.onAck, ...(live ? [live.onAck] : [])] },
       live ? { ...req, onProgress: (p) => (live.onProgress(p), req.onProgress?.(p)) } : req,
       { ...deps, clock },
     );
+    const followed = await follower.stop();
+    follower = undefined;
     const timeline = await leadership?.stop();
     leadership = undefined;
     const end = await endOffsetsAfter(admin, start, outcome.fatal !== null);
-    const partitionChanges = await partitionsChanged(admin, physical, prepared.prefix, log);
+    const partitionChanges = await partitionsChanged(
+      admin,
+      countsAtStart,
+      followed,
+      outcome.startedAt.getTime(),
+      prepared.prefix,
+      log,
+    );
     const logDirsAfter = timeline && (await readLogDirs(connection, timeline.brokers, physical));
-    const result = report(prepared, outcome, sink, partitions, { start, end: end.offsets });
+    const startOffsets = partitionChanges.length > 0 ? withAddedPartitions(start, end.offsets) : start;
+    const result = report(prepared, outcome, sink, partitions, { start: startOffsets, end: end.offsets });
     result.report.connection = summarizeConnection(connection);
     if (partitionChanges.length > 0) result.report.partitionChanges = partitionChanges;
     const brokers =
@@ -441,6 +487,7 @@ export async function runScenario(req: RunRequest, deps: RunDeps = {}): Promise<
     } else log('verification and the checks on consumers are skipped: a topic of the run no longer exists', false);
     return result;
   } finally {
+    await follower?.stop().catch(() => undefined);
     await leadership?.stop().catch(() => undefined);
     await attached?.abort();
     await exporter?.close();

@@ -9,6 +9,11 @@ import { startReadBack } from '../verify/read-back.js';
 import { buildVerificationSection, type VerificationSection } from '../verify/section.js';
 import { Verifier } from '../verify/verifier.js';
 
+/** Physical topic -> the partition counts it had during the run (a raise moves keys). */
+export function countsDuringRun(report: RunReport): Map<string, number[]> {
+  return new Map((report.partitionChanges ?? []).map((c) => [c.physicalTopic, [c.from, c.to]]));
+}
+
 export async function verifySavedReport(
   report: RunReport,
   connection: KafkaConnection,
@@ -54,5 +59,6 @@ export async function verifySavedReport(
     },
     producer: report.producer,
     hotKeys: hotKeys.result(),
+    movedKeys: verifier.movedKeys((t) => countsDuringRun(report).get(t)),
   });
 }

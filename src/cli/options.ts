@@ -5,7 +5,7 @@ import { resolveConnectionSettings, type ConnectionFlags } from '../app/connecti
 import { getTopic, validatePrefix, DOMAIN_TOPICS } from '../catalog/topics.js';
 import type { KafkaConnection } from '../config.js';
 import { ScSimError } from '../errors.js';
-import { parseDurationMs } from '../runner/duration.js';
+import { formatDurationMs, parseDurationMs } from '../runner/duration.js';
 import { info } from './output.js';
 
 export function parsePositiveInt(flag: string) {
@@ -28,11 +28,12 @@ export function parseNonNegative(flag: string) {
 }
 
 /** A duration flag: 30s, 2m, 500ms, 1h or a plain number of ms; must be longer than 0. */
-export function parseDurationFlag(flag: string) {
+export function parseDurationFlag(flag: string, minMs = 0) {
   return (raw: string): number => {
     const ms = parseDurationMs(/^\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw);
     if (ms === undefined || ms <= 0)
       throw new InvalidArgumentError(`${flag} expects e.g. 30s, 2m or 500ms, got "${raw}"`);
+    if (ms < minMs) throw new InvalidArgumentError(`${flag} must be at least ${formatDurationMs(minMs)}, got "${raw}"`);
     return ms;
   };
 }

@@ -38,6 +38,7 @@ export interface RunFlags extends ConnectionFlags {
   rate?: number;
   duration?: number;
   deliveryTimeout?: number;
+  metadataMaxAge?: number;
   sink?: string;
   json?: boolean;
   out?: string;
@@ -147,6 +148,7 @@ export async function runAction(scenarioName: string, flags: RunFlags): Promise<
     startAt: flags.startAt,
     runId: flags.runId,
     deliveryTimeoutMs: flags.deliveryTimeout,
+    metadataMaxAgeMs: flags.metadataMaxAge,
   };
   if (flags.dryRun) {
     await dryRun(settings, 5, process.stdout);
@@ -228,6 +230,12 @@ export function registerRun(program: Command): void {
         '--delivery-timeout <d>',
         "how long a batch may take to be acked, retries included, before its events count as failed (default: the scenario's producer.deliveryTimeout, 2m)",
       ).argParser(parseDurationFlag('--delivery-timeout')),
+    )
+    .addOption(
+      new Option(
+        '--metadata-max-age <d>',
+        "how often partition counts are read again during the run; a raised count is followed and keys move (default: the scenario's producer.metadataMaxAge, 5m as in Kafka's producer)",
+      ).argParser(parseDurationFlag('--metadata-max-age', 1_000)),
     )
     .option('--sink <sink>', 'kafka (default), ndjson (stdout) or ndjson:<file>')
     .option('--json', `print the report as JSON on stdout (schemaVersion ${REPORT_SCHEMA_VERSION})`)

@@ -13,7 +13,7 @@ import type { DerivedRecord } from './projector.js';
 export interface DerivedEncoderOptions {
   runId: string;
   prefix: string;
-  /** Partition count per logical topic. */
+  /** Partition count per logical topic, read per record (a run may follow a raised count). */
   partitions: ReadonlyMap<string, number>;
   /** Shard `i/N` of a sharded run: its records carry the sc-shard header like the domain ones. */
   shard?: { index: number; count: number };
@@ -27,7 +27,7 @@ export function dlqRecordId(physicalTopic: string, eventId: string): string {
 }
 
 export class DerivedEncoder {
-  private readonly topics = new Map<string, { physical: string; partitions: number }>();
+  private readonly physicalNames = new Map<string, string>();
   private readonly shardHeader: Record<string, string>;
 
   constructor(private readonly opts: DerivedEncoderOptions) {
@@ -35,15 +35,11 @@ export class DerivedEncoder {
   }
 
   private info(topic: TopicName): { physical: string; partitions: number } {
-    let info = this.topics.get(topic);
-    if (!info) {
-      const partitions = this.opts.partitions.get(topic);
-      if (partitions === undefined || partitions < 1)
-        throw new Error(`derived encoder: no partition count for ${topic}`);
-      info = { physical: physicalTopicName(topic, this.opts.prefix), partitions };
-      this.topics.set(topic, info);
-    }
-    return info;
+    const partitions = this.opts.partitions.get(topic);
+    if (partitions === undefined || partitions < 1) throw new Error(`derived encoder: no partition count for ${topic}`);
+    let physical = this.physicalNames.get(topic);
+    if (physical === undefined) this.physicalNames.set(topic, (physical = physicalTopicName(topic, this.opts.prefix)));
+    return { physical, partitions };
   }
 
   /** A projection or analytics record; its timestamp is its source record's (when that has one). */

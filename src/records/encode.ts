@@ -15,7 +15,10 @@ export interface EncoderOptions {
   runId: string;
   /** Namespace prefix of physical topic names. */
   prefix: string;
-  /** Partition count per logical topic (from the broker, or the catalog when nothing is sent). */
+  /**
+   * Partition count per logical topic (from the broker, or the catalog when nothing is sent). Read
+   * for every record: a run that follows a raised count (app/partition-watch.ts) raises it here.
+   */
   partitions: ReadonlyMap<string, number>;
   keys?: KeyStrategies;
   /**
@@ -32,32 +35,30 @@ export type Encoder = (event: SimEvent) => SinkRecord;
 
 export function createEncoder(opts: EncoderOptions): Encoder {
   // Everything that is the same for many events is worked out once: strategies per event type
-  // (in the placer), physical names and partition counts per topic.
+  // (in the placer) and physical names per topic. Counts are read per record (they can be raised).
   const placer = new RecordPlacer(opts.keys ?? {});
   const minTimestampMs = opts.minTimestampMs;
-  const topics = new Map<string, { physical: string; partitions: number }>();
-  const topicInfo = (topic: DomainTopicName) => {
-    let info = topics.get(topic);
-    if (!info) {
-      const partitions = opts.partitions.get(topic);
-      if (partitions === undefined || partitions < 1) {
-        throw new Error(`encoder: no partition count for topic ${topic}`);
-      }
-      info = { physical: physicalTopicName(topic, opts.prefix), partitions };
-      topics.set(topic, info);
-    }
-    return info;
+  const physicalNames = new Map<string, string>();
+  const partitionsOf = (topic: DomainTopicName): number => {
+    const partitions = opts.partitions.get(topic);
+    if (partitions === undefined || partitions < 1) throw new Error(`encoder: no partition count for topic ${topic}`);
+    return partitions;
+  };
+  const physicalOf = (topic: DomainTopicName): string => {
+    let physical = physicalNames.get(topic);
+    if (physical === undefined) physicalNames.set(topic, (physical = physicalTopicName(topic, opts.prefix)));
+    return physical;
   };
 
   const shardHeader = opts.shard ? `${opts.shard.index}/${opts.shard.count}` : undefined;
   return (event: SimEvent): SinkRecord => {
     const env = event.envelope;
     const value = serializeEnvelope(env);
-    const info = topicInfo(event.topic);
-    const { key, keyText, partition } = placer.place(event, info.physical, info.partitions, value.length);
+    const physical = physicalOf(event.topic);
+    const { key, keyText, partition } = placer.place(event, physical, partitionsOf(event.topic), value.length);
     const floorMs = minTimestampMs?.get(event.topic);
     return {
-      topic: info.physical,
+      topic: physical,
       logicalTopic: event.topic,
       partition,
       key,

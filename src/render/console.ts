@@ -275,8 +275,15 @@ function formatRunSummary(report: RunReport): string {
   return out.join('\n');
 }
 
-/** Partition counts that changed under a run, and what sc-sim did about it (nothing moved). */
+/** Partition counts raised under a run, and whether sc-sim followed them (then keys moved). */
 export function partitionChangesLine(changes: readonly PartitionChange[]): string {
-  const list = changes.map((c) => `${c.topic} ${c.from} → ${c.to}`).join(', ');
-  return `  partitions changed during the run: ${list}; sc-sim kept choosing among the partitions it read at the start, so no key moved and partitions added meanwhile got none of this run's records`;
+  return `  partitions changed during the run: ${changes.map(describePartitionChange).join('; ')}`;
+}
+
+/** `sc.domain.order 6 → 12, followed 12.3 s in: keys hash over the new count from then on`. */
+export function describePartitionChange(c: PartitionChange): string {
+  const followed = c.followedAfterMs ?? null;
+  return followed === null
+    ? `${c.topic} ${c.from} → ${c.to}, seen only after the run (within producer.metadataMaxAge of its end): no key moved, the new partitions got none of its records`
+    : `${c.topic} ${c.from} → ${c.to}, followed ${(followed / 1000).toFixed(1)} s in: keys hash over the new count from then on, so most keys moved partition (see verification)`;
 }

@@ -1,7 +1,7 @@
 // The verification section for the console: anomaly counts, the producer's guarantees, examples,
 // latency and the hottest keys. A pure function of the section.
 import type { VerificationSection } from '../verify/section.js';
-import { COMPOUND_NOTE, UNKEYED_NOTE } from '../verify/verifier.js';
+import { COMPOUND_NOTE, UNKEYED_NOTE, type MovedKeys } from '../verify/verifier.js';
 import { int, pct } from './format.js';
 import { renderTable } from './table.js';
 
@@ -49,6 +49,7 @@ export function formatVerification(s: VerificationSection): string {
       `no key: ${int(u.records)} records of ${int(u.entities)} entities; ${int(u.entitiesOnSeveralPartitions)} entities spread over several partitions, ${int(u.entityOutOfOrder)} reads out of entity order — ${UNKEYED_NOTE}`,
     );
   }
+  for (const m of s.movedKeys ?? []) lines.push(describeMovedKeys(m));
   const bad = r.partitions.filter((p) => p.lost + p.duplicate + p.reordered + p.gaps + p.keyPartitionMoves > 0);
   if (bad.length > 0) {
     lines.push(
@@ -109,4 +110,16 @@ export function formatVerification(s: VerificationSection): string {
     );
   }
   return lines.join('\n');
+}
+
+/** One topic's keys read on several partitions, and what the raised count explains of it. */
+export function describeMovedKeys(m: MovedKeys): string {
+  const other = m.keys - m.explainedByRaise;
+  const example = m.examples[0];
+  return (
+    `keys moved partition on ${m.topic}: ${int(m.keys)} keys, ${int(m.explainedByRaise)} of them by the raised partition count (read only where murmur2(key) % each count put them)` +
+    (other > 0 ? `, ${int(other)} NOT explained by it` : '') +
+    (example ? `, e.g. ${example.key} on ${example.partitions.join(' then ')}` : '') +
+    ' — not a failure (every record was delivered), but a consumer group sees such a key on two partitions: its newer events can be processed before older ones still queued on the old partition'
+  );
 }

@@ -83,7 +83,12 @@ export interface BrokerLoadSection {
 function leaderAt(timeline: LeadershipTimeline, topic: string, partition: number, atMs: number): number {
   let leader = timeline.initial[topic]?.[partition] ?? -1;
   for (const c of timeline.changes) {
-    if (c.atMs > atMs) break;
+    if (c.atMs > atMs) {
+      // A partition added during the run took records before the sampler first saw it (up to
+      // sampleEveryMs later): it was led by the leader it was first seen with.
+      if (leader === -1 && c.from === -1 && c.topic === topic && c.partition === partition) return c.to;
+      continue;
+    }
     if (c.topic === topic && c.partition === partition) leader = c.to;
   }
   return leader;
@@ -164,7 +169,8 @@ export function brokerLoad(
       };
     }),
     seconds: seconds.map((s) => ({ ...s, bytes: s.bytes.map(Math.round) })),
-    leaderChanges: timeline.changes,
+    // A partition added during the run appears as a change from -1: it is no leader change.
+    leaderChanges: timeline.changes.filter((c) => c.from !== -1),
     sampleEveryMs: timeline.sampleEveryMs,
     failedSamples: timeline.failedSamples,
     note:

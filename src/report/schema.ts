@@ -194,6 +194,16 @@ const verification = z.looseObject({
       .optional(),
     latency: latencySnapshot.nullable(),
   }),
+  movedKeys: z
+    .array(
+      z.looseObject({
+        topic: str,
+        keys: count,
+        explainedByRaise: count,
+        examples: z.array(z.looseObject({ key: str, partitions: z.array(count), explained: z.boolean() })),
+      }),
+    )
+    .optional(),
   hotKeys: z.array(
     z.looseObject({
       topic: str,
@@ -456,7 +466,18 @@ export const RunReportSchema = z.looseObject({
       logDirs: z.looseObject({ read: z.boolean(), note: str }).optional(),
     })
     .optional(),
-  partitionChanges: z.array(z.looseObject({ topic: str, physicalTopic: str, from: count, to: count })).optional(),
+  partitionChanges: z
+    .array(
+      z.looseObject({
+        topic: str,
+        physicalTopic: str,
+        from: count,
+        to: count,
+        // Absent in reports of schema 1.x before sc-sim followed raised counts: read as "not followed".
+        followedAfterMs: num.nullable().optional(),
+      }),
+    )
+    .optional(),
   delivery: z
     .looseObject({
       deliveryTimeoutMs: num,

@@ -214,8 +214,9 @@ export interface RunReport {
    */
   brokers?: BrokerLoadSection;
   /**
-   * Topics whose partition count changed while the run wrote (read before and after it). sc-sim
-   * keeps choosing among the partitions it read at the start, so no key moves; absent when none did.
+   * Topics whose partition count was raised while the run wrote. sc-sim reads the counts again every
+   * producer.metadataMaxAge, as a producer refreshes its metadata, and hashes keys over the new count
+   * from then on (keys move); absent when no count changed.
    */
   partitionChanges?: PartitionChange[];
 }
@@ -223,6 +224,13 @@ export interface RunReport {
 export interface PartitionChange {
   topic: string;
   physicalTopic: string;
+  /** The count at the start of the run. */
   from: number;
+  /** The count after the run. */
   to: number;
+  /**
+   * When sc-sim began hashing keys over a raised count (ms after the run started), or null when the
+   * raise was seen only after the run (less than metadataMaxAge before its end): then no key moved.
+   */
+  followedAfterMs: number | null;
 }

@@ -67,6 +67,11 @@ export const ProducerSchema = z
     deliveryTimeout: DurationSchema.default(120_000).describe(
       "how long a batch may take from being queued to being acked, retries included (the Java producer's delivery.timeout.ms); past it its events count as failed",
     ),
+    metadataMaxAge: DurationSchema.refine((ms) => ms >= 1_000, { message: 'at least 1s' })
+      .default(300_000)
+      .describe(
+        "how often partition counts are read again while a run writes (the producer's metadata.max.age.ms, 5 min by default in Kafka and kafkajs): a count raised meanwhile is followed from then on, and keys move as they would with your producers",
+      ),
     worker: z
       .boolean()
       .default(false)

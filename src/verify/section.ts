@@ -3,7 +3,7 @@
 // src/render/verification.ts formats it).
 import type { ProducerMode } from '../sinks/types.js';
 import type { TopicHotKeys } from './hot-keys.js';
-import { FAILING_ANOMALIES, type VerificationResult } from './verifier.js';
+import { FAILING_ANOMALIES, type MovedKeys, type VerificationResult } from './verifier.js';
 
 export interface ProducerOrdering {
   idempotent: boolean;
@@ -31,6 +31,11 @@ export interface VerificationSection {
   readBack: ReadBackSummary;
   result: VerificationResult;
   hotKeys: TopicHotKeys[];
+  /**
+   * Keys read on more than one partition, per topic (a raised partition count moves keys). Not a
+   * failure: Kafka delivered every record; what it costs a consumer is per-key order across the move.
+   */
+  movedKeys?: MovedKeys[];
 }
 
 /** What the producer settings promise about order and duplicates, in one sentence. */
@@ -67,6 +72,7 @@ export function buildVerificationSection(input: {
   readBack: ReadBackSummary;
   producer: Pick<ProducerMode, 'idempotent' | 'maxInFlightRequests'> | null;
   hotKeys: TopicHotKeys[];
+  movedKeys?: MovedKeys[];
 }): VerificationSection {
   const failing = FAILING_ANOMALIES.filter((k) => input.result.totals[k] > 0).map(
     (k) => `${k}: ${input.result.totals[k]}`,
@@ -81,5 +87,6 @@ export function buildVerificationSection(input: {
     readBack: input.readBack,
     result: input.result,
     hotKeys: input.hotKeys,
+    ...(input.movedKeys && input.movedKeys.length > 0 ? { movedKeys: input.movedKeys } : {}),
   };
 }

@@ -11,12 +11,21 @@ import { Verifier, type ConsumedRecord } from './verifier.js';
 import { HEADER_PATHOLOGY, HEADER_RUN_ID, HEADER_SHARD } from '../envelope.js';
 import { runIdentity } from './decode.js';
 
-/** Starts reading back a run's offset range, handing each decoded record to `onRecord`. */
-export type OpenReadBack = (onRecord: (record: ConsumedRecord, runId: string) => void, runId?: string) => ReadBack;
+/** Starts reading back an offset range (from `startOffsets`), handing each decoded record to `onRecord`. */
+export type OpenReadBack = (
+  startOffsets: OffsetsByTopic,
+  onRecord: (record: ConsumedRecord, runId: string) => void,
+  runId?: string,
+) => ReadBack;
 
 export interface LiveVerifyOptions {
-  /** Reads from the end offsets recorded before the run (startReadBack, or a fake in tests). */
+  /** Reads from `startOffsets` (startReadBack, or a fake in tests). */
   openReader: OpenReadBack;
+  /**
+   * The end offsets recorded before the run: where reading starts. A partition added during the
+   * run (a raised count) is read from 0 once the run is over.
+   */
+  startOffsets: OffsetsByTopic;
   /** The run's id; when not known up front it is learnt from the first acked record's header. */
   runId?: string;
   /** Physical topic -> partition count (for murmur2 predictions). */
@@ -51,7 +60,7 @@ export class LiveVerification {
   private constructor(private readonly opts: LiveVerifyOptions) {
     this.runId = opts.runId;
     this.hotKeys = new HotKeyTracker((t) => opts.partitions.get(t));
-    this.readBack = opts.openReader((record, runId) => this.read(record, runId), opts.runId);
+    this.readBack = opts.openReader(opts.startOffsets, (record, runId) => this.read(record, runId), opts.runId);
   }
 
   /** Starts reading at the start offsets and resolves once the consumer is in place. */
@@ -114,8 +123,26 @@ export class LiveVerification {
     endOffsets: OffsetsByTopic,
     timeoutMs: number,
     producer?: Pick<ProducerMode, 'idempotent' | 'maxInFlightRequests'> | null,
+    countsDuringRun?: ReadonlyMap<string, readonly number[]>,
   ): Promise<VerificationSection> {
+    const startedMs = Date.now();
     const stats = await this.readBack.finish(endOffsets, timeoutMs);
+    const added = partitionsAdded(this.opts.startOffsets, endOffsets);
+    if (added.size > 0) {
+      // Partitions added during the run: the read-back's group was formed before they existed.
+      const reader = this.opts.openReader(added, (record, runId) => this.read(record, runId), this.runId);
+      try {
+        await reader.ready;
+        const more = await reader.finish(endOffsets, Math.max(1_000, timeoutMs - (Date.now() - startedMs)));
+        stats.records += more.records;
+        stats.foreign += more.foreign;
+        stats.undecodable += more.undecodable;
+        stats.tookMs += more.tookMs;
+        for (const [k, n] of Object.entries(more.pathologies)) stats.pathologies[k] = (stats.pathologies[k] ?? 0) + n;
+      } finally {
+        await reader.stop();
+      }
+    }
     // Nothing was acked, so nothing read can be ours.
     this.foreign += this.early.length;
     this.early = [];
@@ -130,10 +157,27 @@ export class LiveVerification {
       },
       producer: producer === undefined ? this.opts.producer : producer,
       hotKeys: this.hotKeys.result(),
+      movedKeys: this.verifier.movedKeys((t) => countsDuringRun?.get(t)),
     });
   }
 
   async abort(): Promise<void> {
     await this.readBack.stop();
   }
+}
+
+/** Partitions the end offsets have and the start offsets do not (added during the run), from 0. */
+export function partitionsAdded(start: OffsetsByTopic, end: OffsetsByTopic): OffsetsByTopic {
+  const added: OffsetsByTopic = new Map();
+  for (const [topic, byPartition] of end) {
+    const known = start.get(topic);
+    if (known === undefined) continue;
+    for (const partition of byPartition.keys()) {
+      if (known.has(partition)) continue;
+      let m = added.get(topic);
+      if (!m) added.set(topic, (m = new Map()));
+      m.set(partition, 0n);
+    }
+  }
+  return added;
 }

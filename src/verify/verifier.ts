@@ -7,6 +7,7 @@
 // keeps up with the producer that set stays as small as the consumer's lag.
 import { newLatencyHistogram, snapshotLatency, type LatencySnapshot } from '../metrics/latency.js';
 import { SeqWindow } from './seq-window.js';
+import { partitionForKey } from '../partitioning/murmur2.js';
 
 /** What the producer knows about one send. */
 export interface ProducedRecord {
@@ -165,6 +166,20 @@ export interface UnkeyedView {
   entitiesOnSeveralPartitions: number;
   /** Reads whose entity sequence was lower than one already read for that entity, in read order. */
   entityOutOfOrder: number;
+}
+
+/** Keys read on more than one partition of a topic, and whether a raised partition count explains it. */
+export interface MovedKeys {
+  topic: string;
+  /** Distinct keys read on more than one partition. */
+  keys: number;
+  /**
+   * Of those, keys read only on murmur2(key) % n for counts n the topic had during the run: a raised
+   * count moved them (as it moves keys for every producer that hashes them), nothing else did.
+   */
+  explainedByRaise: number;
+  /** A few moved keys with the partitions they were read on (first one first). */
+  examples: { key: string; partitions: number[]; explained: boolean }[];
 }
 
 export interface VerificationResult {
@@ -698,6 +713,31 @@ export class Verifier {
       if (compound) this.compoundKeyCount++;
     }
     return k;
+  }
+
+  /**
+   * Keys read on more than one partition, per topic. `countsOf(topic)` gives the partition counts a
+   * topic had during the run (its count at the start, then each raise): a key read only on the
+   * partitions those counts hash it to was moved by the raise.
+   */
+  movedKeys(countsOf: (topic: string) => readonly number[] | undefined, maxExamples = 5): MovedKeys[] {
+    const out: MovedKeys[] = [];
+    for (const [topic, byKey] of this.keys) {
+      const counts = countsOf(topic) ?? [];
+      const moved: MovedKeys = { topic, keys: 0, explainedByRaise: 0, examples: [] };
+      for (const [key, k] of byKey) {
+        if (k.otherLast === undefined) continue;
+        moved.keys++;
+        const partitions = [k.partition, ...k.otherLast.keys()];
+        const bytes = Buffer.from(key, 'utf8');
+        const expected = new Set(counts.map((n) => partitionForKey(bytes, n)));
+        const explained = counts.length > 1 && partitions.every((p) => expected.has(p));
+        if (explained) moved.explainedByRaise++;
+        if (moved.examples.length < maxExamples) moved.examples.push({ key, partitions, explained });
+      }
+      if (moved.keys > 0) out.push(moved);
+    }
+    return out.sort((a, b) => a.topic.localeCompare(b.topic));
   }
 
   private lastOn(k: KeyState, partition: number): number {

@@ -19,6 +19,7 @@ import { REPO_ROOT } from '../../src/kafka/local/paths.js';
 import { runCli, uniquePrefix } from '../support/cli.js';
 import { expectDeliveredInFull, expectNoAnomalies } from '../support/delivery.js';
 import { boundedAdmin, kafkaToolLogDirs, leaderOf, placements, waitInSync } from '../support/cluster.js';
+import { runKafkaToolAsync } from '../support/kafka.js';
 
 const PORT = Number(process.env['SC_SIM_CLUSTER_KAFKA_PORT'] ?? 19560);
 const HOME = join(REPO_ROOT, '.sc-sim', 'kafka-cluster');
@@ -57,6 +58,16 @@ scenarios:
     world: { seed: 19 }
     load: { executor: constant-rate, rate: 300, duration: 50s }
     producer: { acks: all, idempotent: true }
+    thresholds: { errors: '== 0' }
+  # seed-dev's small world paced: users are busy from the first second, so a raise of
+  # sc.domain.user's count mid-run finds keys with events on both sides of it.
+  cluster-grow:
+    description: partitions added to a topic while the run writes
+    world:
+      seed: 21
+      population: { users: 200, suppliers: 20, communities: 15, products: 100, promotions: 10, posts: 50 }
+    load: { executor: constant-rate, rate: 300, duration: 30s }
+    producer: { acks: all, idempotent: true, metadataMaxAge: 2s }
     thresholds: { errors: '== 0' }
   # Two brokers down for 10 s: longer than the 5 s delivery timeout, so what waits fails honestly;
   # back ~20 s into the run (a restart takes ~10 s), with time left to write to the full cluster.
@@ -263,6 +274,60 @@ describe('faults on the 3-node cluster', () => {
       expect(mine, `broker ${node.nodeId}`).toEqual(theirs.get(node.nodeId));
     });
   }, 300_000);
+});
+
+describe('partitions added on the 3-node cluster', () => {
+  it("Kafka's kafka-topics --alter raises a count mid-run: sc-sim follows it, the verifier names the keys that moved, nothing is lost", async () => {
+    const prefix = uniquePrefix('grow');
+    await withAdmin({ brokers: BROKERS }, (admin) => applyTopicCatalog(admin, { prefix, dryRun: false }));
+    const users = physicalTopicName('sc.domain.user', prefix);
+    let altered: Promise<{ stdout: string; stderr: string; status: number | null }> | undefined;
+    let alterMs = 0;
+    const result = await runScenario({
+      scenario: 'cluster-grow',
+      file: SCENARIOS,
+      connection: { brokers: BROKERS },
+      prefix,
+      checks: { verify: { timeoutMs: 90_000 } },
+      onProgress: (p) => {
+        if (altered === undefined && p.acked >= 300) {
+          const at = Date.now();
+          altered = runKafkaToolAsync('org.apache.kafka.tools.TopicCommand', [
+            '--bootstrap-server',
+            BROKERS.join(','),
+            '--alter',
+            '--topic',
+            users,
+            '--partitions',
+            '6',
+          ]).finally(() => (alterMs = Date.now() - at));
+        }
+      },
+    });
+    expect(altered, 'kafka-topics never ran').toBeDefined();
+    const tool = await altered!;
+    expect(tool.status, tool.stderr).toBe(0);
+    const r = result.report;
+    const change = r.partitionChanges?.find((c) => c.physicalTopic === users);
+    progress(
+      `grow: kafka-topics --alter took ${alterMs} ms; ${JSON.stringify(r.partitionChanges)}; moved ${JSON.stringify(r.verification?.movedKeys?.map(({ examples: _e, ...m }) => m))}; verification ${JSON.stringify(r.verification?.result.totals)}`,
+    );
+    expect(change).toMatchObject({ from: 3, to: 6 });
+    expect(change!.followedAfterMs).not.toBeNull();
+    expectDeliveredInFull(result);
+    const users6 = r.summary.topics.find((t) => t.topic === 'sc.domain.user')!;
+    expect(users6.partitions).toHaveLength(6);
+    expect(users6.partitions.slice(3).every((p) => p.events > 0)).toBe(true);
+    const moved = r.verification!.movedKeys?.find((m) => m.topic === users);
+    expect(moved?.keys ?? 0).toBeGreaterThan(0);
+    expect(moved!.explainedByRaise).toBe(moved!.keys);
+    // The per-broker view counts the new partitions' records for their leaders: every acked event
+    // is some broker's, and a new partition's first leader is not listed as a leader change.
+    const acked = r.summary.totals.acked + (r.warmup?.totals.acked ?? 0);
+    expect(r.brokers!.brokers.reduce((n, b) => n + b.events, 0)).toBe(acked);
+    expect(r.brokers!.leaderChanges.filter((c) => c.topic === users)).toEqual([]);
+    expect(result.exitCode).toBe(0);
+  }, 180_000);
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,11 +1,14 @@
 // `sc-sim run` against the real broker: what the report says was acked is what the topics hold,
 // partition by partition, and a paced run holds its rate.
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka } from 'kafkajs';
 import { describe, expect, inject, it, vi } from 'vitest';
 import { resolveScenario, type NamedScenario } from '../../src/app/prepare.js';
 import { runScenario } from '../../src/app/run.js';
+import { verifySavedReport } from '../../src/app/verify-report.js';
+import { readReportFile, writeHtmlReport, writeReportFile } from '../../src/app/report-files.js';
 import { getTopic, physicalTopicName } from '../../src/catalog/topics.js';
 import { EVENT_TYPES } from '../../src/catalog/events.js';
 import { applyCatalog, endOffsets } from '../support/kafka.js';
@@ -62,7 +65,8 @@ function expectReportMatchesBroker(report: RunReport, deltas: Map<string, number
   for (const logical of written(report)) {
     const topic = report.summary.topics.find((t) => t.topic === logical);
     const perPartition = deltas.get(logical)!;
-    expect(perPartition).toHaveLength(getTopic(logical)!.partitions);
+    const raised = report.partitionChanges?.find((c) => c.topic === logical)?.to;
+    expect(perPartition).toHaveLength(raised ?? getTopic(logical)!.partitions);
     // Sum of end-offset deltas per topic == acked per topic; and partition by partition.
     expect(
       perPartition.reduce((s, n) => s + n, 0),
@@ -150,24 +154,26 @@ describe('sc-sim run against the broker', () => {
     expectReportMatchesBroker(report, await brokerDeltas(report));
   });
 
-  it('partitions added mid-run: reported, no key moves, the new partitions get nothing, verification passes', async () => {
-    const prefix = await freshTopics('grow');
-    const orders = physicalTopicName('sc.domain.order', prefix);
-    const from = getTopic('sc.domain.order')!.partitions;
+  /** Runs paced seed-dev for `durationMs`, raising sc.domain.user (busy from the first second) to twice its count after 1,000 acks. */
+  async function runWithRaise(label: string, durationMs: number, metadataMaxAgeMs?: number) {
+    const prefix = await freshTopics(label);
+    const users = physicalTopicName('sc.domain.user', prefix);
+    const from = getTopic('sc.domain.user')!.partitions;
     let grown: Promise<unknown> | undefined;
-    const { report, exitCode } = await runScenario({
+    const result = await runScenario({
       scenario: pacedSeedDev(),
       connection: { brokers: brokerList },
       prefix,
       ratePerSec: 1_000,
-      durationMs: 5_000,
+      durationMs,
+      metadataMaxAgeMs,
       checks: { verify: { timeoutMs: 60_000 } },
       onProgress: (p) => {
         // What `topics apply` does with a raised count, while the run writes.
         if (grown === undefined && p.acked >= 1_000)
           grown = AdminSession.open({ brokers: brokerList }).then(async (admin) => {
             try {
-              expect(await admin.growPartitions([{ topic: orders, count: from * 2 }])).toEqual([]);
+              expect(await admin.growPartitions([{ topic: users, count: from * 2 }])).toEqual([]);
             } finally {
               await admin.close();
             }
@@ -176,14 +182,80 @@ describe('sc-sim run against the broker', () => {
     });
     expect(grown, 'the partitions were never added').toBeDefined();
     await grown;
-    expect(report.partitionChanges).toEqual([{ topic: 'sc.domain.order', physicalTopic: orders, from, to: from * 2 }]);
-    // sc-sim kept choosing among the partitions it saw at the start: the new ones got none of its
-    // records, every key stayed on its partition, and the read-back finds everything.
+    return { ...result, users, from };
+  }
+
+  it('partitions added mid-run are followed at the next metadata read: keys move, the verifier names them, nothing is lost', async () => {
+    const { report, exitCode, users, from } = await runWithRaise('follow', 8_000, 1_000);
+    const [change] = report.partitionChanges ?? [];
+    expect(change).toMatchObject({ topic: 'sc.domain.user', physicalTopic: users, from, to: from * 2 });
+    // Raised after ~1 s, read again within the next second or two.
+    expect(change!.followedAfterMs).toBeGreaterThan(500);
+    expect(change!.followedAfterMs).toBeLessThan(6_000);
+    // The new partitions took records from then on, and the report's partitions agree with the broker's.
     const deltas = await brokerDeltas(report);
-    expect(deltas.get('sc.domain.order')!.slice(from)).toEqual(new Array(from).fill(0));
+    const added = deltas.get('sc.domain.user')!.slice(from);
+    expect(added).toHaveLength(from);
+    expect(added.filter((n) => n > 0).length, `records on the new partitions: ${added.join(',')}`).toBe(from);
+    expect(report.summary.topics.find((t) => t.topic === 'sc.domain.user')!.partitions).toHaveLength(from * 2);
+    expectReportMatchesBroker(report, deltas);
+    // Every record read back (the new partitions too); keys moved, all of them by the raise.
+    const v = report.verification!;
+    expect({
+      lost: v.result.totals.lost,
+      duplicate: v.result.totals.duplicate,
+      reordered: v.result.totals.reordered,
+    }).toEqual({
+      lost: 0,
+      duplicate: 0,
+      reordered: 0,
+    });
+    expect(v.result.totals.consumed).toBe(v.result.totals.acked);
+    const moved = v.movedKeys?.find((m) => m.topic === users);
+    expect(moved, 'no moved keys reported').toBeDefined();
+    expect(moved!.keys).toBeGreaterThan(0);
+    expect(moved!.explainedByRaise).toBe(moved!.keys);
+    for (const e of moved!.examples) {
+      expect(e.partitions).toHaveLength(2);
+      expect(new Set(e.partitions)).toEqual(new Set([partitionForKey(e.key, from), partitionForKey(e.key, from * 2)]));
+    }
+    expect(v.movedKeys!.every((m) => m.topic === users)).toBe(true);
+    expect(v.passed).toBe(true);
+    expect(exitCode).toBe(0);
+    const text = formatConsoleReport(report);
+    expect(text).toContain(`sc.domain.user ${from} → ${from * 2}, followed `);
+    expect(text).toContain(`keys moved partition on ${users}: ${moved!.keys.toLocaleString('en-US')} keys`);
+    // The saved report reads back with its schema, and the HTML says the same.
+    const file = join(tmpdir(), `sc-sim-follow-${process.pid}.json`);
+    writeReportFile(file, report);
+    const saved = readReportFile(file);
+    expect(saved.partitionChanges).toEqual(report.partitionChanges);
+    expect(saved.verification!.movedKeys).toEqual(v.movedKeys);
+    const html = join(tmpdir(), `sc-sim-follow-${process.pid}.html`);
+    writeHtmlReport(html, saved);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain(`sc.domain.user ${from} → ${from * 2}, followed `);
+    expect(page).toContain(`keys moved partition on ${users}`);
+    // Verifying the saved report later reads the added partitions too, and finds the same moves.
+    const later = await verifySavedReport(report, { brokers: brokerList }, 60_000);
+    expect(later.result.totals).toMatchObject({ lost: 0, duplicate: 0, reordered: 0 });
+    expect(later.movedKeys?.find((m) => m.topic === users)).toMatchObject({
+      keys: moved!.keys,
+      explainedByRaise: moved!.keys,
+    });
+  });
+
+  it('partitions added less than metadataMaxAge before the end: reported after the run, no key moves, the new partitions get nothing', async () => {
+    // The default metadataMaxAge (5 min, as Kafka's producer) is longer than the run.
+    const { report, exitCode, users, from } = await runWithRaise('grow', 5_000);
+    expect(report.partitionChanges).toEqual([
+      { topic: 'sc.domain.user', physicalTopic: users, from, to: from * 2, followedAfterMs: null },
+    ]);
+    const deltas = await brokerDeltas(report);
+    expect(deltas.get('sc.domain.user')!.slice(from)).toEqual(new Array(from).fill(0));
     expect(
       deltas
-        .get('sc.domain.order')!
+        .get('sc.domain.user')!
         .slice(0, from)
         .reduce((a, b) => a + b, 0),
     ).toBeGreaterThan(0);
@@ -194,9 +266,10 @@ describe('sc-sim run against the broker', () => {
       reordered: 0,
       moves: 0,
     });
+    expect(report.verification!.movedKeys).toBeUndefined();
     expect(exitCode).toBe(0);
     expect(formatConsoleReport(report)).toContain(
-      `partitions changed during the run: sc.domain.order ${from} → ${from * 2}; sc-sim kept choosing among the partitions it read at the start`,
+      `partitions changed during the run: sc.domain.user ${from} → ${from * 2}, seen only after the run`,
     );
   });
 

@@ -1,5 +1,5 @@
 // Broker chores for integration tests, through the app's own admin session.
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { applyTopicCatalog } from '../../src/app/topics.js';
 import { withAdmin, type OffsetsByTopic } from '../../src/kafka/admin.js';
 import { startRangeReader } from '../../src/kafka/consumer.js';
@@ -64,4 +64,21 @@ export function runKafkaTool(
   const libs = jarCachePaths(resolveCacheRoot(undefined), KAFKA_VERSION).libsDir;
   const r = spawnSync('java', ['-cp', `${libs}/*`, className, ...args], { encoding: 'utf8', timeout: 60_000 });
   return { stdout: r.stdout ?? '', stderr: r.stderr ?? '', status: r.status };
+}
+
+/** runKafkaTool without blocking the event loop (for a tool run while sc-sim writes), bounded at 60 s. */
+export function runKafkaToolAsync(
+  className: string,
+  args: string[],
+): Promise<{ stdout: string; stderr: string; status: number | null }> {
+  const libs = jarCachePaths(resolveCacheRoot(undefined), KAFKA_VERSION).libsDir;
+  return new Promise((resolve) => {
+    execFile(
+      'java',
+      ['-cp', `${libs}/*`, className, ...args],
+      { encoding: 'utf8', timeout: 60_000 },
+      (err, stdout, stderr) =>
+        resolve({ stdout, stderr, status: err ? (typeof err.code === 'number' ? err.code : null) : 0 }),
+    );
+  });
 }

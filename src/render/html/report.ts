@@ -10,7 +10,8 @@ import type { GroupWatchReport } from '../../watch/group-watch.js';
 import type { ExpectSection } from '../../watch/expect.js';
 import { describeExpectExample } from '../expect.js';
 import { decodeHistogram } from '../../metrics/histogram.js';
-import { describeTimeReport } from '../console.js';
+import { describePartitionChange, describeTimeReport } from '../console.js';
+import { describeMovedKeys } from '../verification.js';
 import { describePerSecondShare, perSecondView } from '../per-second.js';
 import { brokerSecondShares } from '../brokers.js';
 import {
@@ -292,12 +293,7 @@ function runSection(run: RunReport): string {
       `${int(t.acked)} acked, ${int(t.failed)} failed, ${int(t.indeterminate)} indeterminate, ${int(t.late)} late, ${int(t.dropped)} dropped`,
     ],
     ...(run.partitionChanges
-      ? [
-          [
-            'partitions changed',
-            `${run.partitionChanges.map((c) => `${c.topic} ${c.from} → ${c.to}`).join(', ')} during the run (no key moved: sc-sim kept the counts it read at the start)`,
-          ] as [string, string],
-        ]
+      ? [['partitions changed', run.partitionChanges.map(describePartitionChange).join('; ')] as [string, string]]
       : []),
     [
       'ack latency',
@@ -382,8 +378,9 @@ function verificationSection(v: VerificationSection): string {
     v.result.compoundKeys.records > 0
       ? `<p>Compound keys: ${int(v.result.compoundKeys.records)} records under ${int(v.result.compoundKeys.keys)} keys; ${int(v.result.compoundKeys.entityOutOfOrder)} reads out of entity order — ${escapeXml(v.result.compoundKeys.note)}.</p>`
       : '';
+  const moved = (v.movedKeys ?? []).map((m) => `<p>${escapeXml(describeMovedKeys(m))}.</p>`).join('');
   return `<section><h2>Verification: <span class="${v.passed ? 'pass' : 'fail'}">${v.passed ? 'passed' : `FAILED (${escapeXml(v.failing.join(', '))})`}</span></h2>
-<p>${escapeXml(v.producer?.note ?? 'producer mode unknown')}</p>${counts}${compound}
+<p>${escapeXml(v.producer?.note ?? 'producer mode unknown')}</p>${counts}${compound}${moved}
 <h3>Hottest keys</h3>${table(['topic', 'key', 'events', 'share', 'predicted partition', 'read from', 'match'], hot)}</section>`;
 }
 

@@ -1,7 +1,7 @@
 // Flag parsers at their edges: what a user types that is almost right must get a usage error.
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { parseRunId, parseShard, parseStartAt, shardFromEnv } from '../../../src/cli/options.js';
+import { parseDurationFlag, parseRunId, parseShard, parseStartAt, shardFromEnv } from '../../../src/cli/options.js';
 
 describe('--shard', () => {
   it('takes i/N with 0 <= i < N <= 65536', () => {
@@ -40,5 +40,20 @@ describe('--run-id', () => {
     for (const bad of ['-run', '.x', '_x', 'a b', 'x'.repeat(129), '', 'é']) {
       expect(() => parseRunId(bad), bad).toThrow(InvalidArgumentError);
     }
+  });
+});
+
+describe('duration flags', () => {
+  it('read 30s, 2m, 500ms and bare milliseconds', () => {
+    const parse = parseDurationFlag('--delivery-timeout');
+    expect([parse('30s'), parse('2m'), parse('500ms'), parse('1500')]).toEqual([30_000, 120_000, 500, 1_500]);
+  });
+
+  it('refuse a value below the flag’s minimum, naming both', () => {
+    const parse = parseDurationFlag('--metadata-max-age', 1_000);
+    expect(parse('1s')).toBe(1_000);
+    expect(() => parse('999ms')).toThrow(InvalidArgumentError);
+    expect(() => parse('500ms')).toThrow('--metadata-max-age must be at least 1s, got "500ms"');
+    expect(() => parse('-1s')).toThrow('--metadata-max-age expects e.g. 30s');
   });
 });

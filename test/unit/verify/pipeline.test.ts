@@ -3,11 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import { asConsumed, asProduced, fixtureRun } from '../../support/run-fixture.js';
 import { Verifier, type ConsumedRecord } from '../../../src/verify/verifier.js';
-import { LiveVerification } from '../../../src/verify/session.js';
+import { LiveVerification, partitionsAdded } from '../../../src/verify/session.js';
 import type { ReadBack } from '../../../src/verify/read-back.js';
 import { ackedFromReport, offsetsFromReport } from '../../../src/report.js';
 import type { SinkRecord } from '../../../src/sinks/types.js';
 import { HEADER_RUN_ID } from '../../../src/envelope.js';
+import type { OffsetsByTopic } from '../../../src/kafka/admin.js';
 
 /** The broker's view: per partition in offset order, partitions interleaved round-robin. */
 function logOrder(log: { record: SinkRecord; offset: number }[]): ConsumedRecord[] {
@@ -120,7 +121,7 @@ describe('LiveVerification', () => {
       stop: async () => undefined,
     };
     return {
-      open: (cb: (r: ConsumedRecord, runId: string) => void) => {
+      open: (_start: OffsetsByTopic, cb: (r: ConsumedRecord, runId: string) => void) => {
         onRecord = cb;
         return reader;
       },
@@ -137,6 +138,7 @@ describe('LiveVerification', () => {
     const fake = fakeReadBack();
     const live = await LiveVerification.start({
       openReader: fake.open,
+      startOffsets: new Map(),
       partitions: new Map(),
       producer: { idempotent: true, maxInFlightRequests: null },
     });
@@ -166,7 +168,12 @@ describe('LiveVerification', () => {
   it('counts reads as foreign when nothing was ever acked', async () => {
     const { log } = await fixtureRun('seed-dev', { ratePerSec: 1_000, durationMs: 200 });
     const fake = fakeReadBack();
-    const live = await LiveVerification.start({ openReader: fake.open, partitions: new Map(), producer: null });
+    const live = await LiveVerification.start({
+      openReader: fake.open,
+      startOffsets: new Map(),
+      partitions: new Map(),
+      producer: null,
+    });
     for (const { record, offset } of log.slice(0, 10)) fake.deliver(asConsumed(record, offset), 'run-x');
     const section = await live.finish(new Map(), 1_000);
     expect(section.readBack).toMatchObject({ records: 0, foreign: 10 });
@@ -180,6 +187,7 @@ describe('LiveVerification', () => {
       const fake = fakeReadBack();
       const live = await LiveVerification.start({
         openReader: fake.open,
+        startOffsets: new Map(),
         partitions: new Map(),
         producer: null,
         latencyFromRecordTime,
@@ -202,5 +210,44 @@ describe('LiveVerification', () => {
     };
     expect((await latencyOf(true))?.p50).toBeCloseTo(7, 0);
     expect(await latencyOf(false)).toBeNull();
+  });
+});
+
+describe('partitionsAdded', () => {
+  it('gives the partitions the end offsets have and the start offsets lack, from offset 0', () => {
+    const start = new Map([
+      [
+        't',
+        new Map([
+          [0, 5n],
+          [1, 7n],
+        ]),
+      ],
+    ]);
+    const end = new Map([
+      [
+        't',
+        new Map([
+          [0, 9n],
+          [1, 9n],
+          [2, 4n],
+          [3, 0n],
+        ]),
+      ],
+      // A topic the run did not start on is not the run's.
+      ['other', new Map([[0, 3n]])],
+    ]);
+    expect(partitionsAdded(start, end)).toEqual(
+      new Map([
+        [
+          't',
+          new Map([
+            [2, 0n],
+            [3, 0n],
+          ]),
+        ],
+      ]),
+    );
+    expect(partitionsAdded(start, start)).toEqual(new Map());
   });
 });

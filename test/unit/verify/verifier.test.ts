@@ -9,6 +9,7 @@ import {
   type VerificationResult,
 } from '../../../src/verify/verifier.js';
 import { decodeLatency } from '../../../src/metrics/latency.js';
+import { partitionForKey } from '../../../src/partitioning/murmur2.js';
 
 const T = 'p.sc.domain.order';
 
@@ -464,5 +465,66 @@ describe('derived records', () => {
       'source sequence 4 after 5',
     ]);
     expect(r.ok).toBe(false);
+  });
+});
+
+describe('keys moved by a raised partition count', () => {
+  /** A key whose partition under 6 and under 12 differ, and one whose partitions are the same. */
+  function keysFor(): { moving: string; staying: string } {
+    let moving: string | undefined;
+    let staying: string | undefined;
+    for (let i = 0; moving === undefined || staying === undefined; i++) {
+      const k = `order-${i}`;
+      if (partitionForKey(k, 6) !== partitionForKey(k, 12)) moving ??= k;
+      else staying ??= k;
+    }
+    return { moving, staying };
+  }
+
+  it('names each key read on two partitions, and says whether the counts the topic had explain it', () => {
+    const { moving, staying } = keysFor();
+    const strayElsewhere = [...Array(12).keys()].find(
+      (p) => p !== partitionForKey('stray', 6) && p !== partitionForKey('stray', 12),
+    )!;
+    const sends: Send[] = [
+      { key: moving, sequence: 1, partition: partitionForKey(moving, 6) },
+      { key: staying, sequence: 1, partition: partitionForKey(staying, 6) },
+      { key: moving, sequence: 2, partition: partitionForKey(moving, 12) },
+      { key: staying, sequence: 2, partition: partitionForKey(staying, 12) },
+      // A key moved to a partition neither count gives it: something else moved it.
+      { key: 'stray', sequence: 1, partition: partitionForKey('stray', 6) },
+      { key: 'stray', sequence: 2, partition: strayElsewhere },
+    ];
+    const { produced, log } = world(sends);
+    const v = new Verifier();
+    for (const r of produced) v.addProduced(r);
+    for (const r of log) v.addConsumed(r);
+    const result = v.finish();
+    expect(result.ok).toBe(true);
+    expect(result.totals.keyPartitionMoves).toBe(2);
+    const [moved] = v.movedKeys((t) => (t === T ? [6, 12] : undefined));
+    expect(moved).toMatchObject({ topic: T, keys: 2, explainedByRaise: 1 });
+    expect(moved!.examples).toContainEqual({
+      key: 'stray',
+      partitions: [partitionForKey('stray', 6), strayElsewhere],
+      explained: false,
+    });
+    expect(moved!.examples).toContainEqual({
+      key: moving,
+      partitions: [partitionForKey(moving, 6), partitionForKey(moving, 12)],
+      explained: true,
+    });
+    // Without a raise (one count), no move is explained.
+    expect(v.movedKeys(() => [6])[0]).toMatchObject({ keys: 2, explainedByRaise: 0 });
+    expect(v.movedKeys(() => undefined)[0]).toMatchObject({ keys: 2, explainedByRaise: 0 });
+  });
+
+  it('reports nothing when no key was read on a second partition', () => {
+    const { produced, log } = world(cleanSends());
+    const v = new Verifier();
+    for (const r of produced) v.addProduced(r);
+    for (const r of log) v.addConsumed(r);
+    v.finish();
+    expect(v.movedKeys(() => [3, 6])).toEqual([]);
   });
 });
