@@ -4,6 +4,7 @@ import type { KafkaConnection } from '../config.js';
 import type { AdminSession } from '../kafka/admin.js';
 import { describeLogDirs } from '../kafka/log-dirs.js';
 import type { LeadershipTimeline, LogDirReading } from '../report/brokers.js';
+import { bounded } from './bounded.js';
 
 export const LEADERSHIP_SAMPLE_MS = 1_000;
 /** A metadata read with a dead broker in the seed list can hang for ~40 s in kafkajs: give up sooner. */
@@ -14,16 +15,6 @@ export interface LeadershipWatch {
   brokers: { nodeId: number; address: string }[];
   /** Stops sampling (after one last sample) and returns what was seen. */
   stop(): Promise<LeadershipTimeline>;
-}
-
-function bounded<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    p,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no metadata within ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
 }
 
 /**

@@ -3,6 +3,7 @@
 // on hash keys over the new count — so keys move to other partitions. sc-sim chooses each record's
 // partition itself (the report knows every event's), so it reads the counts itself, on the same
 // period, and updates the counts its encoders hash over.
+import { bounded } from './bounded.js';
 
 /** A raise followed during the run: from then on keys hash over `to`. */
 export interface FollowedRaise {
@@ -36,16 +37,6 @@ export interface PartitionFollower {
 
 /** A metadata read with a dead broker in the seed list can hang for ~40 s in kafkajs: give up sooner. */
 const READ_TIMEOUT_MS = 10_000;
-
-function bounded<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    p,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no metadata within ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
 
 /**
  * Reads the counts every `everyMs` and raises the maps when a topic grew. A count never shrinks in

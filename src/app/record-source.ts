@@ -128,13 +128,35 @@ export function createRecordSource(o: RecordSourceOptions): RecordSource {
    * otherwise give the same events different times.
    */
   let streamIndex = 0;
+  /**
+   * Where the next action sits in the stream, for its event time (a backfill places events by it).
+   * It advances per action (the world acts, then returns what that action queued: a cascade's
+   * events share its instant) by the mean number of records an action brings — a running mean —
+   * not by this action's own count, and is pulled gently towards streamIndex so the history still
+   * ends where the stream does. One action that brings many records (a supplier suspended: its
+   * products unpublished and its promotions cancelled, each projected) would otherwise push the
+   * next action that many slots later: a hole of many minutes in a backfill, hours in its night.
+   */
+  let position = 0;
+  let meanRecordsPerAction = 0;
+  let actions = 0;
+  let actionRecords = 0;
 
   const refill = (offsetMs: number) => {
     pending = [];
     head = 0;
     // Derived-only selections skip the domain records but still fold every event.
     while (pending.length === 0) {
-      const event = o.world.next(o.at?.(streamIndex, offsetMs));
+      if (!o.world.hasQueued()) {
+        if (actions > 0) {
+          // A running mean over the last ~1,000 actions (the first ones: their plain mean).
+          meanRecordsPerAction += (actionRecords - meanRecordsPerAction) / Math.min(actions, 1_000);
+          position += meanRecordsPerAction + (streamIndex - position) / 100;
+        }
+        actions++;
+        actionRecords = 0;
+      }
+      const event = o.world.next(o.at?.(Math.round(position), offsetMs));
       const record = o.encode(event);
       if (domainSelected.has(event.topic)) {
         pending.push(record);
@@ -158,7 +180,9 @@ export function createRecordSource(o: RecordSourceOptions): RecordSource {
         for (const d of projector.project(event.envelope)) pending.push(encoder.derived(d, record.timestampMs));
       }
     }
+    // Every iteration but the last brought no record: the whole batch is the last event's.
     streamIndex += pending.length;
+    actionRecords += pending.length;
   };
 
   const onAck: AckObserver = (batch, result) => {

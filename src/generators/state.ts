@@ -138,6 +138,8 @@ export interface Promotion extends Entity {
   scheduled: boolean;
   scheduledStartMs: number;
   scheduledEndMs: number;
+  /** When it went live (first activation), on the stream's clock; 0 before. */
+  activatedAtMs: number;
   impressions: number;
   clicks: number;
   conversions: number;
@@ -597,8 +599,9 @@ export class PromotionState extends FamilyState<Promotion> {
     this.setStatus(p, 'scheduled');
   }
 
-  activate(p: Promotion, endMs: number): void {
+  activate(p: Promotion, endMs: number, atMs: number): void {
     p.scheduledEndMs = endMs;
+    p.activatedAtMs = atMs;
     this.setStatus(p, 'active');
   }
 

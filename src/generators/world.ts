@@ -59,6 +59,11 @@ export interface WorldStats {
 
 export interface WorldStream extends EventStream {
   readonly config: WorldConfig;
+  /**
+   * Whether the next event is already decided: a consequence the last action queued (a cascade's
+   * next event), which happens at that action's instant rather than at a new one.
+   */
+  hasQueued(): boolean;
   stats(): WorldStats;
   /** The flash sale's window, promotion and products once it opened (null before, or without one). */
   flashSale(): FlashSaleWindow | null;
@@ -183,6 +188,7 @@ export function worldFromConfig(config: WorldConfig, opts: WorldOptions): WorldS
     runId: opts.runId,
     config,
     next,
+    hasQueued: () => sim.hasQueued(),
     flashSale: () => sale?.window ?? null,
     stats: () => ({
       users: sim.users.population.live,

@@ -13,7 +13,8 @@ import { uniquePrefix } from '../support/cli.js';
 const brokers = inject('brokers');
 
 // 2,000 ev/s for 12 s: about 5 s of the world creating its population (the 6 s warm-up), then ~6 s
-// of the viral promotion (~1,400 impressions/s on the hot promotion). The consumer processes 1,000 ev/s per
+// of the viral cascade, sparked when the warm-up ends (~1,300 impressions/s on the hot promotion at
+// first, fading: its share of impressions 0.87 → 0.81 over those seconds). The consumer processes 1,000 ev/s per
 // partition (1 ms/event, 3 partitions at once): enough for an even spread, not for one partition.
 const RATE = 2_000;
 const DURATION_MS = 12_000;
@@ -39,7 +40,7 @@ async function runWithConsumer(scenario: string, prefix: string): Promise<Compar
 }
 
 describe('hot partition', () => {
-  it('per second, entity ≈ 100% ≥ time bucket ≫ salted, unkeyed; the entity key lags far behind', async () => {
+  it('per second, entity ≥ time bucket ≫ salted, unkeyed; the entity key lags far behind', async () => {
     const prefix = uniquePrefix('hot');
     await applyCatalog(brokers.split(','), prefix);
     // Same topics: each group starts at the end of the run before (new records only).
@@ -66,14 +67,15 @@ describe('hot partition', () => {
     process.stderr.write(
       `per-second max: entity ${e!.max}, bucketed ${b!.max}, salted ${s!.max}, unkeyed ${n!.max} (p50 ${e!.p50} / ${b!.p50} / ${s!.p50} / ${n!.p50})\n`,
     );
-    // Entity ≈ 100% in every second; the time bucket nearly as hot in its median second (it lacks
-    // the clicks, keyed promotion_id, in the ~2/3 of seconds its partition is another one: a few
-    // points, too few to order the two reliably over ~6 measured seconds — the deterministic unit
-    // test in test/unit/report/compare.test.ts does) and as hot at worst; salted and unkeyed spread.
-    expect(e!.p50).toBeGreaterThan(0.9);
-    expect(e!.max).toBeGreaterThan(0.9);
-    expect(b!.p50).toBeGreaterThan(0.8);
-    expect(b!.max).toBeGreaterThan(0.85);
+    // Entity: the cascade's share plus its part of the rest (measured p50 0.87, max 0.90) in every
+    // second; the time bucket nearly as hot in its median second (it lacks the clicks, keyed
+    // promotion_id, in the ~2/3 of seconds its partition is another one: a few points, too few to
+    // order the two reliably over ~6 measured seconds — the deterministic unit test in
+    // test/unit/report/compare.test.ts does) and as hot at worst; salted and unkeyed spread (~0.4).
+    expect(e!.p50).toBeGreaterThan(0.8);
+    expect(e!.max).toBeGreaterThan(0.85);
+    expect(b!.p50).toBeGreaterThan(0.7);
+    expect(b!.max).toBeGreaterThan(0.8);
     expect(Math.min(e!.p50, b!.p50)).toBeGreaterThan(s!.max + 0.3);
     expect(s!.max).toBeLessThan(0.6);
     expect(n!.max).toBeLessThan(0.6);

@@ -23,6 +23,13 @@ export interface FixtureRun {
 /** A fixture run's wall-clock start, unless given. */
 export const FIXTURE_WALL_CLOCK_MS = Date.parse('2026-12-01T12:00:00.250Z');
 
+/**
+ * The viral scenarios' promotion at a steady 90% share of promotion engagement from the first event,
+ * without their cascade (which sparks after the warm-up and fades): for tests of what a steady hot
+ * partition looks like in compare, the HTML and the console, in runs of a few seconds.
+ */
+export const STEADY_VIRAL = { hot: { promotion: 0.9 }, cascade: {} };
+
 export async function fixtureRun(
   scenarioName: string,
   opts: {

@@ -67,6 +67,7 @@ export function createPromotion(
     scheduled: false,
     scheduledStartMs: 0,
     scheduledEndMs: 0,
+    activatedAtMs: 0,
     impressions: 0,
     clicks: 0,
     conversions: 0,
@@ -164,7 +165,7 @@ export function activatePromotion(sim: Sim, rng: Rng, p: Promotion): void {
       currency: CURRENCY,
     })),
   });
-  sim.promotions.activate(p, endMs);
+  sim.promotions.activate(p, endMs, sim.nowMs);
 }
 
 export function cancelPromotion(
@@ -339,6 +340,27 @@ function recordClick(sim: Sim, rng: Rng): boolean {
 /** The viral promotion of config.hot.promotion stays active all run: never rejected, paused, ended or cancelled. */
 const isOrdinary = (p: Promotion): boolean => !p.viral && p.boost === 1;
 
+/**
+ * A live campaign is stopped early (manually, its budget spent, cancelled) only after it has run a
+ * while: campaigns run for days (1-14 here), and one stopped in its first hour is the exception.
+ * A judgment, and what keeps a short live run realistic: without it, at thousands of events per
+ * second the mix's end and cancel weights retired every campaign within seconds while new ones
+ * were still scheduled minutes ahead, leaving the viral promotion the only active one.
+ */
+const MIN_LIVE_BEFORE_EARLY_STOP_MS = HOUR_MS;
+
+function hasRunAWhile(p: Promotion, sim: Sim): boolean {
+  return sim.nowMs - p.activatedAtMs >= sim.scaled(MIN_LIVE_BEFORE_EARLY_STOP_MS);
+}
+
+/** Ends at its end date, or early once it has run a while. */
+const mayEnd = (p: Promotion, sim: Sim): boolean =>
+  isOrdinary(p) && (sim.nowMs >= p.scheduledEndMs || hasRunAWhile(p, sim));
+
+/** Cancelled before it goes live, or once live only after a while (as mayEnd). */
+const mayCancel = (p: Promotion, sim: Sim): boolean =>
+  isOrdinary(p) && ((p.status !== 'active' && p.status !== 'paused') || hasRunAWhile(p, sim));
+
 export const PROMOTION_ACTIONS: FamilyActions<'promotion'> = {
   'promotion.created': createNewPromotion,
   'promotion.submitted': actOnOne((sim) => sim.promotions.draft, submitPromotion),
@@ -350,8 +372,8 @@ export const PROMOTION_ACTIONS: FamilyActions<'promotion'> = {
   'promotion.activated': actOnOne((sim) => sim.promotions.activatable, activatePromotion, isDue),
   'promotion.paused': actOnOne((sim) => sim.promotions.active, pausePromotion, isOrdinary),
   'promotion.resumed': actOnOne((sim) => sim.promotions.paused, resumePromotion),
-  'promotion.ended': actOnOne((sim) => sim.promotions.endable, endPromotion, isOrdinary),
-  'promotion.cancelled': actOnOne((sim) => sim.promotions.cancellable, cancelBySupplier, isOrdinary),
+  'promotion.ended': actOnOne((sim) => sim.promotions.endable, endPromotion, mayEnd),
+  'promotion.cancelled': actOnOne((sim) => sim.promotions.cancellable, cancelBySupplier, mayCancel),
   'promotion.impression': recordImpression,
   'promotion.clicked': recordClick,
 };

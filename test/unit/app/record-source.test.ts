@@ -153,3 +153,36 @@ describe('the record source', () => {
     expect(new Set(a.map((line) => line.split(' ')[1])).size).toBeGreaterThan(1_000);
   });
 });
+
+describe('a backfill places actions, not records', () => {
+  it('one action that brings hundreds of records leaves no hole after it: the next comes at the usual pace', () => {
+    const startMs = 1_700_000_000_000;
+    const endMs = startMs + 6 * 86_400_000;
+    const count = 40_000;
+    const s = source(
+      TOPICS.map((t) => t.name),
+      undefined,
+      backfillClock(startMs, endMs, count),
+    );
+    // Each action's instant (its events share it) and how many records it brought.
+    const actions: { atMs: number; records: number }[] = [];
+    for (let i = 0; i < count; i++) {
+      const r = s.next();
+      if (r.logicalTopic === 'sc.internal.heartbeat' || r.logicalTopic.startsWith('sc.dlq.')) continue;
+      const last = actions[actions.length - 1];
+      if (last && last.atMs === r.timestampMs) last.records++;
+      else actions.push({ atMs: r.timestampMs!, records: 1 });
+    }
+    const biggest = actions.reduce((a, b) => (b.records > a.records ? b : a));
+    // The stream has such an action (a supplier suspended: products unpublished, promotions cancelled).
+    expect(biggest.records).toBeGreaterThanOrEqual(100);
+    const meanGapMs = (actions[actions.length - 1]!.atMs - actions[0]!.atMs) / (actions.length - 1);
+    const gaps = actions.slice(1).map((a, i) => a.atMs - actions[i]!.atMs);
+    const after = gaps[actions.indexOf(biggest)]!;
+    // Placed by records, the next action came `records` slots later: ~records × 13 s here.
+    expect(after).toBeLessThan(10 * meanGapMs);
+    expect(Math.max(...gaps)).toBeLessThan(15 * meanGapMs);
+    // The history still ends where the stream does.
+    expect(endMs - actions[actions.length - 1]!.atMs).toBeLessThan(0.01 * (endMs - startMs));
+  });
+});

@@ -9,7 +9,7 @@ import { registerConsume } from '../../../src/cli/consume.js';
 import { registerReport } from '../../../src/cli/report.js';
 import { registerVerify } from '../../../src/cli/verify.js';
 import { isScSimError } from '../../../src/errors.js';
-import { fixtureRun } from '../../support/run-fixture.js';
+import { fixtureRun, STEADY_VIRAL } from '../../support/run-fixture.js';
 
 let dir: string;
 beforeAll(() => {
@@ -67,7 +67,10 @@ describe('sc-sim verify', () => {
 
 describe('sc-sim compare', () => {
   it('prints the two runs side by side', async () => {
-    const world = { population: { users: 100, suppliers: 5, communities: 4, products: 20, promotions: 5, posts: 10 } };
+    const world = {
+      population: { users: 100, suppliers: 5, communities: 4, products: 20, promotions: 5, posts: 10 },
+      ...STEADY_VIRAL,
+    };
     const a = join(dir, 'a.json');
     const b = join(dir, 'b.json');
     writeFileSync(

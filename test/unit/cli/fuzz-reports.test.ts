@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { hasStackTrace } from '../../support/cli.js';
 import { mutateJson, seededRandom } from '../../support/fuzz.js';
 import { runMain, type InProcessResult } from '../../support/in-process-cli.js';
-import { fixtureRun } from '../../support/run-fixture.js';
+import { fixtureRun, STEADY_VIRAL } from '../../support/run-fixture.js';
 import type { RunReport } from '../../../src/report.js';
 
 // `verify --report` would read back from a broker: the fuzz is about the file, so the read-back is
@@ -53,7 +53,10 @@ let run: RunReport;
 let consumer: unknown;
 
 beforeAll(async () => {
-  const world = { population: { users: 60, suppliers: 4, communities: 4, products: 12, promotions: 4, posts: 8 } };
+  const world = {
+    population: { users: 60, suppliers: 4, communities: 4, products: 12, promotions: 4, posts: 8 },
+    ...STEADY_VIRAL,
+  };
   run = (await fixtureRun('viral-promotion-entity', { ratePerSec: 2_000, durationMs: 2_000, world })).report;
   consumer = {
     kind: 'sc-sim.consumer-report',

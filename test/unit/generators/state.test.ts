@@ -241,6 +241,7 @@ describe('PromotionState', () => {
       scheduled: false,
       scheduledStartMs: 0,
       scheduledEndMs: 0,
+      activatedAtMs: 0,
       impressions: 0,
       clicks: 0,
       conversions: 0,

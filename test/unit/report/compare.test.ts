@@ -11,9 +11,12 @@ import { LagSeries } from '../../../src/consume/lag-series.js';
 import { CONSUMER_REPORT_KIND, type ConsumerSimReport } from '../../../src/consume/report.js';
 import type { RunReport } from '../../../src/report.js';
 import { isScSimError } from '../../../src/errors.js';
-import { fixtureRun } from '../../support/run-fixture.js';
+import { fixtureRun, STEADY_VIRAL } from '../../support/run-fixture.js';
 
-const world = { population: { users: 100, suppliers: 5, communities: 4, products: 20, promotions: 5, posts: 10 } };
+const world = {
+  population: { users: 100, suppliers: 5, communities: 4, products: 20, promotions: 5, posts: 10 },
+  ...STEADY_VIRAL,
+};
 
 function consumer(peak: number, drainSamples: number): ConsumerSimReport {
   const lag = new LagSeries(500);

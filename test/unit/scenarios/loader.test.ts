@@ -45,7 +45,7 @@ describe('the shipped scenarios.yaml', () => {
     });
   });
 
-  it('the four viral scenarios differ only in the impressions key strategy, seed pinned', () => {
+  it('the four viral scenarios differ only in the impressions key strategy, seed pinned, the promotion a cascade', () => {
     const names = ['entity', 'bucketed', 'salted', 'unkeyed'].map((k) => `viral-promotion-${k}`);
     const [a, ...others] = names.map((n) => getScenario(loaded, n));
     const strip = (s: typeof a) => ({ ...s, description: '', keys: {} });
@@ -56,7 +56,9 @@ describe('the shipped scenarios.yaml', () => {
       { 'promotion.impression': { strategy: 'none', partitioner: 'sticky' } },
     ]);
     expect(a!.keys).toEqual({});
-    expect(a!.world.hot.promotion).toBe(0.9);
+    // The viral moment is a cascade sparked when the warm-up ends, on a small baseline share.
+    expect(a!.world.hot.promotion).toBe(0.05);
+    expect(a!.world.cascade.promotion).toMatchObject({ at: a!.warmup, spark: 0.85, branching: 0.7 });
     expect(a!.world.seed).toBe(7);
     expect(a!.time).toEqual({ mode: 'live', timeScale: 1, shape: 'flat' });
   });

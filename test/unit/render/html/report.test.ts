@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { asConsumed, asProduced, fixtureRun } from '../../../support/run-fixture.js';
+import { asConsumed, asProduced, fixtureRun, STEADY_VIRAL } from '../../../support/run-fixture.js';
 import { renderHtmlReport, latencyCurve, type HtmlReportInput } from '../../../../src/render/html/report.js';
 import { LagSeries } from '../../../../src/consume/lag-series.js';
 import { CONSUMER_REPORT_KIND, type ConsumerSimReport } from '../../../../src/consume/report.js';
@@ -56,7 +56,10 @@ beforeAll(async () => {
   const v = new Verifier();
   const hot = new HotKeyTracker(() => 3);
   // The bucketed viral promotion: a hot topic, so the page has its partition × second heat map too.
-  const world = { population: { users: 100, suppliers: 5, communities: 4, products: 20, promotions: 5, posts: 10 } };
+  const world = {
+    population: { users: 100, suppliers: 5, communities: 4, products: 20, promotions: 5, posts: 10 },
+    ...STEADY_VIRAL,
+  };
   const { report, log } = await fixtureRun('viral-promotion-bucketed', { ratePerSec: 2_000, durationMs: 4_000, world });
   log.forEach(({ record: r, offset }, i) => {
     v.addProduced({ ...asProduced(r, offset), sentAtMs: i });
