@@ -58,7 +58,7 @@ export async function verifySavedReport(
       pathologies: stats.pathologies,
     },
     producer: report.producer,
-    hotKeys: hotKeys.result(),
+    hotKeys: hotKeys.result((t) => countsDuringRun(report).get(t)),
     movedKeys: verifier.movedKeys((t) => countsDuringRun(report).get(t)),
   });
 }

@@ -156,7 +156,7 @@ export class LiveVerification {
         pathologies: stats.pathologies,
       },
       producer: producer === undefined ? this.opts.producer : producer,
-      hotKeys: this.hotKeys.result(),
+      hotKeys: this.hotKeys.result((t) => countsDuringRun?.get(t)),
       movedKeys: this.verifier.movedKeys((t) => countsDuringRun?.get(t)),
     });
   }

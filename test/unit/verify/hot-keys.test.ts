@@ -52,3 +52,20 @@ describe('HotKeyTracker', () => {
     expect(topic!.errorBound).toBeGreaterThanOrEqual(1);
   });
 });
+
+describe('hot keys of a topic whose partition count was raised', () => {
+  it('a key read on murmur2(key) mod the old count and then mod the new one matches; elsewhere it does not', () => {
+    let key = 'k-0';
+    for (let i = 0; partitionForKey(key, 3) === partitionForKey(key, 6); i++) key = `k-${i}`;
+    const before = partitionForKey(key, 3);
+    const after = partitionForKey(key, 6);
+    const tracker = new HotKeyTracker(() => 6);
+    for (const p of [before, before, after]) tracker.addProduced('t', key, p);
+    const hot = (counts?: readonly number[]) => tracker.result(counts && (() => counts))[0]!.hottest[0]!;
+    expect(hot().matchesPrediction).toBe(false);
+    expect(hot([3, 6])).toMatchObject({ predictedPartition: after, matchesPrediction: true });
+    const stray = [0, 1, 2, 3, 4, 5].find((p) => p !== before && p !== after)!;
+    tracker.addProduced('t', key, stray);
+    expect(hot([3, 6]).matchesPrediction).toBe(false);
+  });
+});
