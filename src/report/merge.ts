@@ -7,7 +7,7 @@ import { mergeSnapshots, type MetricsSnapshot } from '../metrics/snapshot.js';
 import type { SinkDescription } from '../sinks/types.js';
 import { buildReport } from './build.js';
 import type { Thresholds } from './thresholds.js';
-import type { OffsetsReport, RunReport } from './types.js';
+import type { OffsetsReport, PartitionChange, RunReport } from './types.js';
 
 export interface NamedReport {
   /** Where it came from (shown in errors). */
@@ -82,6 +82,29 @@ function mergedOffsets(reports: readonly RunReport[]): OffsetsReport | null {
   return { topics };
 }
 
+/**
+ * A raised partition count as the shards saw it: the lowest count before, the highest after, and
+ * the first shard to follow it (on the merged run's clock; null when no shard followed it).
+ */
+function mergedPartitionChanges(reports: readonly RunReport[], shiftMs: (r: RunReport) => number): PartitionChange[] {
+  const byTopic = new Map<string, PartitionChange>();
+  for (const r of reports)
+    for (const c of r.partitionChanges ?? []) {
+      const after =
+        c.followedAfterMs === null || c.followedAfterMs === undefined ? null : c.followedAfterMs + shiftMs(r);
+      const had = byTopic.get(c.physicalTopic);
+      if (!had) {
+        byTopic.set(c.physicalTopic, { ...c, followedAfterMs: after });
+        continue;
+      }
+      had.from = Math.min(had.from, c.from);
+      had.to = Math.max(had.to, c.to);
+      if (after !== null)
+        had.followedAfterMs = had.followedAfterMs === null ? after : Math.min(had.followedAfterMs, after);
+    }
+  return [...byTopic.values()].sort((a, b) => a.topic.localeCompare(b.topic));
+}
+
 export function mergeReports(inputs: readonly NamedReport[]): RunReport {
   const { count } = checkShards(inputs);
   const reports = [...inputs].map((i) => i.report).sort((a, b) => a.run.shard!.index - b.run.shard!.index);
@@ -120,6 +143,8 @@ export function mergeReports(inputs: readonly NamedReport[]): RunReport {
     thresholds,
   });
   merged.run.shards = reports.map((r) => ({ ...r.run.shard!, runStartedAt: r.run.startedAt }));
+  const changes = mergedPartitionChanges(reports, shiftMs);
+  if (changes.length > 0) merged.partitionChanges = changes;
   const stopped = reports.find((r) => r.run.stoppedBy);
   if (stopped) merged.run.stoppedBy = stopped.run.stoppedBy;
   if (first.run.startAt) merged.run.startAt = first.run.startAt;

@@ -83,3 +83,18 @@ describe('mergeReports', () => {
     expect(refusal([]).message).toMatch(/nothing to merge/);
   });
 });
+
+describe('mergeReports and partition counts raised during the run', () => {
+  it('keeps the raise: the lowest count before, the highest after, the first shard to follow it', async () => {
+    const parts = await shards(3);
+    const t = { topic: 'sc.domain.user', physicalTopic: 'fx.sc.domain.user', from: 3 };
+    parts[0]!.partitionChanges = [{ ...t, to: 6, followedAfterMs: 2_400 }];
+    parts[1]!.partitionChanges = [{ ...t, to: 6, followedAfterMs: 1_900 }];
+    // The third shard saw it only after its run (less than metadataMaxAge before its end).
+    parts[2]!.partitionChanges = [{ ...t, to: 8, followedAfterMs: null }];
+    const merged = mergeReports(parts.map((report, i) => ({ path: `s${i}.json`, report })));
+    expect(merged.partitionChanges).toEqual([{ ...t, to: 8, followedAfterMs: 1_900 }]);
+    const none = mergeReports((await shards(2)).map((report, i) => ({ path: `n${i}.json`, report })));
+    expect(none.partitionChanges).toBeUndefined();
+  });
+});
