@@ -15,7 +15,8 @@ import type { KafkaConnection } from '../kafka/client.js';
 import { createEncoder } from '../records/encode.js';
 import { keyStrategyTable } from '../records/keys.js';
 import { buildReport, offsetsReport, type RunReport, type TimeReport } from '../report.js';
-import type { PartitionChange } from '../report/types.js';
+import type { PartitionChange, ThreadsReport } from '../report/types.js';
+import { startThreadMeter } from './threads.js';
 import { describePartitionChange } from '../render/console.js';
 import { followPartitionCounts, type FollowedRaise, type PartitionFollower } from './partition-watch.js';
 import { brokerLoad } from '../report/brokers.js';
@@ -95,13 +96,14 @@ async function drive(
   d: Drive,
   req: RunRequest,
   deps: RunDeps,
-): Promise<RunOutcome & { startedAt: Date; endedAt: Date; time: TimeReport }> {
+): Promise<RunOutcome & { startedAt: Date; endedAt: Date; time: TimeReport; threads: ThreadsReport }> {
   const { prepared, sink } = d;
   const { scenario } = prepared;
   let outcome: RunOutcome;
   let closeError: unknown;
   let startedAt = new Date();
   let times: EventTimes | undefined;
+  let threads: ThreadsReport | undefined;
   try {
     // Live time starts when sending does: after the start barrier of a sharded run.
     await waitForStart(prepared.startAt, req.signal, (line) => req.log?.(line, false));
@@ -135,6 +137,7 @@ async function drive(
           req.onProgress?.(p);
         }
       : req.onProgress;
+    const meter = startThreadMeter(sink);
     outcome = await runLoad({
       schedule: prepared.schedule,
       nextRecord: (_index, offsetMs) => source.next(offsetMs),
@@ -156,6 +159,8 @@ async function drive(
       signal: req.signal,
       onProgress,
     });
+    // Before the sink closes: a producer thread is gone after it.
+    threads = meter.stop();
   } finally {
     await sink.close().catch((err: unknown) => (closeError = err));
   }
@@ -164,7 +169,7 @@ async function drive(
     if (!(closeError instanceof ScSimError)) throw closeError;
     outcome.fatal ??= { code: closeError.code, message: closeError.message, hint: closeError.hint };
   }
-  return { ...outcome, startedAt, endedAt: new Date(), time: times!.report() };
+  return { ...outcome, startedAt, endedAt: new Date(), time: times!.report(), threads: threads! };
 }
 
 function report(
@@ -198,6 +203,7 @@ function report(
     delivery: outcome.delivery,
   });
   if (prepared.shard) built.run.shard = { ...prepared.shard };
+  built.run.threads = outcome.threads;
   if (prepared.startAt) built.run.startAt = prepared.startAt.toISOString();
   if (outcome.fatal) {
     const f = outcome.fatal;

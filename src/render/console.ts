@@ -10,7 +10,7 @@ import { formatExpect } from './expect.js';
 import { renderTable } from './table.js';
 import type { LatencySummaryMs } from '../metrics/histogram.js';
 import type { ProducerMode } from '../sinks/types.js';
-import type { KeyReport, PartitionChange, RunReport, TimeReport, TopicReport } from '../report/types.js';
+import type { KeyReport, PartitionChange, RunReport, ThreadsReport, TimeReport, TopicReport } from '../report/types.js';
 
 export function describeProducer(p: ProducerMode): string {
   const inflight = p.maxInFlightRequests === null ? 'unbounded' : String(p.maxInFlightRequests);
@@ -215,6 +215,7 @@ function formatRunSummary(report: RunReport): string {
     `sink: ${report.sink.kind} → ${report.sink.target}${report.producer ? ` (${describeProducer(report.producer)})` : ''}`,
   );
   if (report.connection) out.push(`connection: ${describeConnection(report.connection)}`);
+  if (run.threads) out.push(describeThreads(run.threads));
   if (report.prefix) out.push(`topic prefix: ${report.prefix}`);
   const warm = report.warmup
     ? `, after a ${secs(run.warmupMs)} warm-up (${int(report.warmup.totals.acked)} events excluded from rates and latencies)`
@@ -286,4 +287,10 @@ export function describePartitionChange(c: PartitionChange): string {
   return followed === null
     ? `${c.topic} ${c.from} → ${c.to}, seen only after the run (within producer.metadataMaxAge of its end): no key moved, the new partitions got none of its records`
     : `${c.topic} ${c.from} → ${c.to}, followed ${(followed / 1000).toFixed(1)} s in: keys hash over the new count from then on, so most keys moved partition (see verification)`;
+}
+
+/** `threads: main 83% busy (world, JSON, keys, runner, producer); the process kept 1.12 cores busy`. */
+export function describeThreads(t: ThreadsReport): string {
+  const list = t.threads.map((x) => `${x.thread} ${pct(x.busy)} busy (${x.does})`).join(', ');
+  return `threads: ${list}; the process kept ${t.cpuCores.toFixed(2)} cores busy (GC and libuv's pool included)`;
 }

@@ -378,6 +378,13 @@ export const RunReportSchema = z.looseObject({
     startAt: str.optional(),
     stoppedBy: z.looseObject({ code: str, message: str }).optional(),
     time: timeReport.optional(),
+    threads: z
+      .looseObject({
+        threads: z.array(z.looseObject({ thread: str, does: str, busy: num })),
+        cpuCores: num,
+        note: str,
+      })
+      .optional(),
   }),
   keys: z.array(keyReport).optional(),
   sink: z.looseObject({ kind: str, target: str }),

@@ -153,6 +153,8 @@ export interface RunReport {
     scheduleEndMs?: number | null;
     /** The time mode (live or backfill) and what it wrote; absent in older reports. */
     time?: TimeReport;
+    /** The threads the run used and how busy each was, and the cores the process kept busy. */
+    threads?: ThreadsReport;
   };
   sink: SinkDescription;
   /** Kafka runs: the security protocol, SASL mechanism and user (nothing else about the connection). */
@@ -233,4 +235,12 @@ export interface PartitionChange {
    * raise was seen only after the run (less than metadataMaxAge before its end): then no key moved.
    */
   followedAfterMs: number | null;
+}
+
+/** How many threads a run used and how busy each was (app/threads.ts). */
+export interface ThreadsReport {
+  threads: { thread: string; does: string; busy: number }[];
+  /** Process CPU time (all threads, GC and libuv's pool included) over the wall clock. */
+  cpuCores: number;
+  note: string;
 }

@@ -15,17 +15,22 @@ export function realClock(): Clock {
     now: () => performance.now(),
     sleepUntil(tMs: number, signal?: AbortSignal): Promise<void> {
       const waitMs = tMs - performance.now();
-      // setTimeout cannot wait less than ~1 ms; below that, yield one macrotask so I/O still runs.
-      if (waitMs < 1 || signal?.aborted) return new Promise((resolve) => setImmediate(resolve));
+      // Already due: yield one macrotask so I/O still runs. Due within the millisecond: wait the
+      // 1 ms a timer can — yielding then too (as sc-sim once did) spun the event loop and kept a core
+      // 100 % busy whenever events were due less than 1 ms apart, i.e. above ~1,000 ev/s, at any rate.
+      if (waitMs <= 0 || signal?.aborted) return new Promise((resolve) => setImmediate(resolve));
       return new Promise((resolve) => {
         const onAbort = () => {
           clearTimeout(timer);
           resolve();
         };
-        const timer = setTimeout(() => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        }, Math.floor(waitMs));
+        const timer = setTimeout(
+          () => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+          },
+          Math.max(1, Math.floor(waitMs)),
+        );
         signal?.addEventListener('abort', onAbort, { once: true });
       });
     },

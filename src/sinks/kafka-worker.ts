@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { ScSimError, type ErrorCode, type ExitCode } from '../errors.js';
 import type { KafkaSinkOptions } from './kafka.js';
 import { packBatch, transferList, type PackedBatch } from './packed-batch.js';
-import type { SendOptions, SendResult, Sink, SinkDescription, SinkFatal, SinkRecord } from './types.js';
+import type { SendOptions, SendResult, Sink, SinkDescription, SinkFatal, SinkRecord, ThreadClock } from './types.js';
 
 /** How long close() waits for the worker to flush and exit before it is terminated. */
 const CLOSE_TIMEOUT_MS = 30_000;
@@ -90,6 +90,12 @@ export class WorkerKafkaSink implements Sink {
       this.exited = true;
       if (this.closed === undefined) die(`it exited with code ${code}`);
     });
+  }
+
+  producerThread(): ThreadClock | null {
+    if (this.exited) return null;
+    const { active, idle } = this.worker.performance.eventLoopUtilization();
+    return { activeMs: active, idleMs: idle };
   }
 
   /** A send the dead worker cannot answer: in flight (outcome unknown) or never handed over (unsent). */

@@ -111,9 +111,17 @@ export interface SinkDescription {
   producer?: ProducerMode;
 }
 
+/** One thread's event loop so far: cumulative active and idle ms. */
+export interface ThreadClock {
+  activeMs: number;
+  idleMs: number;
+}
+
 export interface Sink {
   readonly description: SinkDescription;
   /** Sends one batch; resolves with the outcome for all its records (never rejects for broker errors). */
   send(batch: readonly SinkRecord[], options?: SendOptions): Promise<SendResult>;
   close(): Promise<void>;
+  /** A sink that produces on a thread of its own: that thread's event loop so far (null once it is gone). */
+  producerThread?(): ThreadClock | null;
 }

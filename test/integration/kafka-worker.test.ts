@@ -9,6 +9,9 @@ import { applyCatalog, endOffsets } from '../support/kafka.js';
 import { WorkerKafkaSink } from '../../src/sinks/kafka-worker.js';
 import type { ProducerMode } from '../../src/sinks/types.js';
 import { uniquePrefix } from '../support/cli.js';
+import { resolveScenario, type NamedScenario } from '../../src/app/prepare.js';
+import { runScenario } from '../../src/app/run.js';
+import { describeThreads } from '../../src/render/console.js';
 
 const brokers = inject('brokers').split(',');
 const mode: ProducerMode = { acks: 'all', idempotent: true, maxInFlightRequests: null, compression: 'none' };
@@ -47,6 +50,40 @@ describe('WorkerKafkaSink', () => {
           Array.from({ length: Number(endOffset) - from }, (_, i) => from + i),
         );
       }
+    }
+  });
+
+  it('a run with producer.worker reports two threads and how busy each was', async () => {
+    const prefix = uniquePrefix('worker-threads');
+    await applyCatalog(brokers, prefix);
+    const { scenario } = resolveScenario('seed-dev');
+    const paced = (worker: boolean): NamedScenario => ({
+      name: `seed-dev-paced-${worker ? 'worker' : 'main'}`,
+      scenario: {
+        ...scenario,
+        load: { executor: 'constant-rate', rate: 2_000, count: 6_000 },
+        time: { mode: 'live', timeScale: 1, shape: 'flat' },
+        producer: { ...scenario.producer, worker },
+      },
+    });
+    for (const worker of [true, false]) {
+      const { report, exitCode } = await runScenario({
+        scenario: paced(worker),
+        connection: { brokers },
+        prefix,
+        ratePerSec: 2_000,
+        durationMs: 3_000,
+      });
+      expect(exitCode).toBe(0);
+      const t = report.run.threads!;
+      process.stderr.write(`[threads] ${describeThreads(t)}\n`);
+      expect(t.threads.map((x) => x.thread)).toEqual(worker ? ['main', 'producer'] : ['main']);
+      // Both did work at 2,000 ev/s; neither was saturated by it.
+      for (const x of t.threads) {
+        expect(x.busy, x.thread).toBeGreaterThan(0);
+        expect(x.busy, x.thread).toBeLessThan(1);
+      }
+      expect(t.cpuCores).toBeGreaterThan(0);
     }
   });
 

@@ -10,7 +10,7 @@ import type { GroupWatchReport } from '../../watch/group-watch.js';
 import type { ExpectSection } from '../../watch/expect.js';
 import { describeExpectExample } from '../expect.js';
 import { decodeHistogram } from '../../metrics/histogram.js';
-import { describePartitionChange, describeTimeReport } from '../console.js';
+import { describePartitionChange, describeThreads, describeTimeReport } from '../console.js';
 import { describeMovedKeys } from '../verification.js';
 import { describePerSecondShare, perSecondView } from '../per-second.js';
 import { brokerSecondShares } from '../brokers.js';
@@ -278,6 +278,9 @@ function runSection(run: RunReport): string {
     ['duration', `${(run.run.durationMs / 1000).toFixed(1)} s${run.run.interrupted ? ' (interrupted)' : ''}`],
     ['sink', `${run.sink.kind} → ${run.sink.target}`],
     ...(run.connection ? [['connection', describeConnection(run.connection)] as [string, string]] : []),
+    ...(run.run.threads
+      ? [['threads', describeThreads(run.run.threads).replace(/^threads: /, '')] as [string, string]]
+      : []),
     [
       'producer',
       run.producer

@@ -1,0 +1,56 @@
+// How many threads a run used and how busy each was: the event loop utilization of the main thread
+// (the world, JSON, the runner and, by default, the producer) and of the producer's worker thread
+// when it has one (`producer.worker`), and the process's CPU time over the wall clock — the cores
+// it kept busy, the JavaScript threads plus libuv's pool (gzip) and V8's garbage collector.
+import { performance } from 'node:perf_hooks';
+import type { Sink, ThreadClock } from '../sinks/types.js';
+import type { ThreadsReport } from '../report/types.js';
+
+export interface ThreadMeter {
+  /** What the threads did since start(); call it before the sink closes (its worker goes with it). */
+  stop(): ThreadsReport;
+}
+
+/** Cumulative active and idle ms of one thread's event loop. */
+function mainThreadClock(): ThreadClock {
+  const { active, idle } = performance.eventLoopUtilization();
+  return { activeMs: active, idleMs: idle };
+}
+
+const busy = (a: ThreadClock, b: ThreadClock): number => {
+  const active = b.activeMs - a.activeMs;
+  const all = active + (b.idleMs - a.idleMs);
+  return all <= 0 ? 0 : Math.min(1, Math.max(0, active / all));
+};
+
+export function startThreadMeter(sink: Sink, nowMs: () => number = () => performance.now()): ThreadMeter {
+  const startedMs = nowMs();
+  const cpu = process.cpuUsage();
+  const main = mainThreadClock();
+  const producer = sink.producerThread?.() ?? null;
+  return {
+    stop() {
+      const wallMs = Math.max(1, nowMs() - startedMs);
+      const used = process.cpuUsage(cpu);
+      const threads: ThreadsReport['threads'] = [
+        {
+          thread: 'main',
+          does: producer ? 'world, JSON, keys, runner' : 'world, JSON, keys, runner, producer',
+          busy: busy(main, mainThreadClock()),
+        },
+      ];
+      const producerNow = producer && sink.producerThread?.();
+      if (producer && producerNow)
+        threads.push({
+          thread: 'producer',
+          does: 'record batches, CRC, compression, Kafka client',
+          busy: busy(producer, producerNow),
+        });
+      return {
+        threads,
+        cpuCores: (used.user + used.system) / 1_000 / wallMs,
+        note: 'busy = event loop utilization of each JavaScript thread; cpuCores = the process CPU time (every thread, GC and libuv pool included) over the wall clock',
+      };
+    },
+  };
+}
