@@ -233,7 +233,11 @@ describe('the producer thread crashes mid-run', () => {
     expect(result.error?.message).toMatch(/producer thread stopped: crash requested by a test/);
     expect(t.acked).toBeGreaterThan(0);
     expect(t.acked + t.failed + t.indeterminate + t.unsent).toBe(t.generated);
-    expect(t.unsent).toBeGreaterThan(0);
+    // The crash left records whose outcome the run cannot know: in flight when the thread died
+    // (indeterminate), or waiting behind them and never handed over (unsent) — which of the two
+    // depends on whether a batch was queued at that instant.
+    expect(t.indeterminate + t.unsent).toBeGreaterThan(0);
+    process.stderr.write(`[fault broker] producer crash: ${JSON.stringify(t)}\n`);
   }, 60_000);
 });
 
