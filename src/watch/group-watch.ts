@@ -113,6 +113,8 @@ export class GroupWatcher {
   private readonly latency = newLatencyHistogram();
   private readonly refs: { topic: string; partition: number }[] = [];
   private readonly slots = new Map<string, number>();
+  /** Slots of partitions that appeared after the first sample (a count raised during the watch). */
+  private readonly addedSlots = new Set<number>();
   private readonly samples: GroupWatchSample[] = [];
   private readonly rebalances: Rebalance[] = [];
   private readonly lastCommitted = new Map<string, number>();
@@ -152,6 +154,7 @@ export class GroupWatcher {
       i = this.refs.length;
       this.slots.set(key, i);
       this.refs.push({ topic, partition });
+      if (this.samples.length > 0) this.addedSlots.add(i);
     }
     return i;
   }
@@ -272,7 +275,11 @@ export class GroupWatcher {
       const { topic, partition } = this.refs[i]!;
       const end = Number(ends.get(topic)?.get(partition) ?? 0n);
       const raw = committed.get(topic)?.get(partition);
-      const position = raw === undefined || raw < 0n ? undefined : Number(raw);
+      // No commit yet: on a partition the group had when the watch began it may read from the end,
+      // so no lag is claimed; a partition added during the watch holds nothing the group has
+      // processed until it commits there — all its records are lag (a consumer that never
+      // rebalances onto it never drains).
+      const position = raw === undefined || raw < 0n ? (this.addedSlots.has(i) ? 0 : undefined) : Number(raw);
       if (position === undefined) continue;
       const key = this.key(i);
       const before = this.lastCommitted.get(key);

@@ -161,3 +161,41 @@ describe('OffsetTimeIndex', () => {
     expect(index.stats().evicted).toBeGreaterThan(0);
   });
 });
+
+describe('GroupWatcher and a partition added during the watch', () => {
+  it('counts every record of a partition added during the watch as lag until the group commits there', async () => {
+    const clock = new ManualClock(0);
+    // Partition 0 from the start; partition 1 appears at 3 s. The group keeps up on 0 and commits
+    // on 1 only from 8 s (it rebalanced onto it late). Partition 2, there from the start, has
+    // never been committed on: no lag is claimed for it.
+    const source: GroupSource = {
+      endOffsets: async () => {
+        const t = clock.now();
+        const m = new Map([
+          [0, BigInt(Math.min(1_000, Math.floor(t / 1_000) * 100))],
+          [2, 50n],
+        ]);
+        if (t >= 3_000) m.set(1, BigInt(Math.min(500, Math.floor((t - 3_000) / 1_000) * 100)));
+        return new Map([[T, m]]);
+      },
+      committed: async () => {
+        const t = clock.now();
+        const m = new Map([[0, BigInt(Math.min(1_000, Math.floor(t / 1_000) * 100))]]);
+        if (t >= 8_000) m.set(1, 500n);
+        return new Map([[T, m]]);
+      },
+      describe: async () => ({ state: 'Stable', members: [{ memberId: 'm1', assignment: `${T}:0` }] }),
+    };
+    const watcher = new GroupWatcher({ groupId: 'g', topics: [T], source, clock, drainTimeoutMs: 20_000 });
+    void clock.sleepUntil(10_000).then(() => watcher.loadStopped());
+    const r = await watcher.done;
+    const slotOf = (p: number) => r.partitions.findIndex((x) => x.partition === p);
+    const lagAt = (tMs: number, p: number) => r.samples.find((s) => s.tMs === tMs)!.lag[slotOf(p)];
+    expect(lagAt(2_000, 2)).toBe(0);
+    expect(lagAt(5_000, 1)).toBe(200);
+    expect(lagAt(7_000, 1)).toBe(400);
+    expect(lagAt(9_000, 1)).toBe(0);
+    expect(r.stopReason).toBe('drained');
+    expect(r.summary.maxLagAt).toMatchObject({ partition: 1 });
+  });
+});
