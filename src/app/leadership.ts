@@ -4,7 +4,7 @@ import type { KafkaConnection } from '../config.js';
 import type { AdminSession } from '../kafka/admin.js';
 import { describeLogDirs } from '../kafka/log-dirs.js';
 import type { LeadershipTimeline, LogDirReading } from '../report/brokers.js';
-import { bounded } from './bounded.js';
+import { bounded } from '../kafka/bounded.js';
 
 export const LEADERSHIP_SAMPLE_MS = 1_000;
 /** A metadata read with a dead broker in the seed list can hang for ~40 s in kafkajs: give up sooner. */

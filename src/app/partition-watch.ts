@@ -3,15 +3,12 @@
 // on hash keys over the new count — so keys move to other partitions. sc-sim chooses each record's
 // partition itself (the report knows every event's), so it reads the counts itself, on the same
 // period, and updates the counts its encoders hash over.
-import { bounded } from './bounded.js';
+import { bounded } from '../kafka/bounded.js';
+import type { PartitionChange } from '../report/types.js';
 
 /** A raise followed during the run: from then on keys hash over `to`. */
-export interface FollowedRaise {
-  topic: string;
-  physicalTopic: string;
-  from: number;
-  to: number;
-  /** Wall-clock ms when sc-sim first hashed over a raised count of this topic. */
+export interface FollowedRaise extends Omit<PartitionChange, 'followedAfterMs'> {
+  /** Wall-clock ms when sc-sim first hashed over a raised count of this topic (the run turns it into followedAfterMs). */
   atMs: number;
 }
 

@@ -18,6 +18,7 @@ import { buildReport, offsetsReport, type RunReport, type TimeReport } from '../
 import type { PartitionChange, ThreadsReport } from '../report/types.js';
 import { startThreadMeter } from './threads.js';
 import { describePartitionChange } from '../render/console.js';
+import { partitionsAdded } from '../verify/session.js';
 import { followPartitionCounts, type FollowedRaise, type PartitionFollower } from './partition-watch.js';
 import { brokerLoad } from '../report/brokers.js';
 import { readLogDirs, watchLeadership, type LeadershipWatch } from './leadership.js';
@@ -346,13 +347,10 @@ async function partitionsChanged(
  * at 0, so verification (now and from the saved report) reads it whole.
  */
 function withAddedPartitions(start: OffsetsByTopic, end: OffsetsByTopic): OffsetsByTopic {
-  const out: OffsetsByTopic = new Map();
-  for (const [topic, byPartition] of start) {
-    const merged = new Map(byPartition);
-    for (const partition of end.get(topic)?.keys() ?? []) if (!merged.has(partition)) merged.set(partition, 0n);
-    out.set(topic, merged);
-  }
-  return out;
+  const added = partitionsAdded(start, end);
+  return new Map(
+    [...start].map(([topic, byPartition]) => [topic, new Map([...byPartition, ...(added.get(topic) ?? [])])]),
+  );
 }
 
 /** Runs one scenario end to end and builds its report. Tool failures throw ScSimError. */

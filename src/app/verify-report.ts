@@ -45,6 +45,7 @@ export async function verifySavedReport(
     }).finish(end, timeoutMs),
   );
   const result = verifier.finish();
+  const counts = countsDuringRun(report);
   // Timed-out sends are only known per run, not per partition, in a saved report.
   result.totals.indeterminate = report.summary.totals.indeterminate + (report.warmup?.totals.indeterminate ?? 0);
   result.totals.undelivered = report.summary.totals.failed + (report.summary.totals.unsent ?? 0);
@@ -58,7 +59,7 @@ export async function verifySavedReport(
       pathologies: stats.pathologies,
     },
     producer: report.producer,
-    hotKeys: hotKeys.result((t) => countsDuringRun(report).get(t)),
-    movedKeys: verifier.movedKeys((t) => countsDuringRun(report).get(t)),
+    hotKeys: hotKeys.result((t) => counts.get(t)),
+    movedKeys: verifier.movedKeys((t) => counts.get(t)),
   });
 }

@@ -34,17 +34,21 @@ export class DerivedEncoder {
     this.shardHeader = opts.shard ? { [HEADER_SHARD]: `${opts.shard.index}/${opts.shard.count}` } : {};
   }
 
-  private info(topic: TopicName): { physical: string; partitions: number } {
+  private partitionsOf(topic: TopicName): number {
     const partitions = this.opts.partitions.get(topic);
     if (partitions === undefined || partitions < 1) throw new Error(`derived encoder: no partition count for ${topic}`);
+    return partitions;
+  }
+
+  private physicalOf(topic: TopicName): string {
     let physical = this.physicalNames.get(topic);
     if (physical === undefined) this.physicalNames.set(topic, (physical = physicalTopicName(topic, this.opts.prefix)));
-    return { physical, partitions };
+    return physical;
   }
 
   /** A projection or analytics record; its timestamp is its source record's (when that has one). */
   derived(r: DerivedRecord, sourceTimestampMs: number | undefined): SinkRecord {
-    const info = this.info(r.topic);
+    const physical = this.physicalOf(r.topic);
     // A projection may keep less history than its source: clamped to its own retention edge.
     const floorMs = this.opts.minTimestampMs?.get(r.topic);
     const timestampMs =
@@ -55,9 +59,9 @@ export class DerivedEncoder {
     const value = Buffer.from(JSON.stringify(r.envelope), 'utf8');
     const env = r.envelope;
     return {
-      topic: info.physical,
+      topic: physical,
       logicalTopic: r.topic,
-      partition: partitionForKey(key, info.partitions),
+      partition: partitionForKey(key, this.partitionsOf(r.topic)),
       key,
       keyText: r.key,
       value,
@@ -80,20 +84,20 @@ export class DerivedEncoder {
   /** The dead-letter record of `original` (already acked at `origin`) for one failing consumer. */
   dlq(pick: DlqPick, env: Envelope, original: Buffer, origin: DlqOrigin): SinkRecord {
     const topic = pick.spec.topic;
-    const info = this.info(topic);
+    const physical = this.physicalOf(topic);
     const key = Buffer.from(env.event_id, 'utf8');
     const value = dlqValue(original, env, pick.failure);
     return {
-      topic: info.physical,
+      topic: physical,
       logicalTopic: topic,
-      partition: partitionForKey(key, info.partitions),
+      partition: partitionForKey(key, this.partitionsOf(topic)),
       key,
       keyText: env.event_id,
       value,
       headers: { ...dlqHeaders(pick, env, origin, value.length, this.opts.runId), ...this.shardHeader },
       sizeBytes: key.length + value.length,
       eventType: `dlq.${pick.failure}`,
-      eventId: dlqRecordId(info.physical, env.event_id),
+      eventId: dlqRecordId(physical, env.event_id),
       entityId: env.event_id,
       sequence: 1,
       intendedAtMs: 0,
@@ -102,7 +106,7 @@ export class DerivedEncoder {
 
   /** A keyless heartbeat (partition 0 of the one-partition topic). */
   heartbeat(fields: Omit<HeartbeatPayload, 'heartbeat_id' | 'event_type'>): SinkRecord {
-    const info = this.info(HEARTBEAT_TOPIC);
+    const physical = this.physicalOf(HEARTBEAT_TOPIC);
     const payload: HeartbeatPayload = {
       heartbeat_id: derivedUuid('heartbeat', fields.instance_id, fields.run_id, String(fields.sequence)),
       event_type: HEARTBEAT_RECORD_TYPE,
@@ -110,7 +114,7 @@ export class DerivedEncoder {
     };
     const value = Buffer.from(JSON.stringify(payload), 'utf8');
     return {
-      topic: info.physical,
+      topic: physical,
       logicalTopic: HEARTBEAT_TOPIC,
       partition: 0,
       key: null,

@@ -4,6 +4,7 @@
 // fields; every broker since Kafka 1.1, Kafka 4's included, answers it) and sends it on kafkajs's
 // own connections, so TLS and every SASL login sc-sim supports work as for any other request.
 import type { KafkaConnection } from '../config.js';
+import { bounded } from './bounded.js';
 import { createKafka } from './client.js';
 import { clusterOf, sendRawRequest } from './producer/kafkajs-internals.js';
 
@@ -71,16 +72,6 @@ export function parseDescribeLogDirsBody(body: Buffer): { replicas: ReplicaSize[
   return { replicas: [...replicas.values()], errors };
 }
 
-function within<T>(p: Promise<T>, timeoutMs: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    p,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what} within ${timeoutMs} ms`)), timeoutMs);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
-
 const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /**
@@ -106,7 +97,7 @@ export async function describeLogDirs(
   const body = describeLogDirsBody(partitions);
   try {
     // Connected, then the brokers' addresses from metadata (findBroker looks them up there).
-    await within(
+    await bounded(
       cluster.connect().then(() => cluster.refreshMetadata()),
       timeoutMs,
       'could not reach the cluster for its log dirs',
@@ -117,7 +108,7 @@ export async function describeLogDirs(
       brokers.map(async (b) => {
         const name = `broker ${b.nodeId} (${b.address})`;
         try {
-          const answer = await within(
+          const answer = await bounded(
             (async () => {
               const broker = await cluster.findBroker({ nodeId: b.nodeId });
               return sendRawRequest(broker, {
@@ -140,7 +131,7 @@ export async function describeLogDirs(
   } catch (err) {
     return brokers.map(() => ({ status: 'rejected' as const, reason: err }));
   } finally {
-    await within(cluster.disconnect(), timeoutMs, 'disconnect').catch(() => undefined);
+    await bounded(cluster.disconnect(), timeoutMs, 'disconnect').catch(() => undefined);
   }
 }
 

@@ -215,7 +215,7 @@ function formatRunSummary(report: RunReport): string {
     `sink: ${report.sink.kind} → ${report.sink.target}${report.producer ? ` (${describeProducer(report.producer)})` : ''}`,
   );
   if (report.connection) out.push(`connection: ${describeConnection(report.connection)}`);
-  if (run.threads) out.push(describeThreads(run.threads));
+  if (run.threads) out.push(`threads: ${describeThreads(run.threads)}`);
   if (report.prefix) out.push(`topic prefix: ${report.prefix}`);
   const warm = report.warmup
     ? `, after a ${secs(run.warmupMs)} warm-up (${int(report.warmup.totals.acked)} events excluded from rates and latencies)`
@@ -289,8 +289,8 @@ export function describePartitionChange(c: PartitionChange): string {
     : `${c.topic} ${c.from} → ${c.to}, followed ${(followed / 1000).toFixed(1)} s in: keys hash over the new count from then on, so most keys moved partition (see verification)`;
 }
 
-/** `threads: main 83% busy (world, JSON, keys, runner, producer); the process kept 1.12 cores busy`. */
+/** `main 83% busy (world, JSON, keys, runner, producer); the process kept 1.12 cores busy`. */
 export function describeThreads(t: ThreadsReport): string {
   const list = t.threads.map((x) => `${x.thread} ${pct(x.busy)} busy (${x.does})`).join(', ');
-  return `threads: ${list}; the process kept ${t.cpuCores.toFixed(2)} cores busy (GC and libuv's pool included)`;
+  return `${list}; the process kept ${t.cpuCores.toFixed(2)} cores busy (GC and libuv's pool included)`;
 }

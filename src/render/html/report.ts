@@ -278,9 +278,7 @@ function runSection(run: RunReport): string {
     ['duration', `${(run.run.durationMs / 1000).toFixed(1)} s${run.run.interrupted ? ' (interrupted)' : ''}`],
     ['sink', `${run.sink.kind} → ${run.sink.target}`],
     ...(run.connection ? [['connection', describeConnection(run.connection)] as [string, string]] : []),
-    ...(run.run.threads
-      ? [['threads', describeThreads(run.run.threads).replace(/^threads: /, '')] as [string, string]]
-      : []),
+    ...(run.run.threads ? [['threads', describeThreads(run.run.threads)] as [string, string]] : []),
     [
       'producer',
       run.producer
