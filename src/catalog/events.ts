@@ -649,3 +649,24 @@ export function closestNames(input: string, names: readonly string[], limit = 3)
     .slice(0, limit)
     .map((s) => s.name);
 }
+
+/**
+ * The session funnel as the stream shows it (metrics/sessions.ts): the types that are its steps, in
+ * funnel order, and the payload field naming the user who acted. The catalog has no cart event: a
+ * cart shows only as the order that buys it.
+ */
+export const SESSION_STEPS = {
+  'user.login_succeeded': { step: 'login', actor: 'user_id' },
+  'promotion.impression': { step: 'impression', actor: 'viewer_id' },
+  'promotion.clicked': { step: 'click', actor: 'viewer_id' },
+  'order.created': { step: 'order', actor: 'customer_id' },
+} as const satisfies Partial<Record<EventType, { step: string; actor: string }>>;
+export type SessionStep = (typeof SESSION_STEPS)[keyof typeof SESSION_STEPS]['step'];
+
+/** The user who acted in a session step's payload, or undefined for any other type. */
+export function sessionActorOf(eventType: string, payload: Readonly<Record<string, unknown>>): string | undefined {
+  const step = SESSION_STEPS[eventType as keyof typeof SESSION_STEPS];
+  if (step === undefined) return undefined;
+  const actor = payload[step.actor];
+  return typeof actor === 'string' ? actor : undefined;
+}

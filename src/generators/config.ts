@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { DurationSchema, PositiveDurationSchema } from '../runner/duration.js';
 import { DEFAULT_USER_KINDS, PopularitySchema, UserKindsSchema } from './popularity.js';
 import { CascadeSchema } from './cascade.js';
+import { DEFAULT_SESSIONS, SessionsSchema } from './sessions.js';
 
 /** A flash sale as a world event (flash-sale.ts). */
 export const FlashSaleSchema = z
@@ -75,6 +76,11 @@ export const WorldConfigSchema = z
      * impression or click it gets brings more, decaying; `hot.promotion` is its baseline share.
      */
     cascade: z.object({ promotion: CascadeSchema.optional() }).strict().prefault({}),
+    /**
+     * Sessions (sessions.ts): a login opens one, its impressions, clicks and some orders follow
+     * with log-normal gaps, then a log-normal idle time; `off`: every pick independent.
+     */
+    sessions: SessionsSchema.default(DEFAULT_SESSIONS),
     /** Simulated time that passes per event (mean), so days of platform life fit in a short run. */
     simMsPerEvent: z.number().positive().default(2_000),
     /** Simulated start instant (ISO-8601). */

@@ -68,7 +68,7 @@ export const DEFAULT_WEIGHTS: Readonly<Record<RootType, number>> = {
   'promotion.submitted': 0.6,
   'promotion.approved_admin': 0.4,
   'promotion.approved_leader': 0.5,
-  'promotion.rejected_admin': 0.1,
+  'promotion.rejected_admin': 0.2,
   'promotion.rejected_leader': 0.1,
   'promotion.scheduled': 0.3,
   'promotion.activated': 0.5,
@@ -76,7 +76,7 @@ export const DEFAULT_WEIGHTS: Readonly<Record<RootType, number>> = {
   'promotion.resumed': 0.2,
   'promotion.ended': 0.12,
   'promotion.cancelled': 0.08,
-  'promotion.impression': 29.0,
+  'promotion.impression': 28.9,
   'promotion.clicked': 5.4,
   // post: 12
   'post.created': 1.2,

@@ -23,6 +23,7 @@ import {
 import { isoUtc } from './time.js';
 import type { Shard, SimEvent } from './types.js';
 import { Cascade } from './cascade.js';
+import type { SessionBook } from './sessions.js';
 
 interface TypeInfo {
   readonly topic: DomainTopicName;
@@ -72,6 +73,8 @@ export class Sim {
   readonly promotions: PromotionState;
   readonly posts: PostState;
   readonly orders: OrderState;
+  /** Who is in a session (sessions.ts); null with `sessions: off`. Set by the world, which knows the mix. */
+  sessions: SessionBook | null = null;
 
   constructor(
     readonly config: WorldConfig,

@@ -15,6 +15,7 @@ import { USER_ACTIONS } from './families/users.js';
 import type { Action } from './families/util.js';
 import { FlashSale, type FlashSaleWindow } from './flash-sale.js';
 import { resolveMix, type ResolvedMix, type RootType } from './mix.js';
+import { SessionBook } from './sessions.js';
 import { buildPools, type Pools } from './pools.js';
 import { deriveSeed32, type Rng } from './rng.js';
 import { Sim } from './sim.js';
@@ -153,6 +154,14 @@ function scheduler(sim: Sim, mix: ResolvedMix): () => void {
   };
 }
 
+/** Impressions and clicks per login in the mix: what a session carries on average (at least 1). */
+export function stepsPerLogin(mix: ResolvedMix): number {
+  const w = mix.weightOf;
+  const logins = w['user.login_succeeded'];
+  const steps = w['promotion.impression'] + w['promotion.clicked'];
+  return logins > 0 ? Math.max(1, steps / logins) : Math.max(1, steps);
+}
+
 /** A world from raw settings (parsed and checked here; E_CONFIG lists every problem). */
 export function createWorld(input: WorldConfigInput, opts: WorldOptions): WorldStream {
   return worldFromConfig(parseWorldConfig(input), opts);
@@ -166,6 +175,7 @@ export function worldFromConfig(config: WorldConfig, opts: WorldOptions): WorldS
   const seed = config.seed ?? randomInt(0, 0xffffffff);
   const mix = resolveMix(config.mix);
   const sim = new Sim(config, seed, opts.runId, opts.pools ?? buildPools(seed), shard, opts.timeScale);
+  if (config.sessions !== 'off') sim.sessions = new SessionBook(config.sessions, stepsPerLogin(mix));
   const act = scheduler(sim, mix);
   const sale = config.flashSale ? new FlashSale(config.flashSale) : null;
   const boot = bootstrap(sim);

@@ -2,6 +2,7 @@
 // of ack latency and schedule delay, a per-second series, acked events per second and partition;
 // it leaves as a plain snapshot.
 import { KeySeconds, KeyTally } from './key-skew.js';
+import { SessionTally } from './sessions.js';
 import { recordOutcome, type SendResult, type SinkRecord } from '../sinks/types.js';
 import { encodeHistogram, newHistogram } from './histogram.js';
 import {
@@ -217,6 +218,8 @@ export class MetricsRecorder {
   /** Acked records per key and topic over the whole run, and per second (key-skew.ts). */
   private readonly keys: KeyTally;
   private readonly keySeconds = new KeySeconds();
+  /** Sessions in the stream sent, in the order it was sent (sessions.ts). */
+  private readonly sessions = new SessionTally();
 
   constructor(opts: RecorderOptions) {
     this.partitionSeconds = new PartitionSeconds(opts.startMs, opts.wallClockStartMs);
@@ -271,6 +274,8 @@ export class MetricsRecorder {
       const delayUs = Math.max(0, Math.round(delayMs * 1_000));
       t.sent++;
       t.bytesSent += r.sizeBytes;
+      // The record's timestamp is the event time (unless clamped to its topic's retention edge).
+      if (r.actorId !== undefined) this.sessions.add(r.eventType, r.actorId, r.timestampMs ?? r.intendedAtMs);
       t.scheduleDelayUs.recordValue(delayUs);
       phase.scheduleDelayUs.recordValue(delayUs);
       if (delayMs > this.lateThresholdMs) {
@@ -358,6 +363,7 @@ export class MetricsRecorder {
       partitionSeconds: this.partitionSeconds.snapshot(),
       keys: this.keys.snapshot(),
       keySeconds: this.keySeconds.snapshot(),
+      sessions: this.sessions.snapshot(),
     };
   }
 }

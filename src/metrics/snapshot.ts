@@ -1,5 +1,6 @@
 // The plain-JSON form of a run's metrics (autocannon style): counters, per-topic/partition
 // tallies and encoded HdrHistograms, which merge exactly so sharded runs can be combined.
+import { mergeSessions, type SessionsSnapshot } from './sessions.js';
 import { mergeKeySeconds, mergeKeyTallies, type KeySecondsSnapshot, type KeyTallySnapshot } from './key-skew.js';
 import { type EncodedHistogram, mergeEncodedHistograms } from './histogram.js';
 
@@ -94,6 +95,8 @@ export interface MetricsSnapshot {
   keys?: KeyTallySnapshot;
   /** Per topic and second: keyed events, distinct keys, the hottest key's events; absent in older reports. */
   keySeconds?: KeySecondsSnapshot;
+  /** Sessions in the stream sent (login → impressions → clicks → order); null without any; absent in older reports. */
+  sessions?: SessionsSnapshot | null;
 }
 
 export const MAX_DISTINCT_ERRORS = 20;
@@ -205,5 +208,7 @@ export function mergeSnapshots(a: MetricsSnapshot, b: MetricsSnapshot): MetricsS
   const keySeconds =
     a.keySeconds && b.keySeconds ? mergeKeySeconds(a.keySeconds, b.keySeconds) : (a.keySeconds ?? b.keySeconds);
   if (keySeconds) merged.keySeconds = keySeconds;
+  const sessions = a.sessions && b.sessions ? mergeSessions(a.sessions, b.sessions) : (a.sessions ?? b.sessions);
+  if (sessions !== undefined) merged.sessions = sessions;
   return merged;
 }

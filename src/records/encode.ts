@@ -2,6 +2,7 @@
 // or the unkeyed partitioner's choice, made here so the report knows every event's partition), the
 // value (the envelope as JSON, serialized exactly once by records/serialize.ts), the timestamp (the event time) and the
 // sc-* headers.
+import { sessionActorOf } from '../catalog/events.js';
 import { physicalTopicName, type DomainTopicName } from '../catalog/topics.js';
 import { HEADER_EVENT_TYPE, HEADER_RUN_ID, HEADER_SEQUENCE, HEADER_SHARD } from '../envelope.js';
 import type { SimEvent } from '../generators/index.js';
@@ -80,6 +81,7 @@ export function createEncoder(opts: EncoderOptions): Encoder {
           },
       sizeBytes: (key?.length ?? 0) + value.length,
       eventType: env.event_type,
+      actorId: sessionActorOf(env.event_type, env.payload),
       eventId: env.event_id,
       entityId: env.entity_id,
       sequence: env.sequence,

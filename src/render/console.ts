@@ -2,13 +2,14 @@
 // printResult habit), so `sc-sim report saved.json` prints exactly what the run printed.
 import { formatBrokerLoad } from './brokers.js';
 import { formatConsumerReport } from './consumer.js';
-import { describeConnection, formatBytes, int, ms, pct, secs } from './format.js';
+import { approxDuration, describeConnection, formatBytes, int, ms, pct, secs } from './format.js';
 import { formatPerSecond } from './per-second.js';
 import { formatVerification } from './verification.js';
 import { formatGroupWatch } from './watch.js';
 import { formatExpect } from './expect.js';
 import { renderTable } from './table.js';
 import type { LatencySummaryMs } from '../metrics/histogram.js';
+import type { GapSummaryMs, SessionsSummary } from '../metrics/sessions.js';
 import type { ProducerMode } from '../sinks/types.js';
 import type { KeyReport, PartitionChange, RunReport, ThreadsReport, TimeReport, TopicReport } from '../report/types.js';
 
@@ -248,6 +249,7 @@ function formatRunSummary(report: RunReport): string {
   out.push('');
   const skew = keySkewTable(summary.topics);
   if (skew) out.push(skew, '');
+  if (summary.sessions) out.push(sessionsLines(summary.sessions).join('\n'), '');
   const perSecond = formatPerSecond(report);
   if (perSecond) out.push(perSecond, '');
   if (report.brokers)
@@ -293,4 +295,24 @@ export function describePartitionChange(c: PartitionChange): string {
 export function describeThreads(t: ThreadsReport): string {
   const list = t.threads.map((x) => `${x.thread} ${pct(x.busy)} busy (${x.does})`).join(', ');
   return `${list}; the process kept ${t.cpuCores.toFixed(2)} cores busy (GC and libuv's pool included)`;
+}
+
+/** The sessions in the stream: how many, the funnel, steps, length and the gaps (event time). */
+export function sessionsLines(s: SessionsSummary): string[] {
+  const f = s.funnel;
+  const g = (x: GapSummaryMs) =>
+    `p10 ${approxDuration(x.p10)}, p50 ${approxDuration(x.p50)}, p90 ${approxDuration(x.p90)}, max ${approxDuration(x.max)}`;
+  const lines = [
+    `SESSIONS (in the stream sent; a login starts one, event time)`,
+    `  ${int(s.sessions)} sessions; funnel login 100% → impression ${pct(f.impression)} → click ${pct(f.click)} → order ${pct(f.order)}`,
+    `  steps per session (login included): mean ${s.stepsPerSession.mean.toFixed(1)}, p50 ${s.stepsPerSession.p50}, p90 ${s.stepsPerSession.p90}, max ${s.stepsPerSession.max}`,
+    `  length: ${g(s.lengthMs)}`,
+    `  gap between steps: ${g(s.gapMs)}${s.gapLogSigma === null ? '' : `; σ of ln(gap) ≈ ${s.gapLogSigma.toFixed(2)}`}`,
+    `  idle between sessions: ${s.idleMs.count > 0 ? g(s.idleMs) : 'no user logged in twice'}`,
+  ];
+  if (s.outsideSteps > 0 || s.untrackedSteps > 0)
+    lines.push(
+      `  ${int(s.outsideSteps)} step(s) by users not seen logging in during the run (sessions begun before it)${s.untrackedSteps > 0 ? `; ${int(s.untrackedSteps)} untracked (too many users)` : ''}`,
+    );
+  return lines;
 }

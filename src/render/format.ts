@@ -15,6 +15,14 @@ export const ms = (n: number): string => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.
 /** A duration in seconds with one decimal: "12.5 s". */
 export const secs = (durationMs: number): string => `${(durationMs / 1_000).toFixed(1)} s`;
 
+/** A duration of any size in the unit that suits it: "420 ms", "12.5 s", "3.2 min", "5.0 h". */
+export function approxDuration(durationMs: number): string {
+  if (durationMs < 1_000) return `${Math.round(durationMs)} ms`;
+  if (durationMs < 60_000) return `${(durationMs / 1_000).toFixed(1)} s`;
+  if (durationMs < 3_600_000) return `${(durationMs / 60_000).toFixed(1)} min`;
+  return `${(durationMs / 3_600_000).toFixed(1)} h`;
+}
+
 /** A share (0..1) as a percentage with one decimal: "38.9%". */
 export const pct = (share: number): string => `${(share * 100).toFixed(1)}%`;
 

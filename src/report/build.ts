@@ -2,6 +2,7 @@
 // (rates, shares, skew, percentiles, thresholds); formatters only lay them out.
 import { decodeHistogram, summarizeUs } from '../metrics/histogram.js';
 import { hottestKeyPerSecond, keySkews } from '../metrics/key-skew.js';
+import { summarizeSessions } from '../metrics/sessions.js';
 import {
   mergePhases,
   type MetricsSnapshot,
@@ -267,6 +268,7 @@ export function buildReport(input: BuildReportInput): RunReport {
       topics,
       hotTopics: hotTopics(topics, input.keys),
       errors: mergePhases(metrics.warmup, metrics.measured).errors,
+      sessions: metrics.sessions ? summarizeSessions(metrics.sessions) : null,
     },
     warmup: metrics.warmupMs > 0 ? { totals: metrics.warmup.totals } : null,
     series: metrics.series.map((p) => ({ ...p, warmup: (p.second + 1) * 1_000 <= metrics.warmupMs })),

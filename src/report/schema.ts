@@ -66,6 +66,8 @@ const seriesPoint = z.looseObject({
   dropped: count,
 });
 
+const gapSummary = z.looseObject({ count, p10: num, p50: num, p90: num, p99: num, max: num });
+
 const metrics = z.looseObject({
   warmupMs: num,
   lateThresholdMs: num,
@@ -93,6 +95,21 @@ const metrics = z.looseObject({
     )
     .optional(),
   keySeconds: z.record(str, z.array(z.tuple([count, count, count, count]))).optional(),
+  sessions: z
+    .looseObject({
+      sessions: count,
+      withImpression: count,
+      withClick: count,
+      withOrder: count,
+      stepsPerSession: z.array(z.tuple([count, count])),
+      lengthMs: str,
+      gapMs: str,
+      idleMs: str,
+      outsideSteps: count,
+      untrackedSteps: count,
+    })
+    .nullable()
+    .optional(),
 });
 
 const timeReport = z.looseObject({
@@ -438,6 +455,20 @@ export const RunReportSchema = z.looseObject({
     ),
     errors: z.record(str, count),
     hotTopics: z.array(str).optional(),
+    sessions: z
+      .looseObject({
+        sessions: count,
+        funnel: z.looseObject({ impression: num, click: num, order: num }),
+        stepsPerSession: z.looseObject({ mean: num, p50: count, p90: count, max: count }),
+        lengthMs: gapSummary,
+        gapMs: gapSummary,
+        idleMs: gapSummary,
+        gapLogSigma: num.nullable(),
+        outsideSteps: count,
+        untrackedSteps: count,
+      })
+      .nullable()
+      .optional(),
   }),
   warmup: z.looseObject({ totals: counters }).nullable(),
   series: z.array(seriesPoint.extend({ warmup: z.boolean() })),

@@ -3,6 +3,7 @@
 import type { DeliverySnapshot } from '../metrics/delivery.js';
 import type { LatencySummaryMs } from '../metrics/histogram.js';
 import type { KeySkew } from '../metrics/key-skew.js';
+import type { SessionsSummary } from '../metrics/sessions.js';
 import type { Counters, MetricsSnapshot, SeriesPoint } from '../metrics/snapshot.js';
 import type { ConnectionSummary } from '../config.js';
 import type { ProducerMode, SinkDescription } from '../sinks/types.js';
@@ -186,6 +187,12 @@ export interface RunReport {
     hotTopics?: string[];
     /** Send error messages and how many records each failed (whole run). */
     errors: Record<string, number>;
+    /**
+     * Sessions in the stream sent (whole run): a user's login starts one; their impressions, clicks
+     * and orders until their next login belong to it. Null when the stream had no session step;
+     * absent in older reports.
+     */
+    sessions?: SessionsSummary | null;
   };
   /** Warm-up counts (excluded from the summary); null without a warm-up. */
   warmup: { totals: Counters } | null;

@@ -26,6 +26,8 @@ export interface SinkRecord {
   /** key + value bytes (headers and protocol overhead excluded). */
   readonly sizeBytes: number;
   readonly eventType: string;
+  /** The user who acted, for a session step (catalog SESSION_STEPS: login, impression, click, order). */
+  readonly actorId?: string | undefined;
   readonly eventId: string;
   readonly entityId: string;
   readonly sequence: number;

@@ -26,6 +26,7 @@ import {
   type User,
   type Variant,
 } from '../state.js';
+import type { Cart } from '../sessions.js';
 import type { SimEvent } from '../types.js';
 import { consumeStock, CURRENCY, releaseStock, reserveStock } from './products.js';
 import { engagementTarget, recordConversion } from './promotions.js';
@@ -105,13 +106,13 @@ function attributionFor(rng: Rng, customer: User, promotion: Promotion): Attribu
  * What the customer puts in the basket: sometimes a promoted product first (then the order is
  * attributed to that promotion), then up to two more published products, one line each.
  */
-function fillBasket(sim: Sim, rng: Rng, customer: User): Basket {
+function fillBasket(sim: Sim, rng: Rng, customer: User, attributed: boolean, cart: Cart | undefined): Basket {
   const lines: Line[] = [];
   let attribution: Attribution | null = null;
-  if (rng.chance(ATTRIBUTED_SHARE)) {
-    const promotion = engagementTarget(sim, rng);
+  if (attributed) {
+    const promotion = cart?.promotion ?? engagementTarget(sim, rng);
     if (promotion) {
-      const product = rng.pick(promotion.products);
+      const product = cart?.product ?? rng.pick(promotion.products);
       const variant = chooseVariant(rng, product, 1);
       if (variant) {
         lines.push({ product, variant, quantity: 1 });
@@ -172,9 +173,13 @@ function newOrder(sim: Sim, rng: Rng, customer: User, basket: Basket): Order {
 /** An active user checks out (while fewer than the cap are in flight); each line reserves its stock. */
 function placeOrder(sim: Sim, rng: Rng): boolean {
   if (!sim.orders.hasRoom) return false;
-  const customer = sim.users.buyers.pick(rng);
+  // An order through a promotion buys the latest cart a session's click filled, when one waits:
+  // its user checks out. The others (and attributed ones with no cart) pick a buyer by buying rate.
+  const attributed = rng.chance(ATTRIBUTED_SHARE);
+  const cart = attributed ? sim.sessions?.takeCart() : undefined;
+  const customer = cart?.user ?? sim.users.buyers.pick(rng);
   if (!customer) return false;
-  const basket = fillBasket(sim, rng, customer);
+  const basket = fillBasket(sim, rng, customer, attributed, cart);
   if (basket.lines.length === 0) return false;
   const o = newOrder(sim, rng, customer, basket);
   const created = sim.emit(rng, 'order.created', o, {

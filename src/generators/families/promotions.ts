@@ -6,6 +6,7 @@
 import { FEED_TYPES, PROMOTION_TYPES, type Payload, type PROMOTION_VISIBILITIES } from '../../catalog/events.js';
 import type { Rng } from '../rng.js';
 import type { Sim } from '../sim.js';
+import type { Session } from '../sessions.js';
 import type { Community, Order, Promotion, Supplier } from '../state.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../time.js';
 import type { SimEvent } from '../types.js';
@@ -293,12 +294,25 @@ function seenInCommunity(rng: Rng, p: Promotion): boolean {
   return p.communities.length > 0 && (p.visibility === 'community' || rng.chance(0.5));
 }
 
+/**
+ * The session whose turn it is (sessions.ts), or without sessions (or none open) an active user
+ * picked by activity: only signed-in, active users see promotions.
+ */
+function viewerSession(sim: Sim, rng: Rng, needsSeen: boolean): Session | undefined {
+  return sim.sessions?.next(rng, sim.users.busy, needsSeen);
+}
+
 function recordImpression(sim: Sim, rng: Rng): boolean {
   const p = engagementTarget(sim, rng, 'impression');
   if (!p) return false;
-  // Only signed-in, active users see promotions; the viewer is what a salted record key hashes.
-  const viewer = sim.users.busy.pick(rng);
+  const session = viewerSession(sim, rng, false);
+  // The viewer is what a salted record key hashes.
+  const viewer = session?.user ?? sim.users.busy.pick(rng);
   if (!viewer) return false;
+  if (session) {
+    session.seen = p;
+    sim.sessions!.stepped(rng, session);
+  }
   p.impressions++;
   if (seenInCommunity(rng, p)) {
     sim.emit(rng, 'promotion.impression', p, {
@@ -317,13 +331,36 @@ function recordImpression(sim: Sim, rng: Rng): boolean {
   return true;
 }
 
+/**
+ * A click on a promotion a session saw counts toward the cascade as engagementTarget's would: the
+ * engagement rate, and the excitement when it is the viral one.
+ */
+function engageWith(sim: Sim, p: Promotion): void {
+  const cascade = sim.promotions.cascade;
+  if (!cascade) return;
+  cascade.share(sim, sim.config.hot.promotion ?? 0, true);
+  if (p === sim.promotions.viral) cascade.excite(true);
+}
+
+/** A click: in a session, on the promotion it saw last (if still live), which may go in the cart. */
 function recordClick(sim: Sim, rng: Rng): boolean {
-  const p = engagementTarget(sim, rng, 'click');
-  if (!p) return false;
-  const viewer = sim.users.busy.pick(rng);
-  if (!viewer) return false;
+  const session = viewerSession(sim, rng, true);
+  const seen = session?.seen;
+  let p: Promotion | undefined;
+  if (seen && seen.status === 'active') {
+    p = seen;
+    engageWith(sim, p);
+  } else p = engagementTarget(sim, rng, 'click');
+  const viewer = session?.user ?? sim.users.busy.pick(rng);
+  if (!p || !viewer) {
+    // Nothing to click: the session keeps its turn.
+    if (session) sim.sessions!.putBack(session);
+    return false;
+  }
+  if (session) sim.sessions!.stepped(rng, session);
   p.clicks++;
   const product = rng.pick(p.products);
+  if (session) sim.sessions!.clicked(rng, session, p, product);
   if (seenInCommunity(rng, p)) {
     sim.emit(rng, 'promotion.clicked', p, {
       promotion_id: p.id,

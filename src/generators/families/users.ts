@@ -155,10 +155,13 @@ function changeStat(sim: Sim, rng: Rng, u: User): void {
 
 function logIn(sim: Sim, rng: Rng): boolean {
   sim.users.expireLocks(sim.nowMs);
-  const u = sim.users.busy.pick(rng);
+  // With sessions, the idle user whose next session is due logs in, and the login opens it.
+  const book = sim.sessions;
+  const u = book ? book.login(rng, sim.users.busy) : sim.users.busy.pick(rng);
   if (!u) return false;
   sim.emit(rng, 'user.login_succeeded', u, { user_id: u.id, login_method: rng.pick(LOGIN_METHODS) });
   sim.users.recordLogin(u);
+  book?.start(rng, u, sim.users.busy.size);
   return true;
 }
 

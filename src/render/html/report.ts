@@ -3,7 +3,8 @@
 // lag per partition, as inline SVG built here,
 // plus a few lines of inline JS that only check the page rendered. Opens without any network.
 import type { RunReport } from '../../report/types.js';
-import { describeConnection, int, ms, pct } from '../format.js';
+import { approxDuration, describeConnection, int, ms, pct } from '../format.js';
+import type { GapSummaryMs, SessionsSummary } from '../../metrics/sessions.js';
 import type { ConsumerSimReport } from '../../consume/report.js';
 import type { VerificationSection } from '../../verify/section.js';
 import type { GroupWatchReport } from '../../watch/group-watch.js';
@@ -441,6 +442,31 @@ table{border-collapse:collapse;margin:8px 0;font-size:13px}th,td{border-bottom:1
 dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px}dt{color:#666}dd{margin:0}
 .pass{color:#007a3d}.fail{color:#b00020}#errors{color:#b00020;white-space:pre-wrap;border:1px solid #b00020;padding:8px}`;
 
+/** The sessions in the stream sent: the funnel, steps per session, length and gaps. */
+function sessionsSection(s: SessionsSummary): string {
+  const f = s.funnel;
+  const funnel = (
+    [
+      ['login', 1],
+      ['impression', f.impression],
+      ['click', f.click],
+      ['order', f.order],
+    ] as const
+  )
+    .map(
+      ([step, share]) =>
+        `<tr><td>${step}</td><td class="num">${int(share * s.sessions)}</td><td class="num">${pct(share)}</td></tr>`,
+    )
+    .join('');
+  const gapRow = (name: string, g: GapSummaryMs) =>
+    `<tr><td>${name}</td><td class="num">${int(g.count)}</td>${[g.p10, g.p50, g.p90, g.p99, g.max].map((v) => `<td class="num">${escapeXml(approxDuration(v))}</td>`).join('')}</tr>`;
+  const outside =
+    s.outsideSteps > 0 ? ` ${int(s.outsideSteps)} step(s) came from users not seen logging in during the run.` : '';
+  return `<section><h2>Sessions</h2><p>In the stream sent: a user's login starts a session; their impressions, clicks and orders until their next login belong to it (event time). Steps per session (login included): mean ${s.stepsPerSession.mean.toFixed(1)}, p50 ${s.stepsPerSession.p50}, p90 ${s.stepsPerSession.p90}, max ${s.stepsPerSession.max}.${outside}</p>
+<table><tr><th>funnel step</th><th>sessions</th><th>share</th></tr>${funnel}</table>
+<table><tr><th></th><th>count</th><th>p10</th><th>p50</th><th>p90</th><th>p99</th><th>max</th></tr>${gapRow('session length', s.lengthMs)}${gapRow('gap between steps', s.gapMs)}${gapRow('idle between sessions', s.idleMs)}</table></section>`;
+}
+
 export function renderHtmlReport(input: HtmlReportInput): string {
   const run = input.run ?? null;
   const title = input.title ?? (run ? `sc-sim report — ${run.run.scenario}` : 'sc-sim report');
@@ -454,6 +480,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
   const sections = [
     run ? runSection(run) : '',
     run?.brokers ? brokerSection(run) : '',
+    run?.summary.sessions ? sessionsSection(run.summary.sessions) : '',
     input.verification ? verificationSection(input.verification) : '',
     input.consumer ? consumerSection(input.consumer) : '',
     ...watch.map(watchSection),

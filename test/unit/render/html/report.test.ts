@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { sessionsLines } from '../../../../src/render/console.js';
 import { asConsumed, asProduced, fixtureRun, STEADY_VIRAL } from '../../../support/run-fixture.js';
 import { renderHtmlReport, latencyCurve, type HtmlReportInput } from '../../../../src/render/html/report.js';
 import { LagSeries } from '../../../../src/consume/lag-series.js';
@@ -91,6 +92,19 @@ describe('renderHtmlReport', () => {
     // The time mode and the key strategies with the ordering each keeps.
     expect(html).toContain('time: live — occurred_at = the wall clock');
     expect(html).toContain('order within one 1s bucket only');
+  });
+
+  it('shows the sessions of the stream sent: funnel, steps, length and gaps (console and HTML)', () => {
+    const sessions = input.run!.summary.sessions!;
+    expect(sessions.sessions).toBeGreaterThan(10);
+    expect(sessions.funnel.impression).toBeGreaterThan(sessions.funnel.order);
+    const html = renderHtmlReport(input);
+    expect(html).toContain('<h2>Sessions</h2>');
+    expect(html).toMatch(/<tr><td>login<\/td><td class="num">[\d,]+<\/td><td class="num">100\.0%<\/td><\/tr>/);
+    expect(html).toContain('<td>gap between steps</td>');
+    const text = sessionsLines(sessions).join('\n');
+    expect(text).toContain(`${sessions.sessions.toLocaleString('en-US')} sessions; funnel login 100% → impression`);
+    expect(text).toMatch(/gap between steps: p10 .+, p50 .+, p90 .+, max .+/);
   });
 
   it('draws one heat-map cell per partition and second, darker for a larger share', () => {
