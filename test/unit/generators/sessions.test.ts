@@ -23,7 +23,9 @@ describe('SessionBook', () => {
   it('logs users in by due time: a user 10x as active comes back about 10x as often', () => {
     const rng = Rng.derive(1, 'sessions-test');
     const users = [
-      ...Array.from({ length: 50 }, (_, i) => fakeUser(`u${i}`, [], { rates: { kind: 'lurker', activity: 1, posts: 0, orders: 1 } })),
+      ...Array.from({ length: 50 }, (_, i) =>
+        fakeUser(`u${i}`, [], { rates: { kind: 'lurker', activity: 1, posts: 0, orders: 1 } }),
+      ),
       fakeUser('power', [], { rates: { kind: 'power', activity: 10, posts: 0, orders: 1 } }),
     ];
     const book = new SessionBook({ ...DEFAULT_SESSIONS, concurrent: 0.02 }, 1);

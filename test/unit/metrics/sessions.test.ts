@@ -28,7 +28,8 @@ describe('SessionTally', () => {
     ]);
     expect(s.outsideSteps).toBe(1);
     // HdrHistogram keeps 3 significant digits: a value reads back within 0.1%.
-    const near = (actual: number, expected: number) => expect(Math.abs(actual - expected)).toBeLessThanOrEqual(expected / 1_000);
+    const near = (actual: number, expected: number) =>
+      expect(Math.abs(actual - expected)).toBeLessThanOrEqual(expected / 1_000);
     const gaps = decodeHistogram(s.gapMs);
     expect(gaps.totalCount).toBe(4);
     near(gaps.minNonZeroValue, 1_000);
