@@ -7,6 +7,7 @@ import type { SimEvent } from '../../../src/generators/types.js';
 import { createWorld } from '../../../src/generators/world.js';
 import { SessionTally, summarizeSessions } from '../../../src/metrics/sessions.js';
 import { fakeUser } from '../../support/fake-entities.js';
+import { BUNDLED_SCENARIOS_PATH, loadScenarios } from '../../../src/scenarios/loader.js';
 
 function pool(users: User[]): UserPool {
   return {
@@ -191,5 +192,18 @@ describe('sessions in the world (seed-dev, defaults)', () => {
     expect(s.gapLogSigma).toBeGreaterThan(0.7);
     expect(s.gapLogSigma).toBeLessThan(1.8);
     expect(s.stepsPerSession.p90).toBeGreaterThan(1.5 * s.stepsPerSession.p50);
+  });
+});
+
+describe('the shop-funnel scenario', () => {
+  it("has a shop's drop-off: nearly every session sees a promotion, about a fifth clicks, 1-3 % order", () => {
+    const world = loadScenarios(BUNDLED_SCENARIOS_PATH).scenarios['shop-funnel']!.world;
+    const s = measured(take(world, 100_000));
+    expect(s.sessions).toBeGreaterThan(1_000);
+    expect(s.funnel.impression).toBeGreaterThan(0.95);
+    expect(s.funnel.click).toBeGreaterThan(0.1);
+    expect(s.funnel.click).toBeLessThan(0.35);
+    expect(s.funnel.order).toBeGreaterThan(0.005);
+    expect(s.funnel.order).toBeLessThan(0.03);
   });
 });
