@@ -174,10 +174,11 @@ function newOrder(sim: Sim, rng: Rng, customer: User, basket: Basket): Order {
 function placeOrder(sim: Sim, rng: Rng): boolean {
   if (!sim.orders.hasRoom) return false;
   // An order through a promotion buys the latest cart a session's click filled, when one waits:
-  // its user checks out. The others (and attributed ones with no cart) pick a buyer by buying rate.
+  // its user checks out. The others (and attributed ones with no cart) come from a user in a
+  // session, by buying rate; without sessions, from any active user by buying rate.
   const attributed = rng.chance(ATTRIBUTED_SHARE);
   const cart = attributed ? sim.sessions?.takeCart() : undefined;
-  const customer = cart?.user ?? sim.users.buyers.pick(rng);
+  const customer = cart?.user ?? sim.sessions?.buyer(rng) ?? sim.users.buyers.pick(rng);
   if (!customer) return false;
   const basket = fillBasket(sim, rng, customer, attributed, cart);
   if (basket.lines.length === 0) return false;

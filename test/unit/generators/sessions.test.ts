@@ -4,7 +4,7 @@ import { Rng } from '../../../src/generators/rng.js';
 import { DEFAULT_SESSIONS, SessionBook, type UserPool } from '../../../src/generators/sessions.js';
 import type { Product, Promotion, User } from '../../../src/generators/state.js';
 import type { SimEvent } from '../../../src/generators/types.js';
-import { createWorld } from '../../../src/generators/world.js';
+import { createWorld, worldFromConfig } from '../../../src/generators/world.js';
 import { SessionTally, summarizeSessions } from '../../../src/metrics/sessions.js';
 import { fakeUser } from '../../support/fake-entities.js';
 import { BUNDLED_SCENARIOS_PATH, loadScenarios } from '../../../src/scenarios/loader.js';
@@ -101,6 +101,33 @@ describe('SessionBook', () => {
     expect(book.openCount).toBe(10);
   });
 
+  it('draws a buyer among the open sessions by buying rate; a user who never buys is never drawn', () => {
+    const rng = Rng.derive(6, 'sessions-test');
+    const none = pool([]);
+    const book = new SessionBook({ ...DEFAULT_SESSIONS, concurrent: 1 }, 4);
+    expect(book.buyer(rng)).toBeUndefined();
+    const heavy = fakeUser('heavy', [], { rates: { kind: 'power', activity: 1, posts: 0, orders: 9 } });
+    const light = fakeUser('light', [], { rates: { kind: 'regular', activity: 1, posts: 0, orders: 1 } });
+    const never = fakeUser('never', [], { rates: { kind: 'lurker', activity: 1, posts: 0, orders: 0 } });
+    for (const u of [heavy, light, never]) book.start(rng, u, 3);
+    const counts = new Map<string, number>();
+    for (let i = 0; i < 20_000; i++) {
+      // Undefined when every draw was the non-buyer (the caller then picks any buyer): (1/3)^4.
+      const id = book.buyer(rng)?.id ?? 'none';
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+    expect(counts.get('none')! / 20_000).toBeLessThan(0.03);
+    expect(counts.get('never')).toBeUndefined();
+    // Proportional within each draw of four: softer than 9:1, still well above even.
+    expect(counts.get('heavy')! / counts.get('light')!).toBeGreaterThan(2);
+    // Ended sessions leave the draw.
+    for (let s = book.next(rng, none); s; s = book.next(rng, none)) {
+      s.stepsLeft = 1;
+      book.stepped(rng, s);
+    }
+    expect(book.buyer(rng)).toBeUndefined();
+  });
+
   it('hands the latest cart to an order, skipping users no longer active', () => {
     const rng = Rng.derive(4, 'sessions-test');
     const a = fakeUser('a', [], { rates: { kind: 'power', activity: 1, posts: 0, orders: 5 } });
@@ -144,6 +171,8 @@ function funnelOrder(events: readonly SimEvent[]) {
   let clicksOnSeen = 0;
   let attributed = 0;
   let attributedAfterClick = 0;
+  let orders = 0;
+  let ordersInSession = 0;
   for (const e of events) {
     const p = e.envelope.payload as Record<string, unknown>;
     const type = e.envelope.event_type;
@@ -157,11 +186,19 @@ function funnelOrder(events: readonly SimEvent[]) {
     } else if (type === 'order.attribution_recorded') attributed++;
     else if (type === 'order.created') {
       const s = seen.get(p.customer_id as string);
+      orders++;
+      if (s) ordersInSession++;
       const items = p.items as { product_id: string }[];
       if (s && items.some((i) => s.clicked.has(i.product_id))) attributedAfterClick++;
     }
   }
-  return { clicks, clicksOnSeen: clicksOnSeen / clicks, ordersAfterClick: attributedAfterClick, attributed };
+  return {
+    clicks,
+    clicksOnSeen: clicksOnSeen / clicks,
+    ordersAfterClick: attributedAfterClick,
+    attributed,
+    ordersInSession: ordersInSession / orders,
+  };
 }
 
 describe('sessions in the world (seed-dev, defaults)', () => {
@@ -175,6 +212,10 @@ describe('sessions in the world (seed-dev, defaults)', () => {
     expect(b.clicksOnSeen).toBeLessThan(0.5);
     expect(a.ordersAfterClick).toBeGreaterThan(20);
     expect(b.ordersAfterClick).toBeLessThan(a.ordersAfterClick / 4);
+    // One has to be signed in to buy: orders come from users who logged in (the rest began their
+    // session before the stream did).
+    expect(a.ordersInSession).toBeGreaterThan(0.9);
+    expect(b.ordersInSession).toBeLessThan(a.ordersInSession);
     const s = measured(on);
     expect(s.funnel.impression).toBeGreaterThan(s.funnel.click);
     expect(s.funnel.click).toBeGreaterThan(s.funnel.order);
@@ -197,8 +238,9 @@ describe('sessions in the world (seed-dev, defaults)', () => {
 
 describe('the shop-funnel scenario', () => {
   it("has a shop's drop-off: nearly every session sees a promotion, about a fifth clicks, 1-3 % order", () => {
-    const world = loadScenarios(BUNDLED_SCENARIOS_PATH).scenarios['shop-funnel']!.world;
-    const s = measured(take(world, 100_000));
+    const config = loadScenarios(BUNDLED_SCENARIOS_PATH).scenarios['shop-funnel']!.world;
+    const world = worldFromConfig(config, { runId: 'shop' });
+    const s = measured(Array.from({ length: 100_000 }, () => world.next()));
     expect(s.sessions).toBeGreaterThan(1_000);
     expect(s.funnel.impression).toBeGreaterThan(0.95);
     expect(s.funnel.click).toBeGreaterThan(0.1);
