@@ -4,6 +4,7 @@
 import { KeySeconds, KeyTally } from './key-skew.js';
 import { SessionTally } from './sessions.js';
 import { recordOutcome, type SendResult, type SinkRecord } from '../sinks/types.js';
+import type { Histogram } from 'hdr-histogram-js';
 import { encodeHistogram, newHistogram } from './histogram.js';
 import {
   MAX_DISTINCT_ERRORS,
@@ -29,6 +30,8 @@ class TopicStats {
   readonly partitionEvents: number[] = [];
   readonly partitionBytes: number[] = [];
   readonly ackLatencyUs = newHistogram();
+  /** Records of the batch being completed acked on this topic (recorded once per batch). */
+  pendingAcks = 0;
   readonly scheduleDelayUs = newHistogram();
 
   snapshot(): TopicSnapshot {
@@ -57,7 +60,6 @@ class PhaseStats {
   dropped = 0;
   readonly topics = new Map<string, TopicStats>();
   readonly ackLatencyUs = newHistogram();
-  readonly scheduleDelayUs = newHistogram();
   firstIntendedMs: number | null = null;
   lastCompletedMs: number | null = null;
   readonly errors = new Map<string, number>();
@@ -102,6 +104,13 @@ class PhaseStats {
     this.errors.set(key, (this.errors.get(key) ?? 0) + n);
   }
 
+  /** The phase's schedule delays: its topics' merged (each event is recorded once, per topic). */
+  scheduleDelay(): Histogram {
+    const h = newHistogram();
+    for (const t of this.topics.values()) h.add(t.scheduleDelayUs);
+    return h;
+  }
+
   snapshot(): PhaseSnapshot {
     const topics: Record<string, TopicSnapshot> = {};
     for (const [name, t] of [...this.topics.entries()].sort(([a], [b]) => a.localeCompare(b)))
@@ -109,7 +118,7 @@ class PhaseStats {
     return {
       totals: this.totals(),
       ackLatencyUs: encodeHistogram(this.ackLatencyUs),
-      scheduleDelayUs: encodeHistogram(this.scheduleDelayUs),
+      scheduleDelayUs: encodeHistogram(this.scheduleDelay()),
       topics,
       firstIntendedMs: this.firstIntendedMs,
       lastCompletedMs: this.lastCompletedMs,
@@ -218,6 +227,8 @@ export class MetricsRecorder {
   /** Acked records per key and topic over the whole run, and per second (key-skew.ts). */
   private readonly keys: KeyTally;
   private readonly keySeconds = new KeySeconds();
+  /** Scratch list of the topics a completed batch acked on (reused: no allocation per batch). */
+  private readonly touched: TopicStats[] = [];
   /** Sessions in the stream sent, in the order it was sent (sessions.ts). */
   private readonly sessions = new SessionTally();
 
@@ -277,7 +288,6 @@ export class MetricsRecorder {
       // The record's timestamp is the event time (unless clamped to its topic's retention edge).
       if (r.actorId !== undefined) this.sessions.add(r.eventType, r.actorId, r.timestampMs ?? r.intendedAtMs);
       t.scheduleDelayUs.recordValue(delayUs);
-      phase.scheduleDelayUs.recordValue(delayUs);
       if (delayMs > this.lateThresholdMs) {
         t.late++;
         late++;
@@ -297,6 +307,9 @@ export class MetricsRecorder {
     const doneOffsetMs = doneAtMs - this.startMs;
     let acked = 0;
     let warmErrors = 0;
+    let warmAcked = 0;
+    // Every record of a batch has the same ack latency: recorded once per topic with its count.
+    const touched = this.touched;
     for (let i = 0; i < batch.length; i++) {
       const r = batch[i]!;
       const phase = this.phase(r.intendedAtMs);
@@ -312,13 +325,20 @@ export class MetricsRecorder {
         this.partitionSeconds.add(r.logicalTopic, r.partition, r.intendedAtMs);
         this.keys.add(r.logicalTopic, r.keyText);
         this.keySeconds.add(r.logicalTopic, r.keyText, this.partitionSeconds.secondOf(r.intendedAtMs));
-        t.ackLatencyUs.recordValue(latencyUs);
-        phase.ackLatencyUs.recordValue(latencyUs);
+        if (t.pendingAcks++ === 0) touched.push(t);
+        if (phase === this.warmup) warmAcked++;
         continue;
       }
       t[outcome]++;
       if (phase === this.warmup) warmErrors++;
     }
+    for (const t of touched) {
+      t.ackLatencyUs.recordValueWithCount(latencyUs, t.pendingAcks);
+      t.pendingAcks = 0;
+    }
+    touched.length = 0;
+    if (warmAcked > 0) this.warmup.ackLatencyUs.recordValueWithCount(latencyUs, warmAcked);
+    if (acked > warmAcked) this.measured.ackLatencyUs.recordValueWithCount(latencyUs, acked - warmAcked);
     if (acked > 0) this.bump('acked', doneAtMs, acked);
     const errors = batch.length - acked;
     if (errors > 0 && !result.ok) {
