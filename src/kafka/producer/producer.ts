@@ -7,6 +7,7 @@ import type { Kafka } from 'kafkajs';
 import { backoffMs, describeError, verdictForCode, verdictForThrown, type Verdict } from './delivery.js';
 import {
   producerParts,
+  frameRoomOf,
   protocolError,
   sendProduce,
   type Cluster,
@@ -107,6 +108,8 @@ export class BatchProducer {
   private readonly missingSince = new Map<string, number>();
   /** Producer ids taken after the first one (sequence state was in doubt). */
   producerIdResets = 0;
+  /** Bytes left before each request body for its frame, once known (kafkajs-internals.ts sendProduce). */
+  private headerRoom = 0;
 
   private constructor(
     kafka: Kafka,
@@ -308,7 +311,7 @@ export class BatchProducer {
         encoded: await encodeProduceRequest(
           records,
           list.map((s) => s.group),
-          { acks, timeoutMs: ackTimeoutMs, compression, nowMs },
+          { acks, timeoutMs: ackTimeoutMs, compression, nowMs, headerRoom: this.headerRoom },
         ),
       })),
     );
@@ -343,9 +346,11 @@ export class BatchProducer {
     let response: ProduceResponse | undefined;
     try {
       const broker = await this.cluster.findBroker({ nodeId: r.nodeId });
+      // Learnt once (the client id's length): later requests are framed in place.
+      if (this.headerRoom === 0) this.headerRoom = await frameRoomOf(broker);
       try {
         for (const s of r.states) s.attempted = true;
-        response = await sendProduce(broker, r.encoded.body, {
+        response = await sendProduce(broker, r.encoded, {
           acks: this.o.acks,
           timeoutMs: this.o.ackTimeoutMs,
           // The broker answers within its timeout; past this margin the connection is suspect.

@@ -57,6 +57,12 @@ export interface EncodedBatch {
 }
 
 export interface EncodedRequest {
+  /**
+   * `headerRoom` bytes left for the request's frame (size and header, written when it is sent),
+   * then the body. Batch offsets are into this buffer.
+   */
+  readonly buffer: Buffer;
+  readonly headerRoom: number;
   /** The Produce request body (v3 to v8 share it): transactional_id, acks, timeout, topic_data. */
   readonly body: Buffer;
   readonly batches: readonly EncodedBatch[];
@@ -70,6 +76,8 @@ export interface RequestOptions {
   compression: Compression;
   /** Stamped on records without a timestamp (ms since the epoch); default Date.now(). */
   nowMs?: number;
+  /** Bytes to leave before the body for the request's frame (kafkajs-internals.ts frameHeaderSize). */
+  headerRoom?: number;
 }
 
 // Buffer#utf8Write is what buf.write(s, offset) ends in, minus its argument parsing (a hot path:
@@ -282,8 +290,9 @@ export async function encodeProduceRequest(
       else for (const i of g.indexes) bound += recordBound(records[i]!);
     }
   }
-  const buf = Buffer.allocUnsafe(bound);
-  let p = buf.writeInt16BE(-1, 0); // no transactional id
+  const room = o.headerRoom ?? 0;
+  const buf = Buffer.allocUnsafe(room + bound);
+  let p = buf.writeInt16BE(-1, room); // no transactional id
   p = buf.writeInt16BE(o.acks, p);
   p = buf.writeInt32BE(o.timeoutMs, p);
   p = buf.writeInt32BE(byTopic.size, p);
@@ -309,7 +318,7 @@ export async function encodeProduceRequest(
       p = end;
     }
   }
-  return { body: buf.subarray(0, p), batches };
+  return { buffer: buf.subarray(0, p), headerRoom: room, body: buf.subarray(room, p), batches };
 }
 
 /**
@@ -322,7 +331,7 @@ export function stampBatches(
   producerEpoch: number,
   baseSequence: (b: EncodedBatch) => number,
 ): void {
-  const buf = req.body;
+  const buf = req.buffer;
   for (const b of req.batches) {
     buf.writeBigInt64BE(producerId, b.start + BATCH.producerId);
     buf.writeInt16BE(producerEpoch, b.start + BATCH.producerEpoch);
