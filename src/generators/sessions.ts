@@ -120,6 +120,11 @@ export class SessionBook {
     return this.current.size;
   }
 
+  /** Sessions still listed by start (open ones and ended ones not yet dropped): bounded by the cap. */
+  get listedCount(): number {
+    return this.byStart.length - this.byStartHead;
+  }
+
   /** The session the user is in, if any. */
   sessionOf(user: User): Session | undefined {
     return this.current.get(user);
@@ -190,7 +195,14 @@ export class SessionBook {
       const oldest = this.byStart[this.byStartHead++]!;
       if (oldest.open) this.end(rng, oldest);
     }
-    if (this.byStartHead > 1_024 && this.byStartHead * 2 > this.byStart.length) {
+    // Sessions that ended on their own stay listed until passed: drop them now and then (at most
+    // `cap` are open, so this keeps the list within a few times the cap, amortized O(1)).
+    if (this.byStart.length - this.byStartHead > 4 * cap + 1_024) {
+      const open = this.byStart.slice(this.byStartHead).filter((x) => x.open);
+      this.byStart.length = 0;
+      this.byStart.push(...open);
+      this.byStartHead = 0;
+    } else if (this.byStartHead > 1_024 && this.byStartHead * 2 > this.byStart.length) {
       this.byStart.splice(0, this.byStartHead);
       this.byStartHead = 0;
     }

@@ -88,6 +88,19 @@ describe('SessionBook', () => {
     expect(book.next(rng, none)).toBeUndefined();
   });
 
+  it('keeps its lists bounded when sessions end on their own (no eviction)', () => {
+    const rng = Rng.derive(7, 'sessions-test');
+    const users = Array.from({ length: 50 }, (_, i) => fakeUser(`u${i}`, []));
+    const all = pool(users);
+    const book = new SessionBook({ ...DEFAULT_SESSIONS, concurrent: 1 }, 1);
+    for (let i = 0; i < 50_000; i++) {
+      book.start(rng, book.login(rng, all)!, users.length);
+      for (let s = book.next(rng, all); s; s = book.next(rng, all)) book.stepped(rng, s);
+    }
+    expect(book.openCount).toBe(0);
+    expect(book.listedCount).toBeLessThanOrEqual(4 * users.length + 1_025);
+  });
+
   it('starts with the concurrent share already in a session (begun before the stream, no login)', () => {
     const rng = Rng.derive(5, 'sessions-test');
     const users = Array.from({ length: 200 }, (_, i) => fakeUser(`u${i}`, []));
