@@ -182,8 +182,7 @@ function funnelOrder(events: readonly SimEvent[]) {
   const seen = new Map<string, { promotions: Set<string>; clicked: Set<string> }>();
   let clicks = 0;
   let clicksOnSeen = 0;
-  let attributed = 0;
-  let attributedAfterClick = 0;
+  let ordersAfterClick = 0;
   let orders = 0;
   let ordersInSession = 0;
   for (const e of events) {
@@ -196,20 +195,18 @@ function funnelOrder(events: readonly SimEvent[]) {
       const s = seen.get(p.viewer_id as string);
       if (s?.promotions.has(p.promotion_id as string)) clicksOnSeen++;
       s?.clicked.add(p.product_id as string);
-    } else if (type === 'order.attribution_recorded') attributed++;
-    else if (type === 'order.created') {
+    } else if (type === 'order.created') {
       const s = seen.get(p.customer_id as string);
       orders++;
       if (s) ordersInSession++;
       const items = p.items as { product_id: string }[];
-      if (s && items.some((i) => s.clicked.has(i.product_id))) attributedAfterClick++;
+      if (s && items.some((i) => s.clicked.has(i.product_id))) ordersAfterClick++;
     }
   }
   return {
     clicks,
     clicksOnSeen: clicksOnSeen / clicks,
-    ordersAfterClick: attributedAfterClick,
-    attributed,
+    ordersAfterClick,
     ordersInSession: ordersInSession / orders,
   };
 }
