@@ -93,8 +93,9 @@ export interface UserPool {
 export class SessionBook {
   private readonly open = new Heap<Session>(byDue);
   private readonly idle = new Heap<Idle>(byDue);
-  /** Users with a queued idle entry, and users in an open session. */
+  /** Users with an entry in the idle queue (at most one each). */
   private readonly queued = new Set<User>();
+  /** Users in an open session, and their session. */
   private readonly current = new Map<User, Session>();
   /** The open sessions, for uniform picks (swap-remove on end). */
   private readonly openList: Session[] = [];
