@@ -14,5 +14,5 @@ COPY src ./src
 COPY tsconfig.json scenarios.yaml scenarios.schema.json ./
 COPY kafka ./kafka
 USER node
-ENTRYPOINT ["node", "bin/sc-sim.js"]
+ENTRYPOINT ["node", "--max-semi-space-size=32", "bin/sc-sim.js"]
 CMD ["--help"]

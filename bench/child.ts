@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../src/kafka/local/paths.js';
+import { NODE_FLAGS } from '../src/version.js';
 import type { ScenarioChildOptions } from './scenario-child.js';
 import { parseProcStatus, type RssSample } from './stats.js';
 
@@ -41,7 +42,8 @@ export function runScenarioChild(o: ChildRunOptions): Promise<ChildRunResult> {
   // binary would put a wrapper process between us and it.
   const child = spawn(
     process.execPath,
-    [...(o.nodeArgs ?? []), '--import', 'tsx', SCENARIO_CHILD, JSON.stringify(o.scenario)],
+    // With the flags every sc-sim process starts with: the bench measures what users run.
+    [...NODE_FLAGS, ...(o.nodeArgs ?? []), '--import', 'tsx', SCENARIO_CHILD, JSON.stringify(o.scenario)],
     {
       cwd: REPO_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
