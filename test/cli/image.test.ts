@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../support/cli.js';
+import { NODE_FLAGS } from '../../src/version.js';
 
 const dockerfile = readFileSync(join(REPO_ROOT, 'Dockerfile'), 'utf8');
 const dir = mkdtempSync(join(tmpdir(), 'sc-sim-image-'));
@@ -15,7 +16,9 @@ describe('the container image', () => {
   it('is Node 20 slim, production dependencies only, with the CLI as its entry point', () => {
     expect(dockerfile).toMatch(/^FROM node:20-slim$/m);
     expect(dockerfile).toMatch(/^RUN npm ci --omit=dev/m);
-    expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "bin\/sc-sim.js"\]$/m);
+    // With the node flags every sc-sim process starts with (src/version.ts).
+    const entrypoint = ['node', ...NODE_FLAGS, 'bin/sc-sim.js'].map((a) => JSON.stringify(a)).join(', ');
+    expect(dockerfile.split('\n')).toContain(`ENTRYPOINT [${entrypoint}]`);
     expect(dockerfile).toMatch(/^USER node$/m);
   });
 
@@ -28,7 +31,7 @@ describe('the container image', () => {
       stdio: 'pipe',
     });
     const run = (args: string[]) =>
-      spawnSync(process.execPath, ['bin/sc-sim.js', ...args], { cwd: dir, encoding: 'utf8' });
+      spawnSync(process.execPath, [...NODE_FLAGS, 'bin/sc-sim.js', ...args], { cwd: dir, encoding: 'utf8' });
     const version = run(['--version']);
     expect(version.status, version.stderr).toBe(0);
     const dry = run(['run', 'seed-dev', '--dry-run', '--seed', '1']);
