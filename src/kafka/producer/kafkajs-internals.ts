@@ -270,10 +270,9 @@ export const PRODUCE_VERSIONS = { min: 3, max: 8 } as const;
  */
 export async function sendProduce(
   broker: Broker,
-  encoded: { readonly buffer: Buffer; readonly headerRoom: number; readonly body: Buffer },
+  encoded: { readonly buffer: Buffer; readonly headerRoom: number },
   o: { acks: number; timeoutMs: number; requestTimeoutMs: number },
 ): Promise<ProduceResponse | undefined> {
-  const body = encoded.body;
   const { request, response } = broker.lookupRequest(
     apiKeys.Produce,
     requests.Produce,
@@ -294,6 +293,7 @@ export async function sendProduce(
     });
     return answer as ProduceResponse | undefined;
   }
+  const body = encoded.buffer.subarray(encoded.headerRoom);
   const ours = {
     apiKey: request.apiKey,
     apiVersion: request.apiVersion,

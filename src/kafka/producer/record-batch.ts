@@ -59,12 +59,11 @@ export interface EncodedBatch {
 export interface EncodedRequest {
   /**
    * `headerRoom` bytes left for the request's frame (size and header, written when it is sent),
-   * then the body. Batch offsets are into this buffer.
+   * then the Produce request body (v3 to v8 share it): transactional_id, acks, timeout, topic_data.
+   * Batch offsets are into this buffer.
    */
   readonly buffer: Buffer;
   readonly headerRoom: number;
-  /** The Produce request body (v3 to v8 share it): transactional_id, acks, timeout, topic_data. */
-  readonly body: Buffer;
   readonly batches: readonly EncodedBatch[];
 }
 
@@ -318,7 +317,7 @@ export async function encodeProduceRequest(
       p = end;
     }
   }
-  return { buffer: buf.subarray(0, p), headerRoom: room, body: buf.subarray(room, p), batches };
+  return { buffer: buf.subarray(0, p), headerRoom: room, batches };
 }
 
 /**

@@ -50,7 +50,7 @@ async function ourBatch(records: ProduceRecord[]): Promise<Buffer> {
   stampBatches(req, 1234567890123n, 7, () => 42);
   expect(req.batches).toHaveLength(1);
   const b = req.batches[0]!;
-  return req.body.subarray(b.start, b.end);
+  return req.buffer.subarray(b.start, b.end);
 }
 
 async function kafkajsBatch(records: ProduceRecord[]): Promise<Buffer> {
@@ -112,7 +112,7 @@ describe('RecordBatch v2 encoding', () => {
       nowMs: NOW_MS,
     });
     const b = req.batches[0]!;
-    const batch = req.body.subarray(b.start, b.end);
+    const batch = req.buffer.subarray(b.start, b.end);
     expect(batch.readInt16BE(BATCH.attributes) & 0x7).toBe(1);
     expect(batch.readInt32BE(BATCH.recordCount)).toBe(40);
     expect(batch.readInt32BE(BATCH.lastOffsetDelta)).toBe(39);
@@ -137,15 +137,31 @@ describe('RecordBatch v2 encoding', () => {
     ]);
     const req = await encodeProduceRequest(records, groups, { acks: 1, timeoutMs: 1_000, compression: 'none' });
     // Header: transactional_id null, acks, timeout, then the topics.
-    expect(req.body.readInt16BE(0)).toBe(-1);
-    expect(req.body.readInt16BE(2)).toBe(1);
-    expect(req.body.readInt32BE(4)).toBe(1_000);
-    expect(req.body.readInt32BE(8)).toBe(2);
+    expect(req.buffer.readInt16BE(0)).toBe(-1);
+    expect(req.buffer.readInt16BE(2)).toBe(1);
+    expect(req.buffer.readInt32BE(4)).toBe(1_000);
+    expect(req.buffer.readInt32BE(8)).toBe(2);
     expect(req.batches.map((b) => [b.group.topic, b.group.partition])).toEqual([
       ['b', 1],
       ['b', 0],
       ['a', 0],
     ]);
-    expect(req.batches.at(-1)!.end).toBe(req.body.length);
+    expect(req.batches.at(-1)!.end).toBe(req.buffer.length);
+    // Room left for the frame: the same body after it, batch offsets shifted into the buffer.
+    const roomy = await encodeProduceRequest(records, groups, {
+      acks: 1,
+      timeoutMs: 1_000,
+      compression: 'none',
+      nowMs: 0,
+      headerRoom: 19,
+    });
+    const plain = await encodeProduceRequest(records, groups, {
+      acks: 1,
+      timeoutMs: 1_000,
+      compression: 'none',
+      nowMs: 0,
+    });
+    expect(roomy.buffer.subarray(19).equals(plain.buffer)).toBe(true);
+    expect(roomy.batches.map((b) => [b.start - 19, b.end - 19])).toEqual(plain.batches.map((b) => [b.start, b.end]));
   });
 });
