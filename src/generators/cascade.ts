@@ -92,6 +92,15 @@ export class Cascade {
     return Math.min(MAX_VIRAL_SHARE, baseline + this.sparkShare(clock.nowMs) + self);
   }
 
+  /**
+   * An engagement whose promotion was not drawn by share() (a session's click on the promotion it
+   * saw): it counts toward the engagement rate, and excites when it is the viral one.
+   */
+  engaged(clock: CascadeClock, viral: boolean, click: boolean): void {
+    this.advance(clock, true);
+    if (viral) this.excite(click);
+  }
+
   /** The viral promotion got an engagement: an impression (weight 1) or a click. */
   excite(click: boolean): void {
     this.excitation += click ? this.settings.clickWeight : 1;

@@ -155,7 +155,7 @@ function scheduler(sim: Sim, mix: ResolvedMix): () => void {
 }
 
 /** Impressions and clicks per login in the mix: what a session carries on average (at least 1). */
-export function stepsPerLogin(mix: ResolvedMix): number {
+function stepsPerLogin(mix: ResolvedMix): number {
   const w = mix.weightOf;
   const logins = w['user.login_succeeded'];
   const steps = w['promotion.impression'] + w['promotion.clicked'];

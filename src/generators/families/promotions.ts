@@ -331,17 +331,6 @@ function recordImpression(sim: Sim, rng: Rng): boolean {
   return true;
 }
 
-/**
- * A click on a promotion a session saw counts toward the cascade as engagementTarget's would: the
- * engagement rate, and the excitement when it is the viral one.
- */
-function engageWith(sim: Sim, p: Promotion): void {
-  const cascade = sim.promotions.cascade;
-  if (!cascade) return;
-  cascade.share(sim, sim.config.hot.promotion ?? 0, true);
-  if (p === sim.promotions.viral) cascade.excite(true);
-}
-
 /** A click: in a session, on the promotion it saw last (if still live), which may go in the cart. */
 function recordClick(sim: Sim, rng: Rng): boolean {
   const session = viewerSession(sim, rng, true);
@@ -349,7 +338,8 @@ function recordClick(sim: Sim, rng: Rng): boolean {
   let p: Promotion | undefined;
   if (seen && seen.status === 'active') {
     p = seen;
-    engageWith(sim, p);
+    // Counts toward the cascade as a click drawn by engagementTarget would.
+    sim.promotions.cascade?.engaged(sim, p === sim.promotions.viral, true);
   } else p = engagementTarget(sim, rng, 'click');
   const viewer = session?.user ?? sim.users.busy.pick(rng);
   if (!p || !viewer) {

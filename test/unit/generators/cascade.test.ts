@@ -67,6 +67,26 @@ describe('a viral cascade (Hawkes, exponential kernel)', () => {
     expect(shareAfter(true) / shareAfter(false)).toBeCloseTo(3, 6);
   });
 
+  it('an engagement not drawn by share() counts toward the rate, and excites only when viral', () => {
+    const settings = CascadeSchema.parse({ at: 0, spark: 0, branching: 0.5, halfLife: 1_000, clickWeight: 3 });
+    const after = (engage: (c: Cascade, t: ReturnType<typeof clock>) => void) => {
+      const c = new Cascade(settings);
+      const t = clock();
+      for (t.nowMs = 0; t.nowMs < 100; t.nowMs++) c.share(t, 0, true);
+      engage(c, t);
+      return c.share(t, 0, false);
+    };
+    // Viral: as share() then excite(); not viral: no excitement at all.
+    const viral = after((c, t) => c.engaged(t, true, true));
+    const drawn = after((c, t) => {
+      c.share(t, 0, true);
+      c.excite(true);
+    });
+    expect(viral).toBeCloseTo(drawn, 12);
+    expect(viral).toBeGreaterThan(0);
+    expect(after((c, t) => c.engaged(t, false, true))).toBe(0);
+  });
+
   it("in a world: the viral promotion's share of impressions jumps at the spark and decays; same seed, same stream", () => {
     const run = () => {
       const world = createWorld(
