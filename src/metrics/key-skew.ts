@@ -102,6 +102,16 @@ function sortCounts(pairs: [number, number][]): [number, number][] {
   return pairs.sort((a, b) => b[0] - a[0]);
 }
 
+/** Two counts of counts ([n, how many with n]) of disjoint sets as one, unsorted. */
+export function addCountsOfCounts(
+  a: readonly (readonly [number, number])[],
+  b: readonly (readonly [number, number])[],
+): [number, number][] {
+  const byCount = new Map<number, number>(a);
+  for (const [n, many] of b) byCount.set(n, (byCount.get(n) ?? 0) + many);
+  return [...byCount.entries()];
+}
+
 function hottestOf(keys: HotKeyCount[]): HotKeyCount[] {
   return keys.sort((a, b) => b.events - a.events || (a.key < b.key ? -1 : 1)).slice(0, HOTTEST_KEPT);
 }
@@ -115,12 +125,10 @@ export function mergeKeyTallies(a: KeyTallySnapshot, b: KeyTallySnapshot): KeyTa
       out[name] = tb;
       continue;
     }
-    const byCount = new Map<number, number>(ta.countsOfCounts);
-    for (const [n, keys] of tb.countsOfCounts) byCount.set(n, (byCount.get(n) ?? 0) + keys);
     out[name] = {
       events: ta.events + tb.events,
       distinctKeys: ta.distinctKeys + tb.distinctKeys,
-      countsOfCounts: sortCounts([...byCount.entries()]),
+      countsOfCounts: sortCounts(addCountsOfCounts(ta.countsOfCounts, tb.countsOfCounts)),
       hottest: hottestOf([...ta.hottest, ...tb.hottest]),
       approximate: ta.approximate || tb.approximate,
       errorBound: ta.errorBound + tb.errorBound,

@@ -6,6 +6,7 @@
 // in during the run (a session begun before it) count as outside a session. The snapshot is
 // counters and histograms: it merges exactly for shards (their users are disjoint).
 import { SESSION_STEPS, type SessionStep } from '../catalog/events.js';
+import { addCountsOfCounts } from './key-skew.js';
 import type { Histogram } from 'hdr-histogram-js';
 import {
   decodeHistogram,
@@ -140,14 +141,12 @@ function close(s: Open, into: Totals): void {
 
 /** Two shards' sessions as one (their users are disjoint). */
 export function mergeSessions(a: SessionsSnapshot, b: SessionsSnapshot): SessionsSnapshot {
-  const steps = new Map<number, number>(a.stepsPerSession);
-  for (const [n, c] of b.stepsPerSession) steps.set(n, (steps.get(n) ?? 0) + c);
   return {
     sessions: a.sessions + b.sessions,
     withImpression: a.withImpression + b.withImpression,
     withClick: a.withClick + b.withClick,
     withOrder: a.withOrder + b.withOrder,
-    stepsPerSession: [...steps.entries()].sort(([x], [y]) => x - y),
+    stepsPerSession: addCountsOfCounts(a.stepsPerSession, b.stepsPerSession).sort(([x], [y]) => x - y),
     lengthMs: mergeEncodedHistograms(a.lengthMs, b.lengthMs),
     gapMs: mergeEncodedHistograms(a.gapMs, b.gapMs),
     idleMs: mergeEncodedHistograms(a.idleMs, b.idleMs),
