@@ -223,7 +223,10 @@ function timestampRange(records: readonly ProduceRecord[], indexes: readonly num
   return { baseMs, maxMs };
 }
 
-/** A batch header; producer fields and CRC are left to stampBatches. */
+/**
+ * A batch header. Producer fields read "no producer" (-1) and the CRC 0 until stampBatches sets
+ * them: the buffer comes from allocUnsafe, so anything not written would be whatever the pool held.
+ */
 function writeBatchHeader(
   buf: Buffer,
   b: number,
@@ -236,10 +239,14 @@ function writeBatchHeader(
   buf.writeInt32BE(end - b - 12, b + BATCH.length);
   buf.writeInt32BE(-1, b + BATCH.leaderEpoch); // the broker sets it
   buf[b + BATCH.magic] = 2;
+  buf.writeUInt32BE(0, b + BATCH.crc);
   buf.writeInt16BE(attributes, b + BATCH.attributes);
   buf.writeInt32BE(count - 1, b + BATCH.lastOffsetDelta);
   buf.writeBigInt64BE(BigInt(time.baseMs), b + BATCH.baseTimestamp);
   buf.writeBigInt64BE(BigInt(time.maxMs), b + BATCH.maxTimestamp);
+  buf.writeBigInt64BE(-1n, b + BATCH.producerId);
+  buf.writeInt16BE(-1, b + BATCH.producerEpoch);
+  buf.writeInt32BE(-1, b + BATCH.baseSequence);
   buf.writeInt32BE(count, b + BATCH.recordCount);
 }
 

@@ -161,6 +161,13 @@ describe('RecordBatch v2 encoding', () => {
       compression: 'none',
       nowMs: 0,
     });
+    // Unstamped, every byte is written (allocUnsafe's pool holds leftovers): no producer, CRC 0.
+    for (const b of plain.batches) {
+      expect(plain.buffer.readBigInt64BE(b.start + BATCH.producerId)).toBe(-1n);
+      expect(plain.buffer.readInt16BE(b.start + BATCH.producerEpoch)).toBe(-1);
+      expect(plain.buffer.readInt32BE(b.start + BATCH.baseSequence)).toBe(-1);
+      expect(plain.buffer.readUInt32BE(b.start + BATCH.crc)).toBe(0);
+    }
     expect(roomy.buffer.subarray(19).equals(plain.buffer)).toBe(true);
     expect(roomy.batches.map((b) => [b.start - 19, b.end - 19])).toEqual(plain.batches.map((b) => [b.start, b.end]));
   });
