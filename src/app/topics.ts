@@ -131,17 +131,34 @@ export function applyFailureError(result: ApplyResult, brokers: readonly string[
   );
 }
 
+/** How long a run waits for topics it cannot see yet (metadata propagating between brokers). */
+export const TOPIC_SETTLE_MS = 3_000;
+
 /**
  * Checks that every logical topic exists (with the prefix) with at least the catalog's partitions.
  * Returns physical topic -> partition count, which the encoder needs to choose partitions.
  */
 export async function checkRunTopics(
-  admin: AdminSession,
+  admin: Pick<AdminSession, 'partitionCounts' | 'deniedTopics' | 'connection'>,
   logicalTopics: readonly string[],
   prefix: string,
+  settleMs = TOPIC_SETTLE_MS,
 ): Promise<Map<string, number>> {
   const physical = logicalTopics.map((t) => physicalTopicName(t, prefix));
-  const partitions = await admin.partitionCounts(physical);
+  const short = (counts: Map<string, number>) =>
+    logicalTopics.some((t) => {
+      const have = counts.get(physicalTopicName(t, prefix));
+      return have === undefined || have < (getTopic(t)?.partitions ?? 0);
+    });
+  // On a cluster, the broker that answers may not have seen a topic created (or grown) a moment
+  // ago on another one: each broker applies the controller's metadata log at its own pace. So a
+  // shortfall is read again for a few seconds before it is called missing.
+  const deadline = Date.now() + settleMs;
+  let partitions = await admin.partitionCounts(physical);
+  while (short(partitions) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(250, Math.max(0, deadline - Date.now()))));
+    partitions = await admin.partitionCounts(physical);
+  }
   const missing = physical.filter((t) => !partitions.has(t));
   const prefixFlag = prefix ? ` --prefix ${prefix}` : '';
   // Under ACLs a topic this principal may not DESCRIBE is left out of the topic list: that is not

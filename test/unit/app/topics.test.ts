@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyFailureError, type ApplyResult } from '../../../src/app/topics.js';
+import { applyFailureError, checkRunTopics, type ApplyResult } from '../../../src/app/topics.js';
+import { physicalTopicName } from '../../../src/catalog/topics.js';
 import { ScSimError } from '../../../src/errors.js';
 import { planTopics } from '../../../src/topics/plan.js';
 
@@ -44,5 +45,53 @@ describe('applyFailureError', () => {
     )!;
     expect(err.code).toBe('E_KAFKA');
     expect(err.hint).toMatch(/^per-topic hint/);
+  });
+});
+
+describe('checkRunTopics', () => {
+  const logical = ['sc.domain.user', 'sc.domain.order'];
+  const full = (prefix: string) => new Map(logical.map((t) => [physicalTopicName(t, prefix), 12]));
+  /** An admin session whose metadata reads answer from `answers` in turn (the last one repeats). */
+  const admin = (answers: Map<string, number>[]) => {
+    let reads = 0;
+    return {
+      reads: () => reads,
+      session: {
+        connection: { brokers: ['b:1', 'b:2'] },
+        partitionCounts: async () => answers[Math.min(reads++, answers.length - 1)]!,
+        deniedTopics: async () => [],
+      } as unknown as Parameters<typeof checkRunTopics>[0],
+    };
+  };
+
+  it('a topic the answering broker has not seen yet is read again until it shows up', async () => {
+    const a = admin([new Map(), new Map([[physicalTopicName('sc.domain.user', 'p.'), 12]]), full('p.')]);
+    const counts = await checkRunTopics(a.session, logical, 'p.', 5_000);
+    expect(a.reads()).toBe(3);
+    expect([...counts.keys()]).toEqual(logical.map((t) => `p.${t}`));
+  });
+
+  it('a topic still missing after the settle time is E_TOPIC_MISSING, naming it and the command that makes it', async () => {
+    const a = admin([new Map([[physicalTopicName('sc.domain.user', 'p.'), 12]])]);
+    const started = Date.now();
+    const err = await checkRunTopics(a.session, logical, 'p.', 400).catch((e: unknown) => e);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+    expect(a.reads()).toBeGreaterThan(1);
+    expect(err).toBeInstanceOf(ScSimError);
+    expect((err as ScSimError).code).toBe('E_TOPIC_MISSING');
+    expect((err as ScSimError).details).toEqual(['missing: p.sc.domain.order']);
+    expect((err as ScSimError).hint).toBe("create the catalog's topics first: sc-sim topics apply --prefix p.");
+  });
+
+  it('fewer partitions than the catalog is read again too, then refused with the repair command', async () => {
+    const grown = full('');
+    const small = new Map(grown);
+    small.set('sc.domain.order', 3);
+    const settles = admin([small, grown]);
+    await expect(checkRunTopics(settles.session, logical, '', 5_000)).resolves.toEqual(grown);
+    const stays = admin([small]);
+    const err = (await checkRunTopics(stays.session, logical, '', 300).catch((e: unknown) => e)) as ScSimError;
+    expect(err.code).toBe('E_TOPIC_MISSING');
+    expect(err.message).toMatch(/^sc\.domain\.order has 3 partitions, the catalog says \d+$/);
   });
 });
