@@ -3,6 +3,18 @@
 // Java producer does: errors handled per partition, retriable ones retried in order with back-off
 // until the batch's delivery deadline, leader moves followed through a metadata refresh, a new
 // producer id when sequence state is in doubt, and a clear stop for a deleted topic or a refusal.
+//
+// Idempotent sends are pipelined, as the Java producer's max.in.flight.requests.per.connection=5:
+// each send takes its partitions' sequence numbers in call order and is written without waiting
+// for the previous one's answer. Ordering rests on the broker, which appends a producer's batch
+// only when its sequence follows the last one appended; a batch behind a failed one is answered
+// OUT_OF_ORDER_SEQUENCE_NUMBER and retried once every earlier send has finished. Three rules keep
+// sequences in send order across failures: a send takes its numbers before the next send may
+// (the numbering turn), a retry waits for every earlier send to finish, and numbers under a new
+// producer id are taken only once no earlier unfinished send holds numbers under another id.
+// And at most MAX_SENDS_IN_FLIGHT sends are numbered past the oldest unfinished one: the broker
+// remembers a producer's last 5 batches per partition, so a retried batch is still recognised as a
+// duplicate however many later ones were appended meanwhile.
 import type { Kafka } from 'kafkajs';
 import { backoffMs, describeError, verdictForCode, verdictForThrown, type Verdict } from './delivery.js';
 import {
@@ -10,10 +22,12 @@ import {
   frameRoomOf,
   protocolError,
   sendProduce,
+  type Broker,
   type Cluster,
   type EosManager,
   type Logger,
   type ProduceResponse,
+  type ProducerParts,
 } from './kafkajs-internals.js';
 import {
   encodeProduceRequest,
@@ -37,6 +51,18 @@ export interface BatchProducerOptions {
   /** Back-off jitter (tests pass a fixed one). */
   random?: () => number;
 }
+
+/** How a Produce request reaches a broker (kafkajs-internals.ts; a unit test passes a broker of its own). */
+export interface ProduceTransport {
+  send(
+    broker: Broker,
+    encoded: EncodedRequest,
+    o: { acks: number; timeoutMs: number; requestTimeoutMs: number },
+  ): Promise<ProduceResponse | undefined>;
+  frameRoom(broker: Broker): Promise<number>;
+}
+
+const KAFKAJS_TRANSPORT: ProduceTransport = { send: sendProduce, frameRoom: frameRoomOf };
 
 /** How one record of a send ended. */
 export type RecordOutcome = 'acked' | 'failed' | 'indeterminate' | 'unsent';
@@ -73,6 +99,21 @@ interface GroupState {
   /** Not to be retried (the broker refused these records for good). */
   final: boolean;
   error: string | undefined;
+  /** Idempotent: the producer id and epoch its sequence number was taken under, and that number. */
+  identity: string | undefined;
+  sequence: number;
+}
+
+/** An idempotent send's place in the pipeline. */
+interface SendTurn {
+  /** Resolves when every earlier send has finished. */
+  readonly earlierDone: Promise<void>;
+  /** Set once earlierDone has resolved. */
+  earlierFinished: boolean;
+  /** The identity (`id:epoch`) this send's numbers are held under (counted in BatchProducer#holders). */
+  held: string | undefined;
+  heldId: bigint;
+  heldEpoch: number;
 }
 
 interface BrokerRequest {
@@ -85,6 +126,8 @@ interface AttemptVerdict {
   state: GroupState;
   verdict: Verdict;
   error: string;
+  /** Refused only because an earlier send's batch is missing: resent, without back-off, once it is in. */
+  behindEarlier?: boolean;
 }
 
 /** A topic reported unknown this long, in answers at least this far apart, is taken as deleted. */
@@ -98,8 +141,17 @@ export class BatchProducer {
   private readonly eos: EosManager;
   private readonly logger: Logger;
   private readonly random: () => number;
-  /** Resolves when the previous send has finished (idempotent: sends go out one after another). */
-  private tail: Promise<void> = Promise.resolve();
+  /** Resolves once the last send called has taken its sequence numbers (or finished). */
+  private numberingTail: Promise<void> = Promise.resolve();
+  /** Resolves once the last send called and every one before it have finished. */
+  private doneTail: Promise<void> = Promise.resolve();
+  /** doneTail as it was after each of the last MAX_SENDS_IN_FLIGHT sends called, oldest first. */
+  private readonly recentDone: Promise<void>[] = [];
+  /** Unfinished sends holding sequence numbers, per producer identity (`id:epoch`). */
+  private readonly holders = new Map<string, number>();
+  /** A producer id being taken (shared by the sends that need it at once). */
+  private renewing: Promise<void> | undefined;
+  private readonly transport: ProduceTransport;
   private readonly targetTopics = new Set<string>();
   private metadataStale = false;
   private needsNewProducerId = false;
@@ -112,20 +164,25 @@ export class BatchProducer {
   private headerRoom = 0;
 
   private constructor(
-    kafka: Kafka,
+    parts: ProducerParts,
     private readonly o: BatchProducerOptions,
+    transport: ProduceTransport,
   ) {
-    const parts = producerParts(kafka);
     this.cluster = parts.cluster;
     this.eos = parts.eos;
     this.logger = parts.logger;
+    this.transport = transport;
     this.random = o.random ?? Math.random;
   }
 
-  /** Connects to the cluster and, when idempotent, takes a producer id. Throws kafkajs's errors. */
   /** A producer not yet connected: `connect()` it (the caller bounds how long that may take). */
   static create(kafka: Kafka, o: BatchProducerOptions): BatchProducer {
-    return new BatchProducer(kafka, o);
+    return new BatchProducer(producerParts(kafka), o, KAFKAJS_TRANSPORT);
+  }
+
+  /** A producer on parts of the caller's own (a unit test's cluster, producer id manager and broker). */
+  static fromParts(parts: ProducerParts, o: BatchProducerOptions, transport: ProduceTransport): BatchProducer {
+    return new BatchProducer(parts, o, transport);
   }
 
   /** Connects, reads metadata and (idempotent) gets a producer id; on failure disconnects and throws. */
@@ -151,14 +208,29 @@ export class BatchProducer {
 
   /**
    * Sends the records and keeps trying what fails with a retriable error until `deadlineMs`
-   * (wall clock). Idempotent sends are stamped and written in call order, one after another, so a
-   * retried batch never lands behind a later one. Never rejects: every record gets an outcome.
+   * (wall clock). Idempotent sends take their sequence numbers in call order and are pipelined
+   * (see the top of this file); a retry waits for every earlier send to finish, so a retried batch
+   * never lands behind a later one. Never rejects: every record gets an outcome.
    */
   async send(records: readonly ProduceRecord[], deadlineMs: number): Promise<ProduceResult> {
-    // The turn is taken before any await: call order = sequence order = log order.
-    const previous = this.o.idempotent ? this.tail : Promise.resolve();
-    let endTurn = (): void => undefined;
-    if (this.o.idempotent) this.tail = new Promise<void>((resolve) => (endTurn = resolve));
+    // The turns are taken before any await: call order = sequence order = log order.
+    const idempotent = this.o.idempotent;
+    const previousNumbered = this.numberingTail;
+    let endNumbering = (): void => undefined;
+    let finish = (): void => undefined;
+    let turn: SendTurn | undefined;
+    let windowOpen: Promise<void> | undefined;
+    if (idempotent) {
+      this.numberingTail = new Promise<void>((resolve) => (endNumbering = resolve));
+      const finished = new Promise<void>((resolve) => (finish = resolve));
+      turn = { earlierDone: this.doneTail, earlierFinished: false, held: undefined, heldId: -1n, heldEpoch: -1 };
+      const t = turn;
+      void t.earlierDone.then(() => (t.earlierFinished = true));
+      // Sends up to and including the one MAX_SENDS_IN_FLIGHT before this one, all finished.
+      windowOpen = this.recentDone.length >= MAX_SENDS_IN_FLIGHT ? this.recentDone.shift() : undefined;
+      this.doneTail = Promise.all([this.doneTail, finished]).then(() => undefined);
+      this.recentDone.push(this.doneTail);
+    }
     // One CreateTime for records without their own, kept across retries.
     const nowMs = Date.now();
     const states: GroupState[] = groupByPartition(records).map((group) => ({
@@ -168,49 +240,90 @@ export class BatchProducer {
       attempted: false,
       final: false,
       error: undefined,
+      identity: undefined,
+      sequence: -1,
     }));
     const offsets = new Array<number | undefined>(records.length).fill(undefined);
     const retryErrors: Record<string, number> = {};
     let attempts = 0;
-    // Encoded while the previous send is still on the wire (metadata as known now).
+    let wantsNewProducerId = false;
+    let backOff = true;
+    // Encoded while earlier sends are still on the wire (metadata as known now).
     let prepared: Promise<Prepared | undefined> | undefined = this.fatal
       ? undefined
       : this.prepare(records, states, nowMs).catch(() => undefined);
     try {
-      await previous;
+      await previousNumbered;
+      // Past the deadline with the window still closed, this send takes no numbers and expires.
+      const inWindow = windowOpen === undefined || (await within(windowOpen, deadlineMs - Date.now()));
       for (;;) {
+        if (!inWindow) break;
         const pending = states.filter((s) => !s.done && !s.final);
         if (pending.length === 0 || this.fatal) break;
         const leftMs = deadlineMs - Date.now();
         if (leftMs <= 0) break;
         if (attempts > 0) {
-          await sleep(Math.min(backoffMs(attempts, this.random), leftMs));
+          // A retry goes out only behind every earlier send: what it resends then lands in order.
+          if (turn && !turn.earlierFinished) await within(turn.earlierDone, leftMs);
+          // Asked for by an answer to this send; taken now that no earlier send can still need the old id.
+          if (wantsNewProducerId) this.needsNewProducerId = true;
+          wantsNewProducerId = false;
+          if (backOff) await sleep(Math.min(backoffMs(attempts, this.random), Math.max(0, deadlineMs - Date.now())));
           if (Date.now() >= deadlineMs) break;
         }
         attempts++;
-        const verdicts = await this.attempt(records, pending, offsets, nowMs, attempts === 1 ? prepared : undefined);
+        const verdicts = await this.attempt(
+          records,
+          states,
+          pending,
+          offsets,
+          nowMs,
+          attempts === 1 ? prepared : undefined,
+          turn,
+          endNumbering,
+        );
         prepared = undefined;
         for (const v of verdicts) retryErrors[v.error] = (retryErrors[v.error] ?? 0) + 1;
-        await this.apply(verdicts, pending);
+        backOff = !verdicts.every((v) => v.behindEarlier === true);
+        wantsNewProducerId = (await this.apply(verdicts, pending)) || wantsNewProducerId;
       }
     } finally {
-      endTurn();
+      endNumbering();
+      if (turn?.held !== undefined) this.release(turn.held);
     }
-    return this.result(records, states, offsets, deadlineMs, attempts, retryErrors);
+    try {
+      // Before later sends go on: a give-up here decides whether their retries need a new producer id.
+      return this.result(records, states, offsets, deadlineMs, attempts, retryErrors);
+    } finally {
+      finish();
+    }
   }
 
   /** One attempt for the pending partitions: every one ends done or with a verdict. */
   private async attempt(
     records: readonly ProduceRecord[],
+    states: GroupState[],
     pending: GroupState[],
     offsets: (number | undefined)[],
     nowMs: number,
     prepared: Promise<Prepared | undefined> | undefined,
+    turn: SendTurn | undefined,
+    endNumbering: () => void,
   ): Promise<AttemptVerdict[]> {
     let plan: Prepared;
+    let pipelined = false;
+    // The identity the numbers were taken under (another send may renew the id before this one is stamped).
+    let stampAs = { id: -1n, epoch: -1 };
     try {
       await this.ensureReady();
       plan = (await prepared) ?? (await this.prepare(records, pending, nowMs));
+      if (turn) {
+        await this.number(turn, states);
+        // Numbered: the next send may take its numbers (and be written) while this one is on the wire.
+        endNumbering();
+        pipelined = !turn.earlierFinished;
+        stampAs = { id: turn.heldId, epoch: turn.heldEpoch };
+      }
     } catch (err) {
       const verdict = verdictForThrown(err, false);
       const error = describeError(err);
@@ -221,14 +334,18 @@ export class BatchProducer {
       verdict: { kind: 'retry', refreshMetadata: true, unknownOutcome: false },
       error: `no leader known for ${state.group.topic}/${state.group.partition}`,
     }));
-    const answers = await Promise.all(plan.requests.map((r) => this.stampAndSend(r, offsets)));
+    const answers = await Promise.all(plan.requests.map((r) => this.stampAndSend(r, offsets, stampAs, pipelined)));
     for (const a of answers) verdicts.push(...a);
     return verdicts;
   }
 
-  /** Acts on an attempt's verdicts: flags for the next attempt, a topic check, or a stop. */
-  private async apply(verdicts: AttemptVerdict[], pending: GroupState[]): Promise<void> {
+  /**
+   * Acts on an attempt's verdicts: flags for the next attempt, a topic check, or a stop. Returns
+   * whether the next attempt needs a new producer id (taken once earlier sends have finished).
+   */
+  private async apply(verdicts: AttemptVerdict[], pending: GroupState[]): Promise<boolean> {
     const topicsToCheck = new Set<string>();
+    let newProducerId = false;
     for (const { state, verdict, error } of verdicts) {
       state.error = error;
       switch (verdict.kind) {
@@ -238,7 +355,7 @@ export class BatchProducer {
           break;
         case 'new-producer-id':
           if (verdict.unknownOutcome) state.unknown = true;
-          this.needsNewProducerId = true;
+          newProducerId = true;
           break;
         case 'check-topic':
           this.metadataStale = true;
@@ -262,6 +379,7 @@ export class BatchProducer {
       for (const t of this.targetTopics) topicsToCheck.add(t);
       await this.checkTopics(topicsToCheck);
     }
+    return newProducerId;
   }
 
   /** Reconnects, refreshes metadata and takes a new producer id, as the last attempt asked. */
@@ -272,12 +390,61 @@ export class BatchProducer {
       this.metadataStale = false;
     }
     if (this.o.idempotent && (this.needsNewProducerId || !this.eos.isInitialized())) {
-      const first = !this.eos.isInitialized();
-      // kafkajs's initProducerId takes a new id and epoch and restarts every sequence at 0.
-      await this.eos.initProducerId();
-      if (!first) this.producerIdResets++;
-      this.needsNewProducerId = false;
+      // Pipelined sends may all find it needed at once: one InitProducerId serves them.
+      this.renewing ??= (async () => {
+        const first = !this.eos.isInitialized();
+        // kafkajs's initProducerId takes a new id and epoch and restarts every sequence at 0.
+        await this.eos.initProducerId();
+        if (!first) this.producerIdResets++;
+        this.needsNewProducerId = false;
+      })().finally(() => (this.renewing = undefined));
+      await this.renewing;
     }
+  }
+
+  private identity(): string {
+    return `${this.eos.getProducerId()}:${this.eos.getProducerEpoch()}`;
+  }
+
+  /**
+   * Gives every partition of the send a sequence number under the current producer identity (the
+   * ones it has under it are kept: a retry resends the same numbers, and the broker answers a batch
+   * it already has with its first offsets). Under a new identity it first waits for every earlier
+   * send still holding numbers under another one, so the new numbers follow send order too.
+   * Partitions with no leader yet are numbered as well: a later send's batch must not pass theirs.
+   */
+  private async number(turn: SendTurn, states: GroupState[]): Promise<void> {
+    for (;;) {
+      const identity = this.identity();
+      if (turn.held === identity) break;
+      let others = 0;
+      for (const [id, n] of this.holders) if (id !== identity) others += n;
+      if (turn.held !== undefined) others--; // this send's own numbers, under the old identity
+      if (others > 0 && !turn.earlierFinished) {
+        await turn.earlierDone;
+        if (this.needsNewProducerId) await this.ensureReady();
+        continue;
+      }
+      if (turn.held !== undefined) this.release(turn.held);
+      this.holders.set(identity, (this.holders.get(identity) ?? 0) + 1);
+      turn.held = identity;
+      turn.heldId = BigInt(this.eos.getProducerId());
+      turn.heldEpoch = this.eos.getProducerEpoch();
+      break;
+    }
+    const identity = turn.held;
+    for (const s of states) {
+      if (s.done || s.final || s.identity === identity) continue;
+      s.identity = identity;
+      s.sequence = this.eos.getSequence(s.group.topic, s.group.partition);
+      this.eos.updateSequence(s.group.topic, s.group.partition, s.group.indexes.length);
+    }
+  }
+
+  private release(identity: string): void {
+    const n = (this.holders.get(identity) ?? 0) - 1;
+    if (n > 0) this.holders.set(identity, n);
+    else this.holders.delete(identity);
   }
 
   /** Groups the pending partitions by leader and encodes one request per broker. */
@@ -319,26 +486,20 @@ export class BatchProducer {
   }
 
   /**
-   * Stamps producer id, epoch and sequences (synchronously, in turn), sends, and reads the answer
-   * per partition. Sequences of partitions not written are given back, so the retry carries the
-   * same ones and the broker answers a batch it already has with its first offsets.
+   * Stamps producer id, epoch and the sequence numbers the send holds, sends, and reads the answer
+   * per partition. `pipelined`: an earlier send was unfinished when this one was numbered, so
+   * OUT_OF_ORDER_SEQUENCE_NUMBER means only that an earlier batch is to be retried first.
    */
-  private async stampAndSend(r: BrokerRequest, offsets: (number | undefined)[]): Promise<AttemptVerdict[]> {
-    const eos = this.eos;
+  private async stampAndSend(
+    r: BrokerRequest,
+    offsets: (number | undefined)[],
+    producer: { id: bigint; epoch: number },
+    pipelined: boolean,
+  ): Promise<AttemptVerdict[]> {
     const idempotent = this.o.idempotent;
-    stampBatches(
-      r.encoded,
-      idempotent ? BigInt(eos.getProducerId()) : -1n,
-      idempotent ? eos.getProducerEpoch() : -1,
-      (b) => (idempotent ? eos.getSequence(b.group.topic, b.group.partition) : -1),
-    );
-    const giveBack = (g: PartitionGroup) => {
-      if (idempotent) eos.updateSequence(g.topic, g.partition, -g.indexes.length);
-    };
-    if (idempotent)
-      for (const b of r.encoded.batches) eos.updateSequence(b.group.topic, b.group.partition, b.group.indexes.length);
+    const stateOf = new Map(r.states.map((s) => [s.group, s]));
+    stampBatches(r.encoded, producer.id, producer.epoch, (b) => (idempotent ? stateOf.get(b.group)!.sequence : -1));
     const all = (err: unknown, requestLeft: boolean): AttemptVerdict[] => {
-      for (const b of r.encoded.batches) giveBack(b.group);
       const verdict = verdictForThrown(err, requestLeft);
       const error = describeError(err);
       return r.states.map((state) => ({ state, verdict, error }));
@@ -347,10 +508,10 @@ export class BatchProducer {
     try {
       const broker = await this.cluster.findBroker({ nodeId: r.nodeId });
       // Learnt once (the client id's length): later requests are framed in place.
-      if (this.headerRoom === 0) this.headerRoom = await frameRoomOf(broker);
+      if (this.headerRoom === 0) this.headerRoom = await this.transport.frameRoom(broker);
       try {
         for (const s of r.states) s.attempted = true;
-        response = await sendProduce(broker, r.encoded, {
+        response = await this.transport.send(broker, r.encoded, {
           acks: this.o.acks,
           timeoutMs: this.o.ackTimeoutMs,
           // The broker answers within its timeout; past this margin the connection is suspect.
@@ -370,7 +531,6 @@ export class BatchProducer {
     for (const t of response.topics) for (const p of t.partitions) answers.set(`${t.topicName}\u0000${p.partition}`, p);
     const verdicts: AttemptVerdict[] = [];
     // The request lists batches topic by topic, not in the order of r.states: match by group.
-    const stateOf = new Map(r.states.map((s) => [s.group, s]));
     for (const b of r.encoded.batches) {
       const state = stateOf.get(b.group)!;
       const answer = answers.get(`${b.group.topic}\u0000${b.group.partition}`);
@@ -382,7 +542,6 @@ export class BatchProducer {
         if (base >= 0) for (let j = 0; j < b.group.indexes.length; j++) offsets[b.group.indexes[j]!] = base + j;
         continue;
       }
-      giveBack(b.group);
       if (code === undefined) {
         // Every partition sent must be answered (kafkajs#1303 lost acked records when one was not).
         verdicts.push({
@@ -393,7 +552,11 @@ export class BatchProducer {
         continue;
       }
       const e = protocolError(code);
-      verdicts.push({ state, verdict: verdictForCode(code, e.retriable), error: describeError(e) });
+      // Behind an earlier send still on the wire, a gap means that send's batch is to go first.
+      if (pipelined && code === OUT_OF_ORDER_SEQUENCE_NUMBER) {
+        const verdict = { kind: 'retry', refreshMetadata: false, unknownOutcome: false } as const;
+        verdicts.push({ state, verdict, error: describeError(e), behindEarlier: true });
+      } else verdicts.push({ state, verdict: verdictForCode(code, e.retriable), error: describeError(e) });
     }
     return verdicts;
   }
@@ -456,7 +619,7 @@ export class BatchProducer {
   ): ProduceResult {
     const outcomes = new Array<RecordOutcome>(records.length);
     let error: string | undefined;
-    let anyUnknown = false;
+    let gaveUpNumbered = false;
     const expired = Date.now() >= deadlineMs;
     for (const s of states) {
       let outcome: RecordOutcome;
@@ -465,7 +628,7 @@ export class BatchProducer {
       else if (this.fatal && !s.attempted) outcome = 'unsent';
       else outcome = 'failed';
       if (outcome !== 'acked') {
-        anyUnknown ||= s.unknown;
+        gaveUpNumbered ||= s.identity !== undefined;
         const why = this.fatal
           ? this.fatal.message
           : s.final
@@ -475,9 +638,10 @@ export class BatchProducer {
       }
       for (const i of s.group.indexes) outcomes[i] = outcome;
     }
-    // A batch given up with an unknown outcome leaves the broker's sequence state in doubt: the
-    // next batch on a fresh producer id, so it cannot be mistaken for a duplicate of this one.
-    if (anyUnknown && this.o.idempotent) this.needsNewProducerId = true;
+    // A batch given up leaves a gap in its partition's sequence (its numbers are not given back:
+    // later sends may hold the next ones) or, with an unknown outcome, the broker's state in doubt:
+    // what follows goes on a fresh producer id.
+    if (gaveUpNumbered && this.o.idempotent) this.needsNewProducerId = true;
     if (expired && error !== undefined) this.logger.warn('records not delivered before their deadline', { error });
     return {
       outcomes,
@@ -499,3 +663,26 @@ interface Prepared {
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/**
+ * Waits for `p`, or `ms` at most (the send's own deadline bounds how long it waits for others):
+ * whether `p` resolved.
+ */
+async function within(p: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const settled = await Promise.race([
+    p.then(() => true),
+    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, ms)))),
+  ]);
+  clearTimeout(timer);
+  return settled;
+}
+
+/**
+ * Idempotent sends numbered past the oldest unfinished one, at most: Kafka's limit for an
+ * idempotent producer's max.in.flight.requests.per.connection (the broker's 5-batch memory).
+ */
+export const MAX_SENDS_IN_FLIGHT = 5;
+
+/** Kafka's OUT_OF_ORDER_SEQUENCE_NUMBER (Errors.java). */
+const OUT_OF_ORDER_SEQUENCE_NUMBER = 45;
