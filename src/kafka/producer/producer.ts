@@ -14,7 +14,11 @@
 // producer id are taken only once no earlier unfinished send holds numbers under another id.
 // And at most MAX_SENDS_IN_FLIGHT sends are numbered past the oldest unfinished one: the broker
 // remembers a producer's last 5 batches per partition, so a retried batch is still recognised as a
-// duplicate however many later ones were appended meanwhile.
+// duplicate however many later ones were appended meanwhile. One case the broker does not catch: a
+// partition that holds no batch of this producer id yet takes its first batch whatever its sequence
+// (Kafka's ProducerAppendInfo.checkSequence), so a later batch could land before a failed first
+// one. Until a partition has acked a batch under the current id, a send that writes to it waits
+// for the sends before it to finish (the start of a run, and after a new producer id).
 import type { Kafka } from 'kafkajs';
 import { backoffMs, describeError, verdictForCode, verdictForThrown, type Verdict } from './delivery.js';
 import {
@@ -149,6 +153,8 @@ export class BatchProducer {
   private readonly recentDone: Promise<void>[] = [];
   /** Unfinished sends holding sequence numbers, per producer identity (`id:epoch`). */
   private readonly holders = new Map<string, number>();
+  /** `identity\0topic\0partition` of partitions that have acked a batch under that identity. */
+  private readonly confirmed = new Set<string>();
   /** A producer id being taken (shared by the sends that need it at once). */
   private renewing: Promise<void> | undefined;
   private readonly transport: ProduceTransport;
@@ -281,6 +287,7 @@ export class BatchProducer {
           attempts === 1 ? prepared : undefined,
           turn,
           endNumbering,
+          deadlineMs,
         );
         prepared = undefined;
         for (const v of verdicts) retryErrors[v.error] = (retryErrors[v.error] ?? 0) + 1;
@@ -309,6 +316,7 @@ export class BatchProducer {
     prepared: Promise<Prepared | undefined> | undefined,
     turn: SendTurn | undefined,
     endNumbering: () => void,
+    deadlineMs: number,
   ): Promise<AttemptVerdict[]> {
     let plan: Prepared;
     let pipelined = false;
@@ -319,6 +327,17 @@ export class BatchProducer {
       plan = (await prepared) ?? (await this.prepare(records, pending, nowMs));
       if (turn) {
         await this.number(turn, states);
+        // A partition with no batch of this producer id yet would take a later batch before an
+        // earlier one that failed: written only once the sends before this one have finished (and
+        // the next send numbered only after that, so writes keep the numbering's order).
+        const held = turn.held!;
+        if (!turn.earlierFinished && pending.some((s) => !this.confirmed.has(confirmKey(held, s.group)))) {
+          if (!(await within(turn.earlierDone, deadlineMs - Date.now()))) {
+            const verdict = { kind: 'retry', refreshMetadata: false, unknownOutcome: false } as const;
+            const error = 'delivery timeout: earlier batches to a partition new to this producer id had not finished';
+            return pending.map((state) => ({ state, verdict, error }));
+          }
+        }
         // Numbered: the next send may take its numbers (and be written) while this one is on the wire.
         endNumbering();
         pipelined = !turn.earlierFinished;
@@ -334,7 +353,9 @@ export class BatchProducer {
       verdict: { kind: 'retry', refreshMetadata: true, unknownOutcome: false },
       error: `no leader known for ${state.group.topic}/${state.group.partition}`,
     }));
-    const answers = await Promise.all(plan.requests.map((r) => this.stampAndSend(r, offsets, stampAs, pipelined)));
+    const answers = await Promise.all(
+      plan.requests.map((r) => this.stampAndSend(r, offsets, stampAs, turn?.held, pipelined)),
+    );
     for (const a of answers) verdicts.push(...a);
     return verdicts;
   }
@@ -395,6 +416,8 @@ export class BatchProducer {
         const first = !this.eos.isInitialized();
         // kafkajs's initProducerId takes a new id and epoch and restarts every sequence at 0.
         await this.eos.initProducerId();
+        // The broker has no batch of the new id anywhere (entries of older ids cannot match it).
+        this.confirmed.clear();
         if (!first) this.producerIdResets++;
         this.needsNewProducerId = false;
       })().finally(() => (this.renewing = undefined));
@@ -494,6 +517,7 @@ export class BatchProducer {
     r: BrokerRequest,
     offsets: (number | undefined)[],
     producer: { id: bigint; epoch: number },
+    identity: string | undefined,
     pipelined: boolean,
   ): Promise<AttemptVerdict[]> {
     const idempotent = this.o.idempotent;
@@ -538,6 +562,7 @@ export class BatchProducer {
       // 46 DUPLICATE_SEQUENCE_NUMBER: the broker has this batch already (an earlier attempt got through).
       if (code === 0 || code === 46) {
         state.done = true;
+        if (identity !== undefined) this.confirmed.add(confirmKey(identity, b.group));
         const base = Number(answer!.baseOffset);
         if (base >= 0) for (let j = 0; j < b.group.indexes.length; j++) offsets[b.group.indexes[j]!] = base + j;
         continue;
@@ -683,6 +708,10 @@ async function within(p: Promise<void>, ms: number): Promise<boolean> {
  * idempotent producer's max.in.flight.requests.per.connection (the broker's 5-batch memory).
  */
 export const MAX_SENDS_IN_FLIGHT = 5;
+
+function confirmKey(identity: string, g: PartitionGroup): string {
+  return `${identity}\u0000${g.topic}\u0000${g.partition}`;
+}
 
 /** Kafka's OUT_OF_ORDER_SEQUENCE_NUMBER (Errors.java). */
 const OUT_OF_ORDER_SEQUENCE_NUMBER = 45;

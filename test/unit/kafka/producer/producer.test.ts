@@ -1,6 +1,7 @@
 // The pipelined idempotent producer against a broker of this test's own that keeps Kafka's
 // idempotence rules (a batch is appended only when its sequence follows the last one appended for
-// its producer id and partition; the last 5 batches are answered as duplicates). Faults are
+// its producer id and partition; the last 5 batches are answered as duplicates; a partition with no
+// batch of the producer id yet takes the first one whatever its sequence). Faults are
 // injected per request; the property checked is the one the pipeline exists to keep: every
 // partition's log holds the records in send order, each once, and what is reported acked is there.
 import { describe, expect, it } from 'vitest';
@@ -81,7 +82,8 @@ class FakeBroker {
     const producerId = buf.readBigInt64BE(start + BATCH.producerId);
     const seq = buf.readInt32BE(start + BATCH.baseSequence);
     const key = `${producerId}/${partition}`;
-    const st = this.state.get(key) ?? { next: 0, recent: new Map<number, number>() };
+    // Kafka's ProducerAppendInfo.checkSequence: with no state for the producer id, any sequence goes.
+    const st = this.state.get(key) ?? { next: seq, recent: new Map<number, number>() };
     const seen = st.recent.get(seq);
     if (seen !== undefined) return { code: 0, base: seen };
     if (seq !== st.next) return { code: 45, base: -1 };
@@ -231,18 +233,33 @@ describe('BatchProducer, idempotent and pipelined', () => {
 
   it('a batch refused with a retriable error: the batches behind it (OUT_OF_ORDER) wait and follow it, same producer id', async () => {
     const broker = new FakeBroker(
-      (n) => (n === 3 ? { kind: 'code', partition: 1, code: 6, append: false } : { kind: 'ok' }),
+      (n) => (n === 8 ? { kind: 'code', partition: 1, code: 6, append: false } : { kind: 'ok' }),
       () => 5,
     );
     const r = await run(broker, { sends: 20, perSend: 30, inFlight: 5 });
     expect(r.results.every((x) => x.outcomes.every((o) => o === 'acked'))).toBe(true);
-    expect(r.results[3]!.retryErrors).toEqual({ 'KafkaJSProtocolError: NOT_LEADER_FOR_PARTITION': 1 });
+    const refused = r.results.findIndex((x) => x.retryErrors['KafkaJSProtocolError: NOT_LEADER_FOR_PARTITION']);
+    expect(refused).toBeGreaterThanOrEqual(0);
+    expect(r.results[refused]!.retryErrors).toEqual({ 'KafkaJSProtocolError: NOT_LEADER_FOR_PARTITION': 1 });
     // At least one later send met the gap and was retried behind it.
-    expect(r.results.slice(4).some((x) => x.retryErrors['KafkaJSProtocolError: OUT_OF_ORDER_SEQUENCE_NUMBER'])).toBe(
-      true,
-    );
+    expect(
+      r.results.slice(refused + 1).some((x) => x.retryErrors['KafkaJSProtocolError: OUT_OF_ORDER_SEQUENCE_NUMBER']),
+    ).toBe(true);
     expectOrderedOnce(broker, r);
     expect(r.resets).toBe(0);
+  });
+
+  it("a partition's first batch refused: later batches to it wait (the broker would take them first), same producer id", async () => {
+    const broker = new FakeBroker(
+      (n) => (n === 0 ? { kind: 'code', partition: 1, code: 6, append: false } : { kind: 'ok' }),
+      () => 5,
+    );
+    const r = await run(broker, { sends: 12, perSend: 30, inFlight: 5 });
+    expect(r.results.every((x) => x.outcomes.every((o) => o === 'acked'))).toBe(true);
+    expectOrderedOnce(broker, r);
+    expect(r.resets).toBe(0);
+    // Once every partition has a batch in, sends overlap again.
+    expect(broker.maxInFlight).toBeGreaterThanOrEqual(3);
   });
 
   it('a connection dropped after the broker appended: the retries are answered as duplicates, nothing twice', async () => {
