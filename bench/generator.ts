@@ -105,7 +105,7 @@ function measurements(
   seed: number,
   mix: Readonly<Record<string, number>>,
   pools: Pools,
-  serialize: (envelope: Envelope) => Buffer,
+  serialize: (envelope: Envelope) => Buffer | string,
   bytes: { total: number; events: number },
 ): Measurement[] {
   const world = () => createWorld({ seed, mix }, { runId: 'bench-generator', pools });
@@ -122,7 +122,7 @@ function measurements(
       const n = Math.min(SERIALIZE_BATCH, count - done);
       for (let i = 0; i < n; i++) batch[i] = ser.next().envelope;
       const t = timed(() => {
-        for (let i = 0; i < n; i++) serialize(batch[i]!);
+        for (let i = 0; i < n; i++) byteLength(serialize(batch[i]!));
       });
       wallMs += t.wallMs;
       cpuMs += t.cpuMs;
@@ -145,7 +145,7 @@ function measurements(
       (n) =>
         timed(() => {
           let sum = 0;
-          for (let i = 0; i < n; i++) sum += serialize(genSer.next().envelope).length;
+          for (let i = 0; i < n; i++) sum += byteLength(serialize(genSer.next().envelope));
           bytes.total += sum;
           bytes.events += n;
         }),
@@ -274,4 +274,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     };
     writeFileSync(out, `${JSON.stringify(file, null, 2)}\n`);
   }
+}
+
+/** A serialized value's bytes: text is measured as the encoder measures it (its UTF-8 length). */
+export function byteLength(v: Buffer | string): number {
+  return typeof v === 'string' ? Buffer.byteLength(v, 'utf8') : v.length;
 }

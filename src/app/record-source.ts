@@ -16,7 +16,7 @@ import type { WorldStream } from '../generators/index.js';
 import type { Encoder } from '../records/encode.js';
 import type { EventClock } from '../runner/time-mode.js';
 import type { AckObserver, Progress } from '../runner.js';
-import type { SinkRecord } from '../sinks/types.js';
+import { valueBytes, type SinkRecord } from '../sinks/types.js';
 import { PRODUCER } from '../version.js';
 
 export interface RecordSourceOptions {
@@ -52,7 +52,7 @@ type PathologyKind = keyof Pathologies;
 function pathological(r: SinkRecord, kind: PathologyKind): SinkRecord {
   const value =
     kind === 'poison'
-      ? Buffer.concat([r.value.subarray(0, Math.floor(r.value.length / 2)), Buffer.from('\u0000\ufffd}{')])
+      ? brokenHalf(valueBytes(r.value))
       : r.value;
   return {
     ...r,
@@ -79,7 +79,7 @@ export interface RecordSource {
 
 interface AwaitingDlq {
   env: Envelope;
-  value: Buffer;
+  value: string | Buffer;
   timestampMs: number | undefined;
   picks: DlqPick[];
 }
@@ -236,4 +236,9 @@ export function createRecordSource(o: RecordSourceOptions): RecordSource {
       );
     },
   };
+}
+
+/** The first half of a value and bytes no JSON parser takes: a poison record's value. */
+function brokenHalf(bytes: Buffer): Buffer {
+  return Buffer.concat([bytes.subarray(0, Math.floor(bytes.length / 2)), Buffer.from('\u0000\ufffd}{')]);
 }

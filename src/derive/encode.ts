@@ -5,7 +5,7 @@ import { HEARTBEAT_RECORD_TYPE, HEARTBEAT_TOPIC, type HeartbeatPayload } from '.
 import { physicalTopicName, type TopicName } from '../catalog/topics.js';
 import { HEADER_EVENT_TYPE, HEADER_RUN_ID, HEADER_SEQUENCE, HEADER_SHARD, type Envelope } from '../envelope.js';
 import { partitionForKey } from '../partitioning/murmur2.js';
-import type { SinkRecord } from '../sinks/types.js';
+import { valueBytes, type SinkRecord } from '../sinks/types.js';
 import { dlqHeaders, dlqValue, type DlqOrigin, type DlqPick } from './dlq.js';
 import { derivedUuid } from './ids.js';
 import type { DerivedRecord } from './projector.js';
@@ -84,11 +84,11 @@ export class DerivedEncoder {
   }
 
   /** The dead-letter record of `original` (already acked at `origin`) for one failing consumer. */
-  dlq(pick: DlqPick, env: Envelope, original: Buffer, origin: DlqOrigin): SinkRecord {
+  dlq(pick: DlqPick, env: Envelope, original: string | Buffer, origin: DlqOrigin): SinkRecord {
     const topic = pick.spec.topic;
     const physical = this.physicalOf(topic);
     const key = Buffer.from(env.event_id, 'utf8');
-    const value = dlqValue(original, env, pick.failure);
+    const value = dlqValue(valueBytes(original), env, pick.failure);
     return {
       topic: physical,
       logicalTopic: topic,

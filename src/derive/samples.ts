@@ -65,7 +65,7 @@ export function derivedSamples(): DerivedSample[] {
         timestampMs: event.occurredAtMs,
       };
       const r = encoder.dlq(pick, event.envelope, record.value, origin);
-      const text = r.value.toString('utf8');
+      const text = r.value.toString();
       let value: unknown = text;
       try {
         value = JSON.parse(text);

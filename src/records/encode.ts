@@ -55,8 +55,9 @@ export function createEncoder(opts: EncoderOptions): Encoder {
   return (event: SimEvent): SinkRecord => {
     const env = event.envelope;
     const value = serializeEnvelope(env);
+    const valueBytes = Buffer.byteLength(value, 'utf8');
     const physical = physicalOf(event.topic);
-    const { key, keyText, partition } = placer.place(event, physical, partitionsOf(event.topic), value.length);
+    const { key, keyText, partition } = placer.place(event, physical, partitionsOf(event.topic), valueBytes);
     const floorMs = minTimestampMs?.get(event.topic);
     return {
       topic: physical,
@@ -79,7 +80,7 @@ export function createEncoder(opts: EncoderOptions): Encoder {
             [HEADER_RUN_ID]: opts.runId,
             [HEADER_SEQUENCE]: String(env.sequence),
           },
-      sizeBytes: (key?.length ?? 0) + value.length,
+      sizeBytes: (key?.length ?? 0) + valueBytes,
       eventType: env.event_type,
       actorId: sessionActorOf(env.event_type, env.payload),
       eventId: env.event_id,

@@ -6,7 +6,7 @@ import { createWriteStream, openSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { HEADER_PATHOLOGY } from '../envelope.js';
 import { ScSimError } from '../errors.js';
-import type { SendResult, Sink, SinkDescription, SinkFatal, SinkRecord } from './types.js';
+import { valueBytes, type SendResult, type Sink, type SinkDescription, type SinkFatal, type SinkRecord } from './types.js';
 
 const LINE_END = Buffer.from('}\n');
 /** How long close() waits for the file to be flushed before it gives up with E_IO. */
@@ -70,7 +70,7 @@ export class NdjsonSink implements Sink {
       // A dead letter or a poison record may not be JSON: it goes out as a JSON string instead.
       chunks.push(
         Buffer.from(head),
-        mayBeMalformed(r) ? Buffer.from(JSON.stringify(r.value.toString('utf8'))) : r.value,
+        mayBeMalformed(r) ? Buffer.from(JSON.stringify(r.value.toString())) : valueBytes(r.value),
         LINE_END,
       );
     }

@@ -23,7 +23,8 @@ const FIELDS = 5;
 
 export function packBatch(batch: readonly SinkRecord[]): PackedBatch {
   let size = 0;
-  for (const r of batch) size += (r.key?.length ?? 0) + r.value.length;
+  for (const r of batch)
+    size += (r.key?.length ?? 0) + (typeof r.value === 'string' ? Buffer.byteLength(r.value, 'utf8') : r.value.length);
   // allocUnsafeSlow: a buffer of its own (not a slice of Node's shared pool), so it can be transferred.
   const bytes = Buffer.allocUnsafeSlow(size);
   const meta = new Int32Array(batch.length * FIELDS);
@@ -36,7 +37,9 @@ export function packBatch(batch: readonly SinkRecord[]): PackedBatch {
   for (let i = 0; i < batch.length; i++) {
     const r = batch[i]!;
     if (r.key) offset += r.key.copy(bytes, offset);
-    offset += r.value.copy(bytes, offset);
+    const v = r.value;
+    const valueLength = typeof v === 'string' ? bytes.write(v, offset, 'utf8') : v.copy(bytes, offset);
+    offset += valueLength;
     let t = topicIndex.get(r.topic);
     if (t === undefined) {
       t = topics.length;
@@ -52,7 +55,7 @@ export function packBatch(batch: readonly SinkRecord[]): PackedBatch {
     const m = i * FIELDS;
     meta[m] = r.key ? r.key.length : -1;
     timestamps[i] = r.timestampMs ?? Number.NaN;
-    meta[m + 1] = r.value.length;
+    meta[m + 1] = valueLength;
     meta[m + 2] = r.partition;
     meta[m + 3] = t;
     meta[m + 4] = headerCount;

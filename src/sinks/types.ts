@@ -14,8 +14,11 @@ export interface SinkRecord {
   readonly key: Buffer | null;
   /** The key as text: the entity id, a compound or salted key (records/keys.ts); '' when there is no key. */
   readonly keyText: string;
-  /** JSON of the envelope (for DLQ records: the failed record's bytes, possibly malformed). */
-  readonly value: Buffer;
+  /**
+   * JSON of the envelope, as text (written as UTF-8 straight into the request), or bytes (a DLQ
+   * record's copy of a failed record, possibly malformed).
+   */
+  readonly value: string | Buffer;
   /** Text headers; binary ones (DLQ positions, big-endian integers as Spring Kafka writes them) as Buffers. */
   readonly headers: Record<string, string | Buffer>;
   /**
@@ -126,4 +129,9 @@ export interface Sink {
   close(): Promise<void>;
   /** A sink that produces on a thread of its own: that thread's event loop so far (null once it is gone). */
   producerThread?(): ThreadClock | null;
+}
+
+/** A record value's bytes (a copy, when it is text). */
+export function valueBytes(value: string | Buffer): Buffer {
+  return typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
 }

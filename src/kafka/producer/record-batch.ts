@@ -13,7 +13,8 @@ export interface ProduceRecord {
   readonly topic: string;
   readonly partition: number;
   readonly key: Buffer | null;
-  readonly value: Buffer | null;
+  /** Bytes, or text written as UTF-8 straight into the batch (no Buffer per record in between). */
+  readonly value: Buffer | string | null;
   /** Text headers, or raw bytes (Spring's dead-letter headers hold big-endian numbers). */
   readonly headers: Readonly<Record<string, string | Buffer>>;
   /** CreateTime in ms since the epoch; undefined: stamped when the request is encoded. */
@@ -124,7 +125,9 @@ function writeVarlong(buf: Buffer, pos: number, v: number): number {
 /** Upper bound of one record's encoded size, its length varint included. */
 function recordBound(r: ProduceRecord): number {
   // length 5, attributes 1, timestampDelta 10, offsetDelta 5, key and value lengths 5 each, header count 5
-  let n = 36 + (r.key?.length ?? 0) + (r.value?.length ?? 0);
+  const value = r.value;
+  // Text: at most 3 UTF-8 bytes per UTF-16 unit.
+  let n = 36 + (r.key?.length ?? 0) + (value === null ? 0 : typeof value === 'string' ? 3 * value.length : value.length);
   // Each header: two length varints and at most 3 UTF-8 bytes per UTF-16 unit.
   for (const name in r.headers) n += 10 + 3 * (name.length + r.headers[name]!.length);
   // (A Buffer's length is its byte count, so 3× is a loose bound for it too.)
@@ -137,6 +140,18 @@ function writeHeaderValue(buf: Buffer, pos: number, v: string | Buffer): number 
   pos = writeVarint(buf, pos, v.length);
   buf.set(v, pos);
   return pos + v.length;
+}
+
+/**
+ * A record value's UTF-8 bytes after their zigzag varint length, at pos. Written after a 2-byte
+ * length (values of 64 to 8191 bytes, every envelope but the largest); moved when that was wrong.
+ */
+function writeText(buf: Buffer, pos: number, s: string): number {
+  const n = (buf as Utf8Writable).utf8Write(s, pos + 2);
+  const lengthBytes = varintSize(n);
+  if (lengthBytes !== 2) buf.copyWithin(pos + lengthBytes, pos + 2, pos + 2 + n);
+  writeVarint(buf, pos, n);
+  return pos + lengthBytes + n;
 }
 
 /** A string's UTF-8 bytes after its zigzag varint length, at pos. */
@@ -185,6 +200,7 @@ export function writeRecords(
     }
     const value = r.value;
     if (value === null) buf[p++] = 1;
+    else if (typeof value === 'string') p = writeText(buf, p, value);
     else {
       p = writeVarint(buf, p, value.length);
       buf.set(value, p);

@@ -12,7 +12,7 @@ import { FIXTURE_WALL_CLOCK_MS, fixtureRun } from '../../support/run-fixture.js'
 import { checkStream, type CheckedEvent } from '../../support/lifecycle-checker.js';
 
 const world = { population: { users: 100, suppliers: 5, communities: 4, products: 20, promotions: 5, posts: 10 } };
-const envelopeOf = (value: Buffer) => JSON.parse(value.toString()) as Envelope;
+const envelopeOf = (value: string | Buffer) => JSON.parse(value.toString()) as Envelope;
 
 describe('live time', () => {
   it("stamps occurred_at with the wall-clock instant each event was due, and the record's timestamp with the same", async () => {

@@ -58,7 +58,7 @@ describe('the record source', () => {
       if (kind === 'duplicate') {
         // Right after it (a late copy or another pathology of the same record may come between).
         expect(i - originalAt).toBeLessThanOrEqual(3);
-        expect(r.value.equals(original.value)).toBe(true);
+        expect(r.value).toEqual(original.value);
       } else if (kind === 'late') {
         expect(i - originalAt).toBeGreaterThanOrEqual(LATE_AFTER_RECORDS - 5);
         // Its event time is behind the stream it arrives in.

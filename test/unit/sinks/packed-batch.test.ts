@@ -8,7 +8,7 @@ function record(
   key: string,
   value: string,
   headers: Record<string, string>,
-  extra: { noKey?: boolean; timestampMs?: number } = {},
+  extra: { noKey?: boolean; timestampMs?: number; text?: boolean } = {},
 ): SinkRecord {
   return {
     topic,
@@ -17,9 +17,10 @@ function record(
     key: extra.noKey ? null : Buffer.from(key),
     keyText: extra.noKey ? '' : key,
     ...(extra.timestampMs === undefined ? {} : { timestampMs: extra.timestampMs }),
-    value: Buffer.from(value),
+    // The encoder's values are text (UTF-8 written later); DLQ copies are bytes.
+    value: extra.text ? value : Buffer.from(value),
     headers,
-    sizeBytes: key.length + value.length,
+    sizeBytes: Buffer.byteLength(key) + Buffer.byteLength(value),
     eventType: 'order.created',
     eventId: key,
     entityId: key,
@@ -33,6 +34,7 @@ describe('packBatch / unpackBatch', () => {
     record('p.sc.domain.order', 5, 'o-1', '{"a":"ü"}', { 'sc-event-type': 'order.created', 'sc-sequence': '1' }),
     record('p.sc.domain.user', 0, 'u-22', '{}', {}),
     record('p.sc.domain.order', 2, '', 'x'.repeat(1000), { 'sc-run-id': 'run-1' }),
+    record('p.sc.domain.post', 1, 'p-3', '{"t":"naïve ✓ 𝄞"}', {}, { text: true }),
   ];
 
   it('gives back each record’s topic, partition, key, value and headers, in order', () => {
@@ -45,8 +47,9 @@ describe('packBatch / unpackBatch', () => {
 
   it('holds all keys and values in one buffer of exactly their size, topics once each', () => {
     const packed = packBatch(batch);
-    expect(packed.bytes.byteLength).toBe(batch.reduce((n, r) => n + r.key!.length + r.value.length, 0));
-    expect(packed.topics).toEqual(['p.sc.domain.order', 'p.sc.domain.user']);
+    // A text value takes its UTF-8 bytes ('naïve ✓ 𝄞': 1 + 2 + 3 + 4 bytes for its 4 odd characters).
+    expect(packed.bytes.byteLength).toBe(batch.reduce((n, r) => n + r.sizeBytes, 0));
+    expect(packed.topics).toEqual(['p.sc.domain.order', 'p.sc.domain.user', 'p.sc.domain.post']);
     expect(transferList(packed)).toEqual([packed.bytes, packed.meta.buffer, packed.timestamps.buffer]);
   });
 

@@ -85,6 +85,34 @@ describe('RecordBatch v2 encoding', () => {
     expect(ours.equals(await kafkajsBatch(records))).toBe(true);
   });
 
+  it('writes a text value as its UTF-8 bytes: the same batch as from Buffers (every length-prefix size, 1 to 4-byte characters)', async () => {
+    // Lengths around the 2-byte length guess (64 and 8192 bytes) and characters of every UTF-8 width.
+    const texts = [
+      '',
+      'a',
+      '{"x":1}',
+      'a'.repeat(63),
+      'a'.repeat(64),
+      'é'.repeat(40),
+      '€'.repeat(2_731),
+      'a'.repeat(8_191),
+      'a'.repeat(8_192),
+      '𝄞'.repeat(3_000),
+      `{"t":"naïve ✓ 𝄞 ${'z'.repeat(70_000)}"}`,
+    ];
+    const asText = texts.map((value, i): ProduceRecord => ({
+      topic: 't',
+      partition: 0,
+      key: Buffer.from(`k${i}`),
+      value,
+      headers: { h: 'v' },
+    }));
+    const asBytes = asText.map((r) => ({ ...r, value: Buffer.from(r.value as string, 'utf8') }));
+    const ours = await ourBatch(asText);
+    expect(ours.equals(await ourBatch(asBytes))).toBe(true);
+    expect(ours.equals(await kafkajsBatch(asBytes))).toBe(true);
+  });
+
   it("writes each record's own CreateTime (earlier, later, days apart) and stamps the others with now", async () => {
     const day = 86_400_000;
     const records = awkwardRecords(60, (i) => (i % 4 === 0 ? undefined : NOW_MS + (i % 3 === 0 ? -7 * day : i * 37)));
