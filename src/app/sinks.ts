@@ -3,10 +3,11 @@ import type { Writable } from 'node:stream';
 import { ScSimError } from '../errors.js';
 import type { KafkaConnection } from '../kafka/client.js';
 import type { ProducerSettings } from '../scenarios/index.js';
+import { MAX_SENDS_IN_FLIGHT } from '../kafka/producer/producer.js';
 import { KafkaSink } from '../sinks/kafka.js';
 import { WorkerKafkaSink } from '../sinks/kafka-worker.js';
 import { NdjsonSink } from '../sinks/ndjson.js';
-import type { Sink } from '../sinks/types.js';
+import type { ProducerMode, Sink } from '../sinks/types.js';
 
 export type SinkChoice = { kind: 'kafka' } | { kind: 'ndjson'; file?: string };
 
@@ -29,14 +30,25 @@ export async function openKafkaSink(
   return (producer.worker ? WorkerKafkaSink : KafkaSink).connect({
     connection,
     clientId,
-    mode: {
-      acks: producer.acks,
-      idempotent: producer.idempotent,
-      maxInFlightRequests: producer.maxInFlightRequests,
-      compression: producer.compression,
-    },
+    mode: producerModeOf(producer),
     ackTimeoutMs: producer.timeout,
   });
+}
+
+/**
+ * The producer mode a run states in its report. Its in-flight bound is the real one unless the
+ * scenario states one: batches handed over at once, and for an idempotent producer at most
+ * MAX_SENDS_IN_FLIGHT of them on the wire.
+ */
+export function producerModeOf(producer: ProducerSettings): ProducerMode {
+  return {
+    acks: producer.acks,
+    idempotent: producer.idempotent,
+    maxInFlightRequests:
+      producer.maxInFlightRequests ??
+      (producer.idempotent ? Math.min(producer.inFlightBatches, MAX_SENDS_IN_FLIGHT) : producer.inFlightBatches),
+    compression: producer.compression,
+  };
 }
 
 export function openNdjsonSink(file: string | undefined, stdout: Writable = process.stdout): Sink {
