@@ -27,8 +27,12 @@ export const CODE = {
 } as const;
 
 export type Verdict =
-  /** Try again after a back-off; `unknownOutcome`: the records may have been written already. */
-  | { kind: 'retry'; refreshMetadata: boolean; unknownOutcome: boolean }
+  /**
+   * Try again after a back-off; `unknownOutcome`: the records may have been written already.
+   * `behindEarlier`: refused only because an earlier pipelined batch is missing — resent without
+   * back-off once the sends before it have finished.
+   */
+  | { kind: 'retry'; refreshMetadata: boolean; unknownOutcome: boolean; behindEarlier?: true }
   /** The broker and we disagree on sequence numbers: take a new producer id, then retry. */
   | { kind: 'new-producer-id'; unknownOutcome: boolean }
   /** The broker does not know the topic or partition: check whether the topic still exists. */
@@ -44,8 +48,15 @@ const RETRY = (refreshMetadata: boolean, unknownOutcome = false): Verdict => ({
   unknownOutcome,
 });
 
-/** What to do about a partition's error code in a Produce response (0 and 46 are success). */
-export function verdictForCode(code: number, retriable: boolean): Verdict {
+/**
+ * What to do about a partition's error code in a Produce response (0 and 46 are success).
+ * `pipelined`: an earlier send was still unfinished when this batch took its sequence numbers.
+ */
+export function verdictForCode(code: number, retriable: boolean, pipelined = false): Verdict {
+  // Behind an earlier batch still on the wire, a gap means that batch is to land first; with
+  // nothing unfinished ahead, the sequence state is in doubt (below).
+  if (pipelined && code === CODE.OUT_OF_ORDER_SEQUENCE_NUMBER)
+    return { kind: 'retry', refreshMetadata: false, unknownOutcome: false, behindEarlier: true };
   switch (code) {
     case CODE.UNKNOWN_TOPIC_OR_PARTITION:
       return { kind: 'check-topic' };
@@ -57,8 +68,7 @@ export function verdictForCode(code: number, retriable: boolean): Verdict {
     case CODE.UNKNOWN_PRODUCER_ID:
     case CODE.INVALID_PRODUCER_EPOCH:
     case CODE.PRODUCER_FENCED:
-      // With one request in flight per partition this means an earlier attempt's fate was
-      // misjudged: the batch may be in the log.
+      // An earlier attempt's fate was misjudged: the batch may be in the log.
       return { kind: 'new-producer-id', unknownOutcome: true };
     case CODE.REQUEST_TIMED_OUT:
     case CODE.NOT_ENOUGH_REPLICAS_AFTER_APPEND:

@@ -21,6 +21,7 @@
 // for the sends before it to finish (the start of a run, and after a new producer id).
 import type { Kafka } from 'kafkajs';
 import { backoffMs, describeError, verdictForCode, verdictForThrown, type Verdict } from './delivery.js';
+import { bounded } from '../bounded.js';
 import {
   producerParts,
   frameRoomOf,
@@ -130,8 +131,6 @@ interface AttemptVerdict {
   state: GroupState;
   verdict: Verdict;
   error: string;
-  /** Refused only because an earlier send's batch is missing: resent, without back-off, once it is in. */
-  behindEarlier?: boolean;
 }
 
 /** A topic reported unknown this long, in answers at least this far apart, is taken as deleted. */
@@ -291,7 +290,7 @@ export class BatchProducer {
         );
         prepared = undefined;
         for (const v of verdicts) retryErrors[v.error] = (retryErrors[v.error] ?? 0) + 1;
-        backOff = !verdicts.every((v) => v.behindEarlier === true);
+        backOff = !verdicts.every((v) => v.verdict.kind === 'retry' && v.verdict.behindEarlier === true);
         wantsNewProducerId = (await this.apply(verdicts, pending)) || wantsNewProducerId;
       }
     } finally {
@@ -577,11 +576,7 @@ export class BatchProducer {
         continue;
       }
       const e = protocolError(code);
-      // Behind an earlier send still on the wire, a gap means that send's batch is to go first.
-      if (pipelined && code === OUT_OF_ORDER_SEQUENCE_NUMBER) {
-        const verdict = { kind: 'retry', refreshMetadata: false, unknownOutcome: false } as const;
-        verdicts.push({ state, verdict, error: describeError(e), behindEarlier: true });
-      } else verdicts.push({ state, verdict: verdictForCode(code, e.retriable), error: describeError(e) });
+      verdicts.push({ state, verdict: verdictForCode(code, e.retriable, pipelined), error: describeError(e) });
     }
     return verdicts;
   }
@@ -693,14 +688,11 @@ function sleep(ms: number): Promise<void> {
  * Waits for `p`, or `ms` at most (the send's own deadline bounds how long it waits for others):
  * whether `p` resolved.
  */
-async function within(p: Promise<void>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const settled = await Promise.race([
-    p.then(() => true),
-    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, ms)))),
-  ]);
-  clearTimeout(timer);
-  return settled;
+function within(p: Promise<void>, ms: number): Promise<boolean> {
+  return bounded(p, Math.max(0, ms)).then(
+    () => true,
+    () => false,
+  );
 }
 
 /**
@@ -712,6 +704,3 @@ export const MAX_SENDS_IN_FLIGHT = 5;
 function confirmKey(identity: string, g: PartitionGroup): string {
   return `${identity}\u0000${g.topic}\u0000${g.partition}`;
 }
-
-/** Kafka's OUT_OF_ORDER_SEQUENCE_NUMBER (Errors.java). */
-const OUT_OF_ORDER_SEQUENCE_NUMBER = 45;

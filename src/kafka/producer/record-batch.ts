@@ -127,7 +127,8 @@ function recordBound(r: ProduceRecord): number {
   // length 5, attributes 1, timestampDelta 10, offsetDelta 5, key and value lengths 5 each, header count 5
   const value = r.value;
   // Text: at most 3 UTF-8 bytes per UTF-16 unit.
-  let n = 36 + (r.key?.length ?? 0) + (value === null ? 0 : typeof value === 'string' ? 3 * value.length : value.length);
+  let n =
+    36 + (r.key?.length ?? 0) + (value === null ? 0 : typeof value === 'string' ? 3 * value.length : value.length);
   // Each header: two length varints and at most 3 UTF-8 bytes per UTF-16 unit.
   for (const name in r.headers) n += 10 + 3 * (name.length + r.headers[name]!.length);
   // (A Buffer's length is its byte count, so 3× is a loose bound for it too.)

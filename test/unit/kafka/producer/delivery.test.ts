@@ -35,6 +35,21 @@ describe('verdictForCode: what a partition error in a Produce answer leads to', 
     expect(verdictForCode(CODE.CLUSTER_AUTHORIZATION_FAILED, false).kind).toBe('unauthorized');
   });
 
+  it('OUT_OF_ORDER behind an unfinished earlier send is a plain retry without back-off; other sequence trouble is not', () => {
+    expect(verdictForCode(CODE.OUT_OF_ORDER_SEQUENCE_NUMBER, false, true)).toEqual({
+      kind: 'retry',
+      refreshMetadata: false,
+      unknownOutcome: false,
+      behindEarlier: true,
+    });
+    expect(verdictForCode(CODE.UNKNOWN_PRODUCER_ID, false, true).kind).toBe('new-producer-id');
+    expect(verdictForCode(CODE.NOT_LEADER_OR_FOLLOWER, true, true)).toEqual({
+      kind: 'retry',
+      refreshMetadata: true,
+      unknownOutcome: false,
+    });
+  });
+
   it('anything else follows kafkajs’s retriable flag: a non-retriable error fails the batch only', () => {
     expect(verdictForCode(10 /* MESSAGE_TOO_LARGE */, false).kind).toBe('fail');
     expect(verdictForCode(2 /* CORRUPT_MESSAGE */, true).kind).toBe('retry');
