@@ -145,17 +145,15 @@ export async function checkRunTopics(
   settleMs = TOPIC_SETTLE_MS,
 ): Promise<Map<string, number>> {
   const physical = logicalTopics.map((t) => physicalTopicName(t, prefix));
-  const short = (counts: Map<string, number>) =>
-    logicalTopics.some((t) => {
-      const have = counts.get(physicalTopicName(t, prefix));
-      return have === undefined || have < (getTopic(t)?.partitions ?? 0);
-    });
+  /** The logical topics a read shows missing or with fewer partitions than the catalog's. */
+  const shortOf = (counts: Map<string, number>) =>
+    logicalTopics.filter((t) => (counts.get(physicalTopicName(t, prefix)) ?? 0) < (getTopic(t)?.partitions ?? 1));
   // On a cluster, the broker that answers may not have seen a topic created (or grown) a moment
   // ago on another one: each broker applies the controller's metadata log at its own pace. So a
   // shortfall is read again for a few seconds before it is called missing.
   const deadline = Date.now() + settleMs;
   let partitions = await admin.partitionCounts(physical);
-  while (short(partitions) && Date.now() < deadline) {
+  while (shortOf(partitions).length > 0 && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, Math.min(250, Math.max(0, deadline - Date.now()))));
     partitions = await admin.partitionCounts(physical);
   }
@@ -185,16 +183,13 @@ export async function checkRunTopics(
       },
     );
   }
-  for (const logical of logicalTopics) {
-    const spec = getTopic(logical);
-    const have = partitions.get(physicalTopicName(logical, prefix)) ?? 0;
-    if (spec && have < spec.partitions) {
-      throw new ScSimError(
-        'E_TOPIC_MISSING',
-        `${physicalTopicName(logical, prefix)} has ${have} partitions, the catalog says ${spec.partitions}`,
-        { hint: `repair it with: sc-sim topics apply${prefixFlag}` },
-      );
-    }
+  const [logical] = shortOf(partitions);
+  if (logical !== undefined) {
+    throw new ScSimError(
+      'E_TOPIC_MISSING',
+      `${physicalTopicName(logical, prefix)} has ${partitions.get(physicalTopicName(logical, prefix))} partitions, the catalog says ${getTopic(logical)?.partitions}`,
+      { hint: `repair it with: sc-sim topics apply${prefixFlag}` },
+    );
   }
   return partitions;
 }
