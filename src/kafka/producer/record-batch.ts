@@ -19,6 +19,11 @@ export interface ProduceRecord {
   readonly headers: Readonly<Record<string, string | Buffer>>;
   /** CreateTime in ms since the epoch; undefined: stamped when the request is encoded. */
   readonly timestampMs?: number | undefined;
+  /**
+   * Key + value bytes, when the caller counted them (a SinkRecord has): a text value's room in the
+   * request is then exact instead of 3 bytes per character, and the count is checked as it is written.
+   */
+  readonly sizeBytes?: number;
 }
 
 export type Compression = 'none' | 'gzip';
@@ -126,9 +131,15 @@ function writeVarlong(buf: Buffer, pos: number, v: number): number {
 function recordBound(r: ProduceRecord): number {
   // length 5, attributes 1, timestampDelta 10, offsetDelta 5, key and value lengths 5 each, header count 5
   const value = r.value;
-  // Text: at most 3 UTF-8 bytes per UTF-16 unit.
+  const keyBytes = r.key?.length ?? 0;
+  // Text: its counted bytes, or at most 3 UTF-8 bytes per UTF-16 unit.
   let n =
-    36 + (r.key?.length ?? 0) + (value === null ? 0 : typeof value === 'string' ? 3 * value.length : value.length);
+    36 +
+    (value === null
+      ? keyBytes
+      : typeof value === 'string'
+        ? (r.sizeBytes ?? keyBytes + 3 * value.length)
+        : keyBytes + value.length);
   // Each header: two length varints and at most 3 UTF-8 bytes per UTF-16 unit.
   for (const name in r.headers) n += 10 + 3 * (name.length + r.headers[name]!.length);
   // (A Buffer's length is its byte count, so 3× is a loose bound for it too.)
@@ -146,9 +157,16 @@ function writeHeaderValue(buf: Buffer, pos: number, v: string | Buffer): number 
 /**
  * A record value's UTF-8 bytes after their zigzag varint length, at pos. Written after a 2-byte
  * length (values of 64 to 8191 bytes, every envelope but the largest); moved when that was wrong.
+ * `expectedBytes`, when known, is checked: the room was sized by it, and a short count would have
+ * cut the value (a Buffer's write stops silently at its end).
  */
-function writeText(buf: Buffer, pos: number, s: string): number {
+function writeText(buf: Buffer, pos: number, s: string, expectedBytes: number | undefined): number {
   const n = (buf as Utf8Writable).utf8Write(s, pos + 2);
+  if (expectedBytes !== undefined && n !== expectedBytes) {
+    throw new RangeError(
+      `a record value is ${Buffer.byteLength(s)} bytes of UTF-8, its record counted ${expectedBytes}`,
+    );
+  }
   const lengthBytes = varintSize(n);
   if (lengthBytes !== 2) buf.copyWithin(pos + lengthBytes, pos + 2, pos + 2 + n);
   writeVarint(buf, pos, n);
@@ -201,7 +219,8 @@ export function writeRecords(
     }
     const value = r.value;
     if (value === null) buf[p++] = 1;
-    else if (typeof value === 'string') p = writeText(buf, p, value);
+    else if (typeof value === 'string')
+      p = writeText(buf, p, value, r.sizeBytes === undefined ? undefined : r.sizeBytes - (key?.length ?? 0));
     else {
       p = writeVarint(buf, p, value.length);
       buf.set(value, p);

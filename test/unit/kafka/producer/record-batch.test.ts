@@ -111,6 +111,29 @@ describe('RecordBatch v2 encoding', () => {
     const ours = await ourBatch(asText);
     expect(ours.equals(await ourBatch(asBytes))).toBe(true);
     expect(ours.equals(await kafkajsBatch(asBytes))).toBe(true);
+    // Counted bytes (as a SinkRecord carries them): the same batch, in room sized by the count.
+    const counted = asText.map((r) => ({ ...r, sizeBytes: r.key!.length + Buffer.byteLength(r.value as string) }));
+    expect((await ourBatch(counted)).equals(ours)).toBe(true);
+    const request = (rs: ProduceRecord[]) =>
+      encodeProduceRequest(rs, groupByPartition(rs), {
+        acks: -1,
+        timeoutMs: 1_000,
+        compression: 'none',
+        nowMs: NOW_MS,
+      });
+    const exact = await request(counted);
+    const loose = await request(asText);
+    // Both requests are large enough for a buffer of their own: its size is the bound they were given.
+    expect(exact.buffer.buffer.byteLength).toBeLessThan(exact.buffer.length * 1.1);
+    expect(loose.buffer.buffer.byteLength).toBeGreaterThan(loose.buffer.length * 1.5);
+  });
+
+  it('a text value whose counted bytes are wrong is refused, never cut short', async () => {
+    const value = `{"t":"${'€'.repeat(100)}"}`;
+    const wrong: ProduceRecord = { topic: 't', partition: 0, key: null, value, headers: {}, sizeBytes: value.length };
+    await expect(
+      encodeProduceRequest([wrong], groupByPartition([wrong]), { acks: -1, timeoutMs: 1_000, compression: 'none' }),
+    ).rejects.toThrow(/a record value is 308 bytes of UTF-8, its record counted 108/);
   });
 
   it("writes each record's own CreateTime (earlier, later, days apart) and stamps the others with now", async () => {
