@@ -221,14 +221,20 @@ function expectOrderedOnce(broker: FakeBroker, r: Awaited<ReturnType<typeof run>
   );
 }
 
+/** A broker answering in 5 ms, with `faults` at those request numbers. */
+const brokerWith = (faults: Record<number, Fault> = {}) =>
+  new FakeBroker(
+    (n) => faults[n] ?? { kind: 'ok' },
+    () => 5,
+  );
+
+const allAcked = (r: Awaited<ReturnType<typeof run>>) => r.results.every((x) => x.outcomes.every((o) => o === 'acked'));
+
 describe('BatchProducer, idempotent and pipelined', () => {
   it('sends are written without waiting for earlier answers, and land in order', async () => {
-    const broker = new FakeBroker(
-      () => ({ kind: 'ok' }),
-      () => 5,
-    );
+    const broker = brokerWith();
     const r = await run(broker, { sends: 30, perSend: 30, inFlight: 5 });
-    expect(r.results.every((x) => x.outcomes.every((o) => o === 'acked'))).toBe(true);
+    expect(allAcked(r)).toBe(true);
     expect(broker.maxInFlight).toBeGreaterThanOrEqual(4);
     expect(broker.logs.flat()).toHaveLength(900);
     expectOrderedOnce(broker, r);
@@ -236,12 +242,9 @@ describe('BatchProducer, idempotent and pipelined', () => {
   });
 
   it('a batch refused with a retriable error: the batches behind it (OUT_OF_ORDER) wait and follow it, same producer id', async () => {
-    const broker = new FakeBroker(
-      (n) => (n === 8 ? { kind: 'code', partition: 1, code: 6, append: false } : { kind: 'ok' }),
-      () => 5,
-    );
+    const broker = brokerWith({ 8: { kind: 'code', partition: 1, code: 6, append: false } });
     const r = await run(broker, { sends: 20, perSend: 30, inFlight: 5 });
-    expect(r.results.every((x) => x.outcomes.every((o) => o === 'acked'))).toBe(true);
+    expect(allAcked(r)).toBe(true);
     const refused = r.results.findIndex((x) => x.retryErrors['KafkaJSProtocolError: NOT_LEADER_FOR_PARTITION']);
     expect(refused).toBeGreaterThanOrEqual(0);
     expect(r.results[refused]!.retryErrors).toEqual({ 'KafkaJSProtocolError: NOT_LEADER_FOR_PARTITION': 1 });
@@ -254,12 +257,9 @@ describe('BatchProducer, idempotent and pipelined', () => {
   });
 
   it("a partition's first batch refused: later batches to it wait (the broker would take them first), same producer id", async () => {
-    const broker = new FakeBroker(
-      (n) => (n === 0 ? { kind: 'code', partition: 1, code: 6, append: false } : { kind: 'ok' }),
-      () => 5,
-    );
+    const broker = brokerWith({ 0: { kind: 'code', partition: 1, code: 6, append: false } });
     const r = await run(broker, { sends: 12, perSend: 30, inFlight: 5 });
-    expect(r.results.every((x) => x.outcomes.every((o) => o === 'acked'))).toBe(true);
+    expect(allAcked(r)).toBe(true);
     expectOrderedOnce(broker, r);
     expect(r.resets).toBe(0);
     // Once every partition has a batch in, sends overlap again.
@@ -267,12 +267,9 @@ describe('BatchProducer, idempotent and pipelined', () => {
   });
 
   it('a connection dropped after the broker appended: the retries are answered as duplicates, nothing twice', async () => {
-    const broker = new FakeBroker(
-      (n) => (n === 2 || n === 7 ? { kind: 'drop', append: true } : { kind: 'ok' }),
-      () => 5,
-    );
+    const broker = brokerWith({ 2: { kind: 'drop', append: true }, 7: { kind: 'drop', append: true } });
     const r = await run(broker, { sends: 20, perSend: 30, inFlight: 5 });
-    expect(r.results.every((x) => x.outcomes.every((o) => o === 'acked'))).toBe(true);
+    expect(allAcked(r)).toBe(true);
     expect(broker.logs.flat()).toHaveLength(600);
     expectOrderedOnce(broker, r);
     expect(r.resets).toBe(0);
@@ -280,10 +277,7 @@ describe('BatchProducer, idempotent and pipelined', () => {
 
   it('a batch refused for good: its records fail, the partition goes on in order on a new producer id', async () => {
     // 10 MESSAGE_TOO_LARGE: not retriable.
-    const broker = new FakeBroker(
-      (n) => (n === 4 ? { kind: 'code', partition: 0, code: 10, append: false } : { kind: 'ok' }),
-      () => 5,
-    );
+    const broker = brokerWith({ 4: { kind: 'code', partition: 0, code: 10, append: false } });
     const r = await run(broker, { sends: 20, perSend: 30, inFlight: 5 });
     const failed = r.results.flatMap((x) => x.outcomes.filter((o) => o !== 'acked'));
     expect(failed).toEqual(new Array(10).fill('failed'));
@@ -318,7 +312,7 @@ describe('BatchProducer, idempotent and pipelined', () => {
     expect(faulted).toBeGreaterThanOrEqual(4);
     expect(broker.requests).toBeGreaterThanOrEqual(80 + faulted);
     expect(broker.maxInFlight).toBeGreaterThanOrEqual(3);
-    expect(r.results.every((x) => x.outcomes.every((o) => o === 'acked'))).toBe(true);
+    expect(allAcked(r)).toBe(true);
     expect(r.results.reduce((n, x) => n + x.retries, 0)).toBeGreaterThanOrEqual(faulted);
     expect(broker.logs.flat()).toHaveLength(960);
     expectOrderedOnce(broker, r);
