@@ -6,7 +6,14 @@ import { createWriteStream, openSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { HEADER_PATHOLOGY } from '../envelope.js';
 import { ScSimError } from '../errors.js';
-import { valueBytes, type SendResult, type Sink, type SinkDescription, type SinkFatal, type SinkRecord } from './types.js';
+import {
+  valueBytes,
+  type SendResult,
+  type Sink,
+  type SinkDescription,
+  type SinkFatal,
+  type SinkRecord,
+} from './types.js';
 
 const LINE_END = Buffer.from('}\n');
 /** How long close() waits for the file to be flushed before it gives up with E_IO. */

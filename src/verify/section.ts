@@ -46,7 +46,7 @@ export function describeOrdering(mode: Pick<ProducerMode, 'idempotent' | 'maxInF
       idempotent: true,
       maxInFlightRequests: inFlight,
       reorderingOnRetryPossible: false,
-      note: 'idempotent producer: batches carry sequence numbers, so the broker drops retried duplicates and appends a partition\'s batches only in order, pipelined or not',
+      note: "idempotent producer: batches carry sequence numbers, so the broker drops retried duplicates and appends a partition's batches only in order, pipelined or not",
     };
   }
   if (inFlight === 1) {
