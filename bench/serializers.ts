@@ -71,7 +71,8 @@ function slabSerializer(slabBytes = 64 * 1_024): (envelope: Envelope) => Buffer 
 }
 
 export const SERIALIZER_CANDIDATES: Readonly<Record<string, Candidate>> = {
-  'JSON.stringify, UTF-8 written in the request (shipped)': () => serializeEnvelope,
+  'envelope fields written, payload by JSON.stringify, UTF-8 in the request (shipped)': () => serializeEnvelope,
+  'JSON.stringify, UTF-8 written in the request (shipped before)': () => (envelope) => JSON.stringify(envelope),
   'JSON.stringify + Buffer.from': () => (envelope) => Buffer.from(JSON.stringify(envelope), 'utf8'),
   'JSON.stringify + 64 KiB slabs': () => slabSerializer(),
   'fast-json-stringify + Buffer.from': fastJsonSerializer,
