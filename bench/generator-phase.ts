@@ -3,6 +3,7 @@
 // generation alone and serialization alone, per wall-clock second and per CPU-second.
 import { DEFAULT_BENCH_MIXES, runGeneratorBench } from './generator.js';
 import type { GeneratorFigures } from './results.js';
+import { runGenerationThreadsBench, type GenerationThreadsFigures } from './generator-threads.js';
 
 /** Issue 6's target, restated by issue 14: generation + serialization, one core. */
 export const GENERATOR_TARGET_EV_PER_SEC = 300_000;
@@ -26,4 +27,20 @@ export async function runGeneratorPhase(events: number, log: (line: string) => v
     );
     return { mix: r.mix, events: r.events, eventsPerSec: r.eventsPerSec, details: { ...d } };
   });
+}
+
+/** Records handed to the runner per second with 0, 1 and 2 generation threads (3 rounds; 1 for --smoke). */
+export async function runGenerationThreadsPhase(
+  events: number,
+  log: (line: string) => void,
+): Promise<GenerationThreadsFigures[]> {
+  const figures = await runGenerationThreadsBench(events, events >= 100_000 ? 3 : 1);
+  const main = figures[0]!.recordsPerSec;
+  for (const f of figures)
+    log(
+      `generation ${f.threads === 0 ? 'on the main thread' : `on ${f.threads} worker thread(s)`}: ${int(f.recordsPerSec)} records/s` +
+        (f.threads === 0 ? '' : ` (${(f.recordsPerSec / main).toFixed(2)}× the main thread's)`) +
+        `; rounds ${f.rounds.map(int).join(', ')}`,
+    );
+  return figures;
 }

@@ -1,4 +1,5 @@
 // The shape of bench/results/<date>.json and the facts about the machine it was measured on.
+import type { GenerationThreadsFigures } from './generator-threads.js';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem, type } from 'node:os';
@@ -45,7 +46,12 @@ export interface BenchResults {
   broker: { brokers: string[]; startedByBench: boolean; kafkaVersion: string } | null;
   /** What each phase did and why: the choices a reader needs to trust the figures. */
   method: string[];
-  generator: { targetEventsPerSec: number; results: GeneratorFigures[] } | null;
+  generator: {
+    targetEventsPerSec: number;
+    results: GeneratorFigures[];
+    /** Records handed to the runner per second with 0, 1 and 2 generation threads (bench/generator-threads.ts). */
+    threads?: GenerationThreadsFigures[];
+  } | null;
   produce: {
     count: number;
     rounds: number;

@@ -17,7 +17,8 @@ import { isPortFree } from '../src/kafka/local/ports.js';
 import { REPO_ROOT, resolveCacheRoot } from '../src/kafka/local/paths.js';
 import { sampleEvents, writePayloadFile } from './events.js';
 import { GENERATOR_BENCH_METHOD } from './generator.js';
-import { runGeneratorPhase, GENERATOR_TARGET_EV_PER_SEC } from './generator-phase.js';
+import { runGeneratorPhase, runGenerationThreadsPhase, GENERATOR_TARGET_EV_PER_SEC } from './generator-phase.js';
+import { GENERATION_THREADS_METHOD } from './generator-threads.js';
 import { measureMemory } from './memory.js';
 import { parseBenchArgs, USAGE, type BenchOptions } from './options.js';
 import { compareProduce, peerBatching, type ProduceComparison } from './produce.js';
@@ -44,6 +45,7 @@ function defaultOut(o: BenchOptions, date: Date): string {
 function method(o: BenchOptions, peerPartitions: number): string[] {
   return [
     `${GENERATOR_BENCH_METHOD} Runs in this process before the broker starts.`,
+    `${GENERATION_THREADS_METHOD} Runs before the broker starts.`,
     `produce: each round is a fresh process on each side (\`sc-sim run ${PRODUCE_SCENARIO('none')}|${PRODUCE_SCENARIO('gzip')}\` = the shipped \`throughput\` ` +
       `scenario with count ${o.produceCount}, seed ${BENCH_SEED}, idempotent, acks=all, the 3 envelope headers; ProducerPerformance --throughput -1 with ` +
       `enable.idempotence=true, acks=all, the compression, linger.ms = sc-sim's linger and batch.size = sc-sim's batch split over the partitions), ` +
@@ -146,6 +148,8 @@ async function main(): Promise<number> {
   if (o.phases.includes('generator')) {
     const figures = await phase('generator', () => runGeneratorPhase(o.generatorEvents, log));
     results.generator = figures === null ? null : { targetEventsPerSec: GENERATOR_TARGET_EV_PER_SEC, results: figures };
+    const threads = await phase('generation threads', () => runGenerationThreadsPhase(o.generatorEvents, log));
+    if (results.generator && threads) results.generator.threads = threads;
   }
 
   const needsKafka = o.phases.some((p) => p !== 'generator');

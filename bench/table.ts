@@ -55,6 +55,24 @@ export function formatBenchTable(r: BenchResults): string {
       ]),
     );
   } else out.push('(not run)');
+  const threads = r.generator?.threads;
+  if (threads) {
+    const main = threads[0]!.recordsPerSec;
+    out.push(
+      '',
+      '   generation threads — records handed to the runner per second (thread start-up excluded), medians of alternating rounds',
+      renderTable(threads, [
+        {
+          header: 'WORKER THREADS',
+          value: (t) => (t.threads === 0 ? '0 (main thread)' : String(t.threads)),
+          align: 'right',
+        },
+        { header: 'RECORDS/S', value: (t) => int(t.recordsPerSec), align: 'right' },
+        { header: 'VS MAIN THREAD', value: (t) => fixed(t.recordsPerSec / main, 2), align: 'right' },
+        { header: 'ROUNDS', value: (t) => t.rounds.map(int).join(', ') },
+      ]),
+    );
+  }
   out.push('');
 
   const p = r.produce;

@@ -42,6 +42,7 @@ export const ErrorCodes = [
   'E_IO',
   'E_VERIFY_TIMEOUT',
   'E_PRODUCER_CRASHED',
+  'E_GENERATOR_CRASHED',
   'E_REPORT_MERGE',
   'E_GROUP_IDLE',
 ] as const;

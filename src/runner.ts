@@ -51,6 +51,12 @@ export interface RunnerOptions {
    */
   nextRecord: (index: number, intendedOffsetMs: number) => SinkRecord;
   /**
+   * For a source that may not hold records yet (generated on other threads): null when nextRecord
+   * can be called `count` times now; otherwise a promise that settles once it can (null), or with
+   * why it never will (the run stops as on a sink's fatal result).
+   */
+  recordsReady?: (count: number) => Promise<SinkFatal | null> | null;
+  /**
    * The wall-clock time (ms since the epoch) of the run's start: per-second partition counts are
    * then kept on whole wall-clock seconds, the seconds a time-bucket key changes on. Without it they
    * are kept on seconds since the start.
@@ -279,7 +285,20 @@ export async function runLoad(opts: RunnerOptions): Promise<RunOutcome> {
     opts.batch,
     onAbort,
   );
-  const paced = { ...opts, signal };
+  // A source that cannot go on stops scheduling; what it gave is still sent (the sink is fine).
+  let sourceFatal: SinkFatal | null = null;
+  const ready = opts.recordsReady;
+  const recordsReady = ready
+    ? (count: number) =>
+        ready(count)?.then((why) => {
+          if (why && sourceFatal === null) {
+            sourceFatal = why;
+            stop.abort();
+          }
+          return why;
+        }) ?? null
+    : undefined;
+  const paced = { ...opts, signal, recordsReady };
 
   const stopProgress = new AbortController();
   const progressDone = opts.onProgress
@@ -303,7 +322,7 @@ export async function runLoad(opts: RunnerOptions): Promise<RunOutcome> {
   return {
     metrics: recorder.snapshot(),
     interrupted: opts.signal?.aborted ?? false,
-    fatal: dispatcher.fatal,
+    fatal: dispatcher.fatal ?? sourceFatal,
     durationMs: clock.now() - startMs,
     scheduleEndMs,
     delivery: delivery.snapshot(),
@@ -333,6 +352,11 @@ async function runPaced(
 
   let i = 0;
   while (i < total && !signal?.aborted) {
+    const wait = opts.recordsReady?.(Math.min(chunk, total - i));
+    if (wait) {
+      await wait;
+      continue;
+    }
     const nowMs = clock.now();
     let generated = 0;
     while (i < total && generated < chunk) {
@@ -383,6 +407,11 @@ async function runUnthrottled(
     if (nowMs >= endMs) break;
     if (dispatcher.pendingBatches >= opts.maxInFlightBatches) {
       await dispatcher.nextCompletion();
+      continue;
+    }
+    const wait = opts.recordsReady?.(Math.min(limits.maxEvents, total - i));
+    if (wait) {
+      await wait;
       continue;
     }
     // As fast as the sink answers: a full batch whenever a slot is free; "intended" = generated.

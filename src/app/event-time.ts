@@ -12,6 +12,8 @@ export interface EventTimes {
   at: EventClock;
   /** The encoder, counting what was written for the report (first and last instants, clamps). */
   tally(encode: Encoder): Encoder;
+  /** Counts one domain record encoded elsewhere (a generation thread): its event's instant and its timestamp. */
+  count(occurredAtMs: number, timestampMs: number | undefined): void;
   /** The time section of the report: the mode and what was written. */
   report(): TimeReport;
 }
@@ -35,15 +37,19 @@ export function eventTimes(time: PreparedTime, wallClockStartMs: number): EventT
   let firstMs: number | null = null;
   let lastMs: number | null = null;
   let clamped = 0;
+  const count = (occurredAtMs: number, timestampMs: number | undefined) => {
+    firstMs ??= occurredAtMs;
+    lastMs = occurredAtMs;
+    if (timestampMs !== occurredAtMs) clamped++;
+  };
   return {
     at: eventClock(time, wallClockStartMs),
     tally: (encode) => (event) => {
       const record = encode(event);
-      firstMs ??= event.occurredAtMs;
-      lastMs = event.occurredAtMs;
-      if (record.timestampMs !== event.occurredAtMs) clamped++;
+      count(event.occurredAtMs, record.timestampMs);
       return record;
     },
+    count,
     report() {
       const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
       const { settings, window } = time;

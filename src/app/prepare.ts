@@ -10,6 +10,7 @@ import {
   executorDurationMs,
   shardLoad,
   shardSchedule,
+  type ExecutorConfig,
   type Schedule,
 } from '../runner/executors.js';
 import { formatDurationMs } from '../runner/duration.js';
@@ -53,6 +54,8 @@ export interface RunSettings {
   deliveryTimeoutMs?: number;
   /** Overrides the scenario's producer.metadataMaxAge (--metadata-max-age). */
   metadataMaxAgeMs?: number;
+  /** Overrides the scenario's generator.threads (--generator-threads). */
+  generatorThreads?: number | 'auto';
 }
 
 /** One part of a sharded run: shard `index` (0-based) of `count`. */
@@ -82,6 +85,8 @@ export interface PreparedRun {
   scenario: Scenario;
   /** Built once; the plan line and the runner use this one. */
   schedule: Schedule;
+  /** What the schedule is built from (plain data): a generation thread builds the same one from it. */
+  scheduleSpec: ScheduleSpec;
   plan: string;
   time: PreparedTime;
   seed: number;
@@ -113,13 +118,17 @@ export function resolveScenario(ref: string | NamedScenario, file?: string): Nam
 /** The scenario with the rate/duration overrides applied to its load shape. */
 export function withOverrides(
   base: Scenario,
-  o: Pick<RunSettings, 'ratePerSec' | 'durationMs' | 'deliveryTimeoutMs' | 'metadataMaxAgeMs'>,
+  o: Pick<RunSettings, 'ratePerSec' | 'durationMs' | 'deliveryTimeoutMs' | 'metadataMaxAgeMs' | 'generatorThreads'>,
 ): Scenario {
+  const threaded =
+    o.generatorThreads === undefined
+      ? base
+      : { ...base, generator: { ...base.generator, threads: o.generatorThreads } };
   const scenario =
     o.deliveryTimeoutMs === undefined && o.metadataMaxAgeMs === undefined
-      ? base
+      ? threaded
       : {
-          ...base,
+          ...threaded,
           producer: {
             ...base.producer,
             deliveryTimeout: o.deliveryTimeoutMs ?? base.producer.deliveryTimeout,
@@ -190,6 +199,26 @@ export function prepareTime(
   };
 }
 
+/** What a run's schedule is built from: the whole run's load, its time mode, and this process's shard. */
+export interface ScheduleSpec {
+  load: ExecutorConfig;
+  time: TimeSettings;
+  /** Where a live daily curve starts (the run's start barrier, or now). */
+  curveStartMs: number;
+  shard: Shard | undefined;
+}
+
+/** The whole run's schedule (every shard's events). */
+function wholeSchedule(spec: ScheduleSpec): Schedule {
+  return liveShaped(createSchedule(spec.load), spec.time, spec.curveStartMs);
+}
+
+/** This process's schedule: the whole run's, or its shard's every N-th event. */
+export function buildSchedule(spec: ScheduleSpec): Schedule {
+  const whole = wholeSchedule(spec);
+  return spec.shard ? shardSchedule(whole, spec.shard.index, spec.shard.count) : whole;
+}
+
 /** A live run's schedule with its rate shaped by the scenario's daily curve (unchanged when flat). */
 function liveShaped(schedule: Schedule, time: TimeSettings, curveStartMs: number): Schedule {
   if (time.mode !== 'live' || time.shape === 'flat') return schedule;
@@ -219,7 +248,8 @@ export function prepareRun(settings: RunSettings, now = new Date()): PreparedRun
   // A shard takes every N-th event of the whole run's schedule, so the shards add up exactly; a live
   // rate shaped by the daily curve starts the curve where the run (every shard's barrier) starts.
   const curveStartMs = (settings.startAt ?? now).getTime();
-  const whole = liveShaped(createSchedule(overridden.load), overridden.time, curveStartMs);
+  const scheduleSpec: ScheduleSpec = { load: overridden.load, time: overridden.time, curveStartMs, shard };
+  const whole = wholeSchedule(scheduleSpec);
   const schedule = shard ? shardSchedule(whole, shard.index, shard.count) : whole;
   const seed = settings.seed ?? scenario.world.seed ?? randomInt(0, 0xffffffff);
   const shardNote = shard ? `; shard ${shard.index}/${shard.count}` : '';
@@ -230,6 +260,7 @@ export function prepareRun(settings: RunSettings, now = new Date()): PreparedRun
     name,
     scenario,
     schedule,
+    scheduleSpec,
     plan: planLine(scenario, schedule, time.window?.endMs) + curveNote(scenario.time, curveStartMs) + shardNote,
     time,
     seed,

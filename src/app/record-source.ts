@@ -50,10 +50,7 @@ type PathologyKind = keyof Pathologies;
 
 /** A labelled copy of `r` (or, for poison, a record with a broken value) that the verifier skips. */
 function pathological(r: SinkRecord, kind: PathologyKind): SinkRecord {
-  const value =
-    kind === 'poison'
-      ? brokenHalf(valueBytes(r.value))
-      : r.value;
+  const value = kind === 'poison' ? brokenHalf(valueBytes(r.value)) : r.value;
   return {
     ...r,
     value,
@@ -77,7 +74,9 @@ export interface RecordSource {
   finalRecords(): SinkRecord[];
 }
 
-interface AwaitingDlq {
+/** A record that will be dead-lettered once its offset is known (from its ack). */
+export interface DeadLetterCandidate {
+  eventId: string;
   env: Envelope;
   value: string | Buffer;
   timestampMs: number | undefined;
@@ -87,33 +86,40 @@ interface AwaitingDlq {
 const DERIVED = new Set<string>(DERIVED_CATALOG.map((d) => d.topic));
 const DLQS = new Set<string>(DLQ_CATALOG.map((d) => d.topic));
 
-export function createRecordSource(o: RecordSourceOptions): RecordSource {
-  const selected = new Set<string>(o.topics);
-  const domainSelected = new Set(DOMAIN_TOPICS.filter((t) => selected.has(t)));
-  const derivedSelected = new Set([...selected].filter((t) => DERIVED.has(t)));
-  const dlqSelected = new Set([...selected].filter((t) => DLQS.has(t)));
-  const heartbeats = selected.has(HEARTBEAT_TOPIC);
-  const encoder = new DerivedEncoder({
+const derivedEncoderOf = (
+  o: Pick<RecordSourceOptions, 'runId' | 'prefix' | 'partitions' | 'shard' | 'minTimestampMs'>,
+) =>
+  new DerivedEncoder({
     runId: o.runId,
     prefix: o.prefix,
     partitions: o.partitions,
     ...(o.shard ? { shard: o.shard } : {}),
     ...(o.minTimestampMs ? { minTimestampMs: o.minTimestampMs } : {}),
   });
+
+/** The seeded part of the stream: the world's records, what is derived from them, pathologies. */
+export interface WorldRecords {
+  next(intendedOffsetMs: number): SinkRecord;
+}
+
+/**
+ * The world's domain records in stream order, each followed by what is derived from it and by its
+ * labelled pathological copies (a late copy LATE_AFTER_RECORDS records later). Records that will be
+ * dead-lettered are announced to `expect` (their letters need the offsets acks bring).
+ */
+export function createWorldRecords(o: RecordSourceOptions, expect: (c: DeadLetterCandidate) => void): WorldRecords {
+  const selected = new Set<string>(o.topics);
+  const domainSelected = new Set(DOMAIN_TOPICS.filter((t) => selected.has(t)));
+  const derivedSelected = new Set([...selected].filter((t) => DERIVED.has(t)));
+  const dlqSelected = new Set([...selected].filter((t) => DLQS.has(t)));
+  const encoder = derivedEncoderOf(o);
   // Load scenarios write domain topics only: then nothing is projected at all.
   const projector =
     derivedSelected.size > 0 ? new Projector({ runId: o.runId, producer: PRODUCER, topics: derivedSelected }) : null;
-  const nowMs = o.nowMs ?? Date.now;
-  const instanceId = o.instanceId ?? `${hostname()}:${process.pid}`;
 
-  // Records of the current domain event (it, then what is derived from it), and records that are
-  // due now (dead letters, heartbeats) and go out first.
+  // Records of the current domain event (it, then what is derived from it).
   let pending: SinkRecord[] = [];
   let head = 0;
-  const dueLetters: SinkRecord[] = [];
-  const dueHeartbeats: SinkRecord[] = [];
-  const awaiting = new Map<string, AwaitingDlq>();
-  let heartbeatSeq = 0;
   const pathologies = (Object.entries(o.pathologies ?? {}) as [PathologyKind, number | undefined][]).filter(
     ([, share]) => share !== undefined && share > 0,
   ) as [PathologyKind, number][];
@@ -168,7 +174,8 @@ export function createRecordSource(o: RecordSourceOptions): RecordSource {
         if (dlqSelected.size > 0) {
           const picks = dlqPicks(event.envelope, event.topic, dlqSelected);
           if (picks.length > 0)
-            awaiting.set(record.eventId, {
+            expect({
+              eventId: record.eventId,
               env: event.envelope,
               value: record.value,
               timestampMs: record.timestampMs,
@@ -184,6 +191,43 @@ export function createRecordSource(o: RecordSourceOptions): RecordSource {
     streamIndex += pending.length;
     actionRecords += pending.length;
   };
+
+  return {
+    next(intendedOffsetMs) {
+      handedOut++;
+      if (late.length > 0 && late[0]!.dueAt <= handedOut) return late.shift()!.record;
+      if (head >= pending.length) refill(intendedOffsetMs);
+      return pending[head++]!;
+    },
+  };
+}
+
+/** The records that depend on the run itself: dead letters (after their acks) and heartbeats. */
+export interface RunRecords {
+  /** A record that will be dead-lettered once its ack brings its offset. */
+  expect(c: DeadLetterCandidate): void;
+  /** The next dead letter or heartbeat that is due, if any: these go out before the stream's. */
+  due(): SinkRecord | undefined;
+  readonly onAck: AckObserver;
+  onProgress(p: Progress): void;
+  readonly wantsProgress: boolean;
+  finalRecords(): SinkRecord[];
+}
+
+export function createRunRecords(
+  o: Pick<
+    RecordSourceOptions,
+    'runId' | 'prefix' | 'topics' | 'partitions' | 'shard' | 'minTimestampMs' | 'instanceId' | 'nowMs'
+  >,
+): RunRecords {
+  const heartbeats = o.topics.includes(HEARTBEAT_TOPIC);
+  const encoder = derivedEncoderOf(o);
+  const nowMs = o.nowMs ?? Date.now;
+  const instanceId = o.instanceId ?? `${hostname()}:${process.pid}`;
+  const dueLetters: SinkRecord[] = [];
+  const dueHeartbeats: SinkRecord[] = [];
+  const awaiting = new Map<string, DeadLetterCandidate>();
+  let heartbeatSeq = 0;
 
   const onAck: AckObserver = (batch, result) => {
     if (awaiting.size === 0) return;
@@ -206,13 +250,11 @@ export function createRecordSource(o: RecordSourceOptions): RecordSource {
   };
 
   return {
-    next(intendedOffsetMs = 0) {
-      handedOut++;
+    expect: (c) => awaiting.set(c.eventId, c),
+    due() {
       if (dueLetters.length > 0) return dueLetters.shift()!;
       if (dueHeartbeats.length > 0) return dueHeartbeats.shift()!;
-      if (late.length > 0 && late[0]!.dueAt <= handedOut) return late.shift()!.record;
-      if (head >= pending.length) refill(intendedOffsetMs);
-      return pending[head++]!;
+      return undefined;
     },
     onAck,
     wantsProgress: heartbeats,
@@ -235,6 +277,19 @@ export function createRecordSource(o: RecordSourceOptions): RecordSource {
         }),
       );
     },
+  };
+}
+
+/** The run's records on this thread: what is due from the run itself first, then the world's stream. */
+export function createRecordSource(o: RecordSourceOptions): RecordSource {
+  const run = createRunRecords(o);
+  const stream = createWorldRecords(o, run.expect);
+  return {
+    next: (intendedOffsetMs = 0) => run.due() ?? stream.next(intendedOffsetMs),
+    onAck: run.onAck,
+    wantsProgress: run.wantsProgress,
+    finalRecords: run.finalRecords,
+    onProgress: (p) => run.onProgress(p),
   };
 }
 

@@ -29,7 +29,8 @@ import type { Sink } from '../sinks/types.js';
 import { PRODUCER } from '../version.js';
 import { attachChecks, checksWithScenarioDefaults, hasChecks, type AttachedChecks, type RunChecks } from './checks.js';
 import { prepareRun, type PreparedRun, type RunSettings } from './prepare.js';
-import { createRecordSource } from './record-source.js';
+import { createRecordSource, type RecordSource } from './record-source.js';
+import { generatorThreads, startGenerationThreads, type GenerationThreads } from './generation.js';
 import { eventClock, eventTimes, type EventTimes } from './event-time.js';
 import { openKafkaSink, openNdjsonSink, type SinkChoice } from './sinks.js';
 import { checkRunTopics } from './topics.js';
@@ -105,43 +106,67 @@ async function drive(
   let startedAt = new Date();
   let times: EventTimes | undefined;
   let threads: ThreadsReport | undefined;
+  let generation: GenerationThreads | undefined;
   try {
+    const chosen = generatorThreads(scenario.generator.threads);
+    // The threads build their worlds before the start barrier, so they are ready when sending starts.
+    if (chosen.threads > 0) {
+      req.log?.(`generating on ${chosen.threads} worker thread(s) (${chosen.why})`, false);
+      generation = await startGenerationThreads({
+        threads: chosen.threads,
+        world: prepared.world,
+        keys: scenario.keys,
+        time: prepared.time,
+        scheduleSpec: prepared.scheduleSpec,
+        runId: prepared.runId,
+        prefix: prepared.prefix,
+        topics: prepared.topics,
+        partitions: d.partitions,
+        pathologies: scenario.pathologies,
+        shard: prepared.shard,
+        minTimestampMs: prepared.time.minTimestampMs,
+      });
+    }
     // Live time starts when sending does: after the start barrier of a sharded run.
     await waitForStart(prepared.startAt, req.signal, (line) => req.log?.(line, false));
     const wallClockStartMs = (deps.wallClock ?? Date.now)();
     startedAt = new Date(wallClockStartMs);
     times = eventTimes(prepared.time, wallClockStartMs);
-    const source = createRecordSource({
-      world: d.world,
-      encode: times.tally(
-        createEncoder({
-          runId: prepared.runId,
-          prefix: prepared.prefix,
-          partitions: d.partitions,
-          keys: scenario.keys,
-          shard: prepared.shard,
-          minTimestampMs: prepared.time.minTimestampMs,
-        }),
-      ),
-      at: times.at,
-      runId: prepared.runId,
-      prefix: prepared.prefix,
-      topics: prepared.topics,
-      partitions: d.partitions,
-      pathologies: scenario.pathologies,
-      shard: prepared.shard,
-      minTimestampMs: prepared.time.minTimestampMs,
-    });
+    const threaded = generation?.source(wallClockStartMs, times);
+    const source: RecordSource =
+      threaded ??
+      createRecordSource({
+        world: d.world,
+        encode: times.tally(
+          createEncoder({
+            runId: prepared.runId,
+            prefix: prepared.prefix,
+            partitions: d.partitions,
+            keys: scenario.keys,
+            shard: prepared.shard,
+            minTimestampMs: prepared.time.minTimestampMs,
+          }),
+        ),
+        at: times.at,
+        runId: prepared.runId,
+        prefix: prepared.prefix,
+        topics: prepared.topics,
+        partitions: d.partitions,
+        pathologies: scenario.pathologies,
+        shard: prepared.shard,
+        minTimestampMs: prepared.time.minTimestampMs,
+      });
     const onProgress = source.wantsProgress
       ? (p: Progress) => {
           source.onProgress(p);
           req.onProgress?.(p);
         }
       : req.onProgress;
-    const meter = startThreadMeter(sink);
+    const meter = startThreadMeter(sink, undefined, threaded && { chosen, clocks: () => threaded.threadClocks() });
     outcome = await runLoad({
       schedule: prepared.schedule,
       nextRecord: (_index, offsetMs) => source.next(offsetMs),
+      ...(threaded ? { recordsReady: (count: number) => threaded.recordsReady(count) } : {}),
       finalRecords: () => source.finalRecords(),
       wallClockStartMs,
       sink,
@@ -162,7 +187,9 @@ async function drive(
     });
     // Before the sink closes: a producer thread is gone after it.
     threads = meter.stop();
+    if (!threaded) threads.generatorThreads = chosen;
   } finally {
+    await generation?.close();
     await sink.close().catch((err: unknown) => (closeError = err));
   }
   if (closeError !== undefined) {

@@ -23,22 +23,45 @@ const busy = (a: ThreadClock, b: ThreadClock): number => {
   return all <= 0 ? 0 : Math.min(1, Math.max(0, active / all));
 };
 
-export function startThreadMeter(sink: Sink, nowMs: () => number = () => performance.now()): ThreadMeter {
+/** The run's generation threads, when the world is generated on worker threads (generation.ts). */
+export interface GenerationMeter {
+  /** How many, and how the number was chosen (`auto: …`, or the scenario's). */
+  chosen: { threads: number; why: string };
+  clocks(): (ThreadClock | null)[];
+}
+
+export function startThreadMeter(
+  sink: Sink,
+  nowMs: () => number = () => performance.now(),
+  generation?: GenerationMeter,
+): ThreadMeter {
   const startedMs = nowMs();
   const cpu = process.cpuUsage();
   const main = mainThreadClock();
   const producer = sink.producerThread?.() ?? null;
+  const generators = generation?.clocks() ?? [];
   return {
     stop() {
       const wallMs = Math.max(1, nowMs() - startedMs);
       const used = process.cpuUsage(cpu);
+      const world = generation ? 'runner, dead letters, heartbeats' : 'world, JSON, keys, runner';
       const threads: ThreadsReport['threads'] = [
         {
           thread: 'main',
-          does: producer ? 'world, JSON, keys, runner' : 'world, JSON, keys, runner, producer',
+          does: producer ? world : `${world}, producer`,
           busy: busy(main, mainThreadClock()),
         },
       ];
+      const count = generators.length;
+      generation?.clocks().forEach((now, k) => {
+        const then = generators[k];
+        if (then && now)
+          threads.push({
+            thread: `generator ${k + 1}`,
+            does: count === 1 ? 'world, JSON, keys' : `world shard ${k + 1}/${count}, JSON, keys`,
+            busy: busy(then, now),
+          });
+      });
       const producerNow = producer && sink.producerThread?.();
       if (producer && producerNow)
         threads.push({
@@ -48,6 +71,7 @@ export function startThreadMeter(sink: Sink, nowMs: () => number = () => perform
         });
       return {
         threads,
+        generatorThreads: generation?.chosen ?? { threads: 0, why: 'generator.threads: 0' },
         cpuCores: (used.user + used.system) / 1_000 / wallMs,
         note: 'busy = event loop utilization of each JavaScript thread; cpuCores = the process CPU time (every thread, GC and libuv pool included) over the wall clock',
       };

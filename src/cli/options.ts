@@ -38,6 +38,15 @@ export function parseDurationFlag(flag: string, minMs = 0) {
   };
 }
 
+/** `--generator-threads`: 0 to 16, or auto. */
+export function parseGeneratorThreads(raw: string): number | 'auto' {
+  if (raw.trim() === 'auto') return 'auto';
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || n > 16)
+    throw new InvalidArgumentError(`--generator-threads expects a whole number from 0 to 16, or auto, got "${raw}"`);
+  return n;
+}
+
 export function parseSeed(raw: string): number {
   const n = Number(raw);
   if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n > 0xffffffff) {

@@ -19,6 +19,7 @@ import {
   addConnectionOptions,
   connectionFromFlags,
   parseDurationFlag,
+  parseGeneratorThreads,
   parseNonNegative,
   parsePositiveInt,
   parseRate,
@@ -39,6 +40,7 @@ export interface RunFlags extends ConnectionFlags {
   duration?: number;
   deliveryTimeout?: number;
   metadataMaxAge?: number;
+  generatorThreads?: number | 'auto';
   sink?: string;
   json?: boolean;
   out?: string;
@@ -149,6 +151,7 @@ export async function runAction(scenarioName: string, flags: RunFlags): Promise<
     runId: flags.runId,
     deliveryTimeoutMs: flags.deliveryTimeout,
     metadataMaxAgeMs: flags.metadataMaxAge,
+    generatorThreads: flags.generatorThreads,
   };
   if (flags.dryRun) {
     await dryRun(settings, 5, process.stdout);
@@ -236,6 +239,12 @@ export function registerRun(program: Command): void {
         '--metadata-max-age <d>',
         "how often partition counts are read again during the run; a raised count is followed and keys move (default: the scenario's producer.metadataMaxAge, 5m as in Kafka's producer)",
       ).argParser(parseDurationFlag('--metadata-max-age', 1_000)),
+    )
+    .addOption(
+      new Option(
+        '--generator-threads <n>',
+        "worker threads that generate the world's events: 0 (the main thread does), 1 (one worker, the same stream), up to 16 (the world split into that many shards, one per thread), or auto (the free cores less the main thread's) (default: the scenario's generator.threads, 0)",
+      ).argParser(parseGeneratorThreads),
     )
     .option('--sink <sink>', 'kafka (default), ndjson (stdout) or ndjson:<file>')
     .option('--json', `print the report as JSON on stdout (schemaVersion ${REPORT_SCHEMA_VERSION})`)

@@ -294,7 +294,14 @@ export function describePartitionChange(c: PartitionChange): string {
 /** `main 83% busy (world, JSON, keys, runner, producer); the process kept 1.12 cores busy`. */
 export function describeThreads(t: ThreadsReport): string {
   const list = t.threads.map((x) => `${x.thread} ${pct(x.busy)} busy (${x.does})`).join(', ');
-  return `${list}; the process kept ${t.cpuCores.toFixed(2)} cores busy (GC and libuv's pool included)`;
+  const g = t.generatorThreads;
+  const generation =
+    g && g.threads > 0
+      ? `; the world generated on ${g.threads} worker thread(s) (${g.why})`
+      : g?.why.startsWith('auto')
+        ? `; the world generated on the main thread (${g.why})`
+        : '';
+  return `${list}; the process kept ${t.cpuCores.toFixed(2)} cores busy (GC and libuv's pool included)${generation}`;
 }
 
 /** The sessions in the stream: how many, the funnel, steps, length and the gaps (event time). */

@@ -92,6 +92,23 @@ export const ProducerSchema = z
   .transform((p) => ({ ...p, inFlightBatches: p.inFlightBatches ?? 5 }));
 export type ProducerSettings = z.output<typeof ProducerSchema>;
 
+const THREADS_ERROR = { error: 'expected a whole number of threads from 0 to 16, or auto' };
+
+export const GeneratorSchema = z
+  .object({
+    threads: z
+      .union(
+        [z.number().int(THREADS_ERROR).min(0, THREADS_ERROR).max(16, THREADS_ERROR), z.literal('auto')],
+        THREADS_ERROR,
+      )
+      .default(0)
+      .describe(
+        "worker threads that generate and serialize the world's events, so the main thread keeps only the runner and the producer: 0 = none, the main thread generates; 1 = one worker thread, the same stream as 0 for a seed; N = the world split into N shards, one per thread, as a sharded run splits it across pods (the same seed and N give the same stream); auto = the cores free when the run starts less the main thread's (0 when none is free)",
+      ),
+  })
+  .strict();
+export type GeneratorSettings = z.output<typeof GeneratorSchema>;
+
 export const PacingSchema = z
   .object({
     lateAfter: DurationSchema.default(100).describe(
@@ -195,6 +212,7 @@ export const ScenarioSchema = z
         'record key strategy per event type or family: entity (default), compound (time bucket), salted, or none',
       ),
     producer: ProducerSchema.prefault({}),
+    generator: GeneratorSchema.prefault({}),
     pacing: PacingSchema.prefault({}),
     thresholds: ThresholdsSchema.default({}).describe(
       'pass/fail conditions on the post-warm-up summary, e.g. ack_latency_p99_ms: "< 50"',

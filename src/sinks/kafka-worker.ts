@@ -1,14 +1,11 @@
 // The Kafka sink on a worker thread: record-batch encoding, CRC, compression and the client's
 // network work run on another core than the world's generation and JSON serialization. Batches
 // cross as a few transferred buffers; the worker runs the ordinary KafkaSink.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { ScSimError, type ErrorCode, type ExitCode } from '../errors.js';
 import type { KafkaSinkOptions } from './kafka.js';
 import { packBatch, transferList, type PackedBatch } from './packed-batch.js';
+import { startTsWorker } from './ts-worker.js';
 import type { SendOptions, SendResult, Sink, SinkDescription, SinkFatal, SinkRecord, ThreadClock } from './types.js';
 
 /** How long close() waits for the worker to flush and exit before it is terminated. */
@@ -39,20 +36,6 @@ function isErrorData(e: ErrorData | { message: string }): e is ErrorData {
 
 export interface WorkerData {
   options: KafkaSinkOptions;
-}
-
-// The worker runs TypeScript like the main thread: tsx is registered in it first (workers do not
-// inherit the loader hooks of the thread that starts them).
-const BOOTSTRAP = `
-const { workerData } = require('node:worker_threads');
-import(workerData.tsxApi).then((tsx) => { tsx.register(); return import(workerData.entry); });
-`;
-
-/** file: URL of tsx's ESM API (what bin/sc-sim.js imports), found through its package.json. */
-function tsxApiUrl(): string {
-  const pkgPath = createRequire(import.meta.url).resolve('tsx/package.json');
-  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
-  return pathToFileURL(join(dirname(pkgPath), pkg.exports['./esm/api']!.import.default)).href;
 }
 
 export class WorkerKafkaSink implements Sink {
@@ -107,12 +90,7 @@ export class WorkerKafkaSink implements Sink {
 
   /** Starts the worker and connects its producer; an unreachable broker becomes E_BROKER_UNREACHABLE. */
   static async connect(opts: KafkaSinkOptions): Promise<WorkerKafkaSink> {
-    const workerData = {
-      tsxApi: tsxApiUrl(),
-      entry: new URL('./kafka-thread.ts', import.meta.url).href,
-      options: opts,
-    };
-    const worker = new Worker(BOOTSTRAP, { eval: true, workerData });
+    const worker = startTsWorker(new URL('./kafka-thread.ts', import.meta.url), { options: opts } satisfies WorkerData);
     const first = await new Promise<FromWorker>((resolve, reject) => {
       worker.once('message', resolve);
       worker.once('error', reject);

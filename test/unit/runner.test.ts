@@ -232,3 +232,54 @@ describe('runLoad on a manual clock', () => {
     expect(seen[1]!.ackedRatePerSec).toBe(100);
   });
 });
+
+describe('runLoad with a source that generates elsewhere (recordsReady)', () => {
+  const fatal = { code: 'E_GENERATOR_CRASHED' as const, message: 'generation thread 1 stopped: boom', hint: 'h' };
+
+  /** A source that holds `ready` records at first and gets `more` every time the runner waits, then fails. */
+  function waitingSource(ready: number, more: number, waitsBeforeFailing: number) {
+    let available = ready;
+    let waits = 0;
+    const asked: number[] = [];
+    return {
+      asked,
+      recordsReady: (count: number) => {
+        asked.push(count);
+        if (available >= count) return null;
+        waits++;
+        if (waits > waitsBeforeFailing) return Promise.resolve(fatal);
+        available += more;
+        return Promise.resolve(null);
+      },
+      take: () => available--,
+    };
+  }
+
+  for (const executor of [
+    { executor: 'constant-rate', rate: 1_000, duration: '10s' },
+    { executor: 'unthrottled', count: 10_000 },
+  ]) {
+    it(`${executor.executor}: waits when the source is behind, and a source that fails stops the run with its reason; what it gave is still sent`, async () => {
+      const src = waitingSource(300, 300, 3);
+      const { sink, source, opts } = setup(executor, {
+        batch: { maxEvents: 100, maxBytes: 1_000_000, lingerMs: 0 },
+        recordsReady: src.recordsReady,
+      });
+      const next = opts.nextRecord;
+      opts.nextRecord = (i, offsetMs) => {
+        src.take();
+        return next(i, offsetMs);
+      };
+      const out = await runLoad(opts);
+      expect(out.fatal).toEqual(fatal);
+      // 300 at first and 300 after each of three waits (less what was left when the source failed):
+      // every record taken was sent and acked, none lost.
+      const taken = source.generated();
+      expect(taken).toBeGreaterThan(900);
+      expect(taken).toBeLessThanOrEqual(1_200);
+      expect(sink.records).toHaveLength(taken);
+      expect(out.metrics.measured.totals).toMatchObject({ sent: taken, acked: taken, failed: 0, unsent: 0 });
+      expect(Math.max(...src.asked)).toBeLessThanOrEqual(executor.executor === 'unthrottled' ? 100 : 256);
+    });
+  }
+});

@@ -57,6 +57,32 @@ describe('runScenario with the NDJSON sink (no broker)', () => {
     expect(report.offsets).toBeNull();
   });
 
+  it('generates on worker threads when asked, and the report says which threads did what', async () => {
+    const file = join(tmp, 'threaded.ndjson');
+    const { report, exitCode } = await runScenario({
+      scenario: { name: 'unit', scenario: scenario({ generator: { threads: 2 } }) },
+      sink: { kind: 'ndjson', file },
+      prefix: 'p.',
+    });
+    expect(exitCode).toBe(ExitCode.ok);
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(400);
+    expect(report.summary.totals).toMatchObject({ sent: 400, acked: 400, failed: 0 });
+    const threads = report.run.threads!;
+    expect(threads.generatorThreads).toEqual({ threads: 2, why: 'generator.threads: 2' });
+    expect(threads.threads.map((t) => t.thread)).toEqual(['main', 'generator 1', 'generator 2']);
+    expect(threads.threads[0]!.does).not.toContain('world');
+    expect(threads.threads[1]!.does).toContain('world shard 1/2');
+    // The --generator-threads override wins over the scenario's setting.
+    const main = await runScenario({
+      scenario: { name: 'unit', scenario: scenario({ generator: { threads: 2 } }) },
+      sink: { kind: 'ndjson', file: join(tmp, 'main.ndjson') },
+      generatorThreads: 0,
+    });
+    expect(main.report.run.threads!.threads.map((t) => t.thread)).toEqual(['main']);
+    expect(main.report.run.threads!.threads[0]!.does).toContain('world');
+  });
+
   it('a failed threshold gives exit code 3 and says which', async () => {
     const { report, exitCode } = await runScenario({
       scenario: { name: 'unit', scenario: scenario({ thresholds: { errors: '== 0', achieved_rate: '> 1000000' } }) },

@@ -1,7 +1,15 @@
 // Flag parsers at their edges: what a user types that is almost right must get a usage error.
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { parseDurationFlag, parseRunId, parseShard, parseStartAt, shardFromEnv } from '../../../src/cli/options.js';
+import {
+  parseDurationFlag,
+  parseGeneratorThreads,
+  parseRunId,
+  parseShard,
+  parseStartAt,
+  shardFromEnv,
+} from '../../../src/cli/options.js';
+import { ScenarioSchema } from '../../../src/scenarios/schema.js';
 
 describe('--shard', () => {
   it('takes i/N with 0 <= i < N <= 65536', () => {
@@ -55,5 +63,29 @@ describe('duration flags', () => {
     expect(() => parse('999ms')).toThrow(InvalidArgumentError);
     expect(() => parse('500ms')).toThrow('--metadata-max-age must be at least 1s, got "500ms"');
     expect(() => parse('-1s')).toThrow('--metadata-max-age expects e.g. 30s');
+  });
+});
+
+describe('--generator-threads and generator.threads', () => {
+  it('take 0 to 16 or auto, and nothing else', () => {
+    expect(parseGeneratorThreads('0')).toBe(0);
+    expect(parseGeneratorThreads('16')).toBe(16);
+    expect(parseGeneratorThreads('auto')).toBe('auto');
+    for (const bad of ['17', '-1', '1.5', 'two', '', ' ', 'Auto', '2e1']) {
+      expect(() => parseGeneratorThreads(bad), bad).toThrow(InvalidArgumentError);
+    }
+    const parse = (threads: unknown) =>
+      ScenarioSchema.safeParse({
+        description: 'x',
+        load: { executor: 'unthrottled', count: 1 },
+        generator: { threads },
+      });
+    expect(parse(undefined).data?.generator.threads).toBe(0);
+    expect(parse('auto').data?.generator.threads).toBe('auto');
+    for (const bad of [-1, 17, 2.5, 'all']) {
+      expect(parse(bad).error?.issues[0]?.message, String(bad)).toBe(
+        'expected a whole number of threads from 0 to 16, or auto',
+      );
+    }
   });
 });

@@ -1,0 +1,132 @@
+// Entry of a generation thread (started by generation.ts): its shard of the world, encoded and
+// serialized as on the main thread (createWorldRecords), handed over in chunks on credit.
+import { parentPort, workerData } from 'node:worker_threads';
+import { worldFromConfig } from '../generators/index.js';
+import { createEncoder } from '../records/encode.js';
+import { packRecords, packedTransferList, type PackedRecord } from '../sinks/packed-records.js';
+import type { SinkRecord } from '../sinks/types.js';
+import { eventClock } from './event-time.js';
+import {
+  mergedIndex,
+  threadShard,
+  type FromGenerationThread,
+  type GenerationThreadData,
+  type ToGenerationThread,
+} from './generation.js';
+import { buildSchedule } from './prepare.js';
+import { createWorldRecords, type DeadLetterCandidate, type WorldRecords } from './record-source.js';
+
+const port = parentPort!;
+const post = (m: FromGenerationThread, transfer?: ArrayBuffer[]) => port.postMessage(m, transfer);
+const d = (workerData as { generation: GenerationThreadData }).generation;
+
+function main(): void {
+  const partitions = new Map(d.partitions);
+  const world = worldFromConfig(d.world, {
+    runId: d.runId,
+    shard: threadShard(d.shard, d.thread, d.threads),
+    timeScale: d.time.timeScale,
+  });
+  const encode = createEncoder({
+    runId: d.runId,
+    prefix: d.prefix,
+    partitions,
+    keys: d.keys,
+    // The sc-shard header names the process's shard of a sharded run; the threads are internal.
+    shard: d.shard,
+    minTimestampMs: d.time.minTimestampMs,
+  });
+  const schedule = buildSchedule(d.scheduleSpec);
+  /** Where this thread's record j lands in the merged stream. */
+  const merged = (j: number) => mergedIndex(j, d.thread, d.threads, d.chunkRecords);
+
+  // The instant of each domain record's event, for the main thread's time tally (derived records
+  // and labelled copies carry none: they are not tallied on one thread either).
+  const occurred = new Map<SinkRecord, number>();
+  let deadLetters: DeadLetterCandidate[] = [];
+  let records: WorldRecords | undefined;
+  let wallClockStartMs = 0;
+  let handed = 0;
+  let credits = 0;
+  let generating = false;
+
+  const start = (startMs: number) => {
+    wallClockStartMs = startMs;
+    const at = eventClock(d.time, startMs);
+    records = createWorldRecords(
+      {
+        world,
+        encode: (event) => {
+          const r = encode(event);
+          occurred.set(r, event.occurredAtMs);
+          return r;
+        },
+        at: (position, offsetMs) => at(merged(position), offsetMs),
+        runId: d.runId,
+        prefix: d.prefix,
+        topics: d.topics,
+        partitions,
+        pathologies: d.pathologies,
+        shard: d.shard,
+        minTimestampMs: d.time.minTimestampMs,
+      },
+      (c) => deadLetters.push(c),
+    );
+  };
+
+  // A live run's record takes the intended time of its place in the merged stream (as on one
+  // thread); an unthrottled run's, the time it was generated.
+  const offsetOf = (j: number) =>
+    schedule.kind === 'paced'
+      ? schedule.intendedOffsetMs(Math.min(merged(j), Math.max(0, schedule.totalEvents - 1)))
+      : Date.now() - wallClockStartMs;
+
+  const generate = () => {
+    generating = false;
+    if (credits === 0 || records === undefined) return;
+    credits--;
+    const items: PackedRecord[] = new Array<PackedRecord>(d.chunkRecords);
+    for (let i = 0; i < d.chunkRecords; i++) {
+      const record = records.next(offsetOf(handed++));
+      items[i] = { record, occurredAtMs: occurred.get(record) ?? Number.NaN };
+    }
+    occurred.clear();
+    const packed = packRecords(items);
+    post({ kind: 'chunk', packed, deadLetters }, packedTransferList(packed));
+    deadLetters = [];
+    generateSoon();
+  };
+  // One chunk per turn of the event loop, so credits and partition raises are read between chunks.
+  const generateSoon = () => {
+    if (credits > 0 && !generating) {
+      generating = true;
+      setImmediate(generate);
+    }
+  };
+
+  port.on('message', (m: ToGenerationThread) => {
+    switch (m.kind) {
+      case 'start':
+        start(m.wallClockStartMs);
+        credits += m.credits;
+        generateSoon();
+        break;
+      case 'credit':
+        credits++;
+        generateSoon();
+        break;
+      case 'partitions':
+        for (const [topic, count] of m.raised) partitions.set(topic, count);
+        break;
+      case 'crash':
+        throw new Error('crash requested by a test');
+    }
+  });
+  post({ kind: 'ready' });
+}
+
+try {
+  main();
+} catch (err) {
+  post({ kind: 'failed', message: err instanceof Error ? err.message : String(err) });
+}
