@@ -398,6 +398,7 @@ export const RunReportSchema = z.looseObject({
     threads: z
       .looseObject({
         threads: z.array(z.looseObject({ thread: str, does: str, busy: num })),
+        generatorThreads: z.looseObject({ threads: z.number().int().nonnegative(), why: str }).optional(),
         cpuCores: num,
         note: str,
       })

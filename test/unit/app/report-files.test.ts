@@ -18,6 +18,18 @@ describe('report files', () => {
     expect(() => readReportFile(join(dir, 'missing.json'))).toThrow(/not found/);
     writeFileSync(join(dir, 'junk.json'), '{"truncated": ');
     expect(() => readReportFile(join(dir, 'junk.json'))).toThrow(/junk.json is not JSON/);
+    // The generator threads line is read from the file (a fuzzed report once crashed its renderer).
+    expect(r.run.threads?.generatorThreads).toEqual({ threads: 0, why: 'generator.threads: 0' });
+    for (const generatorThreads of [{ threads: 2 }, { threads: -1, why: 'x' }, 'two']) {
+      const odd = { ...r, run: { ...r.run, threads: { ...r.run.threads!, generatorThreads } } };
+      writeFileSync(join(dir, 'odd.json'), JSON.stringify(odd));
+      expect(() => readReportFile(join(dir, 'odd.json')), JSON.stringify(generatorThreads)).toThrow(
+        expect.objectContaining({
+          message: expect.stringContaining('is damaged'),
+          details: [expect.stringContaining('run.threads.generatorThreads')],
+        }),
+      );
+    }
     expect(() => writeReportFile(join(dir, 'no-such-dir', 'r.json'), r)).toThrow(
       expect.objectContaining({ code: 'E_IO', message: expect.stringContaining('no-such-dir') }),
     );
