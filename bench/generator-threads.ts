@@ -9,7 +9,7 @@
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startGenerationThreads } from '../src/app/generation.js';
+import { generationOf, startGenerationThreads } from '../src/app/generation.js';
 import { prepareRun } from '../src/app/prepare.js';
 import { createRecordSource } from '../src/app/record-source.js';
 import { TOPICS } from '../src/catalog/topics.js';
@@ -59,20 +59,7 @@ async function round(threads: number, records: number): Promise<number> {
     if (bytes === 0) throw new Error('no bytes');
     return (performance.now() - t0) / 1_000;
   }
-  const generation = await startGenerationThreads({
-    threads,
-    world: p.world,
-    keys: p.scenario.keys,
-    time: p.time,
-    scheduleSpec: p.scheduleSpec,
-    runId: p.runId,
-    prefix: p.prefix,
-    topics: p.topics,
-    partitions,
-    pathologies: undefined,
-    shard: undefined,
-    minTimestampMs: undefined,
-  });
+  const generation = await startGenerationThreads(generationOf(p, threads, partitions));
   const source = generation.source(Date.now());
   try {
     const t0 = performance.now();

@@ -20,9 +20,10 @@ import { packedCount, unpackRecords, type PackedRecords } from '../sinks/packed-
 import { startTsWorker } from '../sinks/ts-worker.js';
 import type { SinkFatal, SinkRecord, ThreadClock } from '../sinks/types.js';
 import type { EventTimes } from './event-time.js';
-import type { PreparedTime, ScheduleSpec, Shard } from './prepare.js';
+import type { PreparedRun, PreparedTime, ScheduleSpec, Shard } from './prepare.js';
 import {
   createRunRecords,
+  recordSourceOf,
   type DeadLetterCandidate,
   type RecordSource,
   type RecordSourceOptions,
@@ -108,6 +109,22 @@ export interface GenerationThreadsOptions extends Omit<RecordSourceOptions, 'wor
   scheduleSpec: ScheduleSpec;
   /** Partition counts the run follows (raised in place during the run): passed on to the threads. */
   partitions: ReadonlyMap<string, number>;
+}
+
+/** The generation threads' settings for a prepared run. */
+export function generationOf(
+  prepared: PreparedRun,
+  threads: number,
+  partitions: ReadonlyMap<string, number>,
+): GenerationThreadsOptions {
+  return {
+    ...recordSourceOf(prepared, partitions),
+    threads,
+    world: prepared.world,
+    keys: prepared.scenario.keys,
+    time: prepared.time,
+    scheduleSpec: prepared.scheduleSpec,
+  };
 }
 
 /** The record source of a run generated on threads, with what a run needs of the threads themselves. */

@@ -18,6 +18,7 @@ import type { EventClock } from '../runner/time-mode.js';
 import type { AckObserver, Progress } from '../runner.js';
 import { valueBytes, type SinkRecord } from '../sinks/types.js';
 import { PRODUCER } from '../version.js';
+import type { PreparedRun } from './prepare.js';
 
 export interface RecordSourceOptions {
   world: WorldStream;
@@ -41,6 +42,22 @@ export interface RecordSourceOptions {
   shard?: { index: number; count: number };
   /** Per logical topic, the earliest record timestamp it keeps (backfill with `beyondRetention: clamp`). */
   minTimestampMs?: ReadonlyMap<string, number>;
+}
+
+/** What a run's record source takes from the prepared run, on whichever thread its world runs. */
+export function recordSourceOf(
+  prepared: PreparedRun,
+  partitions: ReadonlyMap<string, number>,
+): Omit<RecordSourceOptions, 'world' | 'encode' | 'at'> {
+  return {
+    runId: prepared.runId,
+    prefix: prepared.prefix,
+    topics: prepared.topics,
+    partitions,
+    pathologies: prepared.scenario.pathologies,
+    shard: prepared.shard,
+    minTimestampMs: prepared.time.minTimestampMs,
+  };
 }
 
 /** A late copy goes out this many records after its original. */

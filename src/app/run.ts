@@ -29,8 +29,8 @@ import type { Sink } from '../sinks/types.js';
 import { PRODUCER } from '../version.js';
 import { attachChecks, checksWithScenarioDefaults, hasChecks, type AttachedChecks, type RunChecks } from './checks.js';
 import { prepareRun, type PreparedRun, type RunSettings } from './prepare.js';
-import { createRecordSource, type RecordSource } from './record-source.js';
-import { generatorThreads, startGenerationThreads, type GenerationThreads } from './generation.js';
+import { createRecordSource, recordSourceOf, type RecordSource } from './record-source.js';
+import { generationOf, generatorThreads, startGenerationThreads, type GenerationThreads } from './generation.js';
 import { eventClock, eventTimes, type EventTimes } from './event-time.js';
 import { openKafkaSink, openNdjsonSink, type SinkChoice } from './sinks.js';
 import { checkRunTopics } from './topics.js';
@@ -112,20 +112,7 @@ async function drive(
     // The threads build their worlds before the start barrier, so they are ready when sending starts.
     if (chosen.threads > 0) {
       req.log?.(`generating on ${chosen.threads} worker thread(s) (${chosen.why})`, false);
-      generation = await startGenerationThreads({
-        threads: chosen.threads,
-        world: prepared.world,
-        keys: scenario.keys,
-        time: prepared.time,
-        scheduleSpec: prepared.scheduleSpec,
-        runId: prepared.runId,
-        prefix: prepared.prefix,
-        topics: prepared.topics,
-        partitions: d.partitions,
-        pathologies: scenario.pathologies,
-        shard: prepared.shard,
-        minTimestampMs: prepared.time.minTimestampMs,
-      });
+      generation = await startGenerationThreads(generationOf(prepared, chosen.threads, d.partitions));
     }
     // Live time starts when sending does: after the start barrier of a sharded run.
     await waitForStart(prepared.startAt, req.signal, (line) => req.log?.(line, false));
@@ -136,6 +123,7 @@ async function drive(
     const source: RecordSource =
       threaded ??
       createRecordSource({
+        ...recordSourceOf(prepared, d.partitions),
         world: d.world,
         encode: times.tally(
           createEncoder({
@@ -148,13 +136,6 @@ async function drive(
           }),
         ),
         at: times.at,
-        runId: prepared.runId,
-        prefix: prepared.prefix,
-        topics: prepared.topics,
-        partitions: d.partitions,
-        pathologies: scenario.pathologies,
-        shard: prepared.shard,
-        minTimestampMs: prepared.time.minTimestampMs,
       });
     const onProgress = source.wantsProgress
       ? (p: Progress) => {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { eventTimes } from '../../../src/app/event-time.js';
 import {
   autoThreads,
+  generationOf,
   generatorThreads,
   mergedIndex,
   startGenerationThreads,
@@ -39,20 +40,7 @@ afterEach(async () => {
 
 async function threaded(threads: number, topics?: unknown, partitions = partitionsOf()) {
   const p = prepared(topics);
-  const generation = await startGenerationThreads({
-    threads,
-    world: p.world,
-    keys: p.scenario.keys,
-    time: p.time,
-    scheduleSpec: p.scheduleSpec,
-    runId: p.runId,
-    prefix: p.prefix,
-    topics: p.topics,
-    partitions,
-    pathologies: p.scenario.pathologies,
-    shard: undefined,
-    minTimestampMs: p.time.minTimestampMs,
-  });
+  const generation = await startGenerationThreads(generationOf(p, threads, partitions));
   const times = eventTimes(p.time, START_MS);
   const source = generation.source(START_MS, times);
   open.push(source);
