@@ -97,7 +97,10 @@ export function autoThreads(cores = availableParallelism(), load1 = loadavg()[0]
   const threads = Math.min(MAX_GENERATOR_THREADS, Math.max(0, free - 1));
   return {
     threads,
-    why: `auto: ${cores} cores, load ${load1.toFixed(1)} → ${free} free, one of them kept for the main thread`,
+    why:
+      free > 1
+        ? `auto: ${cores} cores, load ${load1.toFixed(1)} → ${free} free, one of them kept for the main thread`
+        : `auto: ${cores} cores, load ${load1.toFixed(1)} → ${free} free, none to spare beside the main thread`,
   };
 }
 

@@ -111,6 +111,7 @@ describe('where a thread’s records go', () => {
     expect(autoThreads(4, 0.5).threads).toBe(2);
     expect(autoThreads(64, 0).threads).toBe(16);
     expect(autoThreads(8, 1.9).why).toBe('auto: 8 cores, load 1.9 → 6 free, one of them kept for the main thread');
+    expect(autoThreads(2, 1.1).why).toBe('auto: 2 cores, load 1.1 → 0 free, none to spare beside the main thread');
     expect(generatorThreads(3)).toEqual({ threads: 3, why: 'generator.threads: 3' });
   });
 });
