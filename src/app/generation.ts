@@ -195,7 +195,7 @@ export async function startGenerationThreads(o: GenerationThreadsOptions): Promi
   } catch (err) {
     await Promise.all(workers.map((w) => w.terminate()));
     throw new ScSimError('E_GENERATOR_CRASHED', `the generation threads did not start: ${(err as Error).message}`, {
-      hint: 'run with generator.threads: 1 (or --generator-threads 1) to generate on the main thread, and report this with the scenario',
+      hint: 'run with generator.threads: 0 (or --generator-threads 0) to generate on the main thread, and report this with the scenario',
     });
   }
   return new GenerationThreads(workers, o);
@@ -295,7 +295,7 @@ export class GenerationThreads {
     this.failure ??= {
       code: 'E_GENERATOR_CRASHED',
       message: `generation thread ${k} stopped: ${why}`,
-      hint: 'this is a bug in sc-sim; re-run with generator.threads: 1 (or --generator-threads 1) to go on, and report it with the scenario and seed',
+      hint: 'this is a bug in sc-sim; re-run with generator.threads: 0 (or --generator-threads 0) to generate on the main thread, and report it with the scenario and seed',
     };
     this.check();
   }

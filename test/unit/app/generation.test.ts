@@ -201,6 +201,8 @@ describe('generation threads', () => {
     expect(fatal).toMatchObject({
       code: 'E_GENERATOR_CRASHED',
       message: expect.stringContaining('generation thread 1'),
+      // 0 is the main thread: the way to go on without worker threads.
+      hint: expect.stringContaining('--generator-threads 0'),
     });
   });
 });
