@@ -17,7 +17,7 @@ import type { WorldConfig } from '../generators/index.js';
 import type { KeyStrategies } from '../records/encode.js';
 import type { Pathologies } from '../scenarios/index.js';
 import { packedCount, unpackRecords, type PackedRecords } from '../sinks/packed-records.js';
-import { startTsWorker } from '../sinks/ts-worker.js';
+import { startTsWorker, workerClock } from '../sinks/ts-worker.js';
 import type { SinkFatal, SinkRecord, ThreadClock } from '../sinks/types.js';
 import type { EventTimes } from './event-time.js';
 import type { PreparedRun, PreparedTime, ScheduleSpec, Shard } from './prepare.js';
@@ -249,12 +249,7 @@ export class GenerationThreads {
       finalRecords: run.finalRecords,
       onProgress: (p) => run.onProgress(p),
       recordsReady: (count) => this.recordsReady(count),
-      threadClocks: () =>
-        this.workers.map((w, k) => {
-          if (this.exited[k]) return null;
-          const { active, idle } = w.performance.eventLoopUtilization();
-          return { activeMs: active, idleMs: idle };
-        }),
+      threadClocks: () => this.workers.map((w, k) => (this.exited[k] ? null : workerClock(w))),
       close: () => this.close(),
       crashForTest: (k) => this.workers[k]!.postMessage({ kind: 'crash' } satisfies ToGenerationThread),
     };

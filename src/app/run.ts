@@ -143,7 +143,7 @@ async function drive(
           req.onProgress?.(p);
         }
       : req.onProgress;
-    const meter = startThreadMeter(sink, undefined, threaded && { chosen, clocks: () => threaded.threadClocks() });
+    const meter = startThreadMeter(sink, undefined, { chosen, clocks: () => threaded?.threadClocks() ?? [] });
     outcome = await runLoad({
       schedule: prepared.schedule,
       nextRecord: (_index, offsetMs) => source.next(offsetMs),
@@ -168,7 +168,6 @@ async function drive(
     });
     // Before the sink closes: a producer thread is gone after it.
     threads = meter.stop();
-    if (!threaded) threads.generatorThreads = chosen;
   } finally {
     await generation?.close();
     await sink.close().catch((err: unknown) => (closeError = err));

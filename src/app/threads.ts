@@ -23,28 +23,32 @@ const busy = (a: ThreadClock, b: ThreadClock): number => {
   return all <= 0 ? 0 : Math.min(1, Math.max(0, active / all));
 };
 
-/** The run's generation threads, when the world is generated on worker threads (generation.ts). */
+/** The run's generation threads (generation.ts): none when the main thread generates the world. */
 export interface GenerationMeter {
   /** How many, and how the number was chosen (`auto: …`, or the scenario's). */
   chosen: { threads: number; why: string };
+  /** Each generation thread's clock, null for one that ended; empty when there are none. */
   clocks(): (ThreadClock | null)[];
 }
+
+const ON_MAIN_THREAD: GenerationMeter = { chosen: { threads: 0, why: 'generator.threads: 0' }, clocks: () => [] };
 
 export function startThreadMeter(
   sink: Sink,
   nowMs: () => number = () => performance.now(),
-  generation?: GenerationMeter,
+  generation: GenerationMeter = ON_MAIN_THREAD,
 ): ThreadMeter {
   const startedMs = nowMs();
   const cpu = process.cpuUsage();
   const main = mainThreadClock();
   const producer = sink.producerThread?.() ?? null;
-  const generators = generation?.clocks() ?? [];
+  const generators = generation.clocks();
+  const count = generators.length;
   return {
     stop() {
       const wallMs = Math.max(1, nowMs() - startedMs);
       const used = process.cpuUsage(cpu);
-      const world = generation ? 'runner, dead letters, heartbeats' : 'world, JSON, keys, runner';
+      const world = count > 0 ? 'runner, dead letters, heartbeats' : 'world, JSON, keys, runner';
       const threads: ThreadsReport['threads'] = [
         {
           thread: 'main',
@@ -52,8 +56,7 @@ export function startThreadMeter(
           busy: busy(main, mainThreadClock()),
         },
       ];
-      const count = generators.length;
-      generation?.clocks().forEach((now, k) => {
+      generation.clocks().forEach((now, k) => {
         const then = generators[k];
         if (then && now)
           threads.push({
@@ -71,7 +74,7 @@ export function startThreadMeter(
         });
       return {
         threads,
-        generatorThreads: generation?.chosen ?? { threads: 0, why: 'generator.threads: 0' },
+        generatorThreads: generation.chosen,
         cpuCores: (used.user + used.system) / 1_000 / wallMs,
         note: 'busy = event loop utilization of each JavaScript thread; cpuCores = the process CPU time (every thread, GC and libuv pool included) over the wall clock',
       };

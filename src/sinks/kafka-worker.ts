@@ -5,7 +5,7 @@ import type { Worker } from 'node:worker_threads';
 import { ScSimError, type ErrorCode, type ExitCode } from '../errors.js';
 import type { KafkaSinkOptions } from './kafka.js';
 import { packBatch, transferList, type PackedBatch } from './packed-batch.js';
-import { startTsWorker } from './ts-worker.js';
+import { startTsWorker, workerClock } from './ts-worker.js';
 import type { SendOptions, SendResult, Sink, SinkDescription, SinkFatal, SinkRecord, ThreadClock } from './types.js';
 
 /** How long close() waits for the worker to flush and exit before it is terminated. */
@@ -77,8 +77,7 @@ export class WorkerKafkaSink implements Sink {
 
   producerThread(): ThreadClock | null {
     if (this.exited) return null;
-    const { active, idle } = this.worker.performance.eventLoopUtilization();
-    return { activeMs: active, idleMs: idle };
+    return workerClock(this.worker);
   }
 
   /** A send the dead worker cannot answer: in flight (outcome unknown) or never handed over (unsent). */

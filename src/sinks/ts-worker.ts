@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { ThreadClock } from './types.js';
 
 const BOOTSTRAP = `
 const { workerData } = require('node:worker_threads');
@@ -21,4 +22,10 @@ function tsxApiUrl(): string {
 /** A worker running `entry` (a .ts module); `data` reaches it as workerData (tsxApi and entry added). */
 export function startTsWorker(entry: URL, data: object): Worker {
   return new Worker(BOOTSTRAP, { eval: true, workerData: { ...data, tsxApi: tsxApiUrl(), entry: entry.href } });
+}
+
+/** Cumulative active and idle ms of a worker's event loop (its busy share in the report's `threads`). */
+export function workerClock(worker: Worker): ThreadClock {
+  const { active, idle } = worker.performance.eventLoopUtilization();
+  return { activeMs: active, idleMs: idle };
 }
