@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { worldFromConfig } from '../generators/index.js';
 import { createEncoder } from '../records/encode.js';
-import { packRecords, packedTransferList, type PackedRecord } from '../sinks/packed-records.js';
+import { packRecords, packedTransferList } from '../sinks/packed-records.js';
 import type { SinkRecord } from '../sinks/types.js';
 import { eventClock } from './event-time.js';
 import {
@@ -44,7 +44,7 @@ function main(): void {
   // and labelled copies carry none: they are not tallied on one thread either).
   const occurred = new Map<SinkRecord, number>();
   let deadLetters: DeadLetterCandidate[] = [];
-  let records: WorldRecords | undefined;
+  let stream: WorldRecords | undefined;
   let wallClockStartMs = 0;
   let handed = 0;
   let credits = 0;
@@ -53,7 +53,7 @@ function main(): void {
   const start = (startMs: number) => {
     wallClockStartMs = startMs;
     const at = eventClock(d.time, startMs);
-    records = createWorldRecords(
+    stream = createWorldRecords(
       {
         world,
         encode: (event) => {
@@ -83,15 +83,16 @@ function main(): void {
 
   const generate = () => {
     generating = false;
-    if (credits === 0 || records === undefined) return;
+    if (credits === 0 || stream === undefined) return;
     credits--;
-    const items: PackedRecord[] = new Array<PackedRecord>(d.chunkRecords);
+    const records = new Array<SinkRecord>(d.chunkRecords);
+    const occurredAtMs = new Float64Array(d.chunkRecords);
     for (let i = 0; i < d.chunkRecords; i++) {
-      const record = records.next(offsetOf(handed++));
-      items[i] = { record, occurredAtMs: occurred.get(record) ?? Number.NaN };
+      const record = (records[i] = stream.next(offsetOf(handed++)));
+      occurredAtMs[i] = occurred.get(record) ?? Number.NaN;
     }
     occurred.clear();
-    const packed = packRecords(items);
+    const packed = packRecords(records, occurredAtMs);
     post({ kind: 'chunk', packed, deadLetters }, packedTransferList(packed));
     deadLetters = [];
     generateSoon();

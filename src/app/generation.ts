@@ -11,11 +11,9 @@
 // Each thread works at most DEPTH chunks ahead (credits), which bounds memory.
 import { availableParallelism, loadavg } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import type { TopicName } from '../catalog/topics.js';
 import { ScSimError } from '../errors.js';
 import type { WorldConfig } from '../generators/index.js';
 import type { KeyStrategies } from '../records/encode.js';
-import type { Pathologies } from '../scenarios/index.js';
 import { packedCount, unpackRecords, type PackedRecords } from '../sinks/packed-records.js';
 import { startTsWorker, workerClock } from '../sinks/ts-worker.js';
 import type { SinkFatal, SinkRecord, ThreadClock } from '../sinks/types.js';
@@ -38,23 +36,14 @@ const START_TIMEOUT_MS = 60_000;
 /** At most this many generation threads (more would only split the world finer). */
 export const MAX_GENERATOR_THREADS = 16;
 
-/** What a generation thread needs to build its part of the stream (plain data: it crosses threads). */
-export interface GenerationThreadData {
+/**
+ * What a generation thread needs to build its part of the stream: the run's generation settings as
+ * plain data (they cross threads), which thread it is, and the chunk size.
+ */
+export type GenerationThreadData = Omit<GenerationThreadsOptions, 'instanceId' | 'nowMs'> & {
   thread: number;
-  threads: number;
   chunkRecords: number;
-  world: WorldConfig & { seed: number };
-  runId: string;
-  prefix: string;
-  topics: readonly TopicName[];
-  partitions: ReadonlyMap<string, number>;
-  keys: KeyStrategies;
-  pathologies: Pathologies | undefined;
-  /** This process's shard of a sharded run (each thread takes a part of it). */
-  shard: Shard | undefined;
-  time: PreparedTime;
-  scheduleSpec: ScheduleSpec;
-}
+};
 
 /** Main thread → generation thread. */
 export type ToGenerationThread =
@@ -148,22 +137,16 @@ interface Received {
 
 /** Starts `threads` generation threads and waits until each has built its world. */
 export async function startGenerationThreads(o: GenerationThreadsOptions): Promise<GenerationThreads> {
+  // The heartbeats' instance id and clock stay here (a function cannot cross to a thread).
+  const { instanceId: _instanceId, nowMs: _nowMs, ...plain } = o;
   const workers: Worker[] = [];
   for (let k = 0; k < o.threads; k++) {
     const data: GenerationThreadData = {
+      ...plain,
       thread: k,
-      threads: o.threads,
       chunkRecords: CHUNK_RECORDS,
-      world: o.world,
-      runId: o.runId,
-      prefix: o.prefix,
-      topics: o.topics,
+      // A copy: the main thread's map is raised in place, and the threads hear of raises by message.
       partitions: new Map(o.partitions),
-      keys: o.keys,
-      pathologies: o.pathologies,
-      shard: o.shard,
-      time: o.time,
-      scheduleSpec: o.scheduleSpec,
     };
     workers.push(startTsWorker(new URL('./generation-thread.ts', import.meta.url), { generation: data }));
   }

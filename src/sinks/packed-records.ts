@@ -31,17 +31,15 @@ const NUMBERS = 3;
 /** Texts per record before its headers: key text, event type, event id, entity id, actor id. */
 const TEXTS_PER_RECORD = 5;
 
-/** What a record carries besides itself: the instant its event occurred (event time, before clamping). */
-export interface PackedRecord {
-  record: SinkRecord;
-  occurredAtMs: number;
-}
-
-export function packRecords(items: readonly PackedRecord[]): PackedRecords {
-  const n = items.length;
+/**
+ * `records` packed, with each one's event instant (occurred_at before any clamping; NaN for records
+ * that are not a domain event's) side by side, as unpackRecords gives them back.
+ */
+export function packRecords(records: readonly SinkRecord[], occurredAtMs: ArrayLike<number>): PackedRecords {
+  const n = records.length;
   let size = 0;
   let texts = 0;
-  for (const { record: r } of items) {
+  for (const r of records) {
     // sizeBytes is the key's and the value's bytes, counted once by the encoder (checked as written).
     size += r.sizeBytes;
     texts += TEXTS_PER_RECORD;
@@ -64,7 +62,7 @@ export function packRecords(items: readonly PackedRecord[]): PackedRecords {
     textLengths[t++] = s.length;
   };
   for (let i = 0; i < n; i++) {
-    const { record: r, occurredAtMs } = items[i]!;
+    const r = records[i]!;
     const keyLength = r.key ? r.key.copy(bytes, offset) : 0;
     offset += keyLength;
     const v = r.value;
@@ -105,7 +103,7 @@ export function packRecords(items: readonly PackedRecord[]): PackedRecords {
     meta[m + 5] = r.actorId === undefined ? 0 : 1;
     const k = i * NUMBERS;
     numbers[k] = r.timestampMs ?? Number.NaN;
-    numbers[k + 1] = occurredAtMs;
+    numbers[k + 1] = occurredAtMs[i]!;
     numbers[k + 2] = r.sequence;
   }
   return { bytes: bytes.buffer as ArrayBuffer, meta, numbers, topics, text: parts.join(''), textLengths };

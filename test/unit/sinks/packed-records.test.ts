@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  packRecords,
-  packedCount,
-  packedTransferList,
-  unpackRecords,
-  type PackedRecord,
-} from '../../../src/sinks/packed-records.js';
+import { packRecords, packedCount, packedTransferList, unpackRecords } from '../../../src/sinks/packed-records.js';
 import type { SinkRecord } from '../../../src/sinks/types.js';
 
 function record(key: string | null, value: string | Buffer, extra: Partial<SinkRecord> = {}): SinkRecord {
@@ -29,7 +23,12 @@ function record(key: string | null, value: string | Buffer, extra: Partial<SinkR
   };
 }
 
-const item = (r: SinkRecord, occurredAtMs = r.timestampMs ?? Number.NaN): PackedRecord => ({ record: r, occurredAtMs });
+/** Packed with each record's timestamp as its event instant (NaN where it has none). */
+const pack = (rs: readonly SinkRecord[]) =>
+  packRecords(
+    rs,
+    rs.map((r) => r.timestampMs ?? Number.NaN),
+  );
 
 /** What a reader of a record sees, with keys and values as text. */
 const view = (r: SinkRecord) => ({
@@ -55,14 +54,14 @@ describe('packRecords / unpackRecords', () => {
   ];
 
   it('gives back every field of every record, in order (values and keys as bytes)', () => {
-    const { records: out, occurredAtMs } = unpackRecords(packRecords(records.map((r) => item(r))));
+    const { records: out, occurredAtMs } = unpackRecords(pack(records));
     expect(out.map(view)).toEqual(records.map(view));
     expect(Buffer.isBuffer(out[0]!.value) && Buffer.isBuffer(out[0]!.key)).toBe(true);
     expect(Array.from(occurredAtMs)).toEqual(records.map((r) => r.timestampMs ?? Number.NaN));
   });
 
   it('keeps a missing key apart from an empty one, and an empty actor apart from none', () => {
-    const { records: out } = unpackRecords(packRecords(records.map((r) => item(r))));
+    const { records: out } = unpackRecords(pack(records));
     expect(out[1]!.key).toBeNull();
     expect(out[2]!.key).toEqual(Buffer.alloc(0));
     expect(out[1]!.actorId).toBeUndefined();
@@ -72,14 +71,14 @@ describe('packRecords / unpackRecords', () => {
 
   it('carries the event instant apart from the (clamped) record timestamp', () => {
     const r = record('k', '{}', { timestampMs: 2_000 });
-    const { records: out, occurredAtMs } = unpackRecords(packRecords([item(r, 1_000), item(r, Number.NaN)]));
+    const { records: out, occurredAtMs } = unpackRecords(packRecords([r, r], [1_000, Number.NaN]));
     expect(out[0]!.timestampMs).toBe(2_000);
     expect(occurredAtMs[0]).toBe(1_000);
     expect(occurredAtMs[1]).toBeNaN();
   });
 
   it('holds keys and values in one buffer of their size (and 4 bytes), each topic once, and transfers its arrays', () => {
-    const packed = packRecords(records.map((r) => item(r)));
+    const packed = pack(records);
     expect(packed.bytes.byteLength).toBe(records.reduce((n, r) => n + r.sizeBytes, 0) + 4);
     expect(packed.topics).toEqual([
       { topic: 'p.sc.domain.order', logicalTopic: 'sc.domain.order' },
@@ -104,17 +103,17 @@ describe('packRecords / unpackRecords', () => {
       [[ok, record('k', 'ü'.repeat(100), { sizeBytes: 150 })], 150],
       [[record('k', '{"a":"ü"}', { sizeBytes: 12 })], 12],
     ] as const) {
-      expect(() => packRecords(chunk.map((r) => item(r)))).toThrow(`counts ${counted} bytes but holds`);
+      expect(() => pack(chunk)).toThrow(`counts ${counted} bytes but holds`);
     }
   });
 
   it('refuses binary headers (dead letters are written on the main thread)', () => {
     const binary = record('k', '{}', { headers: { 'kafka_dlt-original-offset': Buffer.from([0, 1]) } });
-    expect(() => packRecords([item(binary)])).toThrow(/binary/);
+    expect(() => pack([binary])).toThrow(/binary/);
   });
 
   it('round-trips an empty chunk', () => {
-    const { records: out } = unpackRecords(packRecords([]));
+    const { records: out } = unpackRecords(pack([]));
     expect(out).toEqual([]);
   });
 });
