@@ -219,27 +219,31 @@ describe('read-back', () => {
   });
 });
 
+/** `sc-sim run seed-dev --verify` on fresh topics under `prefix`, report to `out`; extra flags after. */
+async function seedDevVerified(prefix: string, out: string, ...extra: string[]) {
+  await applyCatalog(brokers, prefix);
+  const cli = await runCli([
+    'run',
+    'seed-dev',
+    '--brokers',
+    brokers.join(','),
+    '--prefix',
+    prefix,
+    '--verify',
+    '--out',
+    out,
+    '--quiet',
+    ...extra,
+  ]);
+  expect(hasStackTrace(cli.stderr)).toBe(false);
+  expect(cli.code).toBe(0);
+  return cli;
+}
+
 describe('seed-dev, verified', () => {
   it('generated on two worker threads, seed-dev reads back clean on all 32 topics, dead letters included', async () => {
-    const prefix = uniquePrefix('seed-threads');
-    await applyCatalog(brokers, prefix);
     const out = join(mkdtempSync(join(tmpdir(), 'sc-sim-threads-')), 'report.json');
-    const cli = await runCli([
-      'run',
-      'seed-dev',
-      '--brokers',
-      brokers.join(','),
-      '--prefix',
-      prefix,
-      '--generator-threads',
-      '2',
-      '--verify',
-      '--out',
-      out,
-      '--quiet',
-    ]);
-    expect(hasStackTrace(cli.stderr)).toBe(false);
-    expect(cli.code).toBe(0);
+    await seedDevVerified(uniquePrefix('seed-threads'), out, '--generator-threads', '2');
     const report = JSON.parse(readFileSync(out, 'utf8')) as RunReport;
     expect(report.run.threads!.threads.map((t) => t.thread)).toEqual(['main', 'generator 1', 'generator 2']);
     const t = report.verification!.result.totals;
@@ -259,27 +263,10 @@ describe('seed-dev, verified', () => {
   });
 
   it('reads back every acked event: 0 lost, duplicate, reordered (live, then again from the saved report)', async () => {
-    const prefix = uniquePrefix('seed-verify');
-    await applyCatalog(brokers, prefix);
     const dir = mkdtempSync(join(tmpdir(), 'sc-sim-verify-'));
     const out = join(dir, 'report.json');
     const html = join(dir, 'report.html');
-    const cli = await runCli([
-      'run',
-      'seed-dev',
-      '--brokers',
-      brokers.join(','),
-      '--prefix',
-      prefix,
-      '--verify',
-      '--out',
-      out,
-      '--html',
-      html,
-      '--quiet',
-    ]);
-    expect(hasStackTrace(cli.stderr)).toBe(false);
-    expect(cli.code).toBe(0);
+    const cli = await seedDevVerified(uniquePrefix('seed-verify'), out, '--html', html);
     expect(cli.stdout).toContain('verification: PASSED');
     expect(cli.stdout).toMatch(/lost 0, duplicate 0, reordered 0/);
     const report = JSON.parse(readFileSync(out, 'utf8')) as RunReport;
