@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KAFKA_VERSION } from '../../src/kafka/local/index.js';
 import { jarCachePaths } from '../../src/kafka/local/paths.js';
-import { findFreePort } from '../../src/kafka/local/ports.js';
 import { runCli, type CliResult } from '../support/cli.js';
+import { freePortRun } from '../support/ports.js';
 
 const root = mkdtempSync(join(tmpdir(), 'sc-sim-cli-errors-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -47,12 +47,17 @@ function expectCleanError(r: CliResult, code: string): void {
   expect(r.stderr).not.toMatch(/^\s+at /m);
 }
 
+// `kafka up` checks --port and the controller's --port + 1 before java or Maven: both must be free,
+// or the run stops at E_PORT_IN_USE before the error under test. This file's own base, below the
+// ephemeral range (test/support/ports.ts).
+const freePorts = () => freePortRun(2, 21_000);
+
 const NO_DOCKER = 'echo "Cannot connect to the Docker daemon at unix:///var/run/docker.sock" >&2; exit 1';
 const java = realJava();
 
 describe('sc-sim kafka up error mapping', { timeout: 60_000 }, () => {
   it('no java on PATH -> E_JAVA_MISSING with an install hint', async () => {
-    const port = await findFreePort();
+    const port = await freePorts();
     const r = await runKafkaCli(
       ['kafka', 'up', '--jvm', '--home', join(root, 'h1'), '--port', String(port)],
       [binDir('empty')],
@@ -62,7 +67,7 @@ describe('sc-sim kafka up error mapping', { timeout: 60_000 }, () => {
   });
 
   it('java older than 17 -> E_JAVA_MISSING naming the version found', async () => {
-    const port = await findFreePort();
+    const port = await freePorts();
     const bin = binDir('old-java', { java: `echo 'java version "1.8.0_392"' >&2` });
     const r = await runKafkaCli(['kafka', 'up', '--jvm', '--home', join(root, 'h2'), '--port', String(port)], [bin]);
     expectCleanError(r, 'E_JAVA_MISSING');
@@ -70,14 +75,14 @@ describe('sc-sim kafka up error mapping', { timeout: 60_000 }, () => {
   });
 
   it.skipIf(!java)('java but no mvn and an empty jar cache -> E_MAVEN_MISSING', async () => {
-    const port = await findFreePort();
+    const port = await freePorts();
     const bin = binDir('java-only', {}, { java: java! });
     const r = await runKafkaCli(['kafka', 'up', '--jvm', '--home', join(root, 'h3'), '--port', String(port)], [bin]);
     expectCleanError(r, 'E_MAVEN_MISSING');
   });
 
   it.skipIf(!java)("Maven fails -> E_MAVEN_FAILED with Maven's last lines", async () => {
-    const port = await findFreePort();
+    const port = await freePorts();
     const bin = binDir(
       'failing-mvn',
       { mvn: 'echo "[ERROR] Failed to execute goal: Could not resolve org.apache.kafka:kafka_2.13 (fake)"; exit 1' },
@@ -90,7 +95,7 @@ describe('sc-sim kafka up error mapping', { timeout: 60_000 }, () => {
   });
 
   it('a broker that exits at start -> E_BROKER_START_FAILED with the end of its log', async () => {
-    const port = await findFreePort();
+    const port = await freePorts();
     // A complete-looking jar cache, so the run goes straight to format and start.
     const cache = join(root, 'fake-cache');
     const p = jarCachePaths(cache, KAFKA_VERSION);
@@ -139,7 +144,7 @@ describe('sc-sim kafka up error mapping', { timeout: 60_000 }, () => {
   });
 
   it('auto mode without a Docker engine falls back to the JVM path', async () => {
-    const port = await findFreePort();
+    const port = await freePorts();
     const bin = binDir('no-engine-no-java', { docker: NO_DOCKER });
     const r = await runKafkaCli(['kafka', 'up', '--home', join(root, 'h7'), '--port', String(port)], [bin]);
     expect(r.stderr).toContain('no Docker engine answers: running Kafka on the JVM');

@@ -15,9 +15,10 @@ import {
 import { exec } from '../../src/kafka/local/exec.js';
 import { ensureJars } from '../../src/kafka/local/jars.js';
 import { LOG4J_CONFIG_PATH, resolveCacheRoot } from '../../src/kafka/local/paths.js';
-import { findFreePort, isPortFree } from '../../src/kafka/local/ports.js';
+import { isPortFree } from '../../src/kafka/local/ports.js';
 import { formatJavaArgs, renderServerProperties } from '../../src/kafka/local/server-config.js';
 import { runCli } from '../support/cli.js';
+import { freePortRun } from '../support/ports.js';
 
 const cli = (args: string[]) => runCli(args);
 
@@ -28,9 +29,9 @@ describe('sc-sim kafka (real broker on the JVM)', () => {
   const homeArgs = () => ['--home', home];
 
   beforeAll(async () => {
-    port = await findFreePort();
-    // The controller takes port + 1 by default; make sure both are free or pick again.
-    while (!(await isPortFree(port + 1))) port = await findFreePort();
+    // The controller takes port + 1 by default: both free, below the ephemeral range, from this file's
+    // own base (test/support/ports.ts).
+    port = await freePortRun(2, 22_000);
     brokers = [`127.0.0.1:${port}`];
   });
 
@@ -82,7 +83,7 @@ describe('sc-sim kafka (real broker on the JVM)', () => {
   });
 
   it('up on a port another process holds fails with E_PORT_IN_USE, exit 1, no stack trace', async () => {
-    const busyPort = await findFreePort();
+    const busyPort = await freePortRun(1, port + 2);
     const server: Server = createServer();
     await new Promise<void>((r) => server.listen(busyPort, '127.0.0.1', r));
     const otherHome = mkdtempSync(join(tmpdir(), 'sc-sim-kafka-busy-'));

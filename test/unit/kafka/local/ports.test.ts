@@ -1,10 +1,11 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { findFreePort, isPortFree, validatePort } from '../../../../src/kafka/local/ports.js';
+import { isPortFree, validatePort } from '../../../../src/kafka/local/ports.js';
+import { freePortRun } from '../../../support/ports.js';
 
 describe('ports', () => {
   it('sees a port as taken while something listens on it, and free afterwards', async () => {
-    const port = await findFreePort();
+    const port = await freePortRun(1, 23_000);
     expect(await isPortFree(port)).toBe(true);
     const server = createServer();
     await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
