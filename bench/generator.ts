@@ -15,6 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { buildPools, type Pools } from '../src/generators/pools.js';
 import { createWorld } from '../src/generators/world.js';
 import type { Envelope } from '../src/envelope.js';
+import type { SimEvent } from '../src/generators/types.js';
 import { serializeEnvelope } from '../src/records/serialize.js';
 
 export interface GeneratorBenchOptions {
@@ -105,7 +106,7 @@ function measurements(
   seed: number,
   mix: Readonly<Record<string, number>>,
   pools: Pools,
-  serialize: (envelope: Envelope) => Buffer | string,
+  serialize: (envelope: Envelope, idsPlain?: boolean) => Buffer | string,
   bytes: { total: number; events: number },
 ): Measurement[] {
   const world = () => createWorld({ seed, mix }, { runId: 'bench-generator', pools });
@@ -114,15 +115,15 @@ function measurements(
   const ser = world();
   // Serialization alone: small batches generated outside the clock, then each event serialized
   // once, fresh and still in cache, as in a run (a big batch would time cache misses instead).
-  const batch = new Array<Envelope>(SERIALIZE_BATCH);
+  const batch = new Array<SimEvent>(SERIALIZE_BATCH);
   const serializeAlone = (count: number) => {
     let wallMs = 0;
     let cpuMs = 0;
     for (let done = 0; done < count; done += SERIALIZE_BATCH) {
       const n = Math.min(SERIALIZE_BATCH, count - done);
-      for (let i = 0; i < n; i++) batch[i] = ser.next().envelope;
+      for (let i = 0; i < n; i++) batch[i] = ser.next();
       const t = timed(() => {
-        for (let i = 0; i < n; i++) byteLength(serialize(batch[i]!));
+        for (let i = 0; i < n; i++) byteLength(serialize(batch[i]!.envelope, batch[i]!.idsPlain));
       });
       wallMs += t.wallMs;
       cpuMs += t.cpuMs;
@@ -140,12 +141,18 @@ function measurements(
     make(
       'generateAndSerialize',
       (n) => {
-        for (let i = 0; i < n; i++) serialize(genSer.next().envelope);
+        for (let i = 0; i < n; i++) {
+          const event = genSer.next();
+          serialize(event.envelope, event.idsPlain);
+        }
       },
       (n) =>
         timed(() => {
           let sum = 0;
-          for (let i = 0; i < n; i++) sum += byteLength(serialize(genSer.next().envelope));
+          for (let i = 0; i < n; i++) {
+            const event = genSer.next();
+            sum += byteLength(serialize(event.envelope, event.idsPlain));
+          }
           bytes.total += sum;
           bytes.events += n;
         }),

@@ -21,8 +21,11 @@ import { eventSchema, type JsonSchema } from '../src/schema/json-schema.js';
 import { createCompiledWriter } from './compiled-writer.js';
 import { byteLength, DEFAULT_BENCH_MIXES } from './generator.js';
 
-/** A serializer: bytes, or text whose UTF-8 is written later (its byte length is taken here, as the encoder does). */
-type Candidate = () => (envelope: Envelope) => Buffer | string;
+/**
+ * A serializer: bytes, or text whose UTF-8 is written later (its byte length is taken here, as the
+ * encoder does). `idsPlain` is the world's word that its ids need no escaping (SimEvent.idsPlain).
+ */
+export type Candidate = () => (envelope: Envelope, idsPlain?: boolean) => Buffer | string;
 
 /**
  * fast-json-stringify writes required properties before optional ones, so a payload whose optional
@@ -109,8 +112,9 @@ export function compareSerializers(events = 600_000, chunkEvents = 25_000, seed 
     // Same seed, same events: check every candidate's bytes on the first chunk, untimed.
     for (const side of sides) {
       for (let i = 0; i < chunkEvents; i++) {
-        const envelope = side.world.next().envelope;
-        const out = side.serialize(envelope);
+        const event = side.world.next();
+        const envelope = event.envelope;
+        const out = side.serialize(envelope, event.idsPlain);
         if (!Buffer.from(out).equals(Buffer.from(JSON.stringify(envelope), 'utf8'))) {
           throw new Error(`${side.name} wrote other bytes than JSON.stringify for a ${envelope.event_type}`);
         }
@@ -122,7 +126,10 @@ export function compareSerializers(events = 600_000, chunkEvents = 25_000, seed 
         const cpu0 = process.cpuUsage();
         const start = performance.now();
         let bytes = 0;
-        for (let i = 0; i < chunkEvents; i++) bytes += byteLength(side.serialize(side.world.next().envelope));
+        for (let i = 0; i < chunkEvents; i++) {
+          const event = side.world.next();
+          bytes += byteLength(side.serialize(event.envelope, event.idsPlain));
+        }
         const wallMs = performance.now() - start;
         const cpu = process.cpuUsage(cpu0);
         if (bytes === 0) throw new Error(`${side.name} wrote nothing`);

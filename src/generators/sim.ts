@@ -262,7 +262,10 @@ export class Sim {
       run_id: this.runId,
       payload: payload as Record<string, unknown>,
     };
-    const event: SimEvent = { topic: info.topic, key: entity.id, occurredAtMs: this.clockMs, envelope };
+    // Every id here comes from Rng.uuid or Rng.hex (entities, events, and causes that were events) and
+    // the instant from isoUtc: nothing JSON escapes (test/unit/records/serialize.test.ts holds the
+    // world's bytes to JSON.stringify's over 100,000 events).
+    const event: SimEvent = { topic: info.topic, key: entity.id, occurredAtMs: this.clockMs, envelope, idsPlain: true };
     this.queue[this.queueTail++] = event;
     if (!this.timeGiven) this.clockMs += 1 + this.clockRng.int(25);
     return event;

@@ -11,6 +11,11 @@ export interface SimEvent {
   /** Event time in ms since the epoch (same instant as envelope.occurred_at). */
   occurredAtMs: number;
   envelope: Envelope;
+  /**
+   * The envelope's ids and instant were made by the world (Rng.uuid, Rng.hex, isoUtc) and hold no
+   * character JSON escapes: the serializer writes them without a check (records/serialize.ts).
+   */
+  idsPlain?: boolean;
 }
 
 /** An endless, deterministic stream of events from one simulated world. */

@@ -54,7 +54,7 @@ export function createEncoder(opts: EncoderOptions): Encoder {
   const shardHeader = opts.shard ? `${opts.shard.index}/${opts.shard.count}` : undefined;
   return (event: SimEvent): SinkRecord => {
     const env = event.envelope;
-    const value = serializeEnvelope(env);
+    const value = serializeEnvelope(env, event.idsPlain === true);
     const valueBytes = Buffer.byteLength(value, 'utf8');
     const physical = physicalOf(event.topic);
     const { key, keyText, partition } = placer.place(event, physical, partitionsOf(event.topic), valueBytes);

@@ -1,22 +1,35 @@
 // The shipped serializer writes JSON.stringify(envelope)'s text, byte for byte; its fast path
 // (fields written, constant parts cached) is taken only for envelopes whose ids, instant and entity
-// type are plain characters. Over 100,000 generated events of every type, with every escape, the
-// check is test/unit/bench/serializers.test.ts (the shipped candidate); here, the envelopes a
-// generator never makes.
+// type are plain characters — checked, or vouched for by the world (SimEvent.idsPlain). Over 100,000
+// generated events of every type, with every escape, the check is test/unit/bench/serializers.test.ts
+// (the shipped candidate); here, the envelopes a generator never makes.
 import { describe, expect, it } from 'vitest';
 import type { Envelope } from '../../../src/envelope.js';
 import { createWorld } from '../../../src/generators/world.js';
 import { serializeEnvelope } from '../../../src/records/serialize.js';
 
 const world = createWorld({ seed: 9 }, { runId: 'run-serialize' });
-const events = Array.from({ length: 3_000 }, () => world.next().envelope);
+const simEvents = Array.from({ length: 3_000 }, () => world.next());
+const events = simEvents.map((e) => e.envelope);
 const base = events[0]!;
 const caused = events.find((e) => e.causation_id !== null)!;
 
 describe('serializeEnvelope', () => {
-  it('writes JSON.stringify’s text for generated events, caused and root', () => {
+  it('writes JSON.stringify’s text for generated events, caused and root, checked or vouched for', () => {
     expect(caused).toBeDefined();
     for (const e of events) expect(serializeEnvelope(e)).toBe(JSON.stringify(e));
+    for (const e of simEvents) {
+      expect(e.idsPlain).toBe(true);
+      expect(serializeEnvelope(e.envelope, e.idsPlain)).toBe(JSON.stringify(e.envelope));
+    }
+  });
+
+  it('writes vouched-for ids as they are: the world’s word is what skips the check', () => {
+    // Not a use, a proof of what the flag does: an id that needs escaping, vouched for wrongly,
+    // comes out unescaped (so only the world, whose ids are hex digits and '-', may vouch).
+    const wrong = { ...base, event_id: 'a"b' };
+    expect(serializeEnvelope(wrong, true)).toContain('"event_id":"a"b"');
+    expect(serializeEnvelope(wrong, false)).toBe(JSON.stringify(wrong));
   });
 
   it('writes JSON.stringify’s text for envelopes a generator never makes', () => {
