@@ -17,6 +17,7 @@ import { createWorld } from '../src/generators/world.js';
 import type { Envelope } from '../src/envelope.js';
 import type { SimEvent } from '../src/generators/types.js';
 import { serializeEnvelope } from '../src/records/serialize.js';
+import { NODE_FLAGS } from '../src/version.js';
 
 export interface GeneratorBenchOptions {
   /** Events measured per mix and per measurement (default 300,000). */
@@ -62,6 +63,8 @@ export interface GeneratorBenchResult {
   events: number;
   seed: number;
   node: string;
+  /** This process's Node flags: sc-sim runs with NODE_FLAGS (src/version.ts), and so should this. */
+  nodeFlags: string[];
   loadAvg1AtStart: number;
   loadAvg1AtEnd: number;
   results: GeneratorBenchFigures[];
@@ -75,7 +78,8 @@ export const GENERATOR_BENCH_METHOD =
   'generator: per mix, three measurements in the same process in alternating chunks (gen + serialize, generation alone, ' +
   'serialization alone over fresh events), each on its own world with the same seed; medians over chunks, per wall-clock ' +
   'second and per CPU-second of the process (process.cpuUsage user + system). Serialize = the record value bytes the ' +
-  'encoder sends (src/records/serialize.ts). One core, no Kafka.';
+  "encoder sends (src/records/serialize.ts). One core, no Kafka. In the process sc-sim's own Node flags start " +
+  '(NODE_FLAGS, e.g. a 32 MiB semi-space; `npm run bench` passes them, the file records them).';
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -236,6 +240,7 @@ export async function runGeneratorBench(opts: GeneratorBenchOptions = {}): Promi
     events,
     seed,
     node: process.version,
+    nodeFlags: [...process.execArgv],
     loadAvg1AtStart,
     loadAvg1AtEnd: Number(loadavg()[0]!.toFixed(2)),
     results,
@@ -262,6 +267,12 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   if (outIndex >= 0 && (out === undefined || out.startsWith('--'))) {
     process.stderr.write('--out expects a file path\n');
     process.exit(2);
+  }
+  if (!NODE_FLAGS.every((f) => process.execArgv.includes(f))) {
+    process.stderr.write(
+      `note: measured without sc-sim's Node flags (${NODE_FLAGS.join(' ')}), so not as sc-sim runs; ` +
+        `for that: node ${NODE_FLAGS.join(' ')} --import tsx bench/generator.ts\n`,
+    );
   }
   const result = await runGeneratorBench({
     ...(events === undefined ? {} : { events }),

@@ -25,6 +25,11 @@ export interface MachineInfo {
   loadAvg1AtStart: number;
   loadAvg1AtEnd: number | null;
   versions: { node: string; java: string; kafka: string; kafkajs: string; scSim: string };
+  /**
+   * The bench process's Node flags (process.execArgv): the generator phases run in it, so these are
+   * the flags their figures were measured with. Absent in files written before it was recorded.
+   */
+  nodeFlags?: string[];
 }
 
 export interface GeneratorFigures {
@@ -124,5 +129,6 @@ export async function machineInfo(): Promise<MachineInfo> {
       kafkajs: kafkajsVersion(),
       scSim: VERSION,
     },
+    nodeFlags: [...process.execArgv],
   };
 }

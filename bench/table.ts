@@ -25,7 +25,8 @@ export function formatBenchTable(r: BenchResults): string {
     `sc-sim bench (${r.mode}) — ${r.date}`,
     `machine: ${m.cpuModel} × ${m.cpus}, ${mib(m.totalMemBytes)} RAM, ${m.os}; load avg ${m.loadAvg1AtStart} at start` +
       `${m.loadAvg1AtEnd === null ? '' : `, ${m.loadAvg1AtEnd} at end`}`,
-    `versions: node ${m.versions.node}, ${m.versions.java}, Kafka ${m.versions.kafka}, kafkajs ${m.versions.kafkajs}, sc-sim ${m.versions.scSim}`,
+    `versions: node ${m.versions.node}, ${m.versions.java}, Kafka ${m.versions.kafka}, kafkajs ${m.versions.kafkajs}, sc-sim ${m.versions.scSim}` +
+      (m.nodeFlags === undefined ? '' : `; node flags: ${m.nodeFlags.length > 0 ? m.nodeFlags.join(' ') : 'none'}`),
     r.broker
       ? `broker: ${r.broker.brokers.join(',')} (${r.broker.startedByBench ? 'started by the bench' : 'given with --brokers'})`
       : 'broker: none (generator only)',

@@ -96,6 +96,17 @@ describe('formatBenchTable', () => {
     expect(text).not.toContain('target ≥ 0.8: met');
   });
 
+  it('names the Node flags the generator phases ran with, when the file records them', () => {
+    const m = results().machine;
+    const flagged = formatBenchTable(
+      results({ machine: { ...m, nodeFlags: ['--max-semi-space-size=32', '--import', 'tsx'] } }),
+    );
+    expect(flagged).toContain('sc-sim 0.1.0; node flags: --max-semi-space-size=32 --import tsx');
+    expect(formatBenchTable(results({ machine: { ...m, nodeFlags: [] } }))).toContain('; node flags: none');
+    // A file written before the flags were recorded says nothing of them.
+    expect(formatBenchTable(results())).not.toContain('node flags');
+  });
+
   it('says which phases did not run and which failed', () => {
     const text = formatBenchTable(
       results({ generator: null, failures: [{ phase: 'verify', error: 'E_KAFKA: boom\nmore' }] }),
