@@ -263,8 +263,8 @@ export class Sim {
       payload: payload as Record<string, unknown>,
     };
     // Every id here comes from Rng.uuid or Rng.hex (entities, events, and causes that were events) and
-    // the instant from isoUtc: nothing JSON escapes (test/unit/records/serialize.test.ts holds the
-    // world's bytes to JSON.stringify's over 100,000 events).
+    // the instant from isoUtc: nothing JSON escapes (test/unit/bench/serializers.test.ts holds the
+    // world's bytes on this path to JSON.stringify's over 100,000 events of every type).
     const event: SimEvent = { topic: info.topic, key: entity.id, occurredAtMs: this.clockMs, envelope, idsPlain: true };
     this.queue[this.queueTail++] = event;
     if (!this.timeGiven) this.clockMs += 1 + this.clockRng.int(25);
