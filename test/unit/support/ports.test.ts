@@ -14,7 +14,8 @@ afterEach(async () => {
 
 describe('freePortRun', () => {
   it('skips a run whose second port is taken: the controller port is checked, not only --port', async () => {
-    const first = await freePortRun(3, 23_100);
+    // Four free: first + 1 is then held, and the next free pair is first + 2 and first + 3.
+    const first = await freePortRun(4, 23_100);
     await hold(first + 1);
     const run = await freePortRun(2, first);
     expect(run).toBe(first + 2);
