@@ -73,9 +73,10 @@ function plainInstant(at: string): boolean {
  * `idsPlain`: the caller vouches that event_id, occurred_at, entity_id, correlation_id and
  * causation_id hold no character JSON escapes, so they are written without being looked at. The
  * world does (SimEvent.idsPlain): its ids come from Rng.uuid and Rng.hex (hex digits and '-') and its
- * instants from isoUtc (Date#toISOString's characters). Checking them cost 0.3–0.5 µs of the ~3.4 µs
- * an event takes to generate and serialize (four regular-expression scans, which also flattened the
- * instant's rope early). Everything else (odd ids from a test or a future source) is checked.
+ * instants from isoUtc (Date#toISOString's characters). Checking them cost 0.3–0.5 µs of the
+ * ~3.4 µs an event takes to generate and serialize (up to five regular-expression scans, which also
+ * flattened the instant's rope early). Everything else (odd ids from a test or a future source) is
+ * checked.
  */
 export function serializeEnvelope(e: Envelope, idsPlain = false): string {
   const h = typeHead(e);
