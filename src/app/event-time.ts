@@ -12,8 +12,13 @@ export interface EventTimes {
   at: EventClock;
   /** The encoder, counting what was written for the report (first and last instants, clamps). */
   tally(encode: Encoder): Encoder;
-  /** Counts one domain record encoded elsewhere (a generation thread): its event's instant and its timestamp. */
-  count(occurredAtMs: number, timestampMs: number | undefined): void;
+  /**
+   * What the tally has counted so far, read in place (no copy: a generation thread reads it after
+   * every record it hands over).
+   */
+  readonly tallied: Readonly<Tallied>;
+  /** Takes over a tally counted elsewhere (the generation threads'), in place of this one's. */
+  adopt(t: Tallied): void;
   /** The time section of the report: the mode and what was written. */
   report(): TimeReport;
 }
@@ -33,24 +38,31 @@ const LIVE_NOTE =
 const BACKFILL_NOTE =
   "occurred_at spreads the events over the history by its time shape (daily curve and weekly pattern, or evenly when flat), and each record's CreateTime is its occurred_at";
 
+/** The events encoded so far: the first and last one's instants, and how many records were clamped. */
+export interface Tallied {
+  firstMs: number | null;
+  lastMs: number | null;
+  clamped: number;
+}
+
 export function eventTimes(time: PreparedTime, wallClockStartMs: number): EventTimes {
-  let firstMs: number | null = null;
-  let lastMs: number | null = null;
-  let clamped = 0;
-  const count = (occurredAtMs: number, timestampMs: number | undefined) => {
-    firstMs ??= occurredAtMs;
-    lastMs = occurredAtMs;
-    if (timestampMs !== occurredAtMs) clamped++;
-  };
+  const t: Tallied = { firstMs: null, lastMs: null, clamped: 0 };
   return {
     at: eventClock(time, wallClockStartMs),
+    // Every event encoded, whether or not its own record is written (a derived-only run folds them).
     tally: (encode) => (event) => {
       const record = encode(event);
-      count(event.occurredAtMs, record.timestampMs);
+      t.firstMs ??= event.occurredAtMs;
+      t.lastMs = event.occurredAtMs;
+      if (record.timestampMs !== event.occurredAtMs) t.clamped++;
       return record;
     },
-    count,
+    tallied: t,
+    adopt(other) {
+      Object.assign(t, other);
+    },
     report() {
+      const { firstMs, lastMs, clamped } = t;
       const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
       const { settings, window } = time;
       return {

@@ -3,9 +3,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { worldFromConfig } from '../generators/index.js';
 import { createEncoder } from '../records/encode.js';
-import { packRecords, packedTransferList } from '../sinks/packed-records.js';
+import { CARRIED, packRecords, packedTransferList } from '../sinks/packed-records.js';
 import type { SinkRecord } from '../sinks/types.js';
-import { eventClock } from './event-time.js';
+import { eventTimes, type EventTimes } from './event-time.js';
 import {
   mergedIndex,
   threadShard,
@@ -40,9 +40,9 @@ function main(): void {
   /** Where this thread's record j lands in the merged stream. */
   const merged = (j: number) => mergedIndex(j, d.thread, d.threads, d.chunkRecords);
 
-  // The instant of each domain record's event, for the main thread's time tally (derived records
-  // and labelled copies carry none: they are not tallied on one thread either).
-  const occurred = new Map<SinkRecord, number>();
+  // The report's time tally, counted here as on one thread (every event encoded), and read after
+  // each record handed over: the main thread adopts the state at the last record it took.
+  let times: EventTimes | undefined;
   let deadLetters: DeadLetterCandidate[] = [];
   let stream: WorldRecords | undefined;
   let wallClockStartMs = 0;
@@ -52,16 +52,12 @@ function main(): void {
 
   const start = (startMs: number) => {
     wallClockStartMs = startMs;
-    const at = eventClock(d.time, startMs);
+    const t = (times = eventTimes(d.time, startMs));
     stream = createWorldRecords(
       {
         world,
-        encode: (event) => {
-          const r = encode(event);
-          occurred.set(r, event.occurredAtMs);
-          return r;
-        },
-        at: (position, offsetMs) => at(merged(position), offsetMs),
+        encode: t.tally(encode),
+        at: (position, offsetMs) => t.at(merged(position), offsetMs),
         runId: d.runId,
         prefix: d.prefix,
         topics: d.topics,
@@ -83,17 +79,20 @@ function main(): void {
 
   const generate = () => {
     generating = false;
-    if (credits === 0 || stream === undefined) return;
+    if (credits === 0 || stream === undefined || times === undefined) return;
     credits--;
     const records = new Array<SinkRecord>(d.chunkRecords);
-    const occurredAtMs = new Float64Array(d.chunkRecords);
+    // Per record: the last event instant and the clamped count so far (the thread's first instant
+    // goes with the chunk). Every record follows at least one encoded event, so lastMs is set.
+    const tallies = new Float64Array(d.chunkRecords * CARRIED);
+    const tallied = times.tallied;
     for (let i = 0; i < d.chunkRecords; i++) {
-      const record = (records[i] = stream.next(offsetOf(handed++)));
-      occurredAtMs[i] = occurred.get(record) ?? Number.NaN;
+      records[i] = stream.next(offsetOf(handed++));
+      tallies[i * CARRIED] = tallied.lastMs ?? Number.NaN;
+      tallies[i * CARRIED + 1] = tallied.clamped;
     }
-    occurred.clear();
-    const packed = packRecords(records, occurredAtMs);
-    post({ kind: 'chunk', packed, deadLetters }, packedTransferList(packed));
+    const packed = packRecords(records, tallies);
+    post({ kind: 'chunk', packed, firstMs: tallied.firstMs, deadLetters }, packedTransferList(packed));
     deadLetters = [];
     generateSoon();
   };

@@ -14,10 +14,10 @@ import type { Worker } from 'node:worker_threads';
 import { ScSimError } from '../errors.js';
 import type { WorldConfig } from '../generators/index.js';
 import type { KeyStrategies } from '../records/encode.js';
-import { packedCount, unpackRecords, type PackedRecords } from '../sinks/packed-records.js';
+import { CARRIED, packedCount, unpackRecords, type PackedRecords } from '../sinks/packed-records.js';
 import { startTsWorker, workerClock } from '../sinks/ts-worker.js';
 import type { SinkFatal, SinkRecord, ThreadClock } from '../sinks/types.js';
-import type { EventTimes } from './event-time.js';
+import type { Tallied } from './event-time.js';
 import type { PreparedRun, PreparedTime, ScheduleSpec, Shard } from './prepare.js';
 import {
   createRunRecords,
@@ -56,7 +56,8 @@ export type ToGenerationThread =
 /** Generation thread → main thread. */
 export type FromGenerationThread =
   | { kind: 'ready' }
-  | { kind: 'chunk'; packed: PackedRecords; deadLetters: DeadLetterCandidate[] }
+  /** firstMs: the thread's first event instant (its time tally's; each record carries the rest). */
+  | { kind: 'chunk'; packed: PackedRecords; firstMs: number | null; deadLetters: DeadLetterCandidate[] }
   | { kind: 'failed'; message: string };
 
 /** The part of the stream thread `thread` of `threads` generates: shard thread of threads of this process's part. */
@@ -123,6 +124,11 @@ export function generationOf(
 export interface ThreadedRecordSource extends RecordSource {
   /** For the runner: null when `count` records can be taken now, else a promise (see RunnerOptions.recordsReady). */
   recordsReady(count: number): Promise<SinkFatal | null> | null;
+  /**
+   * The report's time tally as of the last record taken: as on one thread, every event the threads
+   * encoded up to it (also those of topics the run does not write), not the ones generated ahead.
+   */
+  tallied(): Tallied;
   /** Each generation thread's event loop clock (for the report's `threads`), null for one that ended. */
   threadClocks(): (ThreadClock | null)[];
   close(): Promise<void>;
@@ -132,6 +138,7 @@ export interface ThreadedRecordSource extends RecordSource {
 
 interface Received {
   packed: PackedRecords;
+  firstMs: number | null;
   deadLetters: DeadLetterCandidate[];
 }
 
@@ -189,13 +196,18 @@ export class GenerationThreads {
   private readonly exited: boolean[];
   private turn = 0;
   private current: SinkRecord[] = [];
-  private currentOccurred: Float64Array = new Float64Array(0);
+  /** The current chunk's thread, and per record its tally (CARRIED numbers: last instant, clamped so far). */
+  private currentThread = 0;
+  private currentTallies: Float64Array = new Float64Array(0);
   private head = 0;
+  /** The merged tally: the first chunk's first instant, the last record's instant, each thread's clamped count. */
+  private firstMs: number | null = null;
+  private lastMs: number | null = null;
+  private readonly clampedOf: number[];
   private waiting: { count: number; resolve: (why: SinkFatal | null) => void } | null = null;
   private failure: SinkFatal | null = null;
   private closing = false;
   private readonly sentPartitions: Map<string, number>;
-  private times: Pick<EventTimes, 'count'> | undefined;
 
   constructor(
     private readonly workers: Worker[],
@@ -203,11 +215,12 @@ export class GenerationThreads {
   ) {
     this.queues = workers.map(() => []);
     this.exited = workers.map(() => false);
+    this.clampedOf = workers.map(() => 0);
     this.sentPartitions = new Map(o.partitions);
     workers.forEach((w, k) => {
       w.on('message', (m: FromGenerationThread) => {
         if (m.kind === 'chunk') {
-          this.queues[k]!.push({ packed: m.packed, deadLetters: m.deadLetters });
+          this.queues[k]!.push({ packed: m.packed, firstMs: m.firstMs, deadLetters: m.deadLetters });
           this.check();
         } else if (m.kind === 'failed') this.fail(k, m.message);
       });
@@ -220,8 +233,7 @@ export class GenerationThreads {
   }
 
   /** Sends `start`: from now on the threads generate (live event times count from wallClockStartMs). */
-  source(wallClockStartMs: number, times?: Pick<EventTimes, 'count'>): ThreadedRecordSource {
-    this.times = times;
+  source(wallClockStartMs: number): ThreadedRecordSource {
     for (const w of this.workers)
       w.postMessage({ kind: 'start', wallClockStartMs, credits: DEPTH } satisfies ToGenerationThread);
     const run = createRunRecords(this.o);
@@ -232,6 +244,11 @@ export class GenerationThreads {
       finalRecords: run.finalRecords,
       onProgress: (p) => run.onProgress(p),
       recordsReady: (count) => this.recordsReady(count),
+      tallied: () => ({
+        firstMs: this.firstMs,
+        lastMs: this.lastMs,
+        clamped: this.clampedOf.reduce((sum, n) => sum + n, 0),
+      }),
       threadClocks: () => this.workers.map((w, k) => (this.exited[k] ? null : workerClock(w))),
       close: () => this.close(),
       crashForTest: (k) => this.workers[k]!.postMessage({ kind: 'crash' } satisfies ToGenerationThread),
@@ -281,10 +298,10 @@ export class GenerationThreads {
   private take(expect: (c: DeadLetterCandidate) => void): SinkRecord {
     if (this.head >= this.current.length) this.advance(expect);
     const i = this.head++;
-    const record = this.current[i]!;
-    const occurred = this.currentOccurred[i]!;
-    if (!Number.isNaN(occurred)) this.times?.count(occurred, record.timestampMs);
-    return record;
+    const lastMs = this.currentTallies[i * CARRIED]!;
+    if (!Number.isNaN(lastMs)) this.lastMs = lastMs;
+    this.clampedOf[this.currentThread] = this.currentTallies[i * CARRIED + 1]!;
+    return this.current[i]!;
   }
 
   private advance(expect: (c: DeadLetterCandidate) => void): void {
@@ -293,10 +310,13 @@ export class GenerationThreads {
     // The runner asks recordsReady first: taking a record that is not there is a bug, not a wait.
     if (received === undefined)
       throw new Error(`generation: no chunk from thread ${k} (the runner must wait for recordsReady)`);
-    const { records, occurredAtMs } = unpackRecords(received.packed);
+    const { records, carried } = unpackRecords(received.packed);
     this.current = records;
-    this.currentOccurred = occurredAtMs;
+    this.currentTallies = carried;
+    this.currentThread = k;
     this.head = 0;
+    // Chunks are taken in turn from thread 0: the first one taken holds the stream's first event.
+    this.firstMs ??= received.firstMs;
     for (const c of received.deadLetters) expect(c);
     this.turn = (k + 1) % this.workers.length;
     const raised = this.raisedPartitions();

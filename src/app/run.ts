@@ -119,7 +119,7 @@ async function drive(
     const wallClockStartMs = (deps.wallClock ?? Date.now)();
     startedAt = new Date(wallClockStartMs);
     times = eventTimes(prepared.time, wallClockStartMs);
-    const threaded = generation?.source(wallClockStartMs, times);
+    const threaded = generation?.source(wallClockStartMs);
     const source: RecordSource =
       threaded ??
       createRecordSource({
@@ -168,6 +168,8 @@ async function drive(
     });
     // Before the sink closes: a producer thread is gone after it.
     threads = meter.stop();
+    // The threads counted the events they encoded; the report counts up to the last record taken.
+    if (threaded) times.adopt(threaded.tallied());
   } finally {
     await generation?.close();
     await sink.close().catch((err: unknown) => (closeError = err));

@@ -14,7 +14,7 @@ export interface PackedRecords {
   bytes: ArrayBuffer;
   /** Per record, FIELDS int32s: key length (-1: no key), value length, partition, topic index, header count, actor (1 = has one). */
   meta: Int32Array;
-  /** Per record: timestamp (NaN: the producer stamps it), the event's occurred_at, and its sequence. */
+  /** Per record: timestamp (NaN: the producer stamps it), sequence, and the CARRIED numbers that travel with it. */
   numbers: Float64Array;
   /** Distinct physical and logical topic pairs; records refer to them by index. */
   topics: { topic: string; logicalTopic: string }[];
@@ -26,16 +26,19 @@ export interface PackedRecords {
 const FIELDS = 6;
 /** Bytes beyond the counted size: more than one UTF-8 character (see packRecords). */
 const SLACK = 4;
-const NUMBERS = 3;
+/** Numbers the caller carries along with each record (see packRecords). */
+export const CARRIED = 2;
+const NUMBERS = 2 + CARRIED;
 
 /** Texts per record before its headers: key text, event type, event id, entity id, actor id. */
 const TEXTS_PER_RECORD = 5;
 
 /**
- * `records` packed, with each one's event instant (occurred_at before any clamping; NaN for records
- * that are not a domain event's) side by side, as unpackRecords gives them back.
+ * `records` packed, with CARRIED numbers per record from `carried` (record i's at i * CARRIED) side
+ * by side, as unpackRecords gives them back: what the sender knew at each record (a generation
+ * thread: its event-time tally).
  */
-export function packRecords(records: readonly SinkRecord[], occurredAtMs: ArrayLike<number>): PackedRecords {
+export function packRecords(records: readonly SinkRecord[], carried: ArrayLike<number>): PackedRecords {
   const n = records.length;
   let size = 0;
   let texts = 0;
@@ -103,8 +106,8 @@ export function packRecords(records: readonly SinkRecord[], occurredAtMs: ArrayL
     meta[m + 5] = r.actorId === undefined ? 0 : 1;
     const k = i * NUMBERS;
     numbers[k] = r.timestampMs ?? Number.NaN;
-    numbers[k + 1] = occurredAtMs[i]!;
-    numbers[k + 2] = r.sequence;
+    numbers[k + 1] = r.sequence;
+    for (let c = 0; c < CARRIED; c++) numbers[k + 2 + c] = carried[i * CARRIED + c]!;
   }
   return { bytes: bytes.buffer as ArrayBuffer, meta, numbers, topics, text: parts.join(''), textLengths };
 }
@@ -112,12 +115,12 @@ export function packRecords(records: readonly SinkRecord[], occurredAtMs: ArrayL
 /** How many records a packed chunk holds. */
 export const packedCount = (p: PackedRecords): number => p.meta.length / FIELDS;
 
-/** The records again (keys and values as views into the one buffer), with their events' instants. */
-export function unpackRecords(p: PackedRecords): { records: SinkRecord[]; occurredAtMs: Float64Array } {
+/** The records again (keys and values as views into the one buffer), with the numbers carried along. */
+export function unpackRecords(p: PackedRecords): { records: SinkRecord[]; carried: Float64Array } {
   const bytes = Buffer.from(p.bytes);
   const count = packedCount(p);
   const records = new Array<SinkRecord>(count);
-  const occurredAtMs = new Float64Array(count);
+  const carried = new Float64Array(count * CARRIED);
   const { text, textLengths, meta, numbers } = p;
   let offset = 0;
   let at = 0;
@@ -149,7 +152,7 @@ export function unpackRecords(p: PackedRecords): { records: SinkRecord[]; occurr
     }
     const k = i * NUMBERS;
     const timestampMs = numbers[k]!;
-    occurredAtMs[i] = numbers[k + 1]!;
+    for (let c = 0; c < CARRIED; c++) carried[i * CARRIED + c] = numbers[k + 2 + c]!;
     records[i] = {
       topic,
       logicalTopic: logicalTopic as SinkRecord['logicalTopic'],
@@ -164,11 +167,11 @@ export function unpackRecords(p: PackedRecords): { records: SinkRecord[]; occurr
       actorId: meta[m + 5] === 1 ? actor : undefined,
       eventId,
       entityId,
-      sequence: numbers[k + 2]!,
+      sequence: numbers[k + 1]!,
       intendedAtMs: 0,
     };
   }
-  return { records, occurredAtMs };
+  return { records, carried };
 }
 
 /** The buffers postMessage should transfer rather than copy. */

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventTimes } from '../../../src/app/event-time.js';
+import { eventTimes, type Tallied } from '../../../src/app/event-time.js';
 import {
   autoThreads,
   generationOf,
@@ -41,10 +41,9 @@ afterEach(async () => {
 async function threaded(threads: number, topics?: unknown, partitions = partitionsOf()) {
   const p = prepared(topics);
   const generation = await startGenerationThreads(generationOf(p, threads, partitions));
-  const times = eventTimes(p.time, START_MS);
-  const source = generation.source(START_MS, times);
+  const source = generation.source(START_MS);
   open.push(source);
-  return { source, times };
+  return { source };
 }
 
 /** `n` records from a threaded source, waiting for them as the runner does. */
@@ -59,21 +58,22 @@ async function take(source: ThreadedRecordSource, n: number): Promise<SinkRecord
   return out;
 }
 
-/** `n` records as the main thread generates them for the same run. */
-function onMainThread(n: number, topics?: unknown): SinkRecord[] {
+/** `n` records as the main thread generates them for the same run, and its time tally after them. */
+function onMainThread(n: number, topics?: unknown): { records: SinkRecord[]; tallied: Tallied } {
   const p = prepared(topics);
   const partitions = partitionsOf();
   const times = eventTimes(p.time, START_MS);
   const source = createRecordSource({
     world: worldFromConfig(p.world, { runId: p.runId, timeScale: p.time.timeScale }),
-    encode: createEncoder({ runId: p.runId, prefix: p.prefix, partitions, keys: p.scenario.keys }),
+    encode: times.tally(createEncoder({ runId: p.runId, prefix: p.prefix, partitions, keys: p.scenario.keys })),
     at: times.at,
     runId: p.runId,
     prefix: p.prefix,
     topics: p.topics,
     partitions,
   });
-  return Array.from({ length: n }, () => source.next(0));
+  const records = Array.from({ length: n }, () => source.next(0));
+  return { records, tallied: { ...times.tallied } };
 }
 
 const bytes = (r: SinkRecord) => [
@@ -117,12 +117,26 @@ describe('where a thread’s records go', () => {
 });
 
 describe('generation threads', () => {
-  it('one worker thread writes the very records the main thread writes (all 32 topics, backfill)', async () => {
+  it('one worker thread writes the very records the main thread writes, and the same time tally (all 32 topics, backfill)', async () => {
     const { source } = await threaded(1);
-    const fromThread = await take(source, 6_000);
-    const fromMain = onMainThread(6_000);
-    expect(fromThread.map(bytes)).toEqual(fromMain.map(bytes));
+    // Not a whole number of chunks: the tally is the one at the last record taken, not at the chunk's end.
+    const fromThread = await take(source, 6_500);
+    const fromMain = onMainThread(6_500);
+    expect(fromThread.map(bytes)).toEqual(fromMain.records.map(bytes));
     expect(new Set(fromThread.map((r) => r.logicalTopic)).size).toBeGreaterThan(20);
+    expect(source.tallied()).toEqual(fromMain.tallied);
+    expect(fromMain.tallied.firstMs).not.toBeNull();
+  });
+
+  it('counts the events of topics the run does not write, as the main thread does (a derived-only run)', async () => {
+    const topics = ['sc.proj.consumer.user-cards'];
+    const { source } = await threaded(1, topics);
+    const fromThread = await take(source, 1_500);
+    const fromMain = onMainThread(1_500, topics);
+    expect(fromThread.map(bytes)).toEqual(fromMain.records.map(bytes));
+    // Before, only records with an event of their own were counted here: first and last were null.
+    expect(fromMain.tallied.firstMs).not.toBeNull();
+    expect(source.tallied()).toEqual(fromMain.tallied);
   });
 
   // Each test starts its own threads (a worker boots tsx and the generators: ~1 s, more under load),
@@ -153,8 +167,8 @@ describe('generation threads', () => {
       (c) => a.slice(c * 1_000, (c + 1) * 1_000).reduce((sum, r) => sum + r.timestampMs!, 0) / 1_000,
     );
     for (let c = 1; c < means.length; c++) expect(means[c]!).toBeGreaterThan(means[c - 1]!);
-    const report = first.times.report();
-    expect(Date.parse(report.lastEventAt!)).toBeGreaterThan(Date.parse(report.firstEventAt!));
+    const tallied = first.source.tallied();
+    expect(tallied.lastMs!).toBeGreaterThan(tallied.firstMs!);
 
     // A partition count raised during the run: chunks made before the threads heard (at most three
     // per thread) still hash over the old count, later ones over the new.

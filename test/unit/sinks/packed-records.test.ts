@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { packRecords, packedCount, packedTransferList, unpackRecords } from '../../../src/sinks/packed-records.js';
+import {
+  CARRIED,
+  packRecords,
+  packedCount,
+  packedTransferList,
+  unpackRecords,
+} from '../../../src/sinks/packed-records.js';
 import type { SinkRecord } from '../../../src/sinks/types.js';
 
 function record(key: string | null, value: string | Buffer, extra: Partial<SinkRecord> = {}): SinkRecord {
@@ -24,10 +30,11 @@ function record(key: string | null, value: string | Buffer, extra: Partial<SinkR
 }
 
 /** Packed with each record's timestamp as its event instant (NaN where it has none). */
+/** Each record packed with its timestamp and its index as the numbers carried along. */
 const pack = (rs: readonly SinkRecord[]) =>
   packRecords(
     rs,
-    rs.map((r) => r.timestampMs ?? Number.NaN),
+    rs.flatMap((r, i) => [r.timestampMs ?? Number.NaN, i]),
   );
 
 /** What a reader of a record sees, with keys and values as text. */
@@ -54,10 +61,11 @@ describe('packRecords / unpackRecords', () => {
   ];
 
   it('gives back every field of every record, in order (values and keys as bytes)', () => {
-    const { records: out, occurredAtMs } = unpackRecords(pack(records));
+    const { records: out, carried } = unpackRecords(pack(records));
     expect(out.map(view)).toEqual(records.map(view));
     expect(Buffer.isBuffer(out[0]!.value) && Buffer.isBuffer(out[0]!.key)).toBe(true);
-    expect(Array.from(occurredAtMs)).toEqual(records.map((r) => r.timestampMs ?? Number.NaN));
+    expect(CARRIED).toBe(2);
+    expect(Array.from(carried)).toEqual(records.flatMap((r, i) => [r.timestampMs ?? Number.NaN, i]));
   });
 
   it('keeps a missing key apart from an empty one, and an empty actor apart from none', () => {
@@ -69,12 +77,15 @@ describe('packRecords / unpackRecords', () => {
     expect(out[1]!.timestampMs).toBeUndefined();
   });
 
-  it('carries the event instant apart from the (clamped) record timestamp', () => {
-    const r = record('k', '{}', { timestampMs: 2_000 });
-    const { records: out, occurredAtMs } = unpackRecords(packRecords([r, r], [1_000, Number.NaN]));
+  it('carries the caller’s numbers apart from the record’s own (timestamp, sequence)', () => {
+    const r = record('k', '{}', { timestampMs: 2_000, sequence: 7 });
+    const { records: out, carried } = unpackRecords(packRecords([r, r], [1_000, 3, Number.NaN, 4]));
     expect(out[0]!.timestampMs).toBe(2_000);
-    expect(occurredAtMs[0]).toBe(1_000);
-    expect(occurredAtMs[1]).toBeNaN();
+    expect(out[1]!.sequence).toBe(7);
+    expect(carried[0]).toBe(1_000);
+    expect(carried[1]).toBe(3);
+    expect(carried[2]).toBeNaN();
+    expect(carried[3]).toBe(4);
   });
 
   it('holds keys and values in one buffer of their size (and 4 bytes), each topic once, and transfers its arrays', () => {
