@@ -14,6 +14,7 @@ import type { Worker } from 'node:worker_threads';
 import { ScSimError } from '../errors.js';
 import type { WorldConfig } from '../generators/index.js';
 import type { KeyStrategies } from '../records/encode.js';
+import { MAX_GENERATOR_THREADS } from '../scenarios/index.js';
 import { CARRIED, packedCount, unpackRecords, type PackedRecords } from '../sinks/packed-records.js';
 import { startTsWorker, workerClock } from '../sinks/ts-worker.js';
 import type { SinkFatal, SinkRecord, ThreadClock } from '../sinks/types.js';
@@ -33,8 +34,6 @@ export const CHUNK_RECORDS = 1_000;
 const DEPTH = 3;
 /** How long a generation thread may take to start (load the code, build its world) before the run gives up. */
 const START_TIMEOUT_MS = 60_000;
-/** At most this many generation threads (more would only split the world finer). */
-export const MAX_GENERATOR_THREADS = 16;
 
 /**
  * What a generation thread needs to build its part of the stream: the run's generation settings as

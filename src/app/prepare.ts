@@ -213,10 +213,14 @@ function wholeSchedule(spec: ScheduleSpec): Schedule {
   return liveShaped(createSchedule(spec.load), spec.time, spec.curveStartMs);
 }
 
-/** This process's schedule: the whole run's, or its shard's every N-th event. */
+/** This process's part of the whole run's schedule: all of it, or its shard's every N-th event. */
+function ofShard(whole: Schedule, shard: Shard | undefined): Schedule {
+  return shard ? shardSchedule(whole, shard.index, shard.count) : whole;
+}
+
+/** This process's schedule, built from its spec (as prepareRun builds it). */
 export function buildSchedule(spec: ScheduleSpec): Schedule {
-  const whole = wholeSchedule(spec);
-  return spec.shard ? shardSchedule(whole, spec.shard.index, spec.shard.count) : whole;
+  return ofShard(wholeSchedule(spec), spec.shard);
 }
 
 /** A live run's schedule with its rate shaped by the scenario's daily curve (unchanged when flat). */
@@ -250,7 +254,7 @@ export function prepareRun(settings: RunSettings, now = new Date()): PreparedRun
   const curveStartMs = (settings.startAt ?? now).getTime();
   const scheduleSpec: ScheduleSpec = { load: overridden.load, time: overridden.time, curveStartMs, shard };
   const whole = wholeSchedule(scheduleSpec);
-  const schedule = shard ? shardSchedule(whole, shard.index, shard.count) : whole;
+  const schedule = ofShard(whole, shard);
   const seed = settings.seed ?? scenario.world.seed ?? randomInt(0, 0xffffffff);
   const shardNote = shard ? `; shard ${shard.index}/${shard.count}` : '';
   // A backfill spreads the whole run's events over its history; shards agree on its end (the start barrier).

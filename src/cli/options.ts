@@ -6,6 +6,7 @@ import { getTopic, validatePrefix, DOMAIN_TOPICS } from '../catalog/topics.js';
 import type { KafkaConnection } from '../config.js';
 import { ScSimError } from '../errors.js';
 import { formatDurationMs, parseDurationMs } from '../runner/duration.js';
+import { MAX_GENERATOR_THREADS } from '../scenarios/index.js';
 import { info } from './output.js';
 
 export function parsePositiveInt(flag: string) {
@@ -38,12 +39,14 @@ export function parseDurationFlag(flag: string, minMs = 0) {
   };
 }
 
-/** `--generator-threads`: 0 to 16, or auto. */
+/** `--generator-threads`: 0 to MAX_GENERATOR_THREADS, or auto. */
 export function parseGeneratorThreads(raw: string): number | 'auto' {
   if (raw.trim() === 'auto') return 'auto';
   const n = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || n > 16)
-    throw new InvalidArgumentError(`--generator-threads expects a whole number from 0 to 16, or auto, got "${raw}"`);
+  if (!/^\d+$/.test(raw.trim()) || n > MAX_GENERATOR_THREADS)
+    throw new InvalidArgumentError(
+      `--generator-threads expects a whole number from 0 to ${MAX_GENERATOR_THREADS}, or auto, got "${raw}"`,
+    );
   return n;
 }
 

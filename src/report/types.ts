@@ -247,7 +247,7 @@ export interface PartitionChange {
 /** How many threads a run used and how busy each was (app/threads.ts). */
 export interface ThreadsReport {
   threads: { thread: string; does: string; busy: number }[];
-  /** Threads that generated the world (1: the main thread) and how that number was chosen. */
+  /** Worker threads that generated the world (0: the main thread did) and how that number was chosen. */
   generatorThreads?: { threads: number; why: string };
   /** Process CPU time (all threads, GC and libuv's pool included) over the wall clock. */
   cpuCores: number;

@@ -3,5 +3,6 @@
 export { renderScenariosJsonSchema } from './json-schema.js';
 export { getScenario, loadScenarios, resolveScenariosPath, type LoadedScenarios } from './loader.js';
 export { planLine } from './plan.js';
+export { MAX_GENERATOR_THREADS } from './schema.js';
 export type { Pathologies, ProducerSettings, Scenario } from './schema.js';
 export { resolveTopics, type TopicSelection } from './topics.js';

@@ -92,13 +92,18 @@ export const ProducerSchema = z
   .transform((p) => ({ ...p, inFlightBatches: p.inFlightBatches ?? 5 }));
 export type ProducerSettings = z.output<typeof ProducerSchema>;
 
-const THREADS_ERROR = { error: 'expected a whole number of threads from 0 to 16, or auto' };
+/** At most this many generation threads (more would only split the world finer). */
+export const MAX_GENERATOR_THREADS = 16;
+const THREADS_ERROR = { error: `expected a whole number of threads from 0 to ${MAX_GENERATOR_THREADS}, or auto` };
 
 export const GeneratorSchema = z
   .object({
     threads: z
       .union(
-        [z.number().int(THREADS_ERROR).min(0, THREADS_ERROR).max(16, THREADS_ERROR), z.literal('auto')],
+        [
+          z.number().int(THREADS_ERROR).min(0, THREADS_ERROR).max(MAX_GENERATOR_THREADS, THREADS_ERROR),
+          z.literal('auto'),
+        ],
         THREADS_ERROR,
       )
       .default(0)
