@@ -11,11 +11,12 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { generationOf, startGenerationThreads } from '../src/app/generation.js';
 import { prepareRun } from '../src/app/prepare.js';
-import { createRecordSource } from '../src/app/record-source.js';
+import { createRecordSource, recordSourceOf } from '../src/app/record-source.js';
 import { TOPICS } from '../src/catalog/topics.js';
 import { worldFromConfig } from '../src/generators/index.js';
 import { createEncoder } from '../src/records/encode.js';
 import { ScenarioSchema } from '../src/scenarios/schema.js';
+import { median } from './stats.js';
 
 export interface GenerationThreadsFigures {
   /** Worker threads (0: the main thread generates). */
@@ -46,12 +47,9 @@ async function round(threads: number, records: number): Promise<number> {
   const partitions = new Map<string, number>(TOPICS.map((t) => [t.name, t.partitions]));
   if (threads === 0) {
     const source = createRecordSource({
+      ...recordSourceOf(p, partitions),
       world: worldFromConfig(p.world, { runId: p.runId }),
       encode: createEncoder({ runId: p.runId, prefix: p.prefix, partitions }),
-      runId: p.runId,
-      prefix: p.prefix,
-      topics: p.topics,
-      partitions,
     });
     const t0 = performance.now();
     let bytes = 0;
@@ -80,12 +78,6 @@ async function round(threads: number, records: number): Promise<number> {
     await source.close();
   }
 }
-
-const median = (xs: readonly number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 export async function runGenerationThreadsBench(
   records = 300_000,

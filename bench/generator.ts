@@ -18,6 +18,7 @@ import type { Envelope } from '../src/envelope.js';
 import type { SimEvent } from '../src/generators/types.js';
 import { serializeEnvelope } from '../src/records/serialize.js';
 import { NODE_FLAGS } from '../src/version.js';
+import { median } from './stats.js';
 
 export interface GeneratorBenchOptions {
   /** Events measured per mix and per measurement (default 300,000). */
@@ -80,12 +81,6 @@ export const GENERATOR_BENCH_METHOD =
   'second and per CPU-second of the process (process.cpuUsage user + system). Serialize = the record value bytes the ' +
   "encoder sends (src/records/serialize.ts). One core, no Kafka. In the process sc-sim's own Node flags start " +
   '(NODE_FLAGS, e.g. a 32 MiB semi-space; `npm run bench` passes them, the file records them).';
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 /** Times `run` (which handles `count` events): wall ms and CPU ms. */
 function timed(run: () => void): { wallMs: number; cpuMs: number } {

@@ -20,6 +20,7 @@ import { serializeEnvelope } from '../src/records/serialize.js';
 import { eventSchema, type JsonSchema } from '../src/schema/json-schema.js';
 import { createCompiledWriter } from './compiled-writer.js';
 import { byteLength, DEFAULT_BENCH_MIXES } from './generator.js';
+import { median } from './stats.js';
 
 /**
  * A serializer: bytes, or text whose UTF-8 is written later (its byte length is taken here, as the
@@ -90,12 +91,6 @@ export interface SerializerFigures {
   eventsPerCpuSec: number;
   /** The same figure in the second half of the chunks only (after the JIT has settled). */
   lateEventsPerCpuSec: number;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 export function compareSerializers(events = 600_000, chunkEvents = 25_000, seed = 1): SerializerFigures[] {

@@ -10,7 +10,7 @@ import {
   type ThreadedRecordSource,
 } from '../../../src/app/generation.js';
 import { prepareRun } from '../../../src/app/prepare.js';
-import { createRecordSource } from '../../../src/app/record-source.js';
+import { createRecordSource, recordSourceOf } from '../../../src/app/record-source.js';
 import { TOPICS } from '../../../src/catalog/topics.js';
 import { worldFromConfig } from '../../../src/generators/index.js';
 import { createEncoder } from '../../../src/records/encode.js';
@@ -64,13 +64,10 @@ function onMainThread(n: number, topics?: unknown): { records: SinkRecord[]; tal
   const partitions = partitionsOf();
   const times = eventTimes(p.time, START_MS);
   const source = createRecordSource({
+    ...recordSourceOf(p, partitions),
     world: worldFromConfig(p.world, { runId: p.runId, timeScale: p.time.timeScale }),
     encode: times.tally(createEncoder({ runId: p.runId, prefix: p.prefix, partitions, keys: p.scenario.keys })),
     at: times.at,
-    runId: p.runId,
-    prefix: p.prefix,
-    topics: p.topics,
-    partitions,
   });
   const records = Array.from({ length: n }, () => source.next(0));
   return { records, tallied: { ...times.tallied } };
