@@ -160,7 +160,7 @@ export async function startGenerationThreads(o: GenerationThreadsOptions): Promi
     (w, k) =>
       new Promise<void>((resolve, reject) => {
         const timer = setTimeout(
-          () => reject(new Error(`generation thread ${k} did not start within ${START_TIMEOUT_MS / 1_000} s`)),
+          () => reject(new Error(`generation thread ${k + 1} did not start within ${START_TIMEOUT_MS / 1_000} s`)),
           START_TIMEOUT_MS,
         );
         const settle = (err?: Error) => {
@@ -173,7 +173,7 @@ export async function startGenerationThreads(o: GenerationThreadsOptions): Promi
         };
         const onMessage = (m: FromGenerationThread) =>
           m.kind === 'ready' ? settle() : settle(new Error(m.kind === 'failed' ? m.message : `unexpected ${m.kind}`));
-        const onExit = (code: number) => settle(new Error(`generation thread ${k} exited with code ${code}`));
+        const onExit = (code: number) => settle(new Error(`generation thread ${k + 1} exited with code ${code}`));
         w.on('message', onMessage);
         w.once('error', settle);
         w.once('exit', onExit);
@@ -288,7 +288,8 @@ export class GenerationThreads {
   private fail(k: number, why: string): void {
     this.failure ??= {
       code: 'E_GENERATOR_CRASHED',
-      message: `generation thread ${k} stopped: ${why}`,
+      // Numbered from 1, as the report's threads line names them (generator 1, 2, …).
+      message: `generation thread ${k + 1} stopped: ${why}`,
       hint: 'this is a bug in sc-sim; re-run with generator.threads: 0 (or --generator-threads 0) to generate on the main thread, and report it with the scenario and seed',
     };
     this.check();
