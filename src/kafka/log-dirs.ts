@@ -91,7 +91,10 @@ export async function describeLogDirs(
     clientId: 'sc-sim-log-dirs',
     connectionTimeoutMs: Math.min(3_000, timeoutMs),
     requestTimeoutMs: timeoutMs,
-    retries: 0,
+    // kafkajs connects to the first bootstrap broker and moves on to the next only on a retry: with
+    // none, a first broker that is down (killed mid-run, not back yet) kept every other broker's
+    // answer from being read. One retry per further bootstrap broker tries each of them once.
+    retries: Math.max(0, connection.brokers.length - 1),
   });
   const cluster = clusterOf(kafka);
   const body = describeLogDirsBody(partitions);
