@@ -34,11 +34,23 @@ export interface PartitionFollower {
 
 /** A metadata read with a dead broker in the seed list can hang for ~40 s in kafkajs: give up sooner. */
 const READ_TIMEOUT_MS = 10_000;
+/**
+ * ...but not as soon as a short period: how often to read is not how long a read may take, and on a
+ * busy broker one takes over a second. Cut at a 1 s period, every read could fail and a raise go
+ * unfollowed for the whole run (a producer's metadata request has its own timeout too).
+ */
+const MIN_READ_TIMEOUT_MS = 5_000;
+
+/** How long one read may take: the period, within [MIN_READ_TIMEOUT_MS, READ_TIMEOUT_MS]. */
+export function readTimeoutMs(everyMs: number): number {
+  return Math.min(READ_TIMEOUT_MS, Math.max(MIN_READ_TIMEOUT_MS, everyMs));
+}
 
 /**
  * Reads the counts every `everyMs` and raises the maps when a topic grew. A count never shrinks in
  * Kafka; a lower one (a topic deleted and created again under the run) is left to the run's own
- * errors. A failed read is skipped: the next period tries again, as a producer's refresh does.
+ * errors. A failed read is skipped: the next period tries again, as a producer's refresh does. One
+ * read at a time: the next starts a period after the last one ended.
  */
 export function followPartitionCounts(o: PartitionFollowOptions): PartitionFollower {
   const logicalOf = new Map([...o.physical.keys()].map((p) => [p, p.slice(o.prefix.length)]));
@@ -48,7 +60,7 @@ export function followPartitionCounts(o: PartitionFollowOptions): PartitionFollo
   const readOnce = async (): Promise<void> => {
     let now: ReadonlyMap<string, number>;
     try {
-      now = await bounded(o.read([...o.physical.keys()]), Math.min(READ_TIMEOUT_MS, o.everyMs));
+      now = await bounded(o.read([...o.physical.keys()]), readTimeoutMs(o.everyMs));
     } catch {
       failures++;
       return;

@@ -161,6 +161,8 @@ describe('sc-sim run against the broker', () => {
     const users = physicalTopicName('sc.domain.user', prefix);
     const from = getTopic('sc.domain.user')!.partitions;
     let grown: Promise<unknown> | undefined;
+    // Wall-clock ms when the raise was asked for and when Kafka said it was done.
+    const raise = { askedAtMs: 0, doneAtMs: 0 };
     const result = await runScenario({
       scenario: pacedSeedDev(),
       connection: { brokers: brokerList },
@@ -171,28 +173,37 @@ describe('sc-sim run against the broker', () => {
       checks: { verify: { timeoutMs: 60_000 } },
       onProgress: (p) => {
         // What `topics apply` does with a raised count, while the run writes.
-        if (grown === undefined && p.acked >= 1_000)
+        if (grown === undefined && p.acked >= 1_000) {
+          raise.askedAtMs = Date.now();
           grown = AdminSession.open({ brokers: brokerList }).then(async (admin) => {
             try {
               expect(await admin.growPartitions([{ topic: users, count: from * 2 }])).toEqual([]);
+              raise.doneAtMs = Date.now();
             } finally {
               await admin.close();
             }
           });
+        }
       },
     });
     expect(grown, 'the partitions were never added').toBeDefined();
     await grown;
-    return { ...result, users, from };
+    return { ...result, users, from, raise };
   }
 
   it('partitions added mid-run are followed at the next metadata read: keys move, the verifier names them, nothing is lost', async () => {
-    const { report, exitCode, users, from } = await runWithRaise('follow', 8_000, 1_000);
+    const { report, exitCode, users, from, raise } = await runWithRaise('follow', 8_000, 1_000);
     const [change] = report.partitionChanges ?? [];
     expect(change).toMatchObject({ topic: 'sc.domain.user', physicalTopic: users, from, to: from * 2 });
-    // Raised after ~1 s, read again within the next second or two.
+    // Followed at the first read after the raise: a period (1 s) and the read's own time later. Timed
+    // from when Kafka said the raise was done, not from the run's start: on a busy CI the raise itself
+    // has taken seconds.
+    const followedAtMs = Date.parse(report.run.startedAt) + change!.followedAfterMs!;
+    const times = JSON.stringify({ ...raise, followedAtMs });
+    process.stderr.write(`[follow] raise and follow, wall-clock ms: ${times}\n`);
     expect(change!.followedAfterMs).toBeGreaterThan(500);
-    expect(change!.followedAfterMs).toBeLessThan(6_000);
+    expect(followedAtMs, `followed before the raise was asked for: ${times}`).toBeGreaterThan(raise.askedAtMs);
+    expect(followedAtMs - raise.doneAtMs, `followed too late: ${times}`).toBeLessThan(6_000);
     // The new partitions took records from then on, and the report's partitions agree with the broker's.
     const deltas = await brokerDeltas(report);
     const added = deltas.get('sc.domain.user')!.slice(from);
@@ -243,7 +254,9 @@ describe('sc-sim run against the broker', () => {
 
   it('partitions added less than metadataMaxAge before the end: reported after the run, no key moves, the new partitions get nothing', async () => {
     // The default metadataMaxAge (5 min, as Kafka's producer) is longer than the run.
-    const { report, exitCode, users, from } = await runWithRaise('grow', 5_000);
+    // 8 s, so that the raise (asked for ~1 s in) is done before the run reads the counts at its end.
+    const { report, exitCode, users, from, raise } = await runWithRaise('grow', 8_000);
+    expect(raise.doneAtMs, 'the raise was done only after the run').toBeLessThan(Date.parse(report.run.endedAt));
     expect(report.partitionChanges).toEqual([
       { topic: 'sc.domain.user', physicalTopic: users, from, to: from * 2, followedAfterMs: null },
     ]);

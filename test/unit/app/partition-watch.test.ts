@@ -1,7 +1,7 @@
 // Following raised partition counts: the encoders' counts are raised in place at the next read,
 // a failed read is skipped, nothing shrinks, and stop() reports what was followed.
 import { describe, expect, it, vi } from 'vitest';
-import { followPartitionCounts } from '../../../src/app/partition-watch.js';
+import { followPartitionCounts, readTimeoutMs } from '../../../src/app/partition-watch.js';
 
 describe('followPartitionCounts', () => {
   function setup(reads: (() => Promise<Map<string, number>>)[]) {
@@ -104,12 +104,37 @@ describe('followPartitionCounts', () => {
             : Promise.resolve(new Map([['p.sc.domain.order', 9]]));
         },
       ]);
-      // The first read hangs: bounded by the period (1 s), then the next one follows the raise.
-      await vi.advanceTimersByTimeAsync(3_100);
+      // The first read (at 1 s) hangs: given up 5 s later, then the next one (a period on) follows the raise.
+      await vi.advanceTimersByTimeAsync(6_900);
+      expect(logical.get('sc.domain.order')).toBe(6);
+      await vi.advanceTimersByTimeAsync(200);
       expect(logical.get('sc.domain.order')).toBe(9);
       expect((await follower.stop()).map((c) => c.to)).toEqual([9]);
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('waits for a read slower than a short period (a busy broker) instead of cutting every one', async () => {
+    vi.useFakeTimers();
+    try {
+      const read = vi.fn(
+        () => new Promise<Map<string, number>>((r) => setTimeout(() => r(new Map([['p.sc.domain.user', 6]])), 2_500)),
+      );
+      const { follower, logical } = setup([read]);
+      // Read at 1 s, answered at 3.5 s: followed although each read takes 2.5 periods.
+      await vi.advanceTimersByTimeAsync(3_600);
+      expect(logical.get('sc.domain.user')).toBe(6);
+      expect(read).toHaveBeenCalledTimes(1); // one read at a time
+      await follower.stop();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('bounds a read by the period, within 5 s and 10 s', () => {
+    expect(readTimeoutMs(1_000)).toBe(5_000);
+    expect(readTimeoutMs(7_000)).toBe(7_000);
+    expect(readTimeoutMs(300_000)).toBe(10_000);
   });
 });
