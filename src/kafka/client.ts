@@ -15,7 +15,10 @@ export interface ClientOptions extends KafkaConnection {
   /** Upper bound for establishing a TCP connection to one broker. */
   connectionTimeoutMs?: number;
   requestTimeoutMs?: number;
-  /** Retries for retriable errors; kept small so an unreachable broker fails within seconds. */
+  /**
+   * Retries for retriable errors; kept small so an unreachable broker fails within seconds. Never
+   * fewer than it takes to try each bootstrap broker once (see seedRetries).
+   */
   retries?: number;
 }
 
@@ -33,6 +36,15 @@ function logCreator() {
   };
 }
 
+/**
+ * kafkajs connects to the first bootstrap broker and moves on to the next only on a retry, so a
+ * client with fewer retries than further bootstrap brokers never reaches some of them: with none, a
+ * down first broker (killed mid-run, not back yet) fails the client although the others are up.
+ */
+export function seedRetries(retries: number, bootstrapBrokers: number): number {
+  return Math.max(retries, bootstrapBrokers - 1);
+}
+
 /** Builds a client; TLS files and secrets are read and checked here, so bad ones fail before any connect. */
 export function createKafka(opts: ClientOptions): Kafka {
   const config: KafkaConfig = {
@@ -40,7 +52,7 @@ export function createKafka(opts: ClientOptions): Kafka {
     brokers: opts.brokers,
     connectionTimeout: opts.connectionTimeoutMs ?? 3_000,
     requestTimeout: opts.requestTimeoutMs ?? 30_000,
-    retry: { retries: opts.retries ?? 3, initialRetryTime: 200, maxRetryTime: 2_000 },
+    retry: { retries: seedRetries(opts.retries ?? 3, opts.brokers.length), initialRetryTime: 200, maxRetryTime: 2_000 },
     logLevel: process.env['SC_SIM_KAFKA_LOG'] ? logLevel.DEBUG : logLevel.ERROR,
     logCreator,
     ...kafkaSecurityConfig(opts),

@@ -91,10 +91,9 @@ export async function describeLogDirs(
     clientId: 'sc-sim-log-dirs',
     connectionTimeoutMs: Math.min(3_000, timeoutMs),
     requestTimeoutMs: timeoutMs,
-    // kafkajs connects to the first bootstrap broker and moves on to the next only on a retry: with
-    // none, a first broker that is down (killed mid-run, not back yet) kept every other broker's
-    // answer from being read. One retry per further bootstrap broker tries each of them once.
-    retries: Math.max(0, connection.brokers.length - 1),
+    // No retries beyond trying each bootstrap broker once (createKafka's floor): a broker that does
+    // not answer is named in the reading, not waited for.
+    retries: 0,
   });
   const cluster = clusterOf(kafka);
   const body = describeLogDirsBody(partitions);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { KafkaConnection } from '../../../src/config.js';
 import { ScSimError } from '../../../src/errors.js';
-import { connectWithin, diagnoseKafkaError, toKafkaError } from '../../../src/kafka/client.js';
+import { connectWithin, diagnoseKafkaError, seedRetries, toKafkaError } from '../../../src/kafka/client.js';
 import { ensureCertificates } from '../../../src/kafka/local/certs.js';
 
 /** An error shaped like kafkajs's (name, message, type, cause…), without kafkajs. */
@@ -22,6 +22,15 @@ const scram: KafkaConnection = {
     sasl: { mechanism: 'SCRAM-SHA-512', username: 'app', password: { from: 'env', name: 'SC_SIM_SASL_PASSWORD' } },
   },
 };
+
+describe('seedRetries', () => {
+  it('is never fewer than it takes to try each bootstrap broker once', () => {
+    expect(seedRetries(0, 1)).toBe(0);
+    expect(seedRetries(0, 3)).toBe(2);
+    expect(seedRetries(3, 3)).toBe(3);
+    expect(seedRetries(1, 6)).toBe(5);
+  });
+});
 
 describe('toKafkaError', () => {
   it('a refused login is E_AUTH naming mechanism, user and where the password came from', () => {
