@@ -143,7 +143,7 @@ async function drive(
           req.onProgress?.(p);
         }
       : req.onProgress;
-    const meter = startThreadMeter(sink, undefined, { chosen, clocks: () => threaded?.threadClocks() ?? [] });
+    const meter = startThreadMeter(sink, { chosen, clocks: () => threaded?.threadClocks() ?? [] });
     outcome = await runLoad({
       schedule: prepared.schedule,
       nextRecord: (_index, offsetMs) => source.next(offsetMs),

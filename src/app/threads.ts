@@ -31,12 +31,10 @@ export interface GenerationMeter {
   clocks(): (ThreadClock | null)[];
 }
 
-const ON_MAIN_THREAD: GenerationMeter = { chosen: { threads: 0, why: 'generator.threads: 0' }, clocks: () => [] };
-
 export function startThreadMeter(
   sink: Sink,
+  generation: GenerationMeter,
   nowMs: () => number = () => performance.now(),
-  generation: GenerationMeter = ON_MAIN_THREAD,
 ): ThreadMeter {
   const startedMs = nowMs();
   const cpu = process.cpuUsage();
